@@ -1,0 +1,68 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here is a helper for developers.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The test run: DEBUG off as in production, a throwaway key, assets from the finders.
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0
+
+.PHONY: run test install lint format check migrate demo messages worker beat bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (looked for $(PYTHON))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python manage.py check
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(BIN)/python manage.py load_demo
+
+# Needs GNU gettext (apt-get install gettext) to extract strings.
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+worker: $(STAMP)
+	$(BIN)/celery -A config worker -l info
+
+beat: $(STAMP)
+	$(BIN)/celery -A config beat -l info
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 staticfiles .pytest_cache .ruff_cache

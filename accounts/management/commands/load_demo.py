@@ -1,0 +1,34 @@
+"""Load the demo city: townships, organisations, one user per role, outreach content.
+
+Idempotent: running it again updates what is there and adds nothing twice.
+Each app contributes through ``<app>/demo.py`` with a ``load(ctx)`` function,
+called in the order below.
+"""
+
+import importlib
+import importlib.util
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo_support import DEMO_PASSWORD, DemoContext
+
+DEMO_APPS = ["services", "accounts", "cms", "coordination", "volunteers"]
+
+
+class Command(BaseCommand):
+    help = "Load synthetic demo data (Faker zh_CN) for the city; safe to run again."
+
+    def handle(self, *args, **options) -> None:
+        ctx = DemoContext(stdout=self.stdout)
+        for app in DEMO_APPS:
+            module_name = f"{app}.demo"
+            if importlib.util.find_spec(module_name) is None:
+                continue
+            with transaction.atomic():
+                importlib.import_module(module_name).load(ctx)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, organisation in ctx.logins:
+            self.stdout.write(f"  {username:<14} {role}  ·  {organisation}")

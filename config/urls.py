@@ -1,0 +1,47 @@
+"""URL routes.
+
+Public and staff pages are language-prefixed (Chinese, the default, has no
+prefix; English is under /en/). Machine interfaces (API, HSDS, feeds) are not.
+Each app owns its routes in ``<app>/urls.py`` (pages) and ``<app>/api_urls.py``.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from config import views
+
+urlpatterns = [
+    path(settings.DJANGO_ADMIN_PATH, admin.site.urls),
+    path("cms-admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/v1/", include("services.api_urls")),
+    path("api/v1/", include("coordination.api_urls")),
+    path("api/v1/", include("volunteers.api_urls")),
+    path("api/v1/", include("cms.api_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("accounts.urls")),
+    path("directory/", include("services.urls")),
+    path("casework/", include("coordination.urls")),
+    path("volunteers/", include("volunteers.urls")),
+    path("", include("cms.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns

@@ -1,0 +1,45 @@
+"""The daily health summary: eagerly in-process, and through a real worker on Redis (CI)."""
+
+import pytest
+from django.core import mail
+
+from accounts.models import HealthReport
+from accounts.tasks import daily_health_summary
+from services.models import Membership
+
+
+def test_health_summary_runs_eagerly_and_mails_the_bureau(role_users):
+    from config.celery import app
+
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # as on a newcomer's machine without a broker
+    try:
+        result = daily_health_summary.delay()
+        report = HealthReport.objects.get(pk=result.get(timeout=10))
+    finally:
+        app.conf.task_always_eager = was_eager
+    assert report.ok
+    assert report.summary["checks"] == {"database": True, "cache": True}
+    assert report.summary["counts"]["memberships_by_role"][Membership.Role.OFFICE_OFFICER] == 1
+    bureau_email = role_users[Membership.Role.BUREAU_ADMIN].email
+    assert [m.to for m in mail.outbox] == [[bureau_email]]
+    assert "平台运行状况" in mail.outbox[0].subject or "Platform health" in mail.outbox[0].subject
+
+
+def test_beat_schedule_runs_the_summary_daily(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["daily-health-summary"]
+    assert entry["task"] == daily_health_summary.name
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_health_summary_runs_through_a_real_worker_on_redis(settings):
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    assert not app.conf.task_always_eager, "a broker is configured, so tasks must not run eagerly"
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        async_result = daily_health_summary.delay()
+        report_id = async_result.get(timeout=30)
+    assert HealthReport.objects.filter(pk=report_id, ok=True).exists()

@@ -1,0 +1,95 @@
+"""Shared fixtures.
+
+Services (PostgreSQL, Redis, Chromium) are optional on a newcomer's machine:
+tests that need one are marked and skip with the reason. CI names the
+services each pass must have in REQUIRE_SERVICES; there a missing one fails.
+
+Transactional tests (live server, real workers, concurrency) must use
+``pytest.mark.django_db(transaction=True, serialized_rollback=True)``: a
+transactional test empties every table when it ends, and the rows that data
+migrations create (home page, service categories) must come back for the next.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import translation
+
+from tests import factories
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REQUIRED_SERVICES = {s.strip() for s in os.environ.get("REQUIRE_SERVICES", "").split(",") if s.strip()}
+
+
+def need(service: str, available: bool, how: str) -> None:
+    """Skip (or, where CI requires the service, fail) when a service is missing."""
+    if available:
+        return
+    message = f"needs {service}: {how}"
+    if service in REQUIRED_SERVICES:
+        pytest.fail(f"REQUIRED SERVICE MISSING in this run (REQUIRE_SERVICES): {message}")
+    pytest.skip(message)
+
+
+def redis_available() -> bool:
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis"):
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _services_for_markers(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres"):
+        need("postgres", connection.vendor == "postgresql", "set DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db>")
+    if request.node.get_closest_marker("redis"):
+        need("redis", redis_available(), "set CELERY_BROKER_URL=redis://127.0.0.1:6379/<n> with Redis running")
+    if request.node.get_closest_marker("browser"):
+        need(
+            "chromium",
+            bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)),
+            f"install Debian's chromium ({CHROMIUM})",
+        )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language; a request in English must not leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings) -> None:
+    """Uploaded files in tests go to a temporary folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def city(db) -> factories.City:
+    """A small city: the bureau, two townships with judicial offices, and one provider of each kind."""
+    return factories.make_city()
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., object]:
+    """Create a user holding a role in an organisation: ``make_user(role, organisation)``."""
+    return factories.user_with_role
+
+
+@pytest.fixture
+def role_users(city) -> dict[str, object]:
+    """One user per role, each in the organisation that role belongs to in ``city``."""
+    return factories.users_for_every_role(city)

@@ -1,0 +1,74 @@
+"""Translations: compiled catalogues match their sources, and pages are Chinese first."""
+
+from gettext import GNUTranslations
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+PO_FILES = sorted(p for p in ROOT.glob("**/locale/zh_Hans/LC_MESSAGES/django.po") if ".venv" not in p.parts)
+
+
+def test_there_are_catalogues():
+    assert PO_FILES, "no zh_Hans catalogues found"
+
+
+@pytest.mark.parametrize("po_path", PO_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_compiled_mo_matches_po_and_everything_is_translated(po_path):
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh)
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.exists(), f"{mo_path} is missing: run `make messages`"
+    with mo_path.open("rb") as fh:
+        compiled = GNUTranslations(fh)
+    untranslated = []
+    for message in catalog:
+        if not message.id or message.fuzzy and message.id:
+            continue
+        if isinstance(message.id, tuple):
+            singular = message.id[0]
+            strings = message.string
+            if not all(strings):
+                untranslated.append(singular)
+                continue
+            key = (f"{message.context}\x04{singular}" if message.context else singular, 0)
+            assert compiled._catalog.get(key) == strings[0], f"{singular!r} differs in {mo_path.name}"
+        else:
+            if not message.string:
+                untranslated.append(message.id)
+                continue
+            key = f"{message.context}\x04{message.id}" if message.context else message.id
+            assert compiled._catalog.get(key) == message.string, f"{message.id!r}: .mo is stale, run `make messages`"
+    assert not untranslated, f"untranslated in {po_path}: {untranslated}"
+    compiled_ids = {k if isinstance(k, str) else k[0] for k in compiled._catalog if k}
+    source_ids = {
+        (f"{m.context}\x04" if m.context else "") + (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalog
+        if m.id and not m.fuzzy
+    }
+    assert compiled_ids <= source_ids, f".mo has entries the .po no longer has: {compiled_ids - source_ids}"
+
+
+def test_home_page_is_chinese_by_default_and_english_under_en(client, db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    zh = client.get("/")
+    assert zh.status_code == 200
+    body = zh.content.decode()
+    assert '<html lang="zh-hans">' in body
+    assert "社区矫正协同平台" in body
+    assert "跳到主要内容" in body
+    en = client.get("/en/")
+    assert en.status_code == 200
+    assert '<html lang="en">' in en.content.decode()
+    assert "Community Corrections Coordination Platform" in en.content.decode()
+
+
+def test_language_switcher_sets_the_language(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/login/"
+    page = client.get(response["Location"])
+    assert "Log in" in page.content.decode()
