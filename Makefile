@@ -53,9 +53,14 @@ migrate: $(STAMP)
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo
 
-# Needs GNU gettext (apt-get install gettext) to extract strings.
+APPS := accounts services coordination matching volunteers cms
+MAKEMESSAGES := makemessages -l zh_Hans --no-obsolete --no-location
+
+# Needs GNU gettext (apt-get install gettext). Each app's strings go to its own catalogue
+# (run from inside the app); templates/ and config/ go to locale/.
 messages: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	for app in $(APPS); do (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py $(MAKEMESSAGES)) || exit 1; done
+	DEBUG=1 $(BIN)/python manage.py $(MAKEMESSAGES) $(foreach app,$(APPS),--ignore=$(app)) --ignore=.venv --ignore=bench --ignore=tests --ignore=var --ignore=scripts
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 worker: $(STAMP)

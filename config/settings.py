@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "accounts",
     "services",
     "coordination",
+    "matching",
     "volunteers",
     "cms",
     # Wagtail

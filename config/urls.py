@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("services.api_urls")),
     path("api/v1/", include("coordination.api_urls")),
+    path("api/v1/", include("matching.api_urls")),
     path("api/v1/", include("volunteers.api_urls")),
     path("api/v1/", include("cms.api_urls")),
 ]
@@ -34,6 +35,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("directory/", include("services.urls")),
+    path("casework/matching/", include("matching.urls")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("", include("cms.urls")),
