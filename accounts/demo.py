@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from accounts import actions
 from accounts.demo_support import DEMO_PASSWORD, DemoContext
 from accounts.models import User
@@ -34,4 +36,4 @@ def load(ctx: DemoContext) -> None:
             actions.grant_membership(user=user, organisation=organisation, role=role)
             ctx.logins.append((username, str(Role(role).label), organisation.name))
         else:
-            ctx.logins.append((username, "volunteer", ""))
+            ctx.logins.append((username, str(_("volunteer")), ""))
