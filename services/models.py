@@ -12,6 +12,38 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+class SentenceType(models.TextChoices):
+    """Kinds of community-corrections sentence (社区矫正对象的四类)."""
+
+    SURVEILLANCE = "surveillance", _("public surveillance")
+    PROBATION = "probation", _("suspended sentence")
+    PAROLE = "parole", _("parole")
+    TEMPORARY_EXECUTION = "temporary_execution", _("temporary execution outside prison")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("low risk")
+    MEDIUM = "medium", _("medium risk")
+    HIGH = "high", _("high risk")
+
+
+class HouseholdType(models.TextChoices):
+    """Household registration (户籍) type."""
+
+    RURAL = "rural", _("rural household")
+    URBAN = "urban", _("urban household")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+SENTENCE_TYPES = SentenceType
+RISK_LEVELS = RiskLevel
+HOUSEHOLD_TYPES = HouseholdType
+
+
 class BilingualNameMixin(models.Model):
     """A Chinese name (the default) and an English one, shown by the active language."""
 
