@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from services.models import CapacityChange, Location, ServiceOffering, Township
+from services.models import CapacityChange, Location, Organisation, ServiceOffering, Township
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -96,3 +96,11 @@ def save_location(*, location: Location) -> Location:
     location.full_clean()
     location.save()
     return location
+
+
+@transaction.atomic
+def save_organisation(*, organisation: Organisation) -> Organisation:
+    """Create or update an organisation from validated input."""
+    organisation.full_clean()
+    organisation.save()
+    return organisation

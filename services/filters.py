@@ -24,6 +24,7 @@ class OfferingFilter(django_filters.FilterSet):
         label=_("Township"),
         queryset=Township.objects.all(),
         to_field_name="code",
+        field_name="service_townships",
         method="filter_township",
         empty_label=_("All townships"),
     )

@@ -23,6 +23,9 @@ MANAGER_PERMISSIONS = PROVIDER_PERMISSIONS + [
     ("services", "change_organisation"),
     ("services", "delete_organisation"),
     ("services", "view_organisation"),
+    ("services", "add_servicecategory"),
+    ("services", "change_servicecategory"),
+    ("services", "view_servicecategory"),
 ]
 
 
