@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -91,17 +91,60 @@ class ChoiceListField(models.JSONField):
 
 
 def validate_rrule(value: str) -> None:
-    """An RFC 5545 recurrence rule (``FREQ=WEEKLY;BYDAY=MO,WE``), optionally with a DTSTART line."""
+    """An RFC 5545 recurrence rule (``FREQ=WEEKLY;BYDAY=MO,WE``), optionally with a DTSTART line.
+
+    One rule, at most daily, that occurs at least once within three years of its start:
+    anything else is a mistake, and would make working out the next dates expensive.
+    """
     if not value.strip():
         return
     try:
-        rrulestr(value.strip(), forceset=False)
+        rule = rrulestr(value.strip(), forceset=False)
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
         raise ValidationError(
             _("Not a valid RFC 5545 recurrence rule (for example FREQ=WEEKLY;BYDAY=MO,WE): %(error)s"),
             code="invalid_rrule",
             params={"error": exc},
         ) from exc
+    if not isinstance(rule, rrule):
+        raise ValidationError(_("Give a single recurrence rule."), code="invalid_rrule")
+    if rule._freq not in (YEARLY, MONTHLY, WEEKLY, DAILY):
+        raise ValidationError(_("A service recurs at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)."))
+    parts = rrule_parts(value)
+    unsupported = sorted(set(parts) - RRULE_PARTS)
+    if unsupported:
+        raise ValidationError(
+            _("These parts of a recurrence rule are not supported here: %(parts)s"),
+            code="invalid_rrule",
+            params={"parts": ", ".join(unsupported)},
+        )
+    if "BYMONTHDAY" in parts:
+        # dateutil searches until the year 9999 for a rule that never occurs (30 February): refuse it.
+        months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else range(1, 13)
+        days = [abs(int(d)) for d in parts["BYMONTHDAY"].split(",")]
+        longest = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+        if not any(day <= longest[month] for month in months for day in days):
+            raise ValidationError(_("This rule never occurs."), code="invalid_rrule")
+
+
+# The parts of an RRULE a service schedule may use (BYDAY covers "first Monday": 1MO).
+RRULE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYDAY", "BYMONTHDAY", "BYMONTH"}
+
+
+def rrule_parts(value: str) -> dict[str, str]:
+    """The RRULE line of a rule as a dict of upper-case keys (``{"FREQ": "WEEKLY", "BYDAY": "MO,WE"}``)."""
+    parts: dict[str, str] = {}
+    for line in value.strip().splitlines():
+        line = line.strip()
+        if line.upper().startswith("DTSTART"):
+            continue
+        if line.upper().startswith("RRULE:"):
+            line = line[6:]
+        for item in line.split(";"):
+            if "=" in item:
+                key, val = item.split("=", 1)
+                parts[key.strip().upper()] = val.strip().upper()
+    return parts
 
 
 class BilingualNameMixin(models.Model):

@@ -9,23 +9,14 @@ from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
+from services.models import rrule_parts
+
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
 def rule_parts(rule: str) -> dict[str, str]:
     """The RRULE line of ``rule`` as a dict of upper-case keys (``{"FREQ": "WEEKLY", "BYDAY": "MO,WE"}``)."""
-    parts: dict[str, str] = {}
-    for line in rule.strip().splitlines():
-        line = line.strip()
-        if line.upper().startswith("DTSTART"):
-            continue
-        if line.upper().startswith("RRULE:"):
-            line = line[6:]
-        for item in line.split(";"):
-            if "=" in item:
-                key, value = item.split("=", 1)
-                parts[key.strip().upper()] = value.strip().upper()
-    return parts
+    return rrule_parts(rule)
 
 
 def _day_names(byday: str) -> str:
@@ -108,6 +99,13 @@ def next_dates(rule: str, *, count: int = 3, after: dt.datetime | None = None) -
     start = now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     try:
         recurrence = rrulestr(rule.strip(), dtstart=start, ignoretz=True)
-        return [occurrence.date() for occurrence in recurrence.xafter(start, count=count, inc=True)]
+        horizon = start + dt.timedelta(days=400)
+        found: list[dt.date] = []
+        for occurrence in recurrence:
+            if occurrence > horizon or len(found) >= count:
+                break
+            if occurrence >= start:
+                found.append(occurrence.date())
+        return found
     except (ValueError, TypeError):
         return []

@@ -118,6 +118,8 @@ def test_provider_may_not_change_organisation_kind(role_users, city):
         ({"category": "astrology"}, "category"),
         ({"schedule_rrule": "FREQ=FORTNIGHTLY;BYDAY=MO"}, "schedule_rrule"),
         ({"schedule_rrule": "RRULE:FREQ=WEEKLY;BYDAY=XY"}, "schedule_rrule"),
+        ({"schedule_rrule": "FREQ=HOURLY"}, "schedule_rrule"),
+        ({"schedule_rrule": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"}, "schedule_rrule"),
         ({"sentence_types": ["house_arrest"]}, "sentence_types"),
         ({"min_age": 40, "max_age": 18}, "max_age"),
         ({"income_limit": "-5"}, "income_limit"),
