@@ -125,3 +125,18 @@ def test_admin_listing_costs_a_fixed_number_of_queries(client, role_users, city,
             assert client.get(ADMIN).status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_roles_bring_the_directory_groups_and_lose_them_with_the_membership(role_users):
+    from accounts import actions as account_actions
+    from services.models import Membership
+
+    provider = role_users["provider_staff"]
+    assert set(provider.groups.values_list("name", flat=True)) == {"Directory providers"}
+    assert provider.has_perm("wagtailadmin.access_admin")
+    assert provider.has_perm("services.change_serviceoffering")
+    assert not provider.has_perm("services.delete_serviceoffering")
+    assert not provider.has_perm("services.change_organisation")
+    assert "Directory managers" in role_users["bureau_admin"].groups.values_list("name", flat=True)
+    account_actions.revoke_membership(membership=Membership.objects.get(user=provider))
+    assert not provider.groups.filter(name="Directory providers").exists()
