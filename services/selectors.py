@@ -73,6 +73,7 @@ def public_offering(uuid) -> ServiceOffering:
 
 
 def with_vacancies(queryset: QuerySet[ServiceOffering]) -> QuerySet[ServiceOffering]:
+    """Offerings with at least one free place."""
     return queryset.filter(capacity__gt=F("places_taken"))
 
 
@@ -83,10 +84,12 @@ def serving_township(queryset: QuerySet[ServiceOffering], township) -> QuerySet[
 
 
 def public_organisation_list() -> QuerySet[Organisation]:
+    """Active organisations with what a list shows of them."""
     return visibility.public_organisations().select_related("township", "parent")
 
 
 def active_categories() -> QuerySet[ServiceCategory]:
+    """The categories in use (the HSDS taxonomy terms)."""
     return ServiceCategory.objects.filter(is_active=True)
 
 
