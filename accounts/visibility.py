@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from services.models import Membership, Organisation, ServiceOffering
+from services.models import Location, Membership, Organisation, ServiceOffering
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -126,3 +126,23 @@ def coordinated_organisations(user: User) -> QuerySet[Organisation]:
 def can_edit_content(user: User) -> bool:
     """May open the Wagtail admin to edit outreach pages."""
     return has_role(user, Role.BUREAU_ADMIN, Role.CONTENT_EDITOR)
+
+
+def manageable_locations(user: User) -> QuerySet[Location]:
+    """Locations the user may edit or attach offerings to: their organisations' own, plus shared ones.
+
+    Shared locations (no organisation) may be attached by anyone who manages offerings, but
+    only the bureau edits them.
+    """
+    if is_bureau_admin(user):
+        return Location.objects.all()
+    return Location.objects.filter(organisation_id__in=organisation_ids(user, Role.PROVIDER_STAFF))
+
+
+def attachable_locations(user: User) -> QuerySet[Location]:
+    """Locations the user may attach to an offering they manage."""
+    if is_bureau_admin(user):
+        return Location.objects.all()
+    return Location.objects.filter(
+        Q(organisation_id__in=organisation_ids(user, Role.PROVIDER_STAFF)) | Q(organisation__isnull=True)
+    )
