@@ -11,14 +11,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -88,15 +91,28 @@ def shifts_feed(shifts: Iterable[Shift], *, name: str) -> bytes:
 
 
 def calendar_response(
-    request: HttpRequest, body: bytes, *, last_modified=None, filename: str | None = None
+    request: HttpRequest,
+    build: Callable[[], bytes],
+    *,
+    version: str,
+    last_modified: dt.datetime | None = None,
+    filename: str | None = None,
 ) -> HttpResponse:
-    """Serve a calendar with an ETag (a hash of the body) and Last-Modified; 304 when unchanged."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    """Serve a calendar with ETag and Last-Modified, answering 304 without building it when unchanged.
+
+    ``version`` is a cheap fingerprint of everything the calendar shows (row count and latest
+    change); the ETag hashes it with the language. Built bodies are cached under the ETag, so a
+    calendar app polling an unchanged feed costs one small query.
+    """
+    etag = '"' + hashlib.sha256(f"{version}|{get_language()}".encode()).hexdigest()[:32] + '"'
     timestamp = int(last_modified.timestamp()) if last_modified else None
-    conditional = get_conditional_response(request, etag=etag, last_modified=timestamp)
-    if conditional is not None:
-        response = conditional if isinstance(conditional, HttpResponseNotModified) else conditional
-    else:
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        key = f"volunteers:ics:{etag.strip(chr(34))}"
+        body = cache.get(key)
+        if body is None:
+            body = build()
+            cache.set(key, body, timeout=60 * 60)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         if filename:
             response["Content-Disposition"] = f'attachment; filename="{filename}"'

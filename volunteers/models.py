@@ -16,7 +16,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,13 +34,13 @@ class Volunteer(models.Model):
     """
 
     class Status(models.TextChoices):
-        APPLIED = "applied", _("applied")
-        INTERVIEWED = "interviewed", _("interviewed")
-        BACKGROUND_CHECKED = "background_checked", _("background checked")
-        TRAINED = "trained", _("trained")
-        ACTIVE = "active", _("active")
-        SUSPENDED = "suspended", _("suspended")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        APPLIED = "applied", pgettext_lazy("volunteer status", "applied")
+        INTERVIEWED = "interviewed", pgettext_lazy("volunteer status", "interviewed")
+        BACKGROUND_CHECKED = "background_checked", pgettext_lazy("volunteer status", "background checked")
+        TRAINED = "trained", pgettext_lazy("volunteer status", "trained")
+        ACTIVE = "active", pgettext_lazy("volunteer status", "active")
+        SUSPENDED = "suspended", pgettext_lazy("volunteer status", "suspended")
+        WITHDRAWN = "withdrawn", pgettext_lazy("volunteer status", "withdrawn")
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
@@ -222,8 +222,8 @@ class Shift(models.Model):
     """One dated occurrence of an opportunity with a number of places."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("scheduled")
-        CANCELLED = "cancelled", _("cancelled")
+        SCHEDULED = "scheduled", pgettext_lazy("shift status", "scheduled")
+        CANCELLED = "cancelled", pgettext_lazy("shift status", "cancelled")
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     opportunity = models.ForeignKey(
@@ -263,9 +263,9 @@ class Booking(models.Model):
     """A volunteer's place on a shift, or their place in its waitlist."""
 
     class Status(models.TextChoices):
-        BOOKED = "booked", _("booked")
-        WAITLISTED = "waitlisted", _("on the waitlist")
-        CANCELLED = "cancelled", _("cancelled")
+        BOOKED = "booked", pgettext_lazy("booking status", "booked")
+        WAITLISTED = "waitlisted", pgettext_lazy("booking status", "on the waitlist")
+        CANCELLED = "cancelled", pgettext_lazy("booking status", "cancelled")
 
     LIVE = (Status.BOOKED, Status.WAITLISTED)
 
@@ -305,9 +305,9 @@ class HourLog(models.Model):
     """Hours a volunteer gave, at a shift or in a free activity, awaiting or after review."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
+        PENDING = "pending", pgettext_lazy("hours status", "pending")
+        APPROVED = "approved", pgettext_lazy("hours status", "approved")
+        REJECTED = "rejected", pgettext_lazy("hours status", "rejected")
 
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="hours"

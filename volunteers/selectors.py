@@ -42,8 +42,10 @@ def username_for_phone(phone: str) -> str:
 # --- training ------------------------------------------------------------------------------------
 
 
-def _valid_records(volunteer: Volunteer) -> dict[int, list[TrainingRecord]]:
+def training_records_by_course(volunteer: Volunteer) -> dict[int, list[TrainingRecord]]:
+    """The volunteer's training records grouped by course id (one query; pass it on to check many shifts)."""
     by_course: dict[int, list[TrainingRecord]] = {}
+
     for record in TrainingRecord.objects.filter(volunteer=volunteer).select_related("course"):
         by_course.setdefault(record.course_id, []).append(record)
     return by_course
@@ -61,9 +63,15 @@ def _course_problem(course: TrainingCourse, records: list[TrainingRecord], day: 
     return _("You need the training “%(course)s” first.") % {"course": course.display_name}
 
 
-def training_problems(volunteer: Volunteer, opportunity: Opportunity, day: dt.date) -> list[str]:
+def training_problems(
+    volunteer: Volunteer,
+    opportunity: Opportunity,
+    day: dt.date,
+    records: dict[int, list[TrainingRecord]] | None = None,
+) -> list[str]:
     """Why the volunteer may not take this opportunity on ``day``: one message per missing or expired course."""
-    records = _valid_records(volunteer)
+    if records is None:
+        records = training_records_by_course(volunteer)
     problems = []
     for course in opportunity.required_courses.all():
         problem = _course_problem(course, records.get(course.pk, []), day)
@@ -74,7 +82,7 @@ def training_problems(volunteer: Volunteer, opportunity: Opportunity, day: dt.da
 
 def missing_core_training(volunteer: Volunteer, day: dt.date) -> list[TrainingCourse]:
     """Courses required before activation that the volunteer lacks (or let expire) on ``day``."""
-    records = _valid_records(volunteer)
+    records = training_records_by_course(volunteer)
     return [
         course
         for course in TrainingCourse.objects.filter(required_for_activation=True)
@@ -285,3 +293,14 @@ def public_feed_shifts() -> QuerySet[Shift]:
         .select_related("opportunity")
         .order_by("starts_at", "pk")
     )
+
+
+def feed_version(bookings_or_shifts: QuerySet, *, shift_prefix: str = "") -> tuple[str, dt.datetime | None]:
+    """A cheap fingerprint of a feed's rows (count, latest change) and its Last-Modified time: one query."""
+    fields = {"n": Count("pk"), "shift_changed": Max(f"{shift_prefix}updated_at")}
+    if shift_prefix:
+        fields["booking_changed"] = Max("updated_at")
+    row = bookings_or_shifts.order_by().aggregate(**fields)
+    stamps = [v for k, v in row.items() if k != "n" and v is not None]
+    last = max(stamps) if stamps else None
+    return f"{row['n']}|{'|'.join(v.isoformat() for v in stamps)}", last

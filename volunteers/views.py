@@ -144,10 +144,14 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def public_feed(request: HttpRequest) -> HttpResponse:
-    shifts = list(selectors.public_feed_shifts())
-    body = feeds.shifts_feed(shifts, name=_("Public volunteer events"))
-    last = max((s.updated_at for s in shifts), default=None)
-    return feeds.calendar_response(request, body, last_modified=last)
+    shifts = selectors.public_feed_shifts()
+    version, last = selectors.feed_version(shifts)
+    return feeds.calendar_response(
+        request,
+        lambda: feeds.shifts_feed(list(shifts), name=_("Public volunteer events")),
+        version="public|" + version,
+        last_modified=last,
+    )
 
 
 def private_feed(request: HttpRequest, token: str) -> HttpResponse:
@@ -155,9 +159,14 @@ def private_feed(request: HttpRequest, token: str) -> HttpResponse:
     volunteer = Volunteer.objects.filter(feed_token=token).first()
     if volunteer is None:
         raise Http404
-    bookings = list(selectors.feed_bookings(volunteer))
-    last = max((max(b.updated_at, b.shift.updated_at) for b in bookings), default=None)
-    return feeds.calendar_response(request, feeds.volunteer_feed(bookings), last_modified=last)
+    bookings = selectors.feed_bookings(volunteer)
+    version, last = selectors.feed_version(bookings, shift_prefix="shift__")
+    return feeds.calendar_response(
+        request,
+        lambda: feeds.volunteer_feed(list(bookings)),
+        version=f"volunteer|{volunteer.pk}|{version}",
+        last_modified=last,
+    )
 
 
 def shift_ics(request: HttpRequest, uuid) -> HttpResponse:
@@ -172,8 +181,13 @@ def shift_ics(request: HttpRequest, uuid) -> HttpResponse:
     )
     if not allowed:
         raise Http404
-    body = feeds.shifts_feed([shift], name=shift.opportunity.neutral_title)
-    return feeds.calendar_response(request, body, last_modified=shift.updated_at, filename=f"shift-{shift.uuid}.ics")
+    return feeds.calendar_response(
+        request,
+        lambda: feeds.shifts_feed([shift], name=shift.opportunity.neutral_title),
+        version=f"shift|{shift.pk}|{shift.sequence}|{shift.updated_at.isoformat()}",
+        last_modified=shift.updated_at,
+        filename=f"shift-{shift.uuid}.ics",
+    )
 
 
 # --- volunteer ------------------------------------------------------------------------------------
@@ -209,9 +223,12 @@ def opportunities(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
     """Shifts open to the volunteer, with their own booking state and any training that blocks them."""
     shifts = list(selectors.open_shifts(request.user)[:100])
     mine = selectors.my_bookings_by_shift(request.user, [s.pk for s in shifts])
+    records = selectors.training_records_by_course(volunteer)
     rows = []
     for shift in shifts:
-        problems = selectors.training_problems(volunteer, shift.opportunity, timezone.localdate(shift.starts_at))
+        problems = selectors.training_problems(
+            volunteer, shift.opportunity, timezone.localdate(shift.starts_at), records=records
+        )
         rows.append({"shift": shift, "booking": mine.get(shift.pk), "problems": problems})
     return render(request, "volunteers/opportunities.html", {"rows": rows, "volunteer": volunteer})
 

@@ -252,3 +252,28 @@ def test_coordinator_manages_a_shift_on_its_page(client, db):
     client.post(f"/volunteers/manage/shifts/{shift.pk}/", {"form": "cancel", "x-reason": "取消"})
     shift.refresh_from_db()
     assert shift.status == Shift.Status.CANCELLED
+
+
+def test_new_opportunity_form_shows_field_errors_and_publishes(client, db):
+    coordinator = f.coordinator()
+    client.force_login(coordinator)
+    bad = client.post("/en/volunteers/manage/opportunities/new/", {"kind": "nonsense", "title": ""})
+    assert bad.status_code == 400
+    assert "Select a valid choice" in bad.content.decode() and "This field is required." in bad.content.decode()
+    ok = client.post(
+        "/volunteers/manage/opportunities/new/",
+        {
+            "organisation": f.team().pk,
+            "kind": Opportunity.Kind.OUTREACH_EVENT,
+            "title": "普法宣传日",
+            "is_public": "on",
+        },
+    )
+    assert ok.status_code == 302
+    assert Opportunity.objects.get(title="普法宣传日").is_public
+    other_team = f.team("别的协会")
+    refused = client.post(
+        "/volunteers/manage/opportunities/new/",
+        {"organisation": other_team.pk, "kind": Opportunity.Kind.OUTREACH_EVENT, "title": "越权"},
+    )
+    assert refused.status_code == 400
