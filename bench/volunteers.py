@@ -46,7 +46,7 @@ def build():
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     team = Organisation.objects.create(name="基准测试志愿者协会", kind=Organisation.Kind.VOLUNTEER_TEAM)
-    user = User.objects.create_user(username="bench", password="bench-password-1", full_name="基准志愿者")
+    user = User.objects.create_user(username="bench", password=None, full_name="基准志愿者")
     volunteer = Volunteer.objects.create(
         user=user,
         organisation=team,
