@@ -20,8 +20,8 @@ def test_shift_reminder_is_sent_once_however_often_the_task_runs(db, django_capt
     actions.book_shift(volunteer=volunteer, shift=later_shift)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.send_shift_reminders.delay().get() == 1
-        assert tasks.send_shift_reminders.delay().get() == 0
+        assert tasks.send_shift_reminders.apply().get() == 1
+        assert tasks.send_shift_reminders.apply().get() == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [volunteer.email]
     assert soon.place in mail.outbox[0].body
@@ -62,8 +62,8 @@ def test_training_expiry_warning_once_and_not_after_renewal(db, django_capture_o
     f.train(renewed, ["confidentiality"], completed_on=today - dt.timedelta(days=350))
     f.train(renewed, ["confidentiality"], completed_on=today - dt.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.send_training_expiry_warnings.delay().get() == 1
-        assert tasks.send_training_expiry_warnings.delay().get() == 0
+        assert tasks.send_training_expiry_warnings.apply().get() == 1
+        assert tasks.send_training_expiry_warnings.apply().get() == 0
     assert [m.to for m in mail.outbox] == [[expiring.email]]
     assert "保密与个人信息保护" in mail.outbox[0].body
 
@@ -76,7 +76,7 @@ def test_weekly_digest_tells_coordinators_of_pending_hours(db, django_capture_on
     quiet_team = f.team("无待审协会")
     f.coordinator(quiet_team)
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.send_pending_hours_digest.delay().get() == 1
+        assert tasks.send_pending_hours_digest.apply().get() == 1
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert "2" in mail.outbox[0].body
 
