@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -34,7 +36,7 @@ def api_errors(exc: DjangoValidationError) -> ApiValidationError:
 
 
 class IsVolunteer(BasePermission):
-    message = "You have no volunteer profile."
+    message = gettext_lazy("You have no volunteer profile yet. Apply to volunteer first.")
 
     def has_permission(self, request, view) -> bool:
         if not request.user.is_authenticated:
@@ -153,7 +155,7 @@ class BookingListApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         shift = selectors.open_shifts(request.user).filter(pk=data.validated_data["shift"]).first()
         if shift is None:
-            raise ApiValidationError({"shift": ["This shift is not open to you."]})
+            raise ApiValidationError({"shift": [_("This shift is not open to you.")]})
         try:
             booking = actions.book_shift(volunteer=self.volunteer, shift=shift)
         except DjangoValidationError as exc:
@@ -198,7 +200,7 @@ class HourListApi(generics.ListAPIView):
 
         def validate_date(self, value):
             if value > timezone.localdate():
-                raise serializers.ValidationError("You cannot log hours for a future date.")
+                raise serializers.ValidationError(_("You cannot log hours for a future date."))
             return value
 
     def get_queryset(self):
@@ -212,7 +214,7 @@ class HourListApi(generics.ListAPIView):
         if data.validated_data.get("shift"):
             shift = Shift.objects.filter(pk=data.validated_data["shift"]).first()
             if shift is None:
-                raise ApiValidationError({"shift": ["No such shift."]})
+                raise ApiValidationError({"shift": [_("You can only log hours for a shift you were booked on.")]})
         try:
             entry, created = actions.log_hours(
                 volunteer=self.volunteer,
@@ -320,7 +322,9 @@ class HourReviewApi(APIView):
         entries = visibility.coordinated_hour_logs(request.user).filter(pk__in=ids)
         unknown = ids - set(entries.values_list("pk", flat=True))
         if unknown:
-            raise ApiValidationError({"ids": [f"Not found or not yours: {sorted(unknown)}"]})
+            raise ApiValidationError(
+                {"ids": [_("Not found among the entries you review: %(ids)s") % {"ids": sorted(unknown)}]}
+            )
         if not visibility.can_coordinate_volunteers(request.user):
             raise PermissionDenied
         n = actions.review_hours(

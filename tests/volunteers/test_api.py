@@ -32,7 +32,7 @@ def test_volunteer_lists_books_and_cancels(api, db):
     again = api.post("/api/v1/volunteers/bookings/", {"shift": mine.pk}, format="json")
     assert again.status_code == 400 and again.json()["non_field_errors"]
     assert api.post("/api/v1/volunteers/bookings/", {"shift": foreign.pk}, format="json").json() == {
-        "shift": ["This shift is not open to you."]
+        "shift": ["您不能预约此班次。"]
     }
     assert "shift" in api.post("/api/v1/volunteers/bookings/", {"shift": "x"}, format="json").json()
     booking_id = created.json()["id"]
