@@ -527,7 +527,8 @@ def manage_shift(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Shift cancelled; booked volunteers were told."))
                 return redirect("volunteers:manage_shift", pk=pk)
         elif which == "cancel_booking":
-            booking = get_object_or_404(Booking, pk=request.POST.get("booking"), shift=shift)
+            booking_id = request.POST.get("booking", "")
+            booking = get_object_or_404(Booking, pk=int(booking_id) if booking_id.isdigit() else 0, shift=shift)
             actions.cancel_booking(booking=booking, by=request.user, reason=request.POST.get("reason", "")[:500])
             messages.success(request, _("Booking cancelled; the volunteer was told."))
             return redirect("volunteers:manage_shift", pk=pk)

@@ -249,6 +249,12 @@ def test_coordinator_manages_a_shift_on_its_page(client, db):
     )
     shift.refresh_from_db()
     assert shift.place == "新会议室" and shift.sequence == 1
+    assert (
+        client.post(f"/volunteers/manage/shifts/{shift.pk}/", {"form": "cancel_booking", "booking": "abc"}).status_code
+        == 404
+    )
+    long_reason = client.post(f"/en/volunteers/manage/shifts/{shift.pk}/", {"form": "cancel", "x-reason": "长" * 600})
+    assert long_reason.status_code == 400 and "at most 500 characters" in long_reason.content.decode()
     client.post(f"/volunteers/manage/shifts/{shift.pk}/", {"form": "cancel", "x-reason": "取消"})
     shift.refresh_from_db()
     assert shift.status == Shift.Status.CANCELLED
