@@ -146,3 +146,88 @@ def attachable_locations(user: User) -> QuerySet[Location]:
     return Location.objects.filter(
         Q(organisation_id__in=organisation_ids(user, Role.PROVIDER_STAFF)) | Q(organisation__isnull=True)
     )
+
+
+# --- Volunteers (C4) ---------------------------------------------------------
+# Imports are local: volunteers depends on this module, not the other way round.
+
+
+def volunteer_profile(user: User):
+    """The signed-in user's own volunteer profile, or None."""
+    from volunteers.models import Volunteer
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Volunteer.objects.filter(user_id=user.pk).select_related("organisation").first()
+
+
+def can_coordinate_volunteers(user: User) -> bool:
+    """May open the coordinators' pages (vetting, shifts, hour approvals)."""
+    return has_role(user, Role.BUREAU_ADMIN, Role.VOLUNTEER_COORDINATOR)
+
+
+def coordinated_volunteers(user: User):
+    """Volunteers (and applicants) of the teams the user coordinates."""
+    from volunteers.models import Volunteer
+
+    if is_bureau_admin(user):
+        return Volunteer.objects.all()
+    return Volunteer.objects.filter(organisation_id__in=organisation_ids(user, Role.VOLUNTEER_COORDINATOR))
+
+
+def coordinated_opportunities(user: User):
+    """Opportunities the user may publish shifts for."""
+    from volunteers.models import Opportunity
+
+    if is_bureau_admin(user):
+        return Opportunity.objects.all()
+    return Opportunity.objects.filter(organisation_id__in=organisation_ids(user, Role.VOLUNTEER_COORDINATOR))
+
+
+def coordinated_shifts(user: User):
+    """Shifts of the teams the user coordinates."""
+    from volunteers.models import Shift
+
+    if is_bureau_admin(user):
+        return Shift.objects.all()
+    return Shift.objects.filter(opportunity__organisation_id__in=organisation_ids(user, Role.VOLUNTEER_COORDINATOR))
+
+
+def coordinated_hour_logs(user: User):
+    """Hour entries the user may approve or reject."""
+    from volunteers.models import HourLog
+
+    if is_bureau_admin(user):
+        return HourLog.objects.all()
+    return HourLog.objects.filter(volunteer__organisation_id__in=organisation_ids(user, Role.VOLUNTEER_COORDINATOR))
+
+
+def bookable_opportunities(user: User):
+    """Opportunities a volunteer may see and book: active ones of their own team."""
+    from volunteers.models import Opportunity
+
+    profile = volunteer_profile(user)
+    if profile is None:
+        return Opportunity.objects.none()
+    return Opportunity.objects.filter(is_active=True, organisation_id=profile.organisation_id)
+
+
+def own_bookings(user: User):
+    """The volunteer's own bookings."""
+    from volunteers.models import Booking
+
+    return Booking.objects.filter(volunteer__user_id=user.pk) if user.is_authenticated else Booking.objects.none()
+
+
+def own_hour_logs(user: User):
+    """The volunteer's own hour entries."""
+    from volunteers.models import HourLog
+
+    return HourLog.objects.filter(volunteer__user_id=user.pk) if user.is_authenticated else HourLog.objects.none()
+
+
+def public_volunteer_shifts():
+    """Shifts anyone may see: of active, public opportunities (outreach events)."""
+    from volunteers.models import Shift
+
+    return Shift.objects.filter(opportunity__is_public=True, opportunity__is_active=True)

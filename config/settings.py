@@ -292,6 +292,15 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks; apps add their own entries here. Times are Asia/Shanghai.
 CELERY_BEAT_SCHEDULE = {
     "daily-health-summary": {"task": "accounts.daily_health_summary", "schedule": crontab(hour=6, minute=0)},
+    "volunteer-shift-reminders": {"task": "volunteers.send_shift_reminders", "schedule": crontab(minute=5)},
+    "volunteer-training-expiry": {
+        "task": "volunteers.send_training_expiry_warnings",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "volunteer-pending-hours-digest": {
+        "task": "volunteers.send_pending_hours_digest",
+        "schedule": crontab(hour=8, minute=30, day_of_week="mon"),
+    },
 }
 
 # --- Wagtail ----------------------------------------------------------------
@@ -327,6 +336,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["config.api_schema.only_platform_endpoints"],
+    # Several models have a "status" field with different choices; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "VolunteerStatusEnum": "volunteers.models.Volunteer.Status",
+        "ShiftStatusEnum": "volunteers.models.Shift.Status",
+        "BookingStatusEnum": "volunteers.models.Booking.Status",
+        "HourLogStatusEnum": "volunteers.models.HourLog.Status",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------

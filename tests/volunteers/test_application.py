@@ -1,0 +1,113 @@
+"""The public application: consent, validation in both languages, duplicates, rate limit, honeypot, e-mail."""
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+
+from accounts.models import User
+from tests.volunteers import factories as f
+from volunteers.models import Volunteer
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def good_data(team, **overrides):
+    data = {
+        "full_name": "刘晓燕",
+        "phone": "138 0013 8000",
+        "email": "Liu.XY@example.cn",
+        "organisation": team.pk,
+        "skills": "法律咨询",
+        "languages": "普通话",
+        "availability": "周末",
+        "motivation": "回馈社区",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_apply_creates_an_applicant_and_sends_a_confirmation(client, db, django_capture_on_commit_callbacks):
+    team = f.team()
+    assert "申请成为志愿者" in client.get("/volunteers/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/volunteers/apply/", good_data(team))
+    assert response.status_code == 302 and response["Location"].endswith("/volunteers/apply/thanks/")
+    volunteer = Volunteer.objects.get()
+    assert volunteer.status == Volunteer.Status.APPLIED
+    assert volunteer.phone == "+8613800138000" and volunteer.email == "liu.xy@example.cn"
+    assert volunteer.consent_at and volunteer.consent_version
+    assert volunteer.user.username == "13800138000" and not volunteer.user.has_usable_password()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["liu.xy@example.cn"]
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_missing_consent_and_bad_fields_get_chinese_errors(client, db):
+    team = f.team()
+    response = client.post(
+        "/volunteers/apply/",
+        good_data(team, consent="", phone="12345", email="not-an-email", full_name="", motivation=""),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "需要您单独同意" in body
+    assert "请输入有效的中国大陆手机号码" in body
+    assert "请输入合法的邮件地址" in body
+    assert "必需字段" in body  # Django's own Chinese for "This field is required."
+    assert not Volunteer.objects.exists()
+
+
+def test_errors_are_in_english_on_the_english_page(client, db):
+    response = client.post("/en/volunteers/apply/", good_data(f.team(), consent="", phone="12345"))
+    body = response.content.decode()
+    assert "Your separate consent is needed" in body
+    assert "Enter a valid mainland China mobile number" in body
+
+
+@pytest.mark.parametrize("field", ["phone", "email"])
+def test_a_duplicate_phone_or_email_is_detected(client, db, field):
+    team = f.team()
+    client.post("/volunteers/apply/", good_data(team))
+    other = {"phone": "13900139000", "email": "other@example.cn"}
+    other.pop(field)
+    response = client.post("/en/volunteers/apply/", good_data(team, **other))
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
+    assert Volunteer.objects.count() == 1
+
+
+def test_the_honeypot_swallows_bots_quietly(client, db):
+    response = client.post("/volunteers/apply/", good_data(f.team(), website="http://spam.example"))
+    assert response.status_code == 302
+    assert not Volunteer.objects.exists() and not User.objects.exists()
+    assert 'class="vol-hp" aria-hidden="true"' in client.get("/volunteers/apply/").content.decode()
+
+
+def test_too_many_applications_from_one_address_are_refused(client, db):
+    team = f.team()
+    for i in range(5):
+        client.post("/volunteers/apply/", good_data(team, phone=f"1390013900{i}", email=f"p{i}@example.cn"))
+    assert Volunteer.objects.count() == 5
+    response = client.post("/volunteers/apply/", good_data(team, phone="13700137000", email="late@example.cn"))
+    assert response.status_code == 429
+    assert Volunteer.objects.count() == 5
+
+
+def test_a_signed_in_person_applies_with_their_own_login(client, db):
+    team = f.team()
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    client.post("/volunteers/apply/", good_data(team))
+    assert Volunteer.objects.get().user == user
+    assert client.get("/volunteers/apply/").status_code == 302  # already applied: goes home
+
+
+def test_header_links_to_the_volunteer_area(client, db):
+    assert 'href="/volunteers/"' in client.get("/volunteers/apply/").content.decode()

@@ -1,0 +1,169 @@
+"""Pages: the volunteer home, coordinator lists (search, filter, sort, paging) with fixed query counts, mentees."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts import visibility
+from tests.volunteers import factories as f
+from volunteers import actions, selectors
+from volunteers.models import HourLog, Opportunity, Volunteer
+
+
+def test_home_shows_shifts_hours_calendar_certificate_and_status(client, db):
+    volunteer = f.volunteer()
+    shift = f.shift(opp=f.opportunity(title="法治教育课"))
+    actions.book_shift(volunteer=volunteer, shift=shift)
+    entry, _ = actions.log_hours(volunteer=volunteer, activity="整理", date=timezone.localdate(), hours=Decimal("2.5"))
+    actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), by=None, approve=True)
+    client.force_login(volunteer.user)
+    body = client.get("/volunteers/home/").content.decode()
+    assert "法治教育课" in body
+    assert "2.5" in body
+    assert f"/volunteers/calendar/{volunteer.feed_token}.ics" in body and "webcal://" in body
+    assert "下载证明" in body
+    assert "在岗" in body
+    assert "暂未给您分配帮教对象" in body  # no coordination model yet: an empty mentees section
+
+
+def test_index_sends_people_where_they_belong(client, db):
+    volunteer = f.volunteer()
+    coordinator = f.coordinator()
+    assert client.get("/volunteers/").status_code == 200
+    client.force_login(volunteer.user)
+    assert client.get("/volunteers/")["Location"].endswith("/volunteers/home/")
+    client.force_login(coordinator)
+    assert client.get("/volunteers/")["Location"].endswith("/volunteers/manage/")
+
+
+def test_mentees_selector_is_empty_without_the_coordination_model(db):
+    assert selectors.mentees_for(f.volunteer()) == []
+
+
+def test_mentees_show_only_the_given_name_and_meeting_times(db, monkeypatch):
+    """With a correction-team model (as coordination will provide), only given name and times come out."""
+    volunteer = f.volunteer()
+    meeting = f.shift(opp=f.opportunity(kind=Opportunity.Kind.MENTORING_MEETING, title="谈心"))
+    actions.book_shift(volunteer=volunteer, shift=meeting)
+
+    class Supervisee:
+        full_name = "陈建国"
+        id_number = "410000000000000000"
+
+    class Member:
+        supervisee = Supervisee()
+
+    class Manager:
+        def filter(self, **kwargs):
+            assert kwargs == {"volunteer": volunteer}
+            return self
+
+        def select_related(self, *args):
+            return [Member()]
+
+    class Field:
+        def __init__(self, name):
+            self.name = name
+
+    class FakeModel:
+        objects = Manager()
+
+        class _meta:
+            @staticmethod
+            def get_fields():
+                return [Field("supervisee"), Field("volunteer")]
+
+    from django.apps import apps
+
+    monkeypatch.setattr(apps, "get_model", lambda app, model: FakeModel)
+    mentees = selectors.mentees_for(volunteer)
+    assert mentees == [{"given_name": "建国", "meetings": [timezone.localtime(meeting.starts_at)]}]
+
+
+@pytest.fixture
+def crowd(db):
+    team = f.team()
+    coordinator = f.coordinator(team)
+    township = __import__("tests.factories", fromlist=["TownshipFactory"]).TownshipFactory()
+    names = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"]
+    people = []
+    for i in range(30):
+        status = [Volunteer.Status.APPLIED, Volunteer.Status.ACTIVE, Volunteer.Status.INTERVIEWED][i % 3]
+        people.append(
+            f.volunteer(
+                organisation=team,
+                status=status,
+                trained=False,
+                full_name=f"王{names[i % 10]}{i}",
+                township=township if i % 2 else None,
+            )
+        )
+    return coordinator, people
+
+
+def test_coordinator_list_searches_filters_sorts_and_pages(client, crowd):
+    coordinator, people = crowd
+    client.force_login(coordinator)
+    first = client.get("/volunteers/manage/").content.decode()
+    assert "30 人" in first and "第 1 页，共 2 页" in first
+    found = client.get("/volunteers/manage/", {"q": "王甲1"}).content.decode()
+    assert "王甲10" in found and "王乙1" not in found
+    applied = client.get("/volunteers/manage/", {"status": "applied"}).content.decode()
+    assert "10 人" in applied
+    sorted_page = client.get("/volunteers/manage/", {"ordering": "name"}).content.decode()
+    assert sorted_page.index("王丁13") < sorted_page.index("王丁3")  # sorted by name
+    assert client.get("/volunteers/manage/", {"status": "nonsense"}).status_code == 400
+    page_two = client.get("/volunteers/manage/", {"status": "applied", "page": 2}).content.decode()
+    assert "王" in page_two  # 10 rows: one page only; a page past the end shows the last one
+
+
+@pytest.mark.parametrize("url", ["/volunteers/manage/", "/volunteers/manage/shifts/", "/volunteers/manage/hours/"])
+def test_coordinator_lists_cost_a_fixed_number_of_queries(client, db, url):
+    team = f.team()
+    coordinator = f.coordinator(team)
+    client.force_login(coordinator)
+
+    def grow(n):
+        for _ in range(n):
+            volunteer = f.volunteer(organisation=team, township=None)
+            shift = f.shift(opp=f.opportunity(organisation=team), in_hours=48 + 5 * HourLog.objects.count())
+            actions.book_shift(volunteer=volunteer, shift=shift)
+            actions.log_hours(
+                volunteer=volunteer,
+                activity="服务",
+                date=timezone.localdate() - dt.timedelta(days=1),
+                hours=Decimal("1"),
+            )
+
+    grow(2)
+    visibility.forget(coordinator)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    grow(6)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), [q["sql"][:120] for q in many]
+
+
+def test_volunteer_pages_cost_a_fixed_number_of_queries(client, db):
+    volunteer = f.volunteer()
+    client.force_login(volunteer.user)
+
+    def grow(n):
+        for _ in range(n):
+            shift = f.shift(opp=f.opportunity(courses=["legal_basics"]), in_hours=48 + 5 * volunteer.bookings.count())
+            actions.book_shift(volunteer=volunteer, shift=shift)
+
+    counts = {}
+    for n in (2, 6):
+        grow(n)
+        for url in ("/volunteers/home/", "/volunteers/shifts/", "/volunteers/hours/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.setdefault(url, []).append(len(ctx))
+    for url, (few, many) in counts.items():
+        assert few == many, (url, few, many)

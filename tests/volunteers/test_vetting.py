@@ -1,0 +1,134 @@
+"""The vetting state machine: every pair of states, allowed exactly when the table says so."""
+
+import itertools
+
+import pytest
+from django.core import mail
+
+from tests.volunteers import factories as f
+from volunteers import actions
+from volunteers.models import Booking, StatusChange, TrainingRecord, Volunteer
+
+Status = Volunteer.Status
+PAIRS = list(itertools.permutations(Status.values, 2))
+
+
+@pytest.mark.parametrize(("start", "target"), PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
+def test_every_transition_is_allowed_exactly_when_the_table_says(db, start, target):
+    volunteer = f.volunteer(status=start)
+    coordinator = f.coordinator()
+    allowed = target in actions.TRANSITIONS[start]
+    if allowed:
+        actions.transition(volunteer=volunteer, to_status=target, by=coordinator, note="面谈通过")
+        volunteer.refresh_from_db()
+        assert volunteer.status == target
+        change = StatusChange.objects.filter(volunteer=volunteer).last()
+        assert (change.from_status, change.to_status, change.note, change.changed_by) == (
+            start,
+            target,
+            "面谈通过",
+            coordinator,
+        )
+    else:
+        with pytest.raises(actions.VolunteerActionError):
+            actions.transition(volunteer=volunteer, to_status=target, by=coordinator)
+        volunteer.refresh_from_db()
+        assert volunteer.status == start
+
+
+def test_the_table_covers_every_state_and_the_happy_path():
+    assert set(actions.TRANSITIONS) == set(Status.values)
+    path = [Status.APPLIED, Status.INTERVIEWED, Status.BACKGROUND_CHECKED, Status.TRAINED, Status.ACTIVE]
+    for a, b in itertools.pairwise(path):
+        assert b in actions.TRANSITIONS[a]
+    assert all(Status.WITHDRAWN in actions.TRANSITIONS[s] for s in Status.values if s != Status.WITHDRAWN)
+
+
+def test_trained_needs_the_core_courses_and_names_the_missing_one(db):
+    volunteer = f.volunteer(status=Status.BACKGROUND_CHECKED, trained=False)
+    f.train(volunteer, ["legal_basics"])
+    with pytest.raises(actions.VolunteerActionError) as err:
+        actions.transition(volunteer=volunteer, to_status=Status.TRAINED, by=None)
+    assert "保密与个人信息保护" in str(err.value)
+    f.train(volunteer, ["confidentiality"])
+    actions.transition(volunteer=volunteer, to_status=Status.TRAINED, by=None)
+
+
+def test_activation_mails_a_set_password_link_to_a_login_without_password(db, django_capture_on_commit_callbacks):
+    volunteer = f.volunteer(status=Status.TRAINED)
+    volunteer.user.set_unusable_password()
+    volunteer.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.transition(volunteer=volunteer, to_status=Status.ACTIVE, by=None)
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+    assert volunteer.user.username in mail.outbox[0].body
+
+
+def test_suspension_cancels_future_bookings_and_frees_the_place(db):
+    volunteer = f.volunteer()
+    waiting = f.volunteer()
+    shift = f.shift(capacity=1)
+    actions.book_shift(volunteer=volunteer, shift=shift)
+    queued = actions.book_shift(volunteer=waiting, shift=shift)
+    assert queued.status == Booking.Status.WAITLISTED
+    actions.transition(volunteer=volunteer, to_status=Status.SUSPENDED, by=None, note="暂停")
+    queued.refresh_from_db()
+    assert queued.status == Booking.Status.BOOKED
+    assert not Booking.objects.filter(volunteer=volunteer, status__in=Booking.LIVE).exists()
+
+
+def test_coordinator_moves_a_volunteer_on_the_page_and_the_volunteer_sees_it(client, db):
+    coordinator = f.coordinator()
+    volunteer = f.volunteer(status=Status.APPLIED)
+    client.force_login(coordinator)
+    url = f"/en/volunteers/manage/volunteers/{volunteer.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    bad = client.post(url, {"form": "transition", "t-to_status": Status.ACTIVE})
+    assert bad.status_code == 400
+    assert "Select a valid choice" in bad.content.decode()
+    ok = client.post(url, {"form": "transition", "t-to_status": Status.INTERVIEWED, "t-note": "面谈顺利"})
+    assert ok.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.status == Status.INTERVIEWED
+    client.force_login(volunteer.user)
+    home = client.get("/volunteers/home/").content.decode()
+    assert "已面谈" in home or "interviewed" in home
+    assert "面谈顺利" in home
+
+
+def test_coordinator_records_training_with_expiry_and_bad_dates_get_errors(client, db):
+    from django.utils import timezone
+
+    coordinator = f.coordinator()
+    volunteer = f.volunteer(status=Status.BACKGROUND_CHECKED, trained=False)
+    client.force_login(coordinator)
+    url = f"/en/volunteers/manage/volunteers/{volunteer.pk}/"
+    course = TrainingRecord._meta.get_field("course").related_model.objects.get(code="confidentiality")
+    future = timezone.localdate().replace(year=timezone.localdate().year + 1)
+    bad = client.post(url, {"form": "training", "c-course": course.pk, "c-completed_on": future.isoformat()})
+    assert bad.status_code == 400
+    assert "cannot be in the future" in bad.content.decode()
+    today = timezone.localdate()
+    client.post(url, {"form": "training", "c-course": course.pk, "c-completed_on": today.isoformat()})
+    record = TrainingRecord.objects.get(volunteer=volunteer, course=course)
+    assert record.expires_on.year == today.year + 1  # 12 months of validity
+
+
+def test_other_teams_volunteers_are_not_visible_to_a_coordinator(client, db):
+    mine = f.team("甲协会")
+    other = f.team("乙协会")
+    coordinator = f.coordinator(mine)
+    stranger = f.volunteer(organisation=other, status=Status.APPLIED)
+    client.force_login(coordinator)
+    assert client.get(f"/volunteers/manage/volunteers/{stranger.pk}/").status_code == 404
+    listing = client.get("/volunteers/manage/?q=" + stranger.phone[-6:])
+    assert stranger.phone not in listing.content.decode()
+
+
+def test_people_without_the_role_cannot_open_coordinator_pages(client, db):
+    volunteer = f.volunteer()
+    client.force_login(volunteer.user)
+    assert client.get("/volunteers/manage/").status_code == 403
+    assert client.get("/volunteers/manage/hours/").status_code == 403

@@ -1,0 +1,306 @@
+"""Reads about volunteers. Lists start from accounts.visibility and cost a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts import visibility
+from accounts.models import User
+from volunteers.models import Booking, HourLog, Opportunity, Shift, TrainingCourse, TrainingRecord, Volunteer
+
+if TYPE_CHECKING:
+    pass
+
+
+# --- application ---------------------------------------------------------------------------------
+
+
+def duplicate_application(*, phone: str, email: str) -> bool:
+    """Is there already a volunteer with this phone or e-mail (case-insensitive)?"""
+    return Volunteer.objects.filter(Q(phone=phone) | Q(email__iexact=email.strip())).exists()
+
+
+def username_for_phone(phone: str) -> str:
+    """A login name for an applicant: the mobile number without +86, made unique if needed."""
+    base = phone.removeprefix("+86")
+    candidate, n = base, 1
+    while User.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+# --- training ------------------------------------------------------------------------------------
+
+
+def training_records_by_course(volunteer: Volunteer) -> dict[int, list[TrainingRecord]]:
+    """The volunteer's training records grouped by course id (one query; pass it on to check many shifts)."""
+    by_course: dict[int, list[TrainingRecord]] = {}
+
+    for record in TrainingRecord.objects.filter(volunteer=volunteer).select_related("course"):
+        by_course.setdefault(record.course_id, []).append(record)
+    return by_course
+
+
+def _course_problem(course: TrainingCourse, records: list[TrainingRecord], day: dt.date) -> str | None:
+    if any(r.is_valid_on(day) for r in records):
+        return None
+    expired = [r.expires_on for r in records if r.expires_on and r.expires_on < day]
+    if expired:
+        return _("Your training “%(course)s” expired on %(date)s.") % {
+            "course": course.display_name,
+            "date": date_format(max(expired), "Y-m-d"),
+        }
+    return _("You need the training “%(course)s” first.") % {"course": course.display_name}
+
+
+def training_problems(
+    volunteer: Volunteer,
+    opportunity: Opportunity,
+    day: dt.date,
+    records: dict[int, list[TrainingRecord]] | None = None,
+) -> list[str]:
+    """Why the volunteer may not take this opportunity on ``day``: one message per missing or expired course."""
+    if records is None:
+        records = training_records_by_course(volunteer)
+    problems = []
+    for course in opportunity.required_courses.all():
+        problem = _course_problem(course, records.get(course.pk, []), day)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def missing_core_training(volunteer: Volunteer, day: dt.date) -> list[TrainingCourse]:
+    """Courses required before activation that the volunteer lacks (or let expire) on ``day``."""
+    records = training_records_by_course(volunteer)
+    return [
+        course
+        for course in TrainingCourse.objects.filter(required_for_activation=True)
+        if not any(r.is_valid_on(day) for r in records.get(course.pk, []))
+    ]
+
+
+def training_overview(volunteer: Volunteer) -> QuerySet[TrainingRecord]:
+    """The volunteer's training records, newest first."""
+    return TrainingRecord.objects.filter(volunteer=volunteer).select_related("course").order_by("-completed_on")
+
+
+# --- volunteer home -------------------------------------------------------------------------------
+
+
+def upcoming_bookings(volunteer: Volunteer, limit: int | None = None) -> QuerySet[Booking]:
+    """The volunteer's live bookings of shifts that have not ended."""
+    qs = (
+        Booking.objects.filter(
+            volunteer=volunteer,
+            status__in=Booking.LIVE,
+            shift__ends_at__gte=timezone.now(),
+            shift__status=Shift.Status.SCHEDULED,
+        )
+        .select_related("shift", "shift__opportunity")
+        .order_by("shift__starts_at")
+    )
+    return qs[:limit] if limit else qs
+
+
+def hours_in_year(volunteer: Volunteer, year: int | None = None) -> dict[str, Decimal]:
+    """Approved and pending hours of the volunteer in a calendar year."""
+    year = year or timezone.localdate().year
+    rows = HourLog.objects.filter(volunteer=volunteer, date__year=year).aggregate(
+        approved=Sum("hours", filter=Q(status=HourLog.Status.APPROVED)),
+        pending=Sum("hours", filter=Q(status=HourLog.Status.PENDING)),
+    )
+    return {k: v or Decimal("0") for k, v in rows.items()}
+
+
+def mentees_for(volunteer: Volunteer) -> list[dict[str, Any]]:
+    """Supervisees the volunteer mentors: ONLY the given name and the meeting times.
+
+    Correction teams live in the coordination app (``CorrectionTeamMember``); until that
+    model exists this returns an empty list. Meeting times are the volunteer's booked
+    shifts of kind "mentoring meeting".
+    """
+    try:
+        member_model = apps.get_model("coordination", "CorrectionTeamMember")
+    except LookupError:
+        return []
+    field_names = {f.name for f in member_model._meta.get_fields()}
+    if "supervisee" not in field_names:
+        return []
+    person_field = "volunteer" if "volunteer" in field_names else "user"
+    person = volunteer if person_field == "volunteer" else volunteer.user
+    filters: dict[str, Any] = {person_field: person}
+    if "is_active" in field_names:
+        filters["is_active"] = True
+    meetings = [
+        timezone.localtime(b.shift.starts_at)
+        for b in upcoming_bookings(volunteer)
+        if b.shift.opportunity.kind == Opportunity.Kind.MENTORING_MEETING and b.status == Booking.Status.BOOKED
+    ]
+    mentees = []
+    for member in member_model.objects.filter(**filters).select_related("supervisee"):
+        supervisee = member.supervisee
+        given = getattr(supervisee, "given_name", "") or (getattr(supervisee, "full_name", "") or "")[1:]
+        mentees.append({"given_name": given, "meetings": meetings})
+    return mentees
+
+
+def service_record(volunteer: Volunteer) -> dict[str, Any]:
+    """Approved hours, activities by kind and training: what a certificate states."""
+    approved = HourLog.objects.filter(volunteer=volunteer, status=HourLog.Status.APPROVED)
+    span = approved.aggregate(total=Sum("hours"), first=Min("date"), last=Max("date"))
+    activities: dict[str, Decimal] = {}
+    for entry in approved.select_related("shift__opportunity"):
+        name = entry.shift.opportunity.neutral_title if entry.shift_id else entry.activity
+        activities[name] = activities.get(name, Decimal("0")) + entry.hours
+    training = [
+        {"course": r.course.name, "completed_on": r.completed_on.isoformat()}
+        for r in TrainingRecord.objects.filter(volunteer=volunteer).select_related("course").order_by("completed_on")
+    ]
+    return {
+        "total_hours": span["total"] or Decimal("0"),
+        "first_date": span["first"].isoformat() if span["first"] else "",
+        "last_date": span["last"].isoformat() if span["last"] else "",
+        "activities": [{"name": k, "hours": str(v)} for k, v in sorted(activities.items())],
+        "training": training,
+    }
+
+
+# --- shifts ----------------------------------------------------------------------------------------
+
+
+def open_shifts(user: User) -> QuerySet[Shift]:
+    """Upcoming scheduled shifts the signed-in volunteer may book, with their opportunity."""
+    return (
+        Shift.objects.filter(
+            opportunity__in=visibility.bookable_opportunities(user),
+            status=Shift.Status.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        )
+        .select_related("opportunity")
+        .prefetch_related("opportunity__required_courses")
+        .order_by("starts_at", "pk")
+    )
+
+
+def my_bookings_by_shift(user: User, shift_ids: list[int]) -> dict[int, Booking]:
+    """The user's live bookings of the given shifts, keyed by shift id (one query)."""
+    return {
+        b.shift_id: b for b in visibility.own_bookings(user).filter(shift_id__in=shift_ids, status__in=Booking.LIVE)
+    }
+
+
+def shift_roster(shift: Shift) -> QuerySet[Booking]:
+    """Bookings of a shift for its coordinator: booked first, then the waitlist in order."""
+    return Booking.objects.filter(shift=shift).select_related("volunteer").order_by("status", "created_at", "pk")
+
+
+def coordinated_shift_list(user: User) -> QuerySet[Shift]:
+    """Shifts the user coordinates, with waitlist counts."""
+    return (
+        visibility.coordinated_shifts(user)
+        .select_related("opportunity", "opportunity__organisation")
+        .annotate(waitlisted=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)))
+        .order_by("-starts_at", "pk")
+    )
+
+
+def volunteer_list(user: User) -> QuerySet[Volunteer]:
+    """Volunteers the user coordinates, ready for listing (organisation and township joined)."""
+    return visibility.coordinated_volunteers(user).select_related("organisation", "township")
+
+
+def pending_hours(user: User) -> QuerySet[HourLog]:
+    """Hour entries waiting for the user's review, oldest first."""
+    return (
+        visibility.coordinated_hour_logs(user)
+        .filter(status=HourLog.Status.PENDING)
+        .select_related("volunteer", "shift", "shift__opportunity")
+        .order_by("date", "pk")
+    )
+
+
+def own_hours(user: User) -> QuerySet[HourLog]:
+    return visibility.own_hour_logs(user).select_related("shift", "shift__opportunity")
+
+
+def volunteer_detail(user: User, pk: int) -> Volunteer | None:
+    """One volunteer the user coordinates, with their history, training and bookings."""
+    return (
+        volunteer_list(user)
+        .prefetch_related(
+            "status_changes__changed_by",
+            Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- totals ----------------------------------------------------------------------------------------
+
+
+def hour_totals(entries: QuerySet[HourLog]) -> dict[str, list[dict[str, Any]]]:
+    """Approved hours per volunteer, per month and per organisation (three grouped queries)."""
+    approved = entries.filter(status=HourLog.Status.APPROVED).order_by()
+    return {
+        "by_volunteer": list(
+            approved.values("volunteer_id", "volunteer__full_name").annotate(hours=Sum("hours")).order_by("-hours")
+        ),
+        "by_month": list(
+            approved.annotate(month=TruncMonth("date")).values("month").annotate(hours=Sum("hours")).order_by("month")
+        ),
+        "by_organisation": list(
+            approved.values("volunteer__organisation_id", "volunteer__organisation__name")
+            .annotate(hours=Sum("hours"))
+            .order_by("volunteer__organisation__name")
+        ),
+    }
+
+
+# --- feeds -------------------------------------------------------------------------------------------
+
+
+FEED_PAST_DAYS = 90
+
+
+def feed_bookings(volunteer: Volunteer) -> QuerySet[Booking]:
+    """Bookings for the private feed: recent and future, cancelled ones included (so calendars drop them)."""
+    since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    return (
+        Booking.objects.filter(volunteer=volunteer, shift__ends_at__gte=since)
+        .select_related("shift", "shift__opportunity")
+        .order_by("shift__starts_at", "shift_id", "-created_at")
+    )
+
+
+def public_feed_shifts() -> QuerySet[Shift]:
+    """Public events for the public feed."""
+    since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    return (
+        visibility.public_volunteer_shifts()
+        .filter(ends_at__gte=since)
+        .select_related("opportunity")
+        .order_by("starts_at", "pk")
+    )
+
+
+def feed_version(bookings_or_shifts: QuerySet, *, shift_prefix: str = "") -> tuple[str, dt.datetime | None]:
+    """A cheap fingerprint of a feed's rows (count, latest change) and its Last-Modified time: one query."""
+    fields = {"n": Count("pk"), "shift_changed": Max(f"{shift_prefix}updated_at")}
+    if shift_prefix:
+        fields["booking_changed"] = Max("updated_at")
+    row = bookings_or_shifts.order_by().aggregate(**fields)
+    stamps = [v for k, v in row.items() if k != "n" and v is not None]
+    last = max(stamps) if stamps else None
+    return f"{row['n']}|{'|'.join(v.isoformat() for v in stamps)}", last

@@ -1,0 +1,582 @@
+"""Pages: the public application and verification, the volunteer's home, the coordinators' pages."""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import visibility
+from volunteers import actions, certificates, feeds, ratelimit, selectors
+from volunteers.filters import VolunteerFilter
+from volunteers.forms import (
+    ApplicationForm,
+    CancelForm,
+    HourLogForm,
+    OpportunityForm,
+    ReviewForm,
+    ShiftForm,
+    TrainingRecordForm,
+    TransitionForm,
+    VerifyForm,
+)
+from volunteers.models import Booking, Certificate, Shift, Volunteer
+
+APPLY_LIMIT = 5  # applications per client address and hour
+APPLY_WINDOW = 60 * 60
+
+
+def _errors_of(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+def volunteer_required(view: Callable) -> Callable:
+    """Signed in with a volunteer profile; the profile is passed as ``volunteer``."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        volunteer = visibility.volunteer_profile(request.user)
+        if volunteer is None:
+            messages.info(request, _("You have no volunteer profile yet. Apply to volunteer first."))
+            return redirect("volunteers:apply")
+        return view(request, *args, volunteer=volunteer, **kwargs)
+
+    return wrapper
+
+
+def coordinator_required(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not visibility.can_coordinate_volunteers(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The volunteer area: signed-in people go to their page; others see how to join."""
+    if request.user.is_authenticated:
+        if visibility.volunteer_profile(request.user) is not None:
+            return redirect("volunteers:home")
+        if visibility.can_coordinate_volunteers(request.user):
+            return redirect("volunteers:manage")
+    events = selectors.public_feed_shifts().filter(starts_at__gte=timezone.now(), status=Shift.Status.SCHEDULED)[:10]
+    return render(request, "volunteers/index.html", {"events": events})
+
+
+def apply(request: HttpRequest) -> HttpResponse:
+    """The public application form with separate consent, duplicate check, rate limit and honeypot."""
+    if request.user.is_authenticated and visibility.volunteer_profile(request.user) is not None:
+        return redirect("volunteers:home")
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.hit(request, scope="volunteer-apply", limit=APPLY_LIMIT, window_seconds=APPLY_WINDOW):
+            form.add_error(None, _("Too many applications from your connection. Please try again in an hour."))
+            return render(request, "volunteers/apply.html", {"form": form}, status=429)
+        if form.is_spam():
+            # Pretend success so the bot learns nothing; store nothing.
+            return redirect("volunteers:apply_done")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.submit_application(
+                    full_name=data["full_name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    organisation=data["organisation"],
+                    township=data["township"],
+                    skills=data["skills"],
+                    languages=data["languages"],
+                    availability=data["availability"],
+                    motivation=data["motivation"],
+                    user=request.user if request.user.is_authenticated else None,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("volunteers:apply_done")
+    return render(request, "volunteers/apply.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def apply_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "volunteers/apply_done.html")
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public check of a certificate code: confirms it, the masked name, hours and date; nothing more."""
+    form = VerifyForm(request.GET or None)
+    certificate = None
+    checked = False
+    if form.is_bound and form.is_valid():
+        checked = True
+        certificate = Certificate.objects.filter(code=form.cleaned_data["code"]).first()
+    masked = ""
+    if certificate:
+        name = certificate.snapshot.get("full_name", "")
+        masked = name[:1] + "*" * max(len(name) - 1, 1)
+    return render(
+        request,
+        "volunteers/verify.html",
+        {"form": form, "certificate": certificate, "checked": checked, "masked_name": masked},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def public_feed(request: HttpRequest) -> HttpResponse:
+    shifts = selectors.public_feed_shifts()
+    version, last = selectors.feed_version(shifts)
+    return feeds.calendar_response(
+        request,
+        lambda: feeds.shifts_feed(list(shifts), name=_("Public volunteer events")),
+        version="public|" + version,
+        last_modified=last,
+    )
+
+
+def private_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The volunteer's own calendar at a secret address (revoked by issuing a new one)."""
+    volunteer = Volunteer.objects.filter(feed_token=token).first()
+    if volunteer is None:
+        raise Http404
+    bookings = selectors.feed_bookings(volunteer)
+    version, last = selectors.feed_version(bookings, shift_prefix="shift__")
+    return feeds.calendar_response(
+        request,
+        lambda: feeds.volunteer_feed(list(bookings)),
+        version=f"volunteer|{volunteer.pk}|{version}",
+        last_modified=last,
+    )
+
+
+def shift_ics(request: HttpRequest, uuid) -> HttpResponse:
+    """One shift as an .ics download: public events for anyone, others for their volunteers and coordinators."""
+    shift = get_object_or_404(Shift.objects.select_related("opportunity"), uuid=uuid)
+    allowed = shift.opportunity.is_public or (
+        request.user.is_authenticated
+        and (
+            visibility.own_bookings(request.user).filter(shift=shift).exists()
+            or visibility.coordinated_shifts(request.user).filter(pk=shift.pk).exists()
+        )
+    )
+    if not allowed:
+        raise Http404
+    return feeds.calendar_response(
+        request,
+        lambda: feeds.shifts_feed([shift], name=shift.opportunity.neutral_title),
+        version=f"shift|{shift.pk}|{shift.sequence}|{shift.updated_at.isoformat()}",
+        last_modified=shift.updated_at,
+        filename=f"shift-{shift.uuid}.ics",
+    )
+
+
+# --- volunteer ------------------------------------------------------------------------------------
+
+
+@volunteer_required
+def home(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
+    """Upcoming shifts, hours this year, status, calendar link, certificate, mentees."""
+    feed_url = request.build_absolute_uri(reverse("volunteers:private_feed", args=[volunteer.feed_token]))
+    return render(
+        request,
+        "volunteers/home.html",
+        {
+            "volunteer": volunteer,
+            "bookings": selectors.upcoming_bookings(volunteer, limit=10),
+            "hours": selectors.hours_in_year(volunteer),
+            "year": timezone.localdate().year,
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+            "history": volunteer.status_changes.all(),
+            "training": selectors.training_overview(volunteer),
+            "mentees": selectors.mentees_for(volunteer),
+            "certificates": volunteer.certificates.all()[:5],
+            "status_steps": [
+                s for s in Volunteer.Status if s not in (Volunteer.Status.SUSPENDED, Volunteer.Status.WITHDRAWN)
+            ],
+        },
+    )
+
+
+@volunteer_required
+def opportunities(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
+    """Shifts open to the volunteer, with their own booking state and any training that blocks them."""
+    shifts = list(selectors.open_shifts(request.user)[:100])
+    mine = selectors.my_bookings_by_shift(request.user, [s.pk for s in shifts])
+    records = selectors.training_records_by_course(volunteer)
+    rows = []
+    for shift in shifts:
+        problems = selectors.training_problems(
+            volunteer, shift.opportunity, timezone.localdate(shift.starts_at), records=records
+        )
+        rows.append({"shift": shift, "booking": mine.get(shift.pk), "problems": problems})
+    return render(request, "volunteers/opportunities.html", {"rows": rows, "volunteer": volunteer})
+
+
+@require_POST
+@volunteer_required
+def book(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
+    shift = get_object_or_404(selectors.open_shifts(request.user), pk=pk)
+    try:
+        booking = actions.book_shift(volunteer=volunteer, shift=shift)
+    except ValidationError as exc:
+        for message in _errors_of(exc):
+            messages.error(request, message)
+    else:
+        if booking.status == Booking.Status.BOOKED:
+            messages.success(request, _("Booked. A confirmation has been sent to you."))
+        else:
+            messages.success(request, _("The shift is full: you are on the waitlist."))
+    return redirect("volunteers:opportunities")
+
+
+@require_POST
+@volunteer_required
+def cancel_my_booking(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
+    booking = get_object_or_404(visibility.own_bookings(request.user), pk=pk)
+    actions.cancel_booking(booking=booking, by=request.user)
+    messages.success(request, _("Your booking was cancelled."))
+    return redirect("volunteers:home")
+
+
+@volunteer_required
+def hours(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
+    """The volunteer's hour entries and the form to log more."""
+    past_shifts = (
+        Shift.objects.filter(
+            bookings__volunteer=volunteer, bookings__status=Booking.Status.BOOKED, starts_at__lte=timezone.now()
+        )
+        .select_related("opportunity")
+        .order_by("-starts_at")
+    )
+    form = HourLogForm(request.POST or None, shifts=past_shifts)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                _entry, created = actions.log_hours(
+                    volunteer=volunteer,
+                    shift=data["shift"],
+                    activity=data["activity"],
+                    date=data["date"],
+                    hours=data["hours"],
+                    client_token=data["client_token"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("Hours logged; a coordinator will review them.")
+                    if created
+                    else _("These hours were already logged."),
+                )
+                return redirect("volunteers:hours")
+        else:
+            status = 400
+    entries = selectors.own_hours(request.user)[:200]
+    return render(
+        request,
+        "volunteers/hours.html",
+        {"form": form, "entries": entries, "totals": selectors.hours_in_year(volunteer), "volunteer": volunteer},
+        status=status,
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_POST
+@volunteer_required
+def rotate_feed(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
+    actions.rotate_feed_token(volunteer=volunteer)
+    messages.success(request, _("Your old calendar address no longer works. Subscribe again with the new one."))
+    return redirect("volunteers:home")
+
+
+@require_POST
+@volunteer_required
+def issue_certificate(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
+    try:
+        certificate = actions.issue_certificate(volunteer=volunteer)
+    except ValidationError as exc:
+        for message in _errors_of(exc):
+            messages.error(request, message)
+        return redirect("volunteers:home")
+    return redirect("volunteers:certificate_pdf", code=certificate.code)
+
+
+@volunteer_required
+def certificate_pdf(request: HttpRequest, code: str, volunteer: Volunteer) -> HttpResponse:
+    certificate = get_object_or_404(Certificate, code=code, volunteer=volunteer)
+    response = HttpResponse(certificates.render_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+@volunteer_required
+def check(request: HttpRequest, pk: int, code: str, volunteer: Volunteer) -> HttpResponse:
+    """The page the venue's QR code opens: one button to check in, later to check out."""
+    shift = get_object_or_404(Shift.objects.select_related("opportunity"), pk=pk)
+    booking = visibility.own_bookings(request.user).filter(shift=shift, status=Booking.Status.BOOKED).first()
+    if request.method == "POST":
+        try:
+            booking, entry = actions.check_in_or_out(volunteer=volunteer, shift=shift, code=code)
+        except ValidationError as exc:
+            for message in _errors_of(exc):
+                messages.error(request, message)
+        else:
+            if entry is None:
+                messages.success(request, _("Checked in. Scan again when you leave."))
+            else:
+                messages.success(request, _("Checked out: %(hours)s hours logged for review.") % {"hours": entry.hours})
+        return redirect("volunteers:check", pk=pk, code=code)
+    return render(request, "volunteers/check.html", {"shift": shift, "booking": booking})
+
+
+@require_POST
+@volunteer_required
+def withdraw(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
+    try:
+        actions.transition(
+            volunteer=volunteer,
+            to_status=Volunteer.Status.WITHDRAWN,
+            by=request.user,
+            note=_("Withdrawn by the volunteer."),
+        )
+    except ValidationError as exc:
+        for message in _errors_of(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("You have withdrawn. Thank you for your service."))
+    return redirect("volunteers:home")
+
+
+# --- coordinators ---------------------------------------------------------------------------------
+
+
+@coordinator_required
+def manage(request: HttpRequest) -> HttpResponse:
+    """Applicants and volunteers with search, filter, sort and paging."""
+    filterset = VolunteerFilter(request.GET or None, queryset=selectors.volunteer_list(request.user))
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset.order_by("-created_at")
+    if not qs.ordered:
+        qs = qs.order_by("-created_at")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "volunteers/manage/list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode(), "status_choices": Volunteer.Status.choices},
+        status=400 if filterset.is_bound and not filterset.is_valid() else 200,
+    )
+
+
+@coordinator_required
+def manage_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = selectors.volunteer_detail(request.user, pk)
+    if volunteer is None:
+        raise Http404
+    transition_form = TransitionForm(volunteer=volunteer, prefix="t")
+    training_form = TrainingRecordForm(prefix="c")
+    status = 200
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "transition":
+            transition_form = TransitionForm(request.POST, volunteer=volunteer, prefix="t")
+            if transition_form.is_valid():
+                try:
+                    actions.transition(
+                        volunteer=volunteer,
+                        to_status=transition_form.cleaned_data["to_status"],
+                        note=transition_form.cleaned_data["note"],
+                        by=request.user,
+                    )
+                except ValidationError as exc:
+                    transition_form.add_error(None, exc)
+                else:
+                    messages.success(request, _("Status updated."))
+                    return redirect("volunteers:manage_volunteer", pk=pk)
+        elif which == "training":
+            training_form = TrainingRecordForm(request.POST, prefix="c")
+            if training_form.is_valid():
+                actions.record_training(
+                    volunteer=volunteer,
+                    course=training_form.cleaned_data["course"],
+                    completed_on=training_form.cleaned_data["completed_on"],
+                    by=request.user,
+                )
+                messages.success(request, _("Training recorded."))
+                return redirect("volunteers:manage_volunteer", pk=pk)
+        status = 400
+    return render(
+        request,
+        "volunteers/manage/volunteer.html",
+        {
+            "volunteer": volunteer,
+            "transition_form": transition_form,
+            "training_form": training_form,
+            "hours": selectors.hours_in_year(volunteer),
+            "bookings": selectors.upcoming_bookings(volunteer),
+        },
+        status=status,
+    )
+
+
+@coordinator_required
+def manage_shifts(request: HttpRequest) -> HttpResponse:
+    """The team's shifts, and the form to publish a new one."""
+    opportunities = visibility.coordinated_opportunities(request.user).filter(is_active=True)
+    form = ShiftForm(request.POST or None, opportunities=opportunities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.create_shift(
+            opportunity=data["opportunity"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            place=data["place"],
+            capacity=data["capacity"],
+        )
+        messages.success(request, _("Shift published."))
+        return redirect("volunteers:manage_shifts")
+    page = Paginator(selectors.coordinated_shift_list(request.user), 25).get_page(request.GET.get("page"))
+    return render(
+        request, "volunteers/manage/shifts.html", {"form": form, "page": page}, status=400 if form.errors else 200
+    )
+
+
+@coordinator_required
+def manage_opportunity_new(request: HttpRequest) -> HttpResponse:
+    organisations = visibility.coordinated_organisations(request.user)
+    form = OpportunityForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.create_opportunity(
+            organisation=data["organisation"],
+            kind=data["kind"],
+            title=data["title"],
+            description=data["description"],
+            required_courses=data["required_courses"],
+            is_public=data["is_public"],
+        )
+        messages.success(request, _("Opportunity published."))
+        return redirect("volunteers:manage_shifts")
+    return render(
+        request, "volunteers/manage/opportunity_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@coordinator_required
+def manage_shift(request: HttpRequest, pk: int) -> HttpResponse:
+    """A shift's roster and waitlist, reschedule, cancel, and the check-in QR code."""
+    shift = get_object_or_404(visibility.coordinated_shifts(request.user).select_related("opportunity"), pk=pk)
+    initial = {
+        "starts_at": timezone.localtime(shift.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(shift.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": shift.place,
+        "capacity": shift.capacity,
+    }
+    form = ShiftForm(initial=initial, fixed_opportunity=True, prefix="r")
+    checkin_url = request.build_absolute_uri(reverse("volunteers:check", args=[shift.pk, shift.checkin_code]))
+    cancel_form = CancelForm(prefix="x")
+    status = 200
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "reschedule":
+            form = ShiftForm(request.POST, fixed_opportunity=True, prefix="r")
+            if form.is_valid():
+                try:
+                    actions.reschedule_shift(shift=shift, by=request.user, **form.cleaned_data)
+                except ValidationError as exc:
+                    _add_errors(form, exc)
+                else:
+                    messages.success(request, _("Shift updated; booked volunteers were told."))
+                    return redirect("volunteers:manage_shift", pk=pk)
+        elif which == "cancel":
+            cancel_form = CancelForm(request.POST, prefix="x")
+            if cancel_form.is_valid():
+                actions.cancel_shift(shift=shift, by=request.user, reason=cancel_form.cleaned_data["reason"])
+                messages.success(request, _("Shift cancelled; booked volunteers were told."))
+                return redirect("volunteers:manage_shift", pk=pk)
+        elif which == "cancel_booking":
+            booking_id = request.POST.get("booking", "")
+            booking = get_object_or_404(Booking, pk=int(booking_id) if booking_id.isdigit() else 0, shift=shift)
+            actions.cancel_booking(booking=booking, by=request.user, reason=request.POST.get("reason", "")[:500])
+            messages.success(request, _("Booking cancelled; the volunteer was told."))
+            return redirect("volunteers:manage_shift", pk=pk)
+        status = 400
+    return render(
+        request,
+        "volunteers/manage/shift.html",
+        {
+            "shift": shift,
+            "roster": selectors.shift_roster(shift),
+            "form": form,
+            "cancel_form": cancel_form,
+            "checkin_url": checkin_url,
+            "qr_svg": segno.make(checkin_url, error="m").svg_inline(scale=5),
+        },
+        status=status,
+    )
+
+
+@coordinator_required
+def manage_shift_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The QR code to print or show at the venue: it opens the check-in page of this shift."""
+    shift = get_object_or_404(visibility.coordinated_shifts(request.user), pk=pk)
+    url = request.build_absolute_uri(reverse("volunteers:check", args=[shift.pk, shift.checkin_code]))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, title=str(_("Check-in code")))
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@coordinator_required
+def manage_hours(request: HttpRequest) -> HttpResponse:
+    """Pending hour entries to approve or reject one by one or together, and the totals."""
+    pending = selectors.pending_hours(request.user)
+    form = ReviewForm(request.POST or None, entries=pending)
+    if request.method == "POST" and form.is_valid():
+        n = actions.review_hours(
+            entries=pending.filter(pk__in=[e.pk for e in form.cleaned_data["entries"]]),
+            by=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("%(n)s entries reviewed.") % {"n": n})
+        return redirect("volunteers:manage_hours")
+    totals = selectors.hour_totals(visibility.coordinated_hour_logs(request.user))
+    last_review = visibility.coordinated_hour_logs(request.user).aggregate(last=Max("reviewed_at"))["last"]
+    return render(
+        request,
+        "volunteers/manage/hours.html",
+        {"form": form, "pending": pending[:200], "totals": totals, "last_review": last_review},
+        status=400 if form.errors else 200,
+    )
