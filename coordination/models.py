@@ -420,8 +420,27 @@ class ReferralEvent(models.Model):
         return f"{self.from_state or '∅'} → {self.to_state}"
 
 
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an access-log row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the access log is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("the access log is append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("the access log is append-only")
+
+
 class AccessLog(models.Model):
-    """Who read or exported which case record, when and why (PIPL Arts. 55-56). Append-only."""
+    """Who read or exported which case record, when and why (PIPL Arts. 55-56). Append-only.
+
+    No code path updates or deletes a row: the queryset and the instance refuse it, and on
+    PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE in the database itself.
+    """
 
     class Action(models.TextChoices):
         READ = "read", _("read")
@@ -446,6 +465,8 @@ class AccessLog(models.Model):
     path = models.CharField(_("address"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
@@ -454,6 +475,14 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the access log is append-only")
 
 
 class Notification(models.Model):
