@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from coordination import identity
 from coordination.models import Supervisee
@@ -94,7 +95,7 @@ def test_phone_numbers(raw, ok):
 
 
 def test_minor_at_start_is_flagged(city):
-    today = dt.date.today()
+    today = timezone.localdate()
     minor = make_supervisee(office=city.office, age=16, correction_start=today)
     adult = make_supervisee(office=city.office, age=30)
     assert minor.is_minor and not adult.is_minor

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from coordination.models import Notification, Referral
 
@@ -329,7 +330,7 @@ def test_minors_are_seen_only_by_their_office_and_the_bureau(world):
     from coordination.models import CorrectionTeamMember
     from tests.coordination.factories import make_supervisee
 
-    minor = make_supervisee(office=world.city.office, age=16, correction_start=__import__("datetime").date.today())
+    minor = make_supervisee(office=world.city.office, age=16, correction_start=timezone.localdate())
     assert minor.is_minor
     actions.add_team_member(
         supervisee=minor,
