@@ -335,6 +335,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["config.api_schema.only_platform_endpoints"],
+    # Several models have a field named "status" with different choices: name their enums.
+    "ENUM_NAME_OVERRIDES": {
+        "SuperviseeStatusEnum": "coordination.models.Supervisee.Status",
+        "NeedStatusEnum": "coordination.models.Need.Status",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------
