@@ -46,7 +46,17 @@ def test_delivery_task_run_twice_delivers_exactly_once(world, sms_outbox, django
     assert not Notification.objects.exclude(status="sent").exists()
 
 
-def test_on_commit_queues_delivery(world, sms_outbox, django_capture_on_commit_callbacks):
+@pytest.fixture
+def eager_celery():
+    from config.celery import app
+
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # as on a newcomer's machine without a broker
+    yield
+    app.conf.task_always_eager = was_eager
+
+
+def test_on_commit_queues_delivery(world, sms_outbox, django_capture_on_commit_callbacks, eager_celery):
     Notification.objects.update(status=Notification.Status.SENT)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -126,3 +136,8 @@ def test_inbox_page_and_mark_read(world):
     assert inbox and all(n["read_at"] is None for n in inbox)
     response = client.post(f"/api/v1/notifications/{inbox[0]['id']}/read/")
     assert response.json()["read_at"] is not None
+
+
+def test_periodic_tasks_are_scheduled(settings):
+    tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {tasks.deliver_pending_notifications.name, tasks.escalate_overdue_referrals.name} <= tasks_scheduled
