@@ -117,8 +117,7 @@ def _notify(
 def _queue_delivery(ids: list[int]) -> None:
     from coordination import tasks
 
-    for pk in ids:
-        tasks.deliver_notification.delay(pk)
+    tasks.deliver_notifications.delay(ids)
 
 
 def _members(organisation_id: int, *roles: str) -> list[User]:

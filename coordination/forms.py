@@ -47,18 +47,19 @@ class ReferralForm(forms.Form):
     override_consent = forms.BooleanField(label=_("Send without recorded consent (officer override)"), required=False)
     override_reason = forms.CharField(label=_("Reason for the override"), required=False, max_length=255)
 
-    def __init__(self, *args, offerings=None, can_override: bool = False, **kwargs):
+    def __init__(self, *args, offerings=None, can_override: bool = False, consented=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.consented = consented
         self.fields["offering"].queryset = offerings
         self.fields["offering"].label_from_instance = self.offering_label
         if not can_override:
             del self.fields["override_consent"]
             del self.fields["override_reason"]
 
-    @staticmethod
-    def offering_label(offering) -> str:
+    def offering_label(self, offering) -> str:
         free = _("free places: %(n)s") % {"n": offering.free}
-        return f"{offering.organisation.name} · {offering.name} ({free})"
+        consent = _("consent recorded") if offering.organisation_id in self.consented else _("no consent yet")
+        return f"{offering.organisation.name} · {offering.name} ({free}; {consent})"
 
     def clean(self):
         data = super().clean()

@@ -14,6 +14,12 @@ def deliver_notification(notification_id: int) -> bool:
     return actions.deliver_notification(notification_id=notification_id)
 
 
+@shared_task(name="coordination.deliver_notifications")
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """The rows one event wrote, delivered in one task (each row still claimed on its own)."""
+    return sum(1 for pk in notification_ids if actions.deliver_notification(notification_id=pk))
+
+
 @shared_task(name="coordination.deliver_pending_notifications")
 def deliver_pending_notifications() -> int:
     """Periodic retry: deliver whatever is still pending (and free claims of dead workers)."""

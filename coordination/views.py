@@ -254,7 +254,8 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     supervisee = need.supervisee
     can_override = visibility.can_override_consent(request.user, supervisee)
     offerings = selectors.offerings_for_need(need)
-    form = ReferralForm(request.POST or None, offerings=offerings, can_override=can_override)
+    consented = set(supervisee.consents.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True))
+    form = ReferralForm(request.POST or None, offerings=offerings, can_override=can_override, consented=consented)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         send = data["send_now"]
@@ -277,11 +278,10 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Referral sent.") if send else _("Referral saved as a draft."))
             return redirect("coordination:referral", uuid=referral.uuid)
-    consented = set(supervisee.consents.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True))
     return render(
         request,
         "coordination/referral_form.html",
-        {"need": need, "s": supervisee, "form": form, "has_offerings": offerings.exists(), "consented": consented},
+        {"need": need, "s": supervisee, "form": form, "has_offerings": offerings.exists()},
     )
 
 
