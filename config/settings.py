@@ -301,6 +301,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.send_pending_hours_digest",
         "schedule": crontab(hour=8, minute=30, day_of_week="mon"),
     },
+    "coordination-deliver-pending-notifications": {
+        "task": "coordination.deliver_pending_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
+    "coordination-escalate-overdue-referrals": {
+        "task": "coordination.escalate_overdue_referrals",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- Wagtail ----------------------------------------------------------------
@@ -342,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "ShiftStatusEnum": "volunteers.models.Shift.Status",
         "BookingStatusEnum": "volunteers.models.Booking.Status",
         "HourLogStatusEnum": "volunteers.models.HourLog.Status",
+        "SuperviseeStatusEnum": "coordination.models.Supervisee.Status",
+        "NeedStatusEnum": "coordination.models.Need.Status",
     },
 }
 
