@@ -38,30 +38,18 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from services.models import Organisation, ServiceCategory, ServiceOffering, Township
+from services.models import (
+    HouseholdType,
+    Organisation,
+    RiskLevel,
+    SentenceType,
+    ServiceCategory,
+    ServiceOffering,
+    Sex,
+    Township,
+)
 
-
-class SentenceType(models.TextChoices):
-    SURVEILLANCE = "surveillance", _("surveillance")
-    PROBATION = "probation", _("suspended sentence (probation)")
-    PAROLE = "parole", _("parole")
-    TEMPORARY_EXECUTION = "temporary_execution", _("temporary execution outside prison")
-
-
-class RiskLevel(models.TextChoices):
-    LOW = "low", _("low")
-    MEDIUM = "medium", _("medium")
-    HIGH = "high", _("high")
-
-
-class HouseholdType(models.TextChoices):
-    RURAL = "rural", _("rural")
-    URBAN = "urban", _("urban")
-
-
-class Sex(models.TextChoices):
-    MALE = "male", _("male")
-    FEMALE = "female", _("female")
+# Shared with the directory's eligibility rules: one definition, in services.models.
 
 
 class SupervisionLevel(models.TextChoices):
