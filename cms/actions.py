@@ -59,7 +59,9 @@ def rebuild_search_index() -> int:
 
 
 def purge_page_cache() -> None:
-    """Forget every cached page, once the current transaction commits."""
+    """Forget every cached page now and again when the transaction commits (a request that
+    rendered in between must not keep the pre-commit page)."""
+    page_cache.purge()
     transaction.on_commit(page_cache.purge)
 
 

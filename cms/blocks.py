@@ -113,7 +113,8 @@ class StatisticsBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["figures"] = stats.visible_figures(list(value["figures"]))
+        request = (parent_context or {}).get("request")
+        context["figures"] = stats.visible_figures(list(value["figures"]), request)
         context["threshold"] = stats.threshold()
         return context
 

@@ -45,19 +45,44 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 
 
 def fetch(request: HttpRequest) -> HttpResponse | None:
-    """The cached page for this request, or None."""
+    """The cached page for this request, or None.
+
+    One round trip for the generation; the page itself usually comes from this process's
+    memory (entries of a generation never change), else from the shared cache.
+    """
     key = _key(request)
-    values = cache.get_many([GENERATION_KEY, key])
-    generation = values.get(GENERATION_KEY)
-    entry = values.get(key)
-    if generation is None or entry is None or entry[0] != generation:
+    current = cache.get(GENERATION_KEY)
+    if current is None:
         return None
-    _generation, status, headers, content = entry
+    request._cms_cache_generation = current
+    _switch_local_generation(current)
+    entry = _local_pages.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None or entry[0] != current:
+            return None
+        _remember_page(key, entry)
+    _stored_generation, status, headers, content = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     response["X-Page-Cache"] = "hit"
     return response
+
+
+_local_pages: dict[str, tuple] = {}
+
+
+def _remember_page(key: str, entry: tuple) -> None:
+    if len(_local_pages) < _LOCAL_MAX:
+        _local_pages[key] = entry
+
+
+def _switch_local_generation(current: int) -> None:
+    if _local_generation[0] != current:
+        _local.clear()
+        _local_pages.clear()
+        _local_generation[0] = current
 
 
 def store(request: HttpRequest, response: HttpResponse) -> None:
@@ -72,18 +97,66 @@ def store(request: HttpRequest, response: HttpResponse) -> None:
     cache_control = response.get("Cache-Control", "")
     if "private" in cache_control or "no-store" in cache_control or "no-cache" in cache_control:
         return
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = _new_generation()
-        cache.set(GENERATION_KEY, generation, None)
+    current = generation(request)
     headers = [(name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)]
-    cache.set(_key(request), (generation, response.status_code, headers, response.content), timeout())
+    entry = (current, response.status_code, headers, response.content)
+    cache.set(_key(request), entry, timeout())
+    _switch_local_generation(current)
+    _remember_page(_key(request), entry)
     response["X-Page-Cache"] = "miss"
+
+
+def generation(request: HttpRequest | None = None) -> int:
+    """The current cache generation (created when missing, e.g. after a Redis restart).
+
+    Read once per request: the request remembers it.
+    """
+    value = getattr(request, "_cms_cache_generation", None)
+    if value is None:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            value = _new_generation()
+            cache.set(GENERATION_KEY, value, None)
+        if request is not None:
+            request._cms_cache_generation = value
+    return value
+
+
+# Values of one generation never change, so each process keeps them too (no round trip).
+_local: dict[str, tuple[float, object]] = {}
+_local_generation: list[int | None] = [None]
+_LOCAL_MAX = 2000
+
+
+def memoise(name: str, build, request: HttpRequest | None = None):
+    """A value computed once per cache generation: what a page shows of its neighbours
+    (translations, sections, latest news) changes only when something is published.
+
+    Kept in the shared cache (so every worker reuses it) and in this process's memory.
+    """
+    if not enabled():
+        return build()
+    current = generation(request)
+    _switch_local_generation(current)
+    key = f"cms:memo:{current}:{name}"
+    now = time.monotonic()
+    local = _local.get(key)
+    if local is not None and local[0] > now:
+        return local[1]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout())
+    if len(_local) < _LOCAL_MAX:
+        _local[key] = (now + timeout(), value)
+    return value
 
 
 def purge() -> None:
     """Forget every cached page (a new generation makes every stored entry stale)."""
     cache.set(GENERATION_KEY, _new_generation(), None)
+    _local.clear()
+    _local_pages.clear()
 
 
 def _new_generation() -> int:

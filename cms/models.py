@@ -63,10 +63,12 @@ class OutreachPage(Page):
         abstract = True
 
     def get_context(self, request, *args, **kwargs):
+        from cms import cache as page_cache
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.page_chrome(self, request))
+        name = f"chrome:{request.get_host()}:{self.pk}:{selectors.current_language()}"
+        context.update(page_cache.memoise(name, lambda: selectors.page_chrome(self, request), request))
         return context
 
     @property
@@ -112,11 +114,18 @@ class HomePage(OutreachPage):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
+        from cms import cache as page_cache
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = selectors.latest_news(locale_id=self.locale_id, limit=3)
-        context["upcoming_events"] = selectors.upcoming_events(locale_id=self.locale_id, limit=3)
+        context["latest_news"], context["upcoming_events"] = page_cache.memoise(
+            f"home-listings:{self.locale_id}",
+            lambda: (
+                selectors.latest_news(locale_id=self.locale_id, limit=3),
+                selectors.upcoming_events(locale_id=self.locale_id, limit=3),
+            ),
+            request,
+        )
         return context
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import actions
@@ -24,8 +24,12 @@ def on_moved(sender, instance, **kwargs):
 
 
 def on_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page):
+    if isinstance(instance, Page | Site):
         actions.purge_page_cache()
+
+
+def on_site_saved(sender, instance, **kwargs):
+    actions.purge_page_cache()
 
 
 def connect() -> None:
@@ -33,3 +37,4 @@ def connect() -> None:
     page_unpublished.connect(on_unpublished, dispatch_uid="cms.unindex_on_unpublish")
     post_page_move.connect(on_moved, dispatch_uid="cms.purge_on_move")
     post_delete.connect(on_deleted, dispatch_uid="cms.purge_on_delete")
+    post_save.connect(on_site_saved, sender=Site, dispatch_uid="cms.purge_on_site_saved")

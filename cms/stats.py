@@ -10,13 +10,13 @@ The provider is swappable (``CMS_STATS_PROVIDER``, a dotted path) so tests can u
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import DatabaseError
 from django.db.models import Sum
@@ -141,18 +141,17 @@ def threshold() -> int:
     return int(getattr(settings, "CMS_STATS_MIN_FIGURE", 10))
 
 
-def all_figures() -> dict[str, int | None]:
-    """The provider's figures, cached for ten minutes so a page view costs no query."""
-    cached = cache.get(CACHE_KEY)
-    if cached is None:
-        cached = provider().figures()
-        cache.set(CACHE_KEY, cached, CACHE_SECONDS)
-    return cached
+def all_figures(request=None) -> dict[str, int | None]:
+    """The provider's figures, computed at most once per ten minutes (and per publish)."""
+    from cms import cache as page_cache
+
+    window = int(time.time() // CACHE_SECONDS)
+    return page_cache.memoise(f"{CACHE_KEY}:{window}", lambda: provider().figures(), request)
 
 
-def visible_figures(keys: list[str]) -> list[Figure]:
+def visible_figures(keys: list[str], request=None) -> list[Figure]:
     """The requested figures that exist and reach the threshold, in the order asked."""
-    values = all_figures()
+    values = all_figures(request)
     minimum = threshold()
     shown = []
     for key in keys:

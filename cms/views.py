@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
+from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
 from cms import cache as page_cache
@@ -19,15 +20,29 @@ from cms.models import EventPage
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Wagtail's page serve behind the anonymous full-page cache."""
     if not page_cache.is_cacheable_request(request):
-        return wagtail_serve(request, path)
+        return _serve_page(request, path)
     cached = page_cache.fetch(request)
     if cached is not None:
         return cached
-    response = wagtail_serve(request, path)
+    response = _serve_page(request, path)
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()
     page_cache.store(request, response)
     return response
+
+
+def _serve_page(request: HttpRequest, path: str) -> HttpResponse:
+    # Wagtail looks the site up by hostname on every request (a query); sites change
+    # rarely, so remember it per cache generation (purged when a site is saved).
+    if not hasattr(request, "_wagtail_site"):
+        request._wagtail_site = page_cache.memoise(
+            f"site:{request.get_host()}", lambda: Site.find_for_request(request), request
+        )
+    if not hasattr(request, "_wagtail_cached_site_root_paths"):
+        request._wagtail_cached_site_root_paths = page_cache.memoise(
+            "site-root-paths", Site.get_site_root_paths, request
+        )
+    return wagtail_serve(request, path)
 
 
 @require_GET
