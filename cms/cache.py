@@ -9,7 +9,9 @@ publish/unpublish/move anywhere purges everything in O(1) by changing a generati
 number: a page shows its neighbours (home lists news, indexes list children,
 section navigation), so purging one URL would leave others stale.
 
-A hit costs one cache round trip (``get_many`` of the generation and the page).
+A hit usually costs no round trip at all: the generation is checked in the shared cache at
+most once a second per process (``CMS_PAGE_CACHE_GENERATION_CHECK_SECONDS``), and entries of
+a generation never change, so each process keeps them in memory too.
 """
 
 from __future__ import annotations
@@ -33,6 +35,25 @@ def enabled() -> bool:
     return bool(getattr(settings, "CMS_PAGE_CACHE", True))
 
 
+def generation_check_seconds() -> float:
+    return float(getattr(settings, "CMS_PAGE_CACHE_GENERATION_CHECK_SECONDS", 1.0))
+
+
+def _shared_generation() -> int | None:
+    """The generation in the shared cache, asked at most once a second per process.
+
+    A purge in this process is seen at once; one in another worker within a second.
+    """
+    now = time.monotonic()
+    if _local_generation[0] is not None and now - _generation_checked_at[0] < generation_check_seconds():
+        return _local_generation[0]
+    value = cache.get(GENERATION_KEY)
+    _generation_checked_at[0] = now
+    if value is not None:
+        _switch_local_generation(value)
+    return value
+
+
 def _key(request: HttpRequest) -> str:
     return f"cms:page:{request.get_host()}:{request.path}"
 
@@ -47,11 +68,12 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 def fetch(request: HttpRequest) -> HttpResponse | None:
     """The cached page for this request, or None.
 
-    One round trip for the generation; the page itself usually comes from this process's
-    memory (entries of a generation never change), else from the shared cache.
+    The generation is checked in the shared cache at most once a second; the page itself
+    usually comes from this process's memory (entries of a generation never change), else
+    from the shared cache.
     """
     key = _key(request)
-    current = cache.get(GENERATION_KEY)
+    current = _shared_generation()
     if current is None:
         return None
     request._cms_cache_generation = current
@@ -113,10 +135,11 @@ def generation(request: HttpRequest | None = None) -> int:
     """
     value = getattr(request, "_cms_cache_generation", None)
     if value is None:
-        value = cache.get(GENERATION_KEY)
+        value = _shared_generation()
         if value is None:
             value = _new_generation()
             cache.set(GENERATION_KEY, value, None)
+            _switch_local_generation(value)
         if request is not None:
             request._cms_cache_generation = value
     return value
@@ -125,6 +148,7 @@ def generation(request: HttpRequest | None = None) -> int:
 # Values of one generation never change, so each process keeps them too (no round trip).
 _local: dict[str, tuple[float, object]] = {}
 _local_generation: list[int | None] = [None]
+_generation_checked_at: list[float] = [0.0]
 _LOCAL_MAX = 2000
 
 
@@ -154,9 +178,10 @@ def memoise(name: str, build, request: HttpRequest | None = None):
 
 def purge() -> None:
     """Forget every cached page (a new generation makes every stored entry stale)."""
-    cache.set(GENERATION_KEY, _new_generation(), None)
-    _local.clear()
-    _local_pages.clear()
+    new = _new_generation()
+    cache.set(GENERATION_KEY, new, None)
+    _switch_local_generation(new)
+    _generation_checked_at[0] = time.monotonic()
 
 
 def _new_generation() -> int:

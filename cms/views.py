@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 from wagtail.models import Site
@@ -42,6 +43,15 @@ def _serve_page(request: HttpRequest, path: str) -> HttpResponse:
         request._wagtail_cached_site_root_paths = page_cache.memoise(
             "site-root-paths", Site.get_site_root_paths, request
         )
+    site = request._wagtail_site
+    if site is not None and not hasattr(request, "_wagtail_route_for_request"):
+        # Wagtail's route_for_request, with the language's home page kept per generation.
+        language = get_language()
+        root = page_cache.memoise(f"root:{site.pk}:{language}", lambda: site.root_page.localized.specific, request)
+        try:
+            request._wagtail_route_for_request = root.route(request, [c for c in path.split("/") if c])
+        except Http404:
+            request._wagtail_route_for_request = None
     return wagtail_serve(request, path)
 
 

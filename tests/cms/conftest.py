@@ -1,14 +1,17 @@
 import pytest
 from django.core.cache import cache
 
+from cms import cache as page_cache
 from tests.cms import factories
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    page_cache.purge()  # also forgets what this process keeps in memory
     yield
     cache.clear()
+    page_cache.purge()
 
 
 @pytest.fixture
