@@ -15,7 +15,7 @@ def test_home_switch_language_and_log_in(page):
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert "社区矫正协同平台" in page.title()
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()  # on Wagtail pages the switcher links to the translation
     page.wait_for_url("**/en/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Community Corrections Coordination Platform"

@@ -1,0 +1,104 @@
+"""Writes of the outreach site: the search index, the page cache, the privacy-review workflow."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+
+from cms import cache as page_cache
+from cms import segment, selectors
+
+PRIVACY_WORKFLOW_NAME = "Privacy review"
+PRIVACY_TASK_NAME = "Privacy review of stories"
+PRIVACY_GROUP_NAME = "Privacy reviewers"
+REVIEWER_GROUP_NAMES = (PRIVACY_GROUP_NAME, "Moderators")
+
+
+@transaction.atomic
+def index_page(*, page: Page) -> None:
+    """Put a live page's words (segmented by jieba) in the public search index."""
+    from cms.models import SearchEntry
+
+    page = page.specific
+    if not page.live:
+        SearchEntry.objects.filter(page_id=page.pk).delete()
+        return
+    text = selectors.searchable_text(page)
+    SearchEntry.objects.update_or_create(
+        page_id=page.pk,
+        defaults={
+            "language_code": page.locale.language_code,
+            "title": page.title,
+            "text": text,
+            "title_words": segment.padded(page.title),
+            "words": segment.padded(text),
+        },
+    )
+
+
+@transaction.atomic
+def unindex_page(*, page_id: int) -> None:
+    """Take a page out of the public search index."""
+    from cms.models import SearchEntry
+
+    SearchEntry.objects.filter(page_id=page_id).delete()
+
+
+def rebuild_search_index() -> int:
+    """Index every live page again; returns how many were indexed."""
+    from cms.models import SearchEntry
+
+    SearchEntry.objects.exclude(page__live=True).delete()
+    count = 0
+    for page in Page.objects.live().filter(depth__gt=1).specific():
+        index_page(page=page)
+        count += 1
+    return count
+
+
+def purge_page_cache() -> None:
+    """Forget every cached page now and again when the transaction commits (a request that
+    rendered in between must not keep the pre-commit page)."""
+    page_cache.purge()
+    transaction.on_commit(page_cache.purge)
+
+
+@transaction.atomic
+def ensure_privacy_workflow() -> Workflow:
+    """The privacy-review workflow with its one task, approved by privacy reviewers and moderators."""
+    from cms.models import PrivacyReviewTask
+
+    groups = [Group.objects.get_or_create(name=name)[0] for name in REVIEWER_GROUP_NAMES]
+    task = PrivacyReviewTask.objects.filter(name=PRIVACY_TASK_NAME).first()
+    if task is None:
+        task = PrivacyReviewTask.objects.create(name=PRIVACY_TASK_NAME)
+    task.groups.add(*groups)
+    workflow, _created = Workflow.objects.get_or_create(name=PRIVACY_WORKFLOW_NAME, defaults={"active": True})
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    return workflow
+
+
+@transaction.atomic
+def require_privacy_review(*, news_index: Page) -> None:
+    """Attach the privacy-review workflow to a news index, so every story under it is reviewed.
+
+    Privacy reviewers may open the admin, edit and publish there: approving the last task
+    of a workflow publishes the page as the approver.
+    """
+    workflow = ensure_privacy_workflow()
+    WorkflowPage.objects.update_or_create(page=news_index, defaults={"workflow": workflow})
+    group = Group.objects.get(name=PRIVACY_GROUP_NAME)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for codename in ("change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=news_index,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
+
+
+PRIVACY_BLOCKED_MESSAGE = _(
+    "A news or story page is published only when a privacy reviewer approves it: submit it for privacy review."
+)

@@ -1,0 +1,104 @@
+"""Live statistics hide small figures; stories are published only after privacy review."""
+
+import pytest
+from django.core.cache import cache
+from wagtail.models import Page
+
+from accounts.models import User
+from cms import stats
+from cms.actions import PRIVACY_GROUP_NAME
+from cms.forms import PrivacyApprovalForm
+from cms.models import NewsPage
+from tests.cms.conftest import FakeStatsProvider
+
+pytestmark = pytest.mark.django_db
+
+
+def test_figures_below_the_threshold_are_hidden(fake_stats):
+    shown = {
+        f.key: f.value for f in stats.visible_figures(["active_volunteers", "hours_this_year", "referrals_completed"])
+    }
+    assert shown == {"active_volunteers": 42, "referrals_completed": 10}  # 9 hours could single someone out
+
+
+def test_threshold_is_a_setting(fake_stats, settings):
+    settings.CMS_STATS_MIN_FIGURE = 50
+    cache.clear()
+    assert stats.visible_figures(["active_volunteers", "referrals_completed"]) == []
+
+
+def test_missing_figures_are_not_shown(fake_stats, monkeypatch):
+    monkeypatch.setattr(FakeStatsProvider, "figures_to_return", {"active_volunteers": None})
+    cache.clear()
+    assert stats.visible_figures(["active_volunteers", "hours_this_year"]) == []
+
+
+def test_database_provider_copes_with_apps_not_built_yet():
+    figures = stats.DatabaseStatsProvider().figures()
+    assert set(figures) == {"active_volunteers", "hours_this_year", "referrals_completed"}
+    assert all(value is None or value >= 0 for value in figures.values())
+
+
+def test_statistics_block_shows_nothing_when_every_figure_is_small(client, outreach, fake_stats, monkeypatch):
+    monkeypatch.setattr(FakeStatsProvider, "figures_to_return", {"active_volunteers": 3, "hours_this_year": 2})
+    cache.clear()
+    html = client.get(outreach.faq.url).content.decode()
+    assert "block-stats" not in html
+
+
+def _story(outreach) -> NewsPage:
+    story = NewsPage(title="故事草稿", slug="draft-story", summary="草稿", live=False)
+    outreach.news_index.add_child(instance=story)
+    story.save_revision()
+    return story
+
+
+def _reviewer() -> User:
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_user(username="reviewer", password="x-long-password-1")
+    user.groups.add(Group.objects.get(name=PRIVACY_GROUP_NAME))
+    return user
+
+
+def test_story_is_published_only_when_privacy_review_approves(outreach, admin_user):
+    story = _story(outreach)
+    workflow = story.get_workflow()
+    assert workflow is not None and workflow.name == "Privacy review"
+    state = workflow.start(story, admin_user)
+    story.refresh_from_db()
+    assert not story.live
+    task = state.current_task_state.task.specific
+    reviewer = _reviewer()
+    assert [a[0] for a in task.get_actions(story, reviewer)].count("approve") == 2
+    assert task.get_actions(story, User.objects.create_user(username="other", password="x-long-password-2")) == []
+    task.on_action(state.current_task_state, reviewer, "approve", comment="", confirm_checklist=True)
+    story.refresh_from_db()
+    assert story.live
+
+
+def test_approval_form_requires_the_checklist():
+    assert not PrivacyApprovalForm(data={"comment": ""}).is_valid()
+    assert PrivacyApprovalForm(data={"comment": "", "confirm_checklist": "on"}).is_valid()
+
+
+def test_admin_refuses_to_publish_a_story_directly(client, outreach, admin_user):
+    story = _story(outreach)
+    client.force_login(admin_user)
+    edit_url = f"/cms-admin/pages/{story.pk}/edit/"
+    html = client.get(edit_url).content.decode()
+    assert "Privacy checklist before publishing" in html or "发布前的隐私核对清单" in html
+    assert 'name="action-publish"' not in html
+    response = client.post(
+        edit_url,
+        {"title": "故事草稿", "slug": "draft-story", "kind": "news", "date": "2026-10-01", "action-publish": "1"},
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert not story.live
+
+
+def test_other_pages_are_not_held_for_privacy_review(outreach):
+    assert Page.objects.get(pk=outreach.faq.pk).get_workflow() is None or (
+        Page.objects.get(pk=outreach.faq.pk).get_workflow().name != "Privacy review"
+    )
