@@ -1,8 +1,7 @@
 """Live, city-wide figures for the public site: aggregates only, small numbers hidden.
 
-The volunteers and coordination apps are built in parallel, so their models are
-looked up by name (``apps.get_model``) and any figure whose model or fields are
-missing is simply not shown. A figure below ``CMS_STATS_MIN_FIGURE`` (default 10)
+The figures come from the volunteers and coordination apps; a figure that cannot be
+computed (database error) is not shown. A figure below ``CMS_STATS_MIN_FIGURE`` (default 10)
 is hidden too: a count of three referrals in a small city can point at a person.
 The provider is swappable (``CMS_STATS_PROVIDER``, a dotted path) so tests can use a fake.
 """
@@ -12,12 +11,9 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Protocol
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import DatabaseError
 from django.db.models import Sum
 from django.utils import timezone
@@ -52,34 +48,8 @@ class Figure:
     value: int
 
 
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
-
-
-def _has_field(model, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
-def _status_filter(model, *values: str) -> dict[str, object]:
-    """Filter on a status-like field when the model has one whose choices include a value."""
-    for name in ("status", "state"):
-        if _has_field(model, name):
-            choices = {str(c[0]) for c in (model._meta.get_field(name).choices or [])}
-            wanted = [v for v in values if v in choices]
-            if wanted:
-                return {f"{name}__in": wanted}
-    return {}
-
-
 class DatabaseStatsProvider:
-    """Reads the figures from the volunteers and coordination apps when they exist."""
+    """Reads the figures from the volunteers and coordination apps."""
 
     def figures(self) -> dict[str, int | None]:
         return {
@@ -92,44 +62,27 @@ class DatabaseStatsProvider:
     def _safe(compute) -> int | None:
         try:
             return compute()
-        except (FieldError, DatabaseError, TypeError, ValueError):
+        except DatabaseError:
             logger.warning("cms.stats: figure %s unavailable", compute.__name__, exc_info=True)
             return None
 
-    def active_volunteers(self) -> int | None:
-        model = _model("volunteers.Volunteer")
-        if model is None:
-            return None
-        filters = _status_filter(model, "active", "approved", "vetted")
-        if not filters and _has_field(model, "is_active"):
-            filters = {"is_active": True}
-        return model.objects.filter(**filters).count()
+    def active_volunteers(self) -> int:
+        from volunteers.models import Volunteer
 
-    def hours_this_year(self) -> int | None:
-        model = _model("volunteers.HourLog")
-        if model is None:
-            return None
-        amount = next((f for f in ("hours", "duration_hours", "minutes") if _has_field(model, f)), None)
-        if amount is None:
-            return None
-        queryset = model.objects.filter(**_status_filter(model, "approved"))
-        year = timezone.localdate().year
-        date_field = next((f for f in ("date", "worked_on", "started_at", "created_at") if _has_field(model, f)), None)
-        if date_field:
-            queryset = queryset.filter(**{f"{date_field}__year": year})
-        total = queryset.aggregate(total=Sum(amount))["total"] or 0
-        if amount == "minutes":
-            total = Decimal(total) / 60
-        return int(total)
+        return Volunteer.objects.filter(status=Volunteer.Status.ACTIVE).count()
 
-    def referrals_completed(self) -> int | None:
-        model = _model("coordination.Referral")
-        if model is None:
-            return None
-        filters = _status_filter(model, "completed", "closed")
-        if not filters:
-            return None
-        return model.objects.filter(**filters).count()
+    def hours_this_year(self) -> int:
+        from volunteers.models import HourLog
+
+        total = HourLog.objects.filter(status=HourLog.Status.APPROVED, date__year=timezone.localdate().year).aggregate(
+            total=Sum("hours")
+        )["total"]
+        return int(total or 0)
+
+    def referrals_completed(self) -> int:
+        from coordination.models import Referral
+
+        return Referral.objects.filter(state=Referral.State.COMPLETED).count()
 
 
 def provider() -> StatsProvider:

@@ -352,6 +352,10 @@ SPECTACULAR_SETTINGS = {
         "HourLogStatusEnum": "volunteers.models.HourLog.Status",
         "SuperviseeStatusEnum": "coordination.models.Supervisee.Status",
         "NeedStatusEnum": "coordination.models.Need.Status",
+        "SentenceTypeEnum": "services.models.SentenceType",
+        "RiskLevelEnum": "services.models.RiskLevel",
+        "HouseholdTypeEnum": "services.models.HouseholdType",
+        "SexEnum": "services.models.Sex",
     },
 }
 

@@ -33,10 +33,39 @@ def test_missing_figures_are_not_shown(fake_stats, monkeypatch):
     assert stats.visible_figures(["active_volunteers", "hours_this_year"]) == []
 
 
-def test_database_provider_copes_with_apps_not_built_yet():
+def test_database_provider_counts_active_volunteers_approved_hours_this_year_and_completed_referrals(db):
+
+    from django.utils import timezone
+
+    from coordination.actions import apply_verb
+    from coordination.models import Referral
+    from tests.coordination.factories import make_world
+    from tests.volunteers import factories as vf
+    from volunteers.models import HourLog, Volunteer
+
+    world = make_world()
+    active = [vf.volunteer(), vf.volunteer()]
+    vf.volunteer(status=Volunteer.Status.APPLIED, trained=False)
+    today = timezone.localdate()
+    for hours, status, day in [
+        ("3.5", HourLog.Status.APPROVED, today),
+        ("2", HourLog.Status.APPROVED, today),
+        ("4", HourLog.Status.PENDING, today),  # not approved yet
+        ("6", HourLog.Status.APPROVED, today.replace(year=today.year - 1)),  # last year
+    ]:
+        HourLog.objects.create(volunteer=active[0], activity="宣传", date=day, hours=hours, status=status)
     figures = stats.DatabaseStatsProvider().figures()
-    assert set(figures) == {"active_volunteers", "hours_this_year", "referrals_completed"}
-    assert all(value is None or value >= 0 for value in figures.values())
+    assert figures["active_volunteers"] == 2
+    assert figures["hours_this_year"] == 5  # 5.5 hours, whole hours shown
+    assert figures["referrals_completed"] == 0
+    apply_verb(
+        referral=world.referrals["in_service"],
+        verb="complete",
+        actor=world.users["provider"],
+        grade=Referral.Outcome.ACHIEVED,
+        note="已就业",
+    )
+    assert stats.DatabaseStatsProvider().figures()["referrals_completed"] == 1
 
 
 def test_statistics_block_shows_nothing_when_every_figure_is_small(client, outreach, fake_stats, monkeypatch):
