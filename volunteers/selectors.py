@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -126,33 +125,21 @@ def hours_in_year(volunteer: Volunteer, year: int | None = None) -> dict[str, De
 def mentees_for(volunteer: Volunteer) -> list[dict[str, Any]]:
     """Supervisees the volunteer mentors: ONLY the given name and the meeting times.
 
-    Correction teams live in the coordination app (``CorrectionTeamMember``); until that
-    model exists this returns an empty list. Meeting times are the volunteer's booked
-    shifts of kind "mentoring meeting".
+    Assignments come from the correction teams through ``visibility.mentees_for`` (which
+    leaves out minors and closed cases); meeting times are the team's agreed schedule and
+    the volunteer's booked mentoring-meeting shifts.
     """
-    try:
-        member_model = apps.get_model("coordination", "CorrectionTeamMember")
-    except LookupError:
-        return []
-    field_names = {f.name for f in member_model._meta.get_fields()}
-    if "supervisee" not in field_names:
-        return []
-    person_field = "volunteer" if "volunteer" in field_names else "user"
-    person = volunteer if person_field == "volunteer" else volunteer.user
-    filters: dict[str, Any] = {person_field: person}
-    if "is_active" in field_names:
-        filters["is_active"] = True
     meetings = [
         timezone.localtime(b.shift.starts_at)
         for b in upcoming_bookings(volunteer)
         if b.shift.opportunity.kind == Opportunity.Kind.MENTORING_MEETING and b.status == Booking.Status.BOOKED
     ]
-    mentees = []
-    for member in member_model.objects.filter(**filters).select_related("supervisee"):
-        supervisee = member.supervisee
-        given = getattr(supervisee, "given_name", "") or (getattr(supervisee, "full_name", "") or "")[1:]
-        mentees.append({"given_name": given, "meetings": meetings})
-    return mentees
+    return [
+        {"given_name": given_name, "schedule": schedule, "meetings": meetings}
+        for given_name, schedule in visibility.mentees_for(volunteer.user).values_list(
+            "supervisee__given_name", "meeting_schedule"
+        )
+    ]
 
 
 def service_record(volunteer: Volunteer) -> dict[str, Any]:

@@ -40,48 +40,53 @@ def test_index_sends_people_where_they_belong(client, db):
     assert client.get("/volunteers/")["Location"].endswith("/volunteers/manage/")
 
 
-def test_mentees_selector_is_empty_without_the_coordination_model(db):
+def test_a_volunteer_without_a_mentoring_assignment_has_no_mentees(db):
     assert selectors.mentees_for(f.volunteer()) == []
 
 
-def test_mentees_show_only_the_given_name_and_meeting_times(db, monkeypatch):
-    """With a correction-team model (as coordination will provide), only given name and times come out."""
+def test_volunteer_home_shows_only_the_mentees_given_name_and_meeting_times(client, db):
+    """The correction team links a volunteer to a supervisee; the volunteer sees the given name and times only."""
+    from coordination import actions as case_actions
+    from coordination.models import CorrectionTeamMember
+    from services.models import Sex
+    from tests.coordination.factories import make_supervisee
+    from tests.factories import make_city
+
+    city = make_city()
     volunteer = f.volunteer()
     meeting = f.shift(opp=f.opportunity(kind=Opportunity.Kind.MENTORING_MEETING, title="谈心"))
     actions.book_shift(volunteer=volunteer, shift=meeting)
+    supervisee = make_supervisee(office=city.office, sex=Sex.MALE)
+    case_actions.add_team_member(
+        supervisee=supervisee,
+        role=CorrectionTeamMember.Role.VOLUNTEER,
+        name=volunteer.full_name,
+        sex=Sex.MALE,
+        user=volunteer.user,
+        meeting_schedule="每周三 15:00",
+    )
+    minor = make_supervisee(office=city.office, sex=Sex.MALE, age=16)
+    case_actions.add_team_member(
+        supervisee=minor,
+        role=CorrectionTeamMember.Role.VOLUNTEER,
+        name=volunteer.full_name,
+        sex=Sex.MALE,
+        user=volunteer.user,
+    )
 
-    class Supervisee:
-        full_name = "陈建国"
-        id_number = "410000000000000000"
-
-    class Member:
-        supervisee = Supervisee()
-
-    class Manager:
-        def filter(self, **kwargs):
-            assert kwargs == {"volunteer": volunteer}
-            return self
-
-        def select_related(self, *args):
-            return [Member()]
-
-    class Field:
-        def __init__(self, name):
-            self.name = name
-
-    class FakeModel:
-        objects = Manager()
-
-        class _meta:
-            @staticmethod
-            def get_fields():
-                return [Field("supervisee"), Field("volunteer")]
-
-    from django.apps import apps
-
-    monkeypatch.setattr(apps, "get_model", lambda app, model: FakeModel)
     mentees = selectors.mentees_for(volunteer)
-    assert mentees == [{"given_name": "建国", "meetings": [timezone.localtime(meeting.starts_at)]}]
+    assert mentees == [
+        {
+            "given_name": supervisee.given_name,
+            "schedule": "每周三 15:00",
+            "meetings": [timezone.localtime(meeting.starts_at)],
+        }
+    ]  # the minor is left out (Community Corrections Law Art. 54)
+    client.force_login(volunteer.user)
+    html = client.get("/volunteers/home/").content.decode()
+    assert supervisee.given_name in html
+    assert "每周三 15:00" in html
+    assert supervisee.name not in html  # never the full name
 
 
 @pytest.fixture
