@@ -104,6 +104,7 @@ def load(ctx: DemoContext) -> None:
         )
 
     events = _pair(home, EventIndexPage, content.EVENT_INDEX, en, show_in_menus=True)
+    outreach_shift = _first_outreach_shift()
     for item in content.EVENTS:
         _pair(
             events,
@@ -113,7 +114,7 @@ def load(ctx: DemoContext) -> None:
             common={
                 "start_at": item["start"],
                 "end_at": item["end"],
-                "volunteer_shift_url": item["shift"],
+                "volunteer_shift": outreach_shift if item["shift"] else None,
             },
         )
 
@@ -269,3 +270,16 @@ def _policy_pdf(text: str) -> bytes:
     document = SimpleDocTemplate(buffer, pagesize=A4, title="新密政〔2012〕17号")
     document.build([Paragraph(line.strip(), style) for line in text.splitlines() if line.strip()])
     return buffer.getvalue()
+
+
+def _first_outreach_shift():
+    """The volunteers demo's first upcoming outreach-event shift, for the event that recruits helpers."""
+    from django.utils import timezone
+
+    from volunteers.models import Opportunity, Shift
+
+    return (
+        Shift.objects.filter(opportunity__kind=Opportunity.Kind.OUTREACH_EVENT, starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )

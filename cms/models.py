@@ -258,13 +258,14 @@ class EventPage(OutreachPage):
     start_at = models.DateTimeField(_("starts"))
     end_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200)
-    # The volunteers app is built in parallel: a plain link for now; it can become a
-    # nullable reference to volunteers.Shift once that model lands.
-    volunteer_shift_url = models.CharField(
-        _("volunteer shift link"),
-        max_length=300,
+    volunteer_shift = models.ForeignKey(
+        "volunteers.Shift",
+        verbose_name=_("volunteer shift"),
+        null=True,
         blank=True,
-        help_text=_("Optional: the path of the volunteer shift for this event, e.g. /volunteers/shifts/12/."),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional: the volunteer shift for this event; volunteers can book it from the event page."),
     )
 
     content_panels = [
@@ -273,7 +274,7 @@ class EventPage(OutreachPage):
             [FieldRowPanel([FieldPanel("start_at"), FieldPanel("end_at")]), FieldPanel("place")],
             heading=_("When and where"),
         ),
-        FieldPanel("volunteer_shift_url"),
+        FieldPanel("volunteer_shift"),
         FieldPanel("summary"),
         FieldPanel("body"),
     ]
@@ -295,7 +296,12 @@ class EventPage(OutreachPage):
 
     @property
     def shift_link(self) -> str:
-        return localise_path(self.volunteer_shift_url)
+        """Where a volunteer books the linked shift (the shift list, at that shift)."""
+        if not self.volunteer_shift_id:
+            return ""
+        from django.urls import reverse
+
+        return reverse("volunteers:opportunities") + f"#shift-{self.volunteer_shift_id}"
 
 
 class RecruitmentPage(OutreachPage):

@@ -143,6 +143,12 @@ def build_site(*, with_blocks: bool = True) -> Site:
     add(news_index, news)
     event_index = add(home, EventIndexPage(title="活动", slug="events", show_in_menus=True))
     start = timezone.now() + datetime.timedelta(days=7)
+    from tests.volunteers import factories as volunteer_factories
+    from volunteers.models import Opportunity
+
+    helpers_shift = volunteer_factories.shift(
+        opp=volunteer_factories.opportunity(kind=Opportunity.Kind.OUTREACH_EVENT, title="宣传活动帮手")
+    )
     event = add(
         event_index,
         EventPage(
@@ -151,8 +157,8 @@ def build_site(*, with_blocks: bool = True) -> Site:
             place="司法局会议室",
             start_at=start,
             end_at=start + datetime.timedelta(hours=3),
+            volunteer_shift=helpers_shift,
             body=body,
-            volunteer_shift_url="/volunteers/shifts/1/",
         ),
     )
     recruitment = add(home, RecruitmentPage(title="成为志愿者", slug="volunteer", body=body, show_in_menus=True))

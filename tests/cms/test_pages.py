@@ -70,7 +70,7 @@ def test_recruitment_page_leads_to_the_volunteer_application(client, outreach):
 
 def test_event_links_its_volunteer_shift_and_calendar(client, outreach):
     html = client.get(outreach.event.url).content.decode()
-    assert 'href="/volunteers/shifts/1/"' in html
+    assert f'href="/volunteers/shifts/#shift-{outreach.event.specific.volunteer_shift_id}"' in html
     assert f'href="/events/{outreach.event.pk}/calendar.ics"' in html
 
 

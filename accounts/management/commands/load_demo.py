@@ -13,7 +13,7 @@ from django.db import transaction
 
 from accounts.demo_support import DEMO_PASSWORD, DemoContext
 
-DEMO_APPS = ["services", "accounts", "cms", "coordination", "volunteers", "matching"]
+DEMO_APPS = ["services", "accounts", "coordination", "volunteers", "cms", "matching"]
 
 
 class Command(BaseCommand):
