@@ -9,9 +9,11 @@ from services.models import Membership
 Role = Membership.Role
 
 # Wagtail creates the "Editors" and "Moderators" groups in its own migrations.
+# services migration 0004 creates the "Directory ..." groups with the directory's admin permissions.
 ROLE_GROUPS: dict[str, tuple[str, ...]] = {
-    Role.BUREAU_ADMIN: ("Moderators",),
+    Role.BUREAU_ADMIN: ("Moderators", "Directory managers"),
     Role.CONTENT_EDITOR: ("Editors",),
+    Role.PROVIDER_STAFF: ("Directory providers",),
 }
 
 

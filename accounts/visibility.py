@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from services.models import Membership, Organisation, ServiceOffering
+from services.models import Location, Membership, Organisation, ServiceOffering
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -126,3 +126,224 @@ def coordinated_organisations(user: User) -> QuerySet[Organisation]:
 def can_edit_content(user: User) -> bool:
     """May open the Wagtail admin to edit outreach pages."""
     return has_role(user, Role.BUREAU_ADMIN, Role.CONTENT_EDITOR)
+
+
+# --- Cases and referrals (coordination) --------------------------------------
+#
+# Field rules: what each audience may see of a supervisee. The API serializers and the
+# workbench templates both take their field list from ``supervisee_fields_for``.
+
+CASE_FIELDS_FULL = frozenset(
+    {
+        "uuid",
+        "name",
+        "given_name",
+        "sex",
+        "date_of_birth",
+        "age",
+        "resident_id",
+        "phone",
+        "household_type",
+        "township",
+        "address",
+        "judicial_office",
+        "sentence_type",
+        "offence_category",
+        "correction_start",
+        "correction_end",
+        "risk_level",
+        "supervision_level",
+        "status",
+        "is_minor",
+        "preferred_language",
+    }
+)
+# What every provider may see of the person a referral is about: enough to contact them.
+PROVIDER_BASE_FIELDS = frozenset({"name", "given_name", "sex", "age", "phone", "township", "preferred_language"})
+# What a provider's service needs on top, by organisation kind. An employer never sees
+# the offence, the ID number or the risk level.
+PROVIDER_EXTRA_FIELDS: dict[str, frozenset[str]] = {
+    Organisation.Kind.EMPLOYER: frozenset(),
+    Organisation.Kind.TRAINING_PROVIDER: frozenset({"household_type", "correction_end"}),
+    Organisation.Kind.COUNSELLING_CENTRE: frozenset({"offence_category", "risk_level", "sentence_type"}),
+    Organisation.Kind.WELFARE_OFFICE: frozenset({"resident_id", "household_type", "address"}),
+    Organisation.Kind.VILLAGE_COMMITTEE: frozenset({"resident_id", "household_type", "address"}),
+    Organisation.Kind.SOCIAL_WORK_AGENCY: frozenset({"household_type", "address", "risk_level", "supervision_level"}),
+    Organisation.Kind.VOLUNTEER_TEAM: frozenset(),
+    Organisation.Kind.JUDICIAL_OFFICE: frozenset({"household_type", "address"}),
+}
+# A volunteer sees a mentee's given name and meeting times, nothing else.
+VOLUNTEER_FIELDS = frozenset({"given_name", "meeting_schedule"})
+# Fields that, for a minor (Art. 54), no one outside the office and the bureau sees.
+MINOR_HIDDEN_FIELDS = frozenset({"name", "resident_id", "address", "offence_category", "phone"})
+
+
+def _case_office_ids(user: User) -> set[int]:
+    if is_bureau_admin(user):
+        return set()
+    return organisation_ids(user, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER)
+
+
+def supervisees_for(user: User):
+    """Supervisees whose case records the user may open.
+
+    The bureau sees all; officers and social workers of a judicial office see that
+    office's supervisees; an agency's social worker sees the supervisees whose team
+    they are on, except minors (Art. 54: only their office and the bureau).
+    """
+    from coordination.models import CorrectionTeamMember, Supervisee
+
+    if is_bureau_admin(user):
+        return Supervisee.objects.all()
+    office_ids = _case_office_ids(user)
+    if not office_ids and not has_role(user, Role.SOCIAL_WORKER):
+        return Supervisee.objects.none()
+    on_team = CorrectionTeamMember.objects.filter(
+        user=user, role=CorrectionTeamMember.Role.SOCIAL_WORKER, is_active=True
+    ).values("supervisee_id")
+    from django.db.models import Q
+
+    return Supervisee.objects.filter(Q(judicial_office_id__in=office_ids) | (Q(pk__in=on_team) & Q(is_minor=False)))
+
+
+def is_case_office_member(user: User, supervisee) -> bool:
+    """Works at the supervisee's judicial office (or is the bureau): sees minors and the full record."""
+    return is_bureau_admin(user) or supervisee.judicial_office_id in _case_office_ids(user)
+
+
+def can_manage_case(user: User, supervisee) -> bool:
+    """May record needs, notes and consent, and send referrals for this supervisee."""
+    return supervisees_for(user).filter(pk=supervisee.pk).exists()
+
+
+def can_override_consent(user: User, supervisee) -> bool:
+    """Officers of the supervisee's office (and the bureau) may send without consent, with a logged reason."""
+    return is_bureau_admin(user) or supervisee.judicial_office_id in organisation_ids(user, Role.OFFICE_OFFICER)
+
+
+def can_see_resident_id(user: User, supervisee) -> bool:
+    """The full resident ID number: officers of the office and the bureau (documents need it)."""
+    return can_override_consent(user, supervisee)
+
+
+def provider_organisation_ids(user: User) -> set[int]:
+    return organisation_ids(user, Role.PROVIDER_STAFF)
+
+
+def referrals_for(user: User):
+    """Referrals the user may see.
+
+    Case staff see the referrals of the supervisees they see; provider staff see
+    referrals sent to their organisation (never drafts); the bureau sees all.
+    """
+    from django.db.models import Q
+
+    from coordination.models import Referral
+
+    if is_bureau_admin(user):
+        return Referral.objects.all()
+    condition = Q(pk__in=[])
+    if _case_office_ids(user) or has_role(user, Role.SOCIAL_WORKER):
+        condition |= Q(need__supervisee__in=supervisees_for(user).values("pk"))
+    provider_ids = provider_organisation_ids(user)
+    if provider_ids:
+        condition |= Q(offering__organisation_id__in=provider_ids) & ~Q(state=Referral.State.DRAFT)
+    return Referral.objects.filter(condition)
+
+
+def referral_side(user: User, referral, *, team_ids: set[int] | None = None) -> str | None:
+    """'case' when the user manages the referral's case, 'provider' when it was sent to their organisation.
+
+    ``team_ids`` (supervisee ids whose team the user is on as a social worker) lets a list
+    decide without a query per row.
+    """
+    if is_bureau_admin(user):
+        return "case"
+    supervisee = referral.need.supervisee
+    if supervisee.judicial_office_id in _case_office_ids(user):
+        return "case"
+    if referral.offering.organisation_id in provider_organisation_ids(user) and referral.state != "draft":
+        return "provider"
+    if supervisee.is_minor or not has_role(user, Role.SOCIAL_WORKER):
+        return None
+    if team_ids is None:
+        on_team = supervisee.team.filter(user=user, role="social_worker", is_active=True).exists()
+    else:
+        on_team = supervisee.pk in team_ids
+    return "case" if on_team else None
+
+
+def supervisee_fields_for(user: User, supervisee, *, provider_kind: str | None = None) -> frozenset[str]:
+    """The supervisee fields this user may see, on a case record or (provider_kind given) on a referral."""
+    if provider_kind is None:
+        fields = set(CASE_FIELDS_FULL)
+        if not can_see_resident_id(user, supervisee):
+            fields.discard("resident_id")
+            fields.add("resident_id_masked")
+        else:
+            fields.add("resident_id_masked")
+        return frozenset(fields)
+    fields = set(PROVIDER_BASE_FIELDS | PROVIDER_EXTRA_FIELDS.get(provider_kind, frozenset()))
+    if supervisee.is_minor:
+        fields -= MINOR_HIDDEN_FIELDS
+    return frozenset(fields)
+
+
+def mentees_for(user: User):
+    """A volunteer's mentoring assignments (team rows), minors excluded (Art. 54)."""
+    from coordination.models import CorrectionTeamMember, Supervisee
+
+    if not getattr(user, "is_authenticated", False):
+        return CorrectionTeamMember.objects.none()
+    return CorrectionTeamMember.objects.filter(
+        user=user,
+        role=CorrectionTeamMember.Role.VOLUNTEER,
+        is_active=True,
+        supervisee__is_minor=False,
+        supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+    )
+
+
+def can_see_case_list(user: User) -> bool:
+    """May open a caseload (officers, social workers, the bureau)."""
+    return has_role(user, Role.BUREAU_ADMIN, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER)
+
+
+def can_use_provider_inbox(user: User) -> bool:
+    return has_role(user, Role.BUREAU_ADMIN, Role.PROVIDER_STAFF)
+
+
+def access_logs_for(user: User):
+    """The access log: the bureau browses it; nobody else sees it."""
+    from coordination.models import AccessLog
+
+    return AccessLog.objects.all() if is_bureau_admin(user) else AccessLog.objects.none()
+
+
+def notifications_for(user: User):
+    """The user's own in-app inbox."""
+    from coordination.models import Notification
+
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX)
+
+
+def manageable_locations(user: User) -> QuerySet[Location]:
+    """Locations the user may edit or attach offerings to: their organisations' own, plus shared ones.
+
+    Shared locations (no organisation) may be attached by anyone who manages offerings, but
+    only the bureau edits them.
+    """
+    if is_bureau_admin(user):
+        return Location.objects.all()
+    return Location.objects.filter(organisation_id__in=organisation_ids(user, Role.PROVIDER_STAFF))
+
+
+def attachable_locations(user: User) -> QuerySet[Location]:
+    """Locations the user may attach to an offering they manage."""
+    if is_bureau_admin(user):
+        return Location.objects.all()
+    return Location.objects.filter(
+        Q(organisation_id__in=organisation_ids(user, Role.PROVIDER_STAFF)) | Q(organisation__isnull=True)
+    )

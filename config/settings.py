@@ -292,6 +292,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks; apps add their own entries here. Times are Asia/Shanghai.
 CELERY_BEAT_SCHEDULE = {
     "daily-health-summary": {"task": "accounts.daily_health_summary", "schedule": crontab(hour=6, minute=0)},
+    "coordination-deliver-pending-notifications": {
+        "task": "coordination.deliver_pending_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
+    "coordination-escalate-overdue-referrals": {
+        "task": "coordination.escalate_overdue_referrals",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- Wagtail ----------------------------------------------------------------

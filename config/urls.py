@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("hsds/", include("services.hsds_urls")),
     path("api/v1/", include("services.api_urls")),
     path("api/v1/", include("coordination.api_urls")),
     path("api/v1/", include("matching.api_urls")),

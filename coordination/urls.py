@@ -1,3 +1,26 @@
+"""Pages of the casework workbench, under /casework/."""
+
+from django.urls import path
+
+from coordination import views
+
 app_name = "coordination"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("caseload/export.csv", views.caseload_export, name="caseload-export"),
+    path("supervisees/<uuid:uuid>/", views.supervisee_detail, name="supervisee"),
+    path("supervisees/<uuid:uuid>/needs/new/", views.need_create, name="need-create"),
+    path("supervisees/<uuid:uuid>/notes/new/", views.note_create, name="note-create"),
+    path("supervisees/<uuid:uuid>/consents/new/", views.consent_create, name="consent-create"),
+    path("needs/<int:pk>/refer/", views.referral_create, name="referral-create"),
+    path("referrals/<uuid:uuid>/", views.referral_detail, name="referral"),
+    path("referrals/<uuid:uuid>/<slug:verb>/", views.referral_transition, name="referral-transition"),
+    path("inbox/", views.provider_inbox, name="inbox"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("mentees/", views.mentees, name="mentees"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("access-log/", views.access_log, name="access-log"),
+]

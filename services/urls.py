@@ -1,3 +1,12 @@
+"""Public directory pages (language-prefixed, under /directory/)."""
+
+from django.urls import path
+
+from services import views
+
 app_name = "services"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<uuid:uuid>/", views.offering_detail, name="offering"),
+]

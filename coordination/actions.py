@@ -1,0 +1,625 @@
+"""Every write of cases and referrals.
+
+The referral state machine is the table ``TRANSITIONS`` below; ``transition`` is the
+only function that changes ``Referral.state``. Accepting takes a place by conditional
+UPDATE on the offering (the database also refuses ``places_taken > capacity``); leaving
+an accepted state frees it. Notifications are outbox rows written in the same
+transaction; delivery is queued with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import visibility
+from coordination import conf, identity
+from coordination.models import (
+    AccessLog,
+    CaseNote,
+    Consent,
+    CorrectionTeamMember,
+    Need,
+    Notification,
+    Referral,
+    ReferralEvent,
+    Sex,
+    Supervisee,
+)
+from services.models import Membership, ServiceOffering
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+State = Referral.State
+Role = Membership.Role
+
+
+class ReferralError(ValidationError):
+    """A transition that the table or the situation forbids (wrong state, no place left, no consent)."""
+
+
+class NoPlaceLeft(ReferralError):
+    pass
+
+
+# --- The referral state machine ----------------------------------------------
+
+CASE = "case"  # staff managing the supervisee's case (office officer, social worker, bureau)
+PROVIDER = "provider"  # staff of the organisation the referral was sent to
+SYSTEM = "system"  # the periodic deadline task
+
+
+@dataclass(frozen=True)
+class Rule:
+    side: str
+    verb: str
+    required: tuple[str, ...] = ()
+
+
+# (from, to) -> who may do it, the verb the API and pages use, required inputs.
+TRANSITIONS: dict[tuple[str, str], Rule] = {
+    (State.DRAFT, State.SENT): Rule(CASE, "send"),
+    (State.DRAFT, State.WITHDRAWN): Rule(CASE, "withdraw"),
+    (State.SENT, State.ACCEPTED): Rule(PROVIDER, "accept"),
+    (State.SENT, State.DECLINED): Rule(PROVIDER, "decline", ("reason",)),
+    (State.SENT, State.WITHDRAWN): Rule(CASE, "withdraw"),
+    (State.SENT, State.EXPIRED): Rule(SYSTEM, "expire"),
+    (State.ACCEPTED, State.IN_SERVICE): Rule(PROVIDER, "start"),
+    (State.ACCEPTED, State.DECLINED): Rule(PROVIDER, "decline", ("reason",)),
+    (State.ACCEPTED, State.WITHDRAWN): Rule(CASE, "withdraw"),
+    (State.ACCEPTED, State.EXPIRED): Rule(SYSTEM, "expire"),
+    (State.IN_SERVICE, State.COMPLETED): Rule(PROVIDER, "complete", ("grade",)),
+    (State.IN_SERVICE, State.WITHDRAWN): Rule(CASE, "withdraw"),
+}
+VERBS: dict[str, str] = {rule.verb: to for (_from, to), rule in TRANSITIONS.items()}
+PLACE_STATES = (State.ACCEPTED, State.IN_SERVICE)
+
+
+def allowed_verbs(referral: Referral, side: str | None) -> list[str]:
+    """The verbs this side may apply to the referral now (for buttons and the API)."""
+    return [rule.verb for (frm, _to), rule in TRANSITIONS.items() if frm == referral.state and rule.side == side]
+
+
+def _notify(
+    *, recipients: list[User], kind: str, subject: str, body: str, referral: Referral | None, sms: bool = False
+) -> list[int]:
+    """Write outbox rows (inbox always; e-mail if the user has an address; SMS if asked and a phone)."""
+    url = reverse("coordination:referral", kwargs={"uuid": referral.uuid}) if referral else ""
+    rows: list[Notification] = []
+    seen: set[int] = set()
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        common = {"recipient": user, "kind": kind, "subject": subject, "body": body, "url": url, "referral": referral}
+        rows.append(Notification(channel=Notification.Channel.INBOX, **common))
+        if user.email:
+            rows.append(Notification(channel=Notification.Channel.EMAIL, **common))
+        if sms and user.phone:
+            rows.append(Notification(channel=Notification.Channel.SMS, **common))
+    created = Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    if ids:
+        transaction.on_commit(lambda: _queue_delivery(ids))
+    return ids
+
+
+def _queue_delivery(ids: list[int]) -> None:
+    from coordination import tasks
+
+    for pk in ids:
+        tasks.deliver_notification.delay(pk)
+
+
+def _members(organisation_id: int, *roles: str) -> list[User]:
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__role__in=roles,
+            memberships__is_active=True,
+        ).distinct()
+    )
+
+
+def _bureau_admins() -> list[User]:
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(is_active=True, memberships__role=Role.BUREAU_ADMIN, memberships__is_active=True).distinct()
+    )
+
+
+def _case_staff(referral: Referral) -> list[User]:
+    """Who hears about the provider's answer: the sender and the case team's staff."""
+    supervisee = referral.need.supervisee
+    team = [
+        m.user
+        for m in supervisee.team.filter(
+            is_active=True,
+            user__isnull=False,
+            role__in=[CorrectionTeamMember.Role.OFFICER, CorrectionTeamMember.Role.SOCIAL_WORKER],
+        ).select_related("user")
+    ]
+    return [u for u in [referral.sent_by, referral.created_by, *team] if u is not None]
+
+
+def _valid_consent(supervisee: Supervisee, organisation_id: int) -> Consent | None:
+    now = timezone.now()
+    return (
+        Consent.objects.filter(supervisee=supervisee, organisation_id=organisation_id, withdrawn_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("-granted_at")
+        .first()
+    )
+
+
+def _take_place(offering_id: int) -> None:
+    taken = ServiceOffering.objects.filter(pk=offering_id, is_active=True, places_taken__lt=F("capacity")).update(
+        places_taken=F("places_taken") + 1
+    )
+    if not taken:
+        raise NoPlaceLeft(_("This service has no free place left."), code="no_place")
+
+
+def _free_place(offering_id: int) -> None:
+    ServiceOffering.objects.filter(pk=offering_id, places_taken__gt=0).update(places_taken=F("places_taken") - 1)
+
+
+def _sync_need(need: Need) -> None:
+    """The need follows its referrals: met when one is achieved, referred while one is open, else open."""
+    if need.status == Need.Status.CLOSED:
+        return
+    referrals = need.referrals.all()
+    if referrals.filter(state=State.COMPLETED, outcome_grade=Referral.Outcome.ACHIEVED).exists():
+        status = Need.Status.MET
+    elif referrals.filter(state__in=[State.SENT, State.ACCEPTED, State.IN_SERVICE]).exists():
+        status = Need.Status.REFERRED
+    else:
+        status = Need.Status.OPEN
+    if status != need.status:
+        Need.objects.filter(pk=need.pk).update(
+            status=status, closed_at=timezone.now() if status == Need.Status.MET else None
+        )
+        need.status = status
+
+
+@transaction.atomic
+def transition(
+    *,
+    referral: Referral,
+    to: str,
+    actor: User | None,
+    note: str = "",
+    reason: str = "",
+    grade: str = "",
+    override_consent: bool = False,
+) -> Referral:
+    """Move a referral to ``to`` if the table allows it for this actor; record the event and notify."""
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("need__supervisee", "need__category", "offering__organisation", "offering__category")
+        .get(pk=referral.pk)
+    )
+    rule = TRANSITIONS.get((referral.state, to))
+    if rule is None:
+        raise ReferralError(
+            _("A referral cannot go from “%(from)s” to “%(to)s”."),
+            code="transition",
+            params={"from": State(referral.state).label, "to": State(to).label},
+        )
+    side = SYSTEM if actor is None else visibility.referral_side(actor, referral)
+    if side != rule.side:
+        raise PermissionDenied("not allowed for this user")
+    if "reason" in rule.required and not reason.strip():
+        raise ReferralError({"reason": _("Say why the referral is declined.")}, code="required")
+    if "grade" in rule.required and grade not in Referral.Outcome.values:
+        raise ReferralError({"grade": _("Choose an outcome.")}, code="required")
+
+    now = timezone.now()
+    supervisee = referral.need.supervisee
+    from_state = referral.state
+    event_note = note
+    if to == State.SENT:
+        consent = _valid_consent(supervisee, referral.offering.organisation_id)
+        if consent is None:
+            if not override_consent:
+                raise ReferralError(
+                    _(
+                        "The supervisee has not consented to sharing their record with %(org)s. "
+                        "Record their consent first."
+                    ),
+                    code="consent",
+                    params={"org": referral.offering.organisation.name},
+                )
+            if not visibility.can_override_consent(actor, supervisee):
+                raise PermissionDenied("only an officer may override consent")
+            if not note.strip():
+                raise ReferralError({"note": _("Give the reason for sending without consent.")}, code="required")
+            referral.consent_override = True
+            referral.consent_override_reason = note[:255]
+            event_note = f"[consent override] {note}"
+        referral.consent = consent
+        referral.sent_at = now
+        referral.sent_by = actor
+        referral.deadline = now + dt.timedelta(days=conf.response_days(referral.offering.category.code))
+        referral.escalation_level = 0
+    if to == State.ACCEPTED:
+        _take_place(referral.offering_id)
+        referral.holds_place = True
+    if from_state in PLACE_STATES and to not in PLACE_STATES and referral.holds_place:
+        _free_place(referral.offering_id)
+        referral.holds_place = False
+    if to in (State.ACCEPTED, State.DECLINED) and from_state == State.SENT:
+        referral.responded_at = now
+    if to == State.DECLINED:
+        referral.decline_reason = reason.strip()
+        event_note = reason.strip() + (f"\n{note}" if note else "")
+    if to == State.IN_SERVICE:
+        referral.service_started_at = now
+    if to == State.COMPLETED:
+        referral.outcome_grade = grade
+        referral.outcome_note = note
+    if to in (State.COMPLETED, State.DECLINED, State.WITHDRAWN, State.EXPIRED):
+        referral.closed_at = now
+    referral.state = to
+    referral.save()
+    ReferralEvent.objects.create(referral=referral, actor=actor, from_state=from_state, to_state=to, note=event_note)
+    _sync_need(referral.need)
+    _notify_transition(referral, to, event_note)
+    return referral
+
+
+def _notify_transition(referral: Referral, to: str, note: str) -> None:
+    label = f"{referral.need.category.name} · {referral.offering.name}"
+    if to == State.SENT:
+        _notify(
+            recipients=_members(referral.offering.organisation_id, Role.PROVIDER_STAFF),
+            kind=Notification.Kind.REFERRAL_SENT,
+            subject=str(_("New referral: %(label)s")) % {"label": label},
+            body=referral.message,
+            referral=referral,
+            sms=True,
+        )
+    elif to in (State.ACCEPTED, State.DECLINED, State.COMPLETED, State.EXPIRED):
+        kind = {
+            State.ACCEPTED: Notification.Kind.REFERRAL_ACCEPTED,
+            State.DECLINED: Notification.Kind.REFERRAL_DECLINED,
+            State.COMPLETED: Notification.Kind.REFERRAL_COMPLETED,
+            State.EXPIRED: Notification.Kind.REFERRAL_EXPIRED,
+        }[to]
+        _notify(
+            recipients=_case_staff(referral),
+            kind=kind,
+            subject=f"{Notification.Kind(kind).label}: {label}",
+            body=note,
+            referral=referral,
+        )
+    elif to == State.WITHDRAWN and referral.sent_at:
+        _notify(
+            recipients=_members(referral.offering.organisation_id, Role.PROVIDER_STAFF),
+            kind=Notification.Kind.REFERRAL_WITHDRAWN,
+            subject=f"{Notification.Kind.REFERRAL_WITHDRAWN.label}: {label}",
+            body=note,
+            referral=referral,
+        )
+
+
+def apply_verb(*, referral: Referral, verb: str, actor: User, **kwargs: Any) -> Referral:
+    """Apply a transition named by its verb (send, accept, decline, start, complete, withdraw)."""
+    if verb not in VERBS or verb == "expire":
+        raise ReferralError(_("Unknown action."), code="verb")
+    return transition(referral=referral, to=VERBS[verb], actor=actor, **kwargs)
+
+
+# --- Deadlines and escalation ---------------------------------------------------
+
+
+@transaction.atomic
+def escalate_referral(*, referral_id: int, now: dt.datetime | None = None) -> str | None:
+    """Escalate one overdue sent referral one step: the office's officers, then the bureau, then expiry.
+
+    Idempotent: each step is a conditional update, so running it twice notifies once.
+    """
+    now = now or timezone.now()
+    referral = (
+        Referral.objects.select_related("need__supervisee", "need__category", "offering")
+        .filter(pk=referral_id, state=State.SENT, deadline__lt=now)
+        .first()
+    )
+    if referral is None:
+        return None
+    overdue = now - referral.deadline
+    label = f"{referral.need.category.name} · {referral.offering.name}"
+    if overdue >= dt.timedelta(days=conf.EXPIRE_AFTER_DAYS()):
+        transition(referral=referral, to=State.EXPIRED, actor=None, note=str(_("No answer before the deadline.")))
+        return "expired"
+    if referral.escalation_level < 2 and overdue >= dt.timedelta(days=conf.BUREAU_AFTER_DAYS()):
+        if Referral.objects.filter(pk=referral.pk, escalation_level__lt=2).update(escalation_level=2, escalated_at=now):
+            _notify(
+                recipients=_bureau_admins(),
+                kind=Notification.Kind.REFERRAL_OVERDUE,
+                subject=str(_("Overdue referral escalated to the bureau: %(label)s")) % {"label": label},
+                body="",
+                referral=referral,
+            )
+            return "bureau"
+        return None
+    if referral.escalation_level < 1 and Referral.objects.filter(pk=referral.pk, escalation_level__lt=1).update(
+        escalation_level=1, escalated_at=now
+    ):
+        _notify(
+            recipients=_members(referral.need.supervisee.judicial_office_id, Role.OFFICE_OFFICER),
+            kind=Notification.Kind.REFERRAL_OVERDUE,
+            subject=str(_("Overdue referral: %(label)s")) % {"label": label},
+            body="",
+            referral=referral,
+            sms=True,
+        )
+        return "officer"
+    return None
+
+
+# --- Notifications: delivery ----------------------------------------------------
+
+
+def deliver_notification(*, notification_id: int) -> bool:
+    """Deliver one outbox row at most once: claim it by conditional update, send, mark sent."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
+        status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        _send(notification)
+    except Exception as exc:
+        failed = notification.attempts >= conf.MAX_DELIVERY_ATTEMPTS()
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
+            last_error=str(exc)[:500],
+        )
+        return False
+    Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def _send(notification: Notification) -> None:
+    from django.core.mail import send_mail
+
+    from accounts.sms import send_sms
+
+    link = f"{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else ""
+    if notification.channel == Notification.Channel.EMAIL:
+        send_mail(
+            subject=notification.subject,
+            message="\n\n".join(part for part in [notification.body, link] if part),
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+    elif notification.channel == Notification.Channel.SMS:
+        send_sms(to=notification.recipient.phone, body=f"{notification.subject} {link}".strip())
+    # The in-app inbox needs no transport: the row is the message.
+
+
+def release_stale_claims(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Rows left 'sending' by a worker that died go back to pending (the retry task picks them up)."""
+    return Notification.objects.filter(
+        status=Notification.Status.SENDING, claimed_at__lt=timezone.now() - older_than
+    ).update(status=Notification.Status.PENDING)
+
+
+@transaction.atomic
+def mark_notification_read(*, notification: Notification) -> None:
+    """Mark an inbox message read (only the recipient's own, checked by the caller's queryset)."""
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Access log ---------------------------------------------------------------
+
+
+def log_access(
+    *,
+    user: User,
+    action: str,
+    object_type: str,
+    object_id: str = "",
+    supervisee: Supervisee | None = None,
+    purpose: str = "",
+    path: str = "",
+) -> AccessLog:
+    """Append one row to the access log (reads and exports of case records)."""
+    return AccessLog.objects.create(
+        user=user,
+        username=user.get_username(),
+        supervisee=supervisee,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        purpose=purpose[:200],
+        path=path[:500],
+    )
+
+
+# --- Supervisees, team, needs, notes, consent -------------------------------------
+
+
+def _check_team_has_woman(supervisee: Supervisee, members: list[tuple[str, bool]]) -> None:
+    """Art. 25: a female supervisee's correction team must include a woman."""
+    if supervisee.sex == Sex.FEMALE and members and not any(sex == Sex.FEMALE and active for sex, active in members):
+        raise ValidationError(
+            {
+                "sex": _(
+                    "The correction team of a female supervisee must include a woman "
+                    "(Community Corrections Law Art. 25). Add a female member first."
+                )
+            },
+            code="art25",
+        )
+
+
+@transaction.atomic
+def create_supervisee(*, actor: User, resident_id: str, team: list[dict] | None = None, **fields: Any) -> Supervisee:
+    """Register a supervisee: validate the ID number, encrypt it, refuse duplicates, add the initial team."""
+    office = fields["judicial_office"]
+    if not visibility.is_bureau_admin(actor) and office.pk not in visibility.organisation_ids(
+        actor, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER
+    ):
+        raise PermissionDenied("not your office")
+    number = identity.validate_resident_id(resident_id, date_of_birth=fields["date_of_birth"], sex=fields["sex"])
+    digest = identity.lookup_hash(number)
+    if Supervisee.objects.filter(resident_id_hash=digest).exists():
+        raise ValidationError(
+            {"resident_id": _("A supervisee with this resident ID number is already registered.")}, code="duplicate"
+        )
+    fields["phone"] = identity.normalise_phone(fields.get("phone", ""))
+    born: dt.date = fields["date_of_birth"]
+    start: dt.date = fields["correction_start"]
+    if fields["correction_end"] < start:
+        raise ValidationError({"correction_end": _("The correction cannot end before it starts.")}, code="dates")
+    is_minor = (start.year - born.year - ((start.month, start.day) < (born.month, born.day))) < 18
+    supervisee = Supervisee(
+        resident_id_encrypted=identity.encrypt(number),
+        resident_id_hash=digest,
+        resident_id_masked=identity.mask_resident_id(number),
+        is_minor=is_minor,
+        created_by=actor,
+        **fields,
+    )
+    supervisee.full_clean(exclude=["resident_id_encrypted", "resident_id_hash", "resident_id_masked"])
+    supervisee.save()
+    team = team or []
+    _check_team_has_woman(supervisee, [(m["sex"], True) for m in team])
+    for member in team:
+        CorrectionTeamMember.objects.create(supervisee=supervisee, **member)
+    return supervisee
+
+
+@transaction.atomic
+def add_team_member(
+    *,
+    supervisee: Supervisee,
+    role: str,
+    name: str,
+    sex: str,
+    user: User | None = None,
+    phone: str = "",
+    meeting_schedule: str = "",
+) -> CorrectionTeamMember:
+    """Add someone to the correction team; Art. 25 is checked on the resulting team."""
+    Supervisee.objects.select_for_update().filter(pk=supervisee.pk).first()
+    current = list(supervisee.team.filter(is_active=True).values_list("sex", "is_active"))
+    _check_team_has_woman(supervisee, [*current, (sex, True)])
+    return CorrectionTeamMember.objects.create(
+        supervisee=supervisee,
+        role=role,
+        name=name,
+        sex=sex,
+        user=user,
+        phone=identity.normalise_phone(phone),
+        meeting_schedule=meeting_schedule,
+    )
+
+
+@transaction.atomic
+def remove_team_member(*, member: CorrectionTeamMember) -> None:
+    """Take someone off the team; refused if a female supervisee would be left without a woman."""
+    Supervisee.objects.select_for_update().filter(pk=member.supervisee_id).first()
+    rest = list(member.supervisee.team.filter(is_active=True).exclude(pk=member.pk).values_list("sex", "is_active"))
+    _check_team_has_woman(member.supervisee, rest)
+    CorrectionTeamMember.objects.filter(pk=member.pk).update(is_active=False)
+
+
+@transaction.atomic
+def record_need(*, supervisee: Supervisee, category: Any, urgency: int, description: str, actor: User) -> Need:
+    """Record a need of the supervisee in a directory category."""
+    if not visibility.can_manage_case(actor, supervisee):
+        raise PermissionDenied("not your case")
+    return Need.objects.create(
+        supervisee=supervisee, category=category, urgency=urgency, description=description, created_by=actor
+    )
+
+
+@transaction.atomic
+def close_need(*, need: Need, actor: User) -> Need:
+    """Close a need nobody will work on any more (open referrals are withdrawn first)."""
+    for referral in need.referrals.filter(state__in=Referral.OPEN_STATES):
+        transition(referral=referral, to=State.WITHDRAWN, actor=actor, note=str(_("The need was closed.")))
+    Need.objects.filter(pk=need.pk).update(status=Need.Status.CLOSED, closed_at=timezone.now())
+    need.refresh_from_db()
+    return need
+
+
+@transaction.atomic
+def add_note(*, supervisee: Supervisee, author: User, body: str, kind: str = CaseNote.Kind.NOTE) -> CaseNote:
+    """Add a case note."""
+    if not visibility.can_manage_case(author, supervisee):
+        raise PermissionDenied("not your case")
+    return CaseNote.objects.create(supervisee=supervisee, author=author, body=body, kind=kind)
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    supervisee: Supervisee,
+    organisation: Any,
+    recorded_by: User,
+    method: str = Consent.Method.WRITTEN,
+    note: str = "",
+    expires_at: dt.datetime | None = None,
+) -> Consent:
+    """Record the supervisee's separate consent to share their record with one organisation."""
+    if not visibility.can_manage_case(recorded_by, supervisee):
+        raise PermissionDenied("not your case")
+    return Consent.objects.create(
+        supervisee=supervisee,
+        organisation=organisation,
+        recorded_by=recorded_by,
+        method=method,
+        note=note,
+        expires_at=expires_at,
+    )
+
+
+@transaction.atomic
+def withdraw_consent(*, consent: Consent, actor: User) -> Consent:
+    """The supervisee withdraws a consent; referrals already sent stay as they are."""
+    Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    consent.refresh_from_db()
+    return consent
+
+
+@transaction.atomic
+def create_referral(
+    *, need: Need, offering: ServiceOffering, actor: User, message: str = "", send: bool = False, **send_kwargs: Any
+) -> Referral:
+    """Draft a referral of one need to one offering; with ``send`` it is sent at once (consent checked)."""
+    if not visibility.can_manage_case(actor, need.supervisee):
+        raise PermissionDenied("not your case")
+    if offering.category_id != need.category_id:
+        raise ValidationError({"offering": _("This service is not in the need's category.")}, code="category")
+    if not offering.is_active:
+        raise ValidationError({"offering": _("This service is not active.")}, code="inactive")
+    if need.status in (Need.Status.MET, Need.Status.CLOSED):
+        raise ValidationError({"need": _("This need is already met or closed.")}, code="need_closed")
+    referral = Referral.objects.create(need=need, offering=offering, message=message, created_by=actor)
+    ReferralEvent.objects.create(referral=referral, actor=actor, from_state="", to_state=State.DRAFT)
+    if send:
+        referral = transition(referral=referral, to=State.SENT, actor=actor, **send_kwargs)
+    return referral

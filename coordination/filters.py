@@ -1,0 +1,72 @@
+"""FilterSets shared by the casework pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordination import selectors
+from coordination.models import Need, Referral, RiskLevel, Supervisee
+from services.models import Organisation, ServiceCategory, Township
+
+
+class SuperviseeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    township = django_filters.ModelChoiceFilter(queryset=Township.objects.all(), label=_("Township"))
+    judicial_office = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.JUDICIAL_OFFICE), label=_("Judicial office")
+    )
+    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("Risk level"))
+    status = django_filters.ChoiceFilter(choices=Supervisee.Status.choices, label=_("Status"))
+    open_needs = django_filters.BooleanFilter(method="filter_open_needs", label=_("Has open needs"))
+
+    class Meta:
+        model = Supervisee
+        fields = ["q", "township", "judicial_office", "risk_level", "status", "open_needs"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(given_name__icontains=value)) if value else queryset
+
+    def filter_open_needs(self, queryset, name, value):
+        return queryset if value is None else selectors.with_open_needs(queryset, value)
+
+
+class NeedFilter(django_filters.FilterSet):
+    supervisee = django_filters.UUIDFilter(field_name="supervisee__uuid", label=_("Supervisee"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=ServiceCategory.objects.all(), to_field_name="code", label=_("Category")
+    )
+    status = django_filters.ChoiceFilter(choices=Need.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = Need
+        fields = ["supervisee", "category", "status", "urgency"]
+
+
+class ReferralFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=Referral.State.choices, label=_("State"))
+    supervisee = django_filters.UUIDFilter(field_name="need__supervisee__uuid", label=_("Supervisee"))
+    category = django_filters.ModelChoiceFilter(
+        field_name="need__category", queryset=ServiceCategory.objects.all(), to_field_name="code", label=_("Category")
+    )
+    organisation = django_filters.UUIDFilter(field_name="offering__organisation__uuid", label=_("Organisation"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+
+    class Meta:
+        model = Referral
+        fields = ["state", "supervisee", "category", "organisation", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(state=Referral.State.SENT, deadline__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class SuperviseeRefFilter(django_filters.FilterSet):
+    """Filter notes, consents and team rows by their supervisee's public id."""
+
+    supervisee = django_filters.UUIDFilter(field_name="supervisee__uuid", label=_("Supervisee"))

@@ -1,0 +1,545 @@
+"""Cases and closed-loop referrals.
+
+Final model fields (kept stable for the matching engine; later changes only add fields):
+
+- ``Supervisee``: uuid, name, given_name, sex, date_of_birth, resident_id_encrypted (Fernet token),
+  resident_id_hash (HMAC-SHA256, unique: look-up and duplicate detection), resident_id_masked,
+  phone (E.164), household_type, township (FK services.Township), address, judicial_office
+  (FK services.Organisation, kind judicial_office), sentence_type, offence_category,
+  correction_start, correction_end, risk_level, supervision_level, status, is_minor (a minor when
+  correction began: Art. 54 scoping), preferred_language, created_by, created_at, updated_at.
+- ``CorrectionTeamMember``: supervisee, role (officer, social_worker, volunteer, family_contact),
+  user (nullable for family), name, sex, phone, meeting_schedule (what a volunteer sees), is_active,
+  created_at.
+- ``Need``: supervisee, category (FK services.ServiceCategory), urgency (1 low, 2 normal, 3 high),
+  description, status (open, referred, met, closed), opened_at, closed_at, created_by.
+- ``CaseNote``: supervisee, author, kind, body, created_at.
+- ``Consent``: supervisee, organisation, method, note, recorded_by, granted_at, expires_at, withdrawn_at.
+- ``Referral``: uuid, need, offering (FK services.ServiceOffering), state, holds_place, message,
+  consent, consent_override, consent_override_reason, deadline, sent_at, responded_at,
+  service_started_at, closed_at, outcome_grade, outcome_note, decline_reason, escalation_level,
+  escalated_at, created_by, sent_by, created_at, updated_at.
+- ``ReferralEvent``: referral, actor (null: the system), from_state, to_state, note, created_at.
+- ``AccessLog``: user, username, supervisee, action (read, export, list_export), object_type,
+  object_id, purpose, path, created_at. Append-only.
+- ``Notification``: recipient, channel (inbox, email, sms), kind, subject, body, url, referral,
+  status (pending, sending, sent, failed), attempts, last_error, claimed_at, created_at, sent_at, read_at.
+
+The choices ``SentenceType``, ``RiskLevel``, ``HouseholdType`` and ``Sex`` use the same names and
+values as the directory's (services.models); the lead unifies them at merge.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from services.models import Organisation, ServiceCategory, ServiceOffering, Township
+
+
+class SentenceType(models.TextChoices):
+    SURVEILLANCE = "surveillance", _("surveillance")
+    PROBATION = "probation", _("suspended sentence (probation)")
+    PAROLE = "parole", _("parole")
+    TEMPORARY_EXECUTION = "temporary_execution", _("temporary execution outside prison")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+class HouseholdType(models.TextChoices):
+    RURAL = "rural", _("rural")
+    URBAN = "urban", _("urban")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class SupervisionLevel(models.TextChoices):
+    STRICT = "strict", _("strict")
+    ORDINARY = "ordinary", _("ordinary")
+    LENIENT = "lenient", _("lenient")
+
+
+class OffenceCategory(models.TextChoices):
+    TRAFFIC = "traffic", _("dangerous driving and traffic offences")
+    THEFT = "theft", _("theft")
+    FRAUD = "fraud", _("fraud")
+    ASSAULT = "assault", _("intentional injury")
+    AFFRAY = "affray", _("affray and provoking trouble")
+    DRUGS = "drugs", _("drug offences")
+    GAMBLING = "gambling", _("gambling")
+    CORRUPTION = "corruption", _("corruption and bribery")
+    ENVIRONMENT = "environment", _("environmental and resource offences")
+    OTHER = "other", _("other")
+
+
+class Supervisee(models.Model):
+    """A person serving a community sentence (社区矫正对象). The whole record is sensitive (PIPL Art. 28)."""
+
+    class Status(models.TextChoices):
+        INTAKE = "intake", _("intake")
+        UNDER_CORRECTION = "under_correction", _("under correction")
+        RELEASED = "released", _("released")
+        TERMINATED = "terminated", _("terminated")
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("full name"), max_length=100)
+    given_name = models.CharField(
+        _("given name"), max_length=50, help_text=_("What volunteers see instead of the full name.")
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    # The resident ID number never lies in the database in clear: a Fernet token, an HMAC
+    # for look-ups and duplicate detection, and a masked form for lists.
+    resident_id_encrypted = models.TextField(_("resident ID number (encrypted)"), editable=False)
+    resident_id_hash = models.CharField(_("resident ID number (keyed hash)"), max_length=64, editable=False)
+    resident_id_masked = models.CharField(_("resident ID number (masked)"), max_length=18, editable=False)
+    phone = models.CharField(_("mobile phone"), max_length=32, blank=True)
+    household_type = models.CharField(_("household type"), max_length=10, choices=HouseholdType.choices)
+    township = models.ForeignKey(
+        Township, verbose_name=_("township"), on_delete=models.PROTECT, related_name="supervisees"
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    judicial_office = models.ForeignKey(
+        Organisation,
+        verbose_name=_("judicial office"),
+        on_delete=models.PROTECT,
+        related_name="supervisees",
+        limit_choices_to={"kind": Organisation.Kind.JUDICIAL_OFFICE},
+    )
+    sentence_type = models.CharField(_("sentence type"), max_length=32, choices=SentenceType.choices)
+    offence_category = models.CharField(_("offence category"), max_length=32, choices=OffenceCategory.choices)
+    correction_start = models.DateField(_("correction starts"))
+    correction_end = models.DateField(_("correction ends"))
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+    supervision_level = models.CharField(
+        _("supervision level"), max_length=10, choices=SupervisionLevel.choices, default=SupervisionLevel.ORDINARY
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INTAKE)
+    is_minor = models.BooleanField(
+        _("minor"), default=False, editable=False, help_text=_("Under 18 when correction began (Art. 54).")
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=10, default="zh-hans")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("supervisee")
+        verbose_name_plural = _("supervisees")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["resident_id_hash"], name="supervisee_unique_resident_id"),
+            models.CheckConstraint(
+                condition=Q(correction_end__gte=F("correction_start")), name="supervisee_end_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["judicial_office", "status"], name="supervisee_office_status"),
+            models.Index(fields=["township", "risk_level"], name="supervisee_township_risk"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CorrectionTeamMember(models.Model):
+    """A member of a supervisee's correction team (矫正小组, Art. 25)."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("judicial-office officer")
+        SOCIAL_WORKER = "social_worker", _("social worker")
+        VOLUNTEER = "volunteer", _("volunteer")
+        FAMILY_CONTACT = "family_contact", _("family contact")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="team"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction_teams",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    meeting_schedule = models.CharField(
+        _("meeting times"), max_length=200, blank=True, help_text=_("For example: Wednesdays 15:00 at the office.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction team member")
+        verbose_name_plural = _("correction team members")
+        ordering = ["role", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervisee", "user", "role"],
+                condition=Q(user__isnull=False),
+                name="team_member_unique_user_role",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "role", "is_active"], name="team_member_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.get_role_display()}"
+
+
+class Need(models.Model):
+    """Something a supervisee needs help with, in a directory category."""
+
+    class Urgency(models.IntegerChoices):
+        LOW = 1, _("low")
+        NORMAL = 2, _("normal")
+        HIGH = 3, _("high")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        REFERRED = "referred", _("referred")
+        MET = "met", _("met")
+        CLOSED = "closed", _("closed")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="needs"
+    )
+    category = models.ForeignKey(
+        ServiceCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="needs"
+    )
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["-urgency", "opened_at", "pk"]
+        indexes = [
+            models.Index(fields=["supervisee", "status"], name="need_supervisee_status"),
+            models.Index(fields=["status", "category"], name="need_status_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.get_status_display()})"
+
+
+class CaseNote(models.Model):
+    """A dated note in a supervisee's file (visit, call, meeting)."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("note")
+        VISIT = "visit", _("home visit")
+        CALL = "call", _("phone call")
+        MEETING = "meeting", _("meeting")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+class Consent(models.Model):
+    """The supervisee's separate consent to share their record with one organisation (PIPL Arts. 23, 29)."""
+
+    class Method(models.TextChoices):
+        WRITTEN = "written", _("signed form")
+        ORAL = "oral", _("oral, witnessed")
+        ELECTRONIC = "electronic", _("electronic signature")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="consents"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(_("how it was given"), max_length=12, choices=Method.choices, default=Method.WRITTEN)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("given"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-granted_at", "-pk"]
+        indexes = [models.Index(fields=["supervisee", "organisation"], name="consent_supervisee_org")]
+
+    def __str__(self) -> str:
+        return f"{self.supervisee} → {self.organisation}"
+
+
+class Referral(models.Model):
+    """One need sent to one service offering, tracked until it closes with an outcome.
+
+    The state changes only through ``coordination.actions.transition`` (one table of
+    allowed transitions). ``holds_place`` says whether the referral holds one of the
+    offering's places; the accept action takes it by conditional update.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        IN_SERVICE = "in_service", _("in service")
+        COMPLETED = "completed", _("completed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        EXPIRED = "expired", _("expired")
+
+    class Outcome(models.TextChoices):
+        ACHIEVED = "achieved", _("achieved")
+        PARTLY = "partly", _("partly achieved")
+        NOT_ACHIEVED = "not_achieved", _("not achieved")
+
+    OPEN_STATES = (State.DRAFT, State.SENT, State.ACCEPTED, State.IN_SERVICE)
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    need = models.ForeignKey(Need, verbose_name=_("need"), on_delete=models.CASCADE, related_name="referrals")
+    offering = models.ForeignKey(
+        ServiceOffering, verbose_name=_("service"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    holds_place = models.BooleanField(_("holds a place"), default=False, editable=False)
+    message = models.TextField(_("message to the provider"), blank=True)
+    consent = models.ForeignKey(
+        Consent, verbose_name=_("consent"), on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    consent_override = models.BooleanField(_("sent without consent (officer override)"), default=False)
+    consent_override_reason = models.CharField(_("reason for the override"), max_length=255, blank=True)
+    deadline = models.DateTimeField(_("answer due"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    service_started_at = models.DateTimeField(_("service started"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome_grade = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation"), default=0, help_text=_("0 none, 1 the officer, 2 the bureau.")
+    )
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="completed") | ~Q(outcome_grade=""), name="referral_completed_has_outcome"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""), name="referral_declined_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(holds_place=False) | Q(state__in=["accepted", "in_service"]),
+                name="referral_place_only_when_accepted",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="referral_state_deadline"),
+            models.Index(fields=["offering", "state"], name="referral_offering_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} → {self.offering}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
+class ReferralEvent(models.Model):
+    """One transition of a referral: who, when, from, to, note."""
+
+    referral = models.ForeignKey(Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system did it (deadline, escalation)."),
+    )
+    from_state = models.CharField(_("from"), max_length=12, choices=Referral.State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=Referral.State.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '∅'} → {self.to_state}"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an access-log row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the access log is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("the access log is append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("the access log is append-only")
+
+
+class AccessLog(models.Model):
+    """Who read or exported which case record, when and why (PIPL Arts. 55-56). Append-only.
+
+    No code path updates or deletes a row: the queryset and the instance refuse it, and on
+    PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE in the database itself.
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", _("read")
+        EXPORT = "export", _("export")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    username = models.CharField(_("username"), max_length=150)
+    supervisee = models.ForeignKey(
+        Supervisee,
+        verbose_name=_("supervisee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_logs",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("record type"), max_length=40)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the access log is append-only")
+
+
+class Notification(models.Model):
+    """An outbox row: written with the event in one transaction, delivered later by Celery, once."""
+
+    class Channel(models.TextChoices):
+        INBOX = "inbox", _("in-app inbox")
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+
+    class Kind(models.TextChoices):
+        REFERRAL_SENT = "referral_sent", _("referral received")
+        REFERRAL_ACCEPTED = "referral_accepted", _("referral accepted")
+        REFERRAL_DECLINED = "referral_declined", _("referral declined")
+        REFERRAL_COMPLETED = "referral_completed", _("referral completed")
+        REFERRAL_WITHDRAWN = "referral_withdrawn", _("referral withdrawn")
+        REFERRAL_OVERDUE = "referral_overdue", _("referral overdue")
+        REFERRAL_EXPIRED = "referral_expired", _("referral expired")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("referral"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_status_created"),
+            models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"

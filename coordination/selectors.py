@@ -1,0 +1,234 @@
+"""Every read of cases and referrals beyond a plain get. Each starts from accounts.visibility.
+
+Lists cost a fixed number of queries whatever their length (tests assert it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts import visibility
+from coordination.models import (
+    AccessLog,
+    CaseNote,
+    Consent,
+    CorrectionTeamMember,
+    Need,
+    Notification,
+    Referral,
+    ReferralEvent,
+    Supervisee,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+State = Referral.State
+OPEN_NEED_STATES = [Need.Status.OPEN, Need.Status.REFERRED]
+SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "risk": ("-risk_rank", "name", "pk"),
+    "end": ("correction_end", "pk"),
+    "-end": ("-correction_end", "-pk"),
+    "needs": ("-open_needs", "name", "pk"),
+    "updated": ("-updated_at", "-pk"),
+}
+
+
+def caseload(user: User, *, sort: str = "name") -> QuerySet[Supervisee]:
+    """The supervisees the user may see, with counts of open needs and open referrals, for lists."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    open_needs = Coalesce(
+        Subquery(
+            Need.objects.filter(supervisee=OuterRef("pk"), status__in=OPEN_NEED_STATES)
+            .order_by()
+            .values("supervisee")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+    queryset = (
+        visibility.supervisees_for(user)
+        .select_related("township", "judicial_office")
+        .annotate(
+            open_needs=open_needs,
+            risk_rank=Case(
+                When(risk_level="high", then=Value(3)),
+                When(risk_level="medium", then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+    )
+    return queryset.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def with_open_needs(queryset: QuerySet[Supervisee], value: bool) -> QuerySet[Supervisee]:
+    exists = Exists(Need.objects.filter(supervisee=OuterRef("pk"), status__in=OPEN_NEED_STATES))
+    return queryset.filter(exists) if value else queryset.exclude(exists)
+
+
+def supervisee_for_read(user: User, uuid: str) -> Supervisee:
+    """One supervisee record with everything its page shows; raises DoesNotExist when out of scope."""
+    return (
+        visibility.supervisees_for(user)
+        .select_related("township", "judicial_office")
+        .prefetch_related(
+            Prefetch("needs", queryset=Need.objects.select_related("category")),
+            Prefetch("team", queryset=CorrectionTeamMember.objects.filter(is_active=True).select_related("user")),
+            Prefetch("notes", queryset=CaseNote.objects.select_related("author")),
+            Prefetch("consents", queryset=Consent.objects.select_related("organisation", "recorded_by")),
+        )
+        .get(uuid=uuid)
+    )
+
+
+def referrals_of_supervisee(supervisee: Supervisee) -> list[Referral]:
+    return list(
+        Referral.objects.filter(need__supervisee=supervisee)
+        .select_related("need__category", "offering__organisation", "sent_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    kind: str
+    title: str
+    detail: str
+    actor: str
+
+
+def timeline(supervisee: Supervisee, referrals: list[Referral]) -> list[TimelineEntry]:
+    """Needs opened, notes and referral events, newest first (two queries beyond what the page has)."""
+    from django.utils.translation import gettext as _
+
+    entries: list[TimelineEntry] = []
+    for need in supervisee.needs.all():
+        entries.append(TimelineEntry(need.opened_at, "need", _("Need recorded"), str(need.category), ""))
+    for note in supervisee.notes.all():
+        entries.append(TimelineEntry(note.created_at, "note", note.get_kind_display(), note.body, str(note.author)))
+    by_id = {r.pk: r for r in referrals}
+    events = ReferralEvent.objects.filter(referral_id__in=list(by_id)).select_related("actor")
+    for event in events:
+        referral = by_id[event.referral_id]
+        entries.append(
+            TimelineEntry(
+                event.created_at,
+                "referral",
+                f"{referral.offering.name}: {event.get_to_state_display()}",
+                event.note,
+                str(event.actor) if event.actor else _("system"),
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def referral_list(user: User) -> QuerySet[Referral]:
+    """Referrals the user may see, ready for a list (fixed queries)."""
+    return (
+        visibility.referrals_for(user)
+        .select_related(
+            "need__category",
+            "need__supervisee__township",
+            "need__supervisee__judicial_office",
+            "offering__organisation",
+            "offering__category",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def provider_inbox(user: User) -> QuerySet[Referral]:
+    """Referrals sent to the user's organisations (the bureau: every sent referral), newest first."""
+    queryset = referral_list(user).exclude(state=State.DRAFT)
+    if not visibility.is_bureau_admin(user):
+        queryset = queryset.filter(offering__organisation_id__in=visibility.provider_organisation_ids(user))
+    return queryset
+
+
+def overdue(user: User, *, now: dt.datetime | None = None) -> QuerySet[Referral]:
+    """Sent referrals past their answer deadline, oldest deadline first."""
+    return referral_list(user).filter(state=State.SENT, deadline__lt=now or timezone.now()).order_by("deadline", "pk")
+
+
+def referral_for_read(user: User, uuid: str) -> Referral:
+    return (
+        referral_list(user)
+        .prefetch_related(Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")))
+        .get(uuid=uuid)
+    )
+
+
+def needs_list(user: User) -> QuerySet[Need]:
+    return (
+        Need.objects.filter(supervisee__in=visibility.supervisees_for(user).values("pk"))
+        .select_related("category", "supervisee")
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def notes_list(user: User) -> QuerySet[CaseNote]:
+    return (
+        CaseNote.objects.filter(supervisee__in=visibility.supervisees_for(user).values("pk"))
+        .select_related("author", "supervisee")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def consents_list(user: User) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(supervisee__in=visibility.supervisees_for(user).values("pk"))
+        .select_related("organisation", "supervisee", "recorded_by")
+        .order_by("-granted_at", "-pk")
+    )
+
+
+def team_list(user: User) -> QuerySet[CorrectionTeamMember]:
+    return (
+        CorrectionTeamMember.objects.filter(
+            supervisee__in=visibility.supervisees_for(user).values("pk"), is_active=True
+        )
+        .select_related("supervisee", "user")
+        .order_by("supervisee_id", "role", "pk")
+    )
+
+
+def mentees(user: User) -> QuerySet[CorrectionTeamMember]:
+    return visibility.mentees_for(user).select_related("supervisee").order_by("supervisee__given_name", "pk")
+
+
+def inbox(user: User) -> QuerySet[Notification]:
+    return visibility.notifications_for(user).order_by("-created_at", "-pk")
+
+
+def unread_count(user: User) -> int:
+    return visibility.notifications_for(user).filter(read_at__isnull=True).count()
+
+
+def access_log(user: User) -> QuerySet[AccessLog]:
+    return visibility.access_logs_for(user).select_related("supervisee").order_by("-created_at", "-pk")
+
+
+def offerings_for_need(need: Need):
+    """Active offerings in the need's category, with vacancies first (for the send-a-referral form)."""
+    from django.db.models import F
+
+    return (
+        visibility.public_offerings()
+        .filter(category_id=need.category_id)
+        .select_related("organisation")
+        .annotate(free=F("capacity") - F("places_taken"))
+        .order_by("-free", "organisation__name", "name")
+    )

@@ -1,0 +1,408 @@
+"""The casework workbench: staff pages outside the Wagtail admin.
+
+Each view checks the role through accounts.visibility, reads through a selector and
+writes through an action. Out-of-scope records answer 404, wrong roles 403.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import visibility
+from coordination import actions, selectors
+from coordination.api import CASE_REFERRAL_SUPERVISEE_FIELDS, age_on
+from coordination.filters import SuperviseeFilter
+from coordination.forms import ConsentForm, NeedForm, NoteForm, ReferralForm, TransitionForm
+from coordination.models import AccessLog, Referral, Supervisee
+
+PAGE_SIZE = 25
+
+
+def requires(predicate: Callable) -> Callable:
+    """Signed in (else the login page) and allowed by a visibility predicate (else 403)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+DISPLAY_ORDER = [
+    "name",
+    "given_name",
+    "sex",
+    "date_of_birth",
+    "age",
+    "resident_id",
+    "resident_id_masked",
+    "phone",
+    "household_type",
+    "township",
+    "address",
+    "judicial_office",
+    "sentence_type",
+    "offence_category",
+    "correction_start",
+    "correction_end",
+    "risk_level",
+    "supervision_level",
+    "status",
+    "preferred_language",
+]
+
+
+def display_rows(supervisee: Supervisee, fields: frozenset[str]) -> list[tuple[str, object]]:
+    """(label, value) pairs of the fields this user may see, choices shown in the user's language."""
+    rows = []
+    for name in DISPLAY_ORDER:
+        if name not in fields:
+            continue
+        if name == "age":
+            rows.append((_("Age"), age_on(supervisee.date_of_birth)))
+        elif name == "resident_id":
+            from coordination import identity
+
+            rows.append((_("Resident ID number"), identity.decrypt(supervisee.resident_id_encrypted)))
+        elif name == "resident_id_masked":
+            if "resident_id" not in fields:
+                rows.append((_("Resident ID number"), supervisee.resident_id_masked))
+        else:
+            field = Supervisee._meta.get_field(name)
+            value = getattr(supervisee, f"get_{name}_display")() if field.choices else getattr(supervisee, name)
+            rows.append((field.verbose_name, value))
+    return rows
+
+
+def _supervisee_or_404(user, uuid) -> Supervisee:
+    try:
+        return selectors.supervisee_for_read(user, uuid)
+    except Supervisee.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+@requires(lambda u: visibility.can_see_case_list(u) or visibility.can_use_provider_inbox(u))
+def index(request: HttpRequest) -> HttpResponse:
+    if visibility.can_see_case_list(request.user):
+        return redirect("coordination:caseload")
+    return redirect("coordination:inbox")
+
+
+def _filtered_caseload(request: HttpRequest):
+    sort = request.GET.get("sort", "name")
+    filterset = SuperviseeFilter(request.GET or None, queryset=selectors.caseload(request.user, sort=sort))
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    return filterset, queryset, sort
+
+
+@require_GET
+@requires(visibility.can_see_case_list)
+def caseload(request: HttpRequest) -> HttpResponse:
+    filterset, queryset, sort = _filtered_caseload(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "coordination/caseload.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "sort": sort,
+            "sorts": [
+                ("name", _("Name")),
+                ("risk", _("Risk, highest first")),
+                ("needs", _("Most open needs")),
+                ("end", _("Correction ends soonest")),
+                ("updated", _("Recently updated")),
+            ],
+            "query": query.urlencode(),
+            "filtered": bool(request.GET.get("q") or any(k in request.GET for k in filterset.filters)),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+@requires(visibility.can_see_case_list)
+def caseload_export(request: HttpRequest) -> HttpResponse:
+    """The filtered caseload as CSV (masked ID numbers); the export is logged."""
+    _filterset, queryset, _sort = _filtered_caseload(request)
+    actions.log_access(
+        user=request.user,
+        action=AccessLog.Action.EXPORT,
+        object_type="caseload",
+        object_id="",
+        purpose=request.GET.urlencode()[:200],
+        path=request.path,
+    )
+    writer = csv.writer(_Echo())
+    header = [_("Name"), _("Township"), _("Judicial office"), _("Risk level"), _("Status"), _("Open needs")]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for s in queryset.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    s.name,
+                    s.township.name,
+                    s.judicial_office.name,
+                    s.get_risk_level_display(),
+                    s.get_status_display(),
+                    s.open_needs,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="caseload.csv"'
+    return response
+
+
+@require_GET
+@requires(visibility.can_see_case_list)
+def supervisee_detail(request: HttpRequest, uuid) -> HttpResponse:
+    supervisee = _supervisee_or_404(request.user, uuid)
+    actions.log_access(
+        user=request.user,
+        action=AccessLog.Action.READ,
+        object_type="supervisee",
+        object_id=str(supervisee.uuid),
+        supervisee=supervisee,
+        purpose="casework",
+        path=request.path,
+    )
+    referrals = selectors.referrals_of_supervisee(supervisee)
+    fields = visibility.supervisee_fields_for(request.user, supervisee)
+    return render(
+        request,
+        "coordination/supervisee.html",
+        {
+            "s": supervisee,
+            "rows": display_rows(supervisee, fields),
+            "referrals": referrals,
+            "timeline": selectors.timeline(supervisee, referrals),
+            "note_form": NoteForm(),
+            "consent_form": ConsentForm(),
+        },
+    )
+
+
+@requires(visibility.can_see_case_list)
+def need_create(request: HttpRequest, uuid) -> HttpResponse:
+    supervisee = _supervisee_or_404(request.user, uuid)
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        need = actions.record_need(supervisee=supervisee, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Need recorded. Now send it to a service."))
+        return redirect("coordination:referral-create", pk=need.pk)
+    return render(request, "coordination/need_form.html", {"s": supervisee, "form": form})
+
+
+@require_POST
+@requires(visibility.can_see_case_list)
+def note_create(request: HttpRequest, uuid) -> HttpResponse:
+    supervisee = _supervisee_or_404(request.user, uuid)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        actions.add_note(supervisee=supervisee, author=request.user, **form.cleaned_data)
+        messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("The note was not saved: write some text."))
+    return redirect("coordination:supervisee", uuid=supervisee.uuid)
+
+
+@require_POST
+@requires(visibility.can_see_case_list)
+def consent_create(request: HttpRequest, uuid) -> HttpResponse:
+    supervisee = _supervisee_or_404(request.user, uuid)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        actions.record_consent(supervisee=supervisee, recorded_by=request.user, **form.cleaned_data)
+        messages.success(request, _("Consent recorded."))
+    else:
+        messages.error(request, _("The consent was not saved: choose an organisation."))
+    return redirect("coordination:supervisee", uuid=supervisee.uuid)
+
+
+@requires(visibility.can_see_case_list)
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(selectors.needs_list(request.user), pk=pk)
+    supervisee = need.supervisee
+    can_override = visibility.can_override_consent(request.user, supervisee)
+    offerings = selectors.offerings_for_need(need)
+    form = ReferralForm(request.POST or None, offerings=offerings, can_override=can_override)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        send = data["send_now"]
+        try:
+            referral = actions.create_referral(
+                need=need,
+                offering=data["offering"],
+                actor=request.user,
+                message=data["message"],
+                send=send,
+                **(
+                    {"override_consent": data.get("override_consent", False), "note": data.get("override_reason", "")}
+                    if send
+                    else {}
+                ),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Referral sent.") if send else _("Referral saved as a draft."))
+            return redirect("coordination:referral", uuid=referral.uuid)
+    consented = set(supervisee.consents.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True))
+    return render(
+        request,
+        "coordination/referral_form.html",
+        {"need": need, "s": supervisee, "form": form, "has_offerings": offerings.exists(), "consented": consented},
+    )
+
+
+def _referral_or_404(user, uuid) -> Referral:
+    try:
+        return selectors.referral_for_read(user, uuid)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+@requires(lambda u: visibility.can_see_case_list(u) or visibility.can_use_provider_inbox(u))
+def referral_detail(request: HttpRequest, uuid) -> HttpResponse:
+    referral = _referral_or_404(request.user, uuid)
+    supervisee = referral.need.supervisee
+    actions.log_access(
+        user=request.user,
+        action=AccessLog.Action.READ,
+        object_type="referral",
+        object_id=str(referral.uuid),
+        supervisee=supervisee,
+        purpose="casework",
+        path=request.path,
+    )
+    side = visibility.referral_side(request.user, referral)
+    if side == "provider":
+        fields = visibility.supervisee_fields_for(
+            request.user, supervisee, provider_kind=referral.offering.organisation.kind
+        )
+    else:
+        fields = CASE_REFERRAL_SUPERVISEE_FIELDS
+    return render(
+        request,
+        "coordination/referral.html",
+        {
+            "r": referral,
+            "side": side,
+            "rows": display_rows(supervisee, fields),
+            "verbs": actions.allowed_verbs(referral, side),
+            "form": TransitionForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+@requires(lambda u: visibility.can_see_case_list(u) or visibility.can_use_provider_inbox(u))
+def referral_transition(request: HttpRequest, uuid, verb: str) -> HttpResponse:
+    referral = _referral_or_404(request.user, uuid)
+    if verb not in actions.VERBS or verb == "expire":
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        actions.apply_verb(
+            referral=referral,
+            verb=verb,
+            actor=request.user,
+            note=data.get("note", ""),
+            reason=data.get("reason", ""),
+            grade=data.get("grade", ""),
+        )
+    except actions.ReferralError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Referral updated."))
+    next_url = request.POST.get("next", "")
+    if next_url == "inbox":
+        return redirect("coordination:inbox")
+    return redirect("coordination:referral", uuid=referral.uuid)
+
+
+@require_GET
+@requires(visibility.can_use_provider_inbox)
+def provider_inbox(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "open")
+    queryset = selectors.provider_inbox(request.user)
+    if state == "open":
+        queryset = queryset.filter(state__in=[Referral.State.SENT, Referral.State.ACCEPTED, Referral.State.IN_SERVICE])
+    elif state in Referral.State.values:
+        queryset = queryset.filter(state=state)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coordination/inbox.html",
+        {"page": page, "state": state, "states": Referral.State.choices, "form": TransitionForm()},
+    )
+
+
+@require_GET
+@requires(visibility.can_see_case_list)
+def overdue(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.overdue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "coordination/overdue.html", {"page": page, "now": timezone.now()})
+
+
+@require_GET
+@login_required
+def mentees(request: HttpRequest) -> HttpResponse:
+    return render(request, "coordination/mentees.html", {"rows": list(selectors.mentees(request.user))})
+
+
+@require_GET
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "coordination/notifications.html", {"page": page})
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
+    actions.mark_notification_read(notification=notification)
+    return redirect(notification.url or reverse("coordination:notifications"))
+
+
+@require_GET
+@requires(visibility.is_bureau_admin)
+def access_log(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.access_log(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "coordination/access_log.html", {"page": page})
