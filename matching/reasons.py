@@ -20,7 +20,7 @@ RULE_MESSAGES = {
     "age": _("outside the accepted ages"),
     "sentence_type": _("does not accept this sentence type"),
     "risk_level": _("does not accept this risk level"),
-    "income": _("income above the limit, or not recorded"),
+    "income": _("income above the limit"),
     "mentor_capacity": _("the mentor has no places left"),
     "female_team": _("a female supervisee whose correction team has no woman needs a female mentor"),
     "mentor_language": _("no shared language"),

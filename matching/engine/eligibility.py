@@ -77,7 +77,7 @@ def _risk_level(n: NeedArrays, o: OfferingArrays, i: np.ndarray, j: np.ndarray) 
 
 def _income(n: NeedArrays, o: OfferingArrays, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     limit, income = o.income_limit[j], n.income[i]
-    return (limit < 0) | ((income >= 0) & (income <= limit))
+    return (limit < 0) | (income < 0) | (income <= limit)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,11 @@ RULES: tuple[Rule, ...] = (
     Rule("age", _age, "The supervisee's age is within the offering's minimum and maximum (unknown age fails a limit)."),
     Rule("sentence_type", _sentence_type, "The offering accepts the supervisee's sentence type."),
     Rule("risk_level", _risk_level, "The offering accepts the supervisee's risk level."),
-    Rule("income", _income, "The supervisee's monthly income is within the offering's limit (unknown fails a limit)."),
+    Rule(
+        "income",
+        _income,
+        "A recorded monthly income is within the offering's limit (not recorded: the provider checks).",
+    ),
 )
 RULE_NAMES = tuple(r.name for r in RULES)
 

@@ -45,7 +45,6 @@ def test_a_plain_pair_is_eligible():
         ("sentence_type", {}, {"sentence_types": frozenset({"parole", "surveillance"})}),
         ("risk_level", {}, {"risk_levels": frozenset({"low"})}),
         ("income", {}, {"income_limit": 800}),
-        ("income", {"monthly_income": None}, {"income_limit": 2000}),
     ],
 )
 def test_each_rule_excludes_with_its_own_reason(rule, need_change, offer_change):
@@ -67,6 +66,10 @@ def test_each_rule_excludes_with_its_own_reason(rule, need_change, offer_change)
 )
 def test_restrictions_that_fit_let_the_pair_through(offer_change):
     assert check_pair(NEED, replace(OFFER, **offer_change)) is None
+
+
+def test_an_unrecorded_income_is_left_to_the_provider():
+    assert check_pair(replace(NEED, monthly_income=None), replace(OFFER, income_limit=1)) is None
 
 
 def test_every_rule_is_tested_above():

@@ -96,7 +96,7 @@ def independent_eligible(n: NeedRow, o: OfferingRow) -> bool:
         )
         and (not o.sentence_types or n.sentence_type in o.sentence_types)
         and (not o.risk_levels or n.risk_level in o.risk_levels)
-        and (o.income_limit is None or (n.monthly_income is not None and n.monthly_income <= o.income_limit))
+        and (o.income_limit is None or n.monthly_income is None or n.monthly_income <= o.income_limit)
     )
 
 
