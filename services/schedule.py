@@ -8,7 +8,6 @@ from dateutil.rrule import rrulestr
 from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
@@ -30,6 +29,14 @@ def rule_parts(rule: str) -> dict[str, str]:
 
 
 def _day_names(byday: str) -> str:
+    ordinals = {
+        1: _("first"),
+        2: _("second"),
+        3: _("third"),
+        4: _("fourth"),
+        5: _("fifth"),
+        -1: _("last"),
+    }
     names = []
     for code in byday.split(","):
         code = code.strip()
@@ -38,15 +45,17 @@ def _day_names(byday: str) -> str:
             continue
         name = str(WEEKDAYS[DAY_CODES.index(day)])
         if prefix:
-            name = _("the %(nth)s %(day)s") % {"nth": _ordinal(int(prefix)), "day": name}
+            try:
+                ordinal = ordinals.get(int(prefix), prefix)
+            except ValueError:
+                ordinal = prefix
+            name = _("the %(ordinal)s %(day)s") % {"ordinal": ordinal, "day": name}
         names.append(name)
     return _(", ").join(names)
 
 
-def _ordinal(n: int) -> str:
-    if n == -1:
-        return _("last")
-    return _("no. %(n)d") % {"n": n}
+def _every(unit_one: str, unit_many: str, interval: int) -> str:
+    return unit_one if interval == 1 else unit_many % {"n": interval}
 
 
 def describe_rule(rule: str) -> str:
@@ -58,19 +67,19 @@ def describe_rule(rule: str) -> str:
     interval = int(parts.get("INTERVAL", "1") or 1)
     days = _day_names(parts.get("BYDAY", ""))
     if freq == "DAILY":
-        text = ngettext("Every day", "Every %(n)d days", interval) % {"n": interval}
+        text = _every(_("Every day"), _("Every %(n)d days"), interval)
     elif freq == "WEEKLY":
-        text = ngettext("Every week", "Every %(n)d weeks", interval) % {"n": interval}
+        text = _every(_("Every week"), _("Every %(n)d weeks"), interval)
         if days:
             text = _("%(every)s on %(days)s") % {"every": text, "days": days}
     elif freq == "MONTHLY":
-        text = ngettext("Every month", "Every %(n)d months", interval) % {"n": interval}
+        text = _every(_("Every month"), _("Every %(n)d months"), interval)
         if parts.get("BYMONTHDAY"):
             text = _("%(every)s on day %(days)s") % {"every": text, "days": parts["BYMONTHDAY"]}
         elif days:
             text = _("%(every)s on %(days)s") % {"every": text, "days": days}
     elif freq == "YEARLY":
-        text = ngettext("Every year", "Every %(n)d years", interval) % {"n": interval}
+        text = _every(_("Every year"), _("Every %(n)d years"), interval)
     else:
         text = _("On a recurring schedule")
     if parts.get("COUNT"):

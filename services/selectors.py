@@ -10,13 +10,15 @@ from services.models import Organisation, ServiceAtLocation, ServiceCategory, Se
 
 def with_offering_details(queryset: QuerySet[ServiceOffering]) -> QuerySet[ServiceOffering]:
     """Everything an offering card, page, API or HSDS document shows, in a fixed number of queries."""
-    return queryset.select_related("organisation", "organisation__township", "category").prefetch_related(
+    return queryset.select_related(
+        "organisation", "organisation__township", "organisation__parent", "category"
+    ).prefetch_related(
         "service_townships",
         Prefetch(
             "at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location", "location__township").order_by(
-                "location__name"
-            ),
+            queryset=ServiceAtLocation.objects.select_related(
+                "location", "location__township", "location__organisation"
+            ).order_by("location__name"),
         ),
     )
 
@@ -60,7 +62,7 @@ def public_offering_list_basic() -> QuerySet[ServiceOffering]:
     return (
         visibility.public_offerings()
         .filter(category__is_active=True)
-        .select_related("organisation", "category")
+        .select_related("organisation", "organisation__parent", "category")
         .order_by("name", "pk")
     )
 
@@ -92,6 +94,13 @@ def public_service_at_locations() -> QuerySet[ServiceAtLocation]:
     """Links between public offerings and their locations."""
     return (
         ServiceAtLocation.objects.filter(offering__in=visibility.public_offerings().filter(category__is_active=True))
-        .select_related("location", "location__township", "offering", "offering__organisation")
+        .select_related(
+            "location",
+            "location__township",
+            "location__organisation",
+            "offering",
+            "offering__organisation",
+            "offering__organisation__parent",
+        )
         .order_by("offering__name", "location__name", "pk")
     )

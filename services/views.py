@@ -30,7 +30,7 @@ SORT_LABELS = [
 def directory(request: HttpRequest) -> HttpResponse:
     """Search, filter, sort and page the public offerings."""
     queryset = selectors.public_offering_list().annotate(vacancy_count=F("capacity") - F("places_taken"))
-    filterset = OfferingFilter(request.GET or None, queryset=queryset)
+    filterset = OfferingFilter(request.GET, queryset=queryset)
     offerings = filterset.qs if filterset.is_valid() else queryset.none()
     sort = request.GET.get("sort", "relevance")
     if sort not in SORTS:

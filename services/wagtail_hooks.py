@@ -91,6 +91,20 @@ class OfferingAdminForm(WagtailAdminModelForm):
                 "Places in all. %(taken)d taken now; the capacity cannot go below that."
             ) % {"taken": self.instance.places_taken}
 
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk:
+            taken = ServiceOffering.objects.values_list("places_taken", flat=True).get(pk=self.instance.pk)
+            if capacity is not None and capacity < taken:
+                raise ValidationError(
+                    _(
+                        "Capacity cannot be set below the %(taken)d places already taken; "
+                        "close or withdraw referrals first."
+                    )
+                    % {"taken": taken}
+                )
+        return capacity
+
 
 def _offering_scope(user):
     return visibility.manageable_offerings(user)
@@ -126,7 +140,9 @@ class OfferingSaveMixin:
         try:
             return super().form_valid(form)
         except ValidationError as exc:
+            # Lost a race with a referral taking a place after the form was checked.
             form.add_error(None, exc)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 

@@ -1,0 +1,79 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+
+from coordination.models import AccessLog, AppendOnlyError
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/casework/supervisees/{s}/",
+        "/api/v1/supervisees/{s}/",
+        "/casework/referrals/{r}/",
+        "/api/v1/referrals/{r}/",
+    ],
+)
+def test_one_row_per_read(world, url):
+    officer = world.users["officer"]
+    url = url.format(s=world.supervisee.uuid, r=world.referrals["sent"].uuid)
+    before = AccessLog.objects.count()
+    client = _client(officer)
+    assert client.get(url).status_code == 200
+    assert AccessLog.objects.count() == before + 1
+    assert client.get(url).status_code == 200
+    assert AccessLog.objects.count() == before + 2
+    row = AccessLog.objects.order_by("-pk").first()
+    assert (row.user, row.username, row.action, row.supervisee) == (officer, officer.username, "read", world.supervisee)
+    assert row.path.endswith(url)
+
+
+def test_refused_reads_and_lists_write_no_row(world):
+    before = AccessLog.objects.count()
+    assert _client(world.users["other_officer"]).get(f"/api/v1/supervisees/{world.supervisee.uuid}/").status_code == 404
+    assert _client(world.users["officer"]).get("/api/v1/supervisees/").status_code == 200
+    assert AccessLog.objects.count() == before
+
+
+def test_an_export_is_one_row(world):
+    before = AccessLog.objects.count()
+    response = _client(world.users["officer"]).get("/casework/caseload/export.csv?risk_level=medium")
+    body = b"".join(response.streaming_content).decode()
+    assert world.supervisee.name in body and world.other_supervisee.name not in body
+    assert AccessLog.objects.count() == before + 1
+    assert AccessLog.objects.latest("pk").action == "export"
+
+
+def test_nobody_can_change_or_delete_an_entry(world):
+    _client(world.users["officer"]).get(f"/casework/supervisees/{world.supervisee.uuid}/")
+    row = AccessLog.objects.latest("pk")
+    row.purpose = "tampered"
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        row.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.filter(pk=row.pk).update(purpose="tampered")
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.all().delete()
+    assert AccessLog.objects.get(pk=row.pk).purpose == "casework"
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_raw_updates(world):
+    _client(world.users["officer"]).get(f"/casework/supervisees/{world.supervisee.uuid}/")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("update coordination_accesslog set purpose = 'x'")
+
+
+def test_the_bureau_browses_the_log(world):
+    _client(world.users["officer"]).get(f"/casework/supervisees/{world.supervisee.uuid}/")
+    page = _client(world.users["bureau"]).get("/casework/access-log/")
+    assert world.users["officer"].username in page.content.decode()
+    assert _client(world.users["bureau"]).get("/api/v1/access-log/").json()["count"] >= 1
