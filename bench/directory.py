@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -42,6 +42,15 @@ URLS = [
 ]
 
 
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
@@ -57,8 +66,8 @@ def main() -> None:
     print(f"{'URL':<58} {'status':>6} {'queries':>7} {'median ms':>9} {'p90 ms':>7} {'KiB':>6}")
     for url in URLS:
         client.get(url)  # warm-up
-        executed = []
-        with connection.execute_wrapper(lambda execute, sql, *a: executed.append(sql) or execute(sql, *a)):
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
             response = client.get(url)
         times = []
         for _ in range(args.runs):
@@ -68,7 +77,7 @@ def main() -> None:
         times.sort()
         p90 = times[int(len(times) * 0.9) - 1]
         print(
-            f"{url:<58} {response.status_code:>6} {len(executed):>7} "
+            f"{url:<58} {response.status_code:>6} {counter.count:>7} "
             f"{statistics.median(times):>9.1f} {p90:>7.1f} {len(response.content) / 1024:>6.0f}"
         )
 

@@ -463,15 +463,11 @@ def log_access(
 def _check_team_has_woman(supervisee: Supervisee, members: list[tuple[str, bool]]) -> None:
     """Art. 25: a female supervisee's correction team must include a woman."""
     if supervisee.sex == Sex.FEMALE and members and not any(sex == Sex.FEMALE and active for sex, active in members):
-        raise ValidationError(
-            {
-                "sex": _(
-                    "The correction team of a female supervisee must include a woman "
-                    "(Community Corrections Law Art. 25). Add a female member first."
-                )
-            },
-            code="art25",
+        message = _(
+            "The correction team of a female supervisee must include a woman "
+            "(Community Corrections Law Art. 25). Add a female member first."
         )
+        raise ValidationError({"sex": ValidationError(message, code="art25")})
 
 
 @transaction.atomic

@@ -50,12 +50,15 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, offerings=None, can_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offering"].queryset = offerings
-        self.fields["offering"].label_from_instance = lambda o: (
-            f"{o.organisation.name} · {o.name} ({_('free places')}: {o.free})"
-        )
+        self.fields["offering"].label_from_instance = self.offering_label
         if not can_override:
             del self.fields["override_consent"]
             del self.fields["override_reason"]
+
+    @staticmethod
+    def offering_label(offering) -> str:
+        free = _("free places: %(n)s") % {"n": offering.free}
+        return f"{offering.organisation.name} · {offering.name} ({free})"
 
     def clean(self):
         data = super().clean()

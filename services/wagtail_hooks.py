@@ -224,6 +224,10 @@ class OfferingViewSet(ModelViewSet):
 # --- Organisations, locations, categories, capacity log ----------------------------------------
 
 
+class OrganisationAdminForm(WagtailAdminModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+
 class OrganisationViewSet(ModelViewSet):
     name = "directory_organisations"
     url_prefix = "directory/organisations"
@@ -249,6 +253,11 @@ class OrganisationViewSet(ModelViewSet):
         "website",
         "is_active",
     ]
+
+    def get_form_class(self, for_update=False):
+        from django.forms import modelform_factory
+
+        return modelform_factory(Organisation, form=OrganisationAdminForm, fields=self.form_fields)
 
     def __init__(self, *args, **kwargs):
         for name, cls in scoped_views(

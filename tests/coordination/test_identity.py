@@ -107,7 +107,8 @@ def test_female_supervisee_team_must_include_a_woman(city):
 
     with pytest.raises(ValidationError) as error:
         make_supervisee(office=city.office, sex="female", team=[{"role": "officer", "name": "王强", "sex": "male"}])
-    assert "Art. 25" in str(error.value.message_dict["sex"][0]) or "25" in str(error.value)
+    assert error.value.error_dict["sex"][0].code == "art25"
+    assert "第二十五条" in error.value.message_dict["sex"][0]
     supervisee = make_supervisee(office=city.office, sex="female")
     woman = supervisee.team.get()
     actions.add_team_member(supervisee=supervisee, role="officer", name="王强", sex="male")
