@@ -136,6 +136,8 @@ class RunViewSet(viewsets.ViewSet):
     queryset = MatchRun.objects.none()  # for the schema only; reads go through selectors
 
     class Output(serializers.ModelSerializer):
+        status = serializers.CharField(read_only=True, help_text="queued, running, done or failed")
+
         class Meta:
             model = MatchRun
             ref_name = "MatchRun"
@@ -201,6 +203,7 @@ class ProposalViewSet(viewsets.ViewSet):
         reasons = serializers.SerializerMethodField()
         cost_difference = serializers.FloatField(read_only=True)
         referral = serializers.UUIDField(source="referral.uuid", read_only=True, allow_null=True)
+        status = serializers.CharField(read_only=True, help_text="proposed, confirmed, edited, rejected or superseded")
 
         class Meta:
             model = Proposal

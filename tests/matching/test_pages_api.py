@@ -12,6 +12,14 @@ from matching.models import Proposal
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _run_tasks_in_process(monkeypatch):
+    """With a real broker (CI's Redis pass) no worker runs here: execute the queued run in-process."""
+    from matching import tasks
+
+    monkeypatch.setattr(tasks.run_matching, "delay", lambda run_id: tasks.run_matching(run_id))
+
+
 @pytest.fixture
 def officer_client(client, mw):
     client.force_login(mw.officer)

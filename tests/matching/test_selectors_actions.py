@@ -148,3 +148,19 @@ def test_a_failing_run_is_marked_failed(mw, monkeypatch):
 def test_inactive_offerings_are_not_loaded(mw):
     ServiceOffering.objects.filter(pk=mw.far.pk).update(is_active=False)
     assert mw.far.pk not in {r.id for r in selectors.offering_rows()}
+
+
+def test_suggestions_cost_a_fixed_number_of_queries(mw):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        selectors.suggestions_for_need(mw.need)
+    for k in range(6):
+        ServiceOffering.objects.create(
+            organisation=mw.far.organisation, category=mw.near.category, name=f"又一项{k}", capacity=2
+        )
+    with CaptureQueriesContext(connection) as after:
+        found = selectors.suggestions_for_need(mw.need, limit=20)
+    assert len(found.result.eligible) == 8
+    assert len(after.captured_queries) == len(before.captured_queries) <= 10
