@@ -74,7 +74,7 @@ def execute_run(*, run_id: int) -> MatchRun:
         assignment = assign_needs(problem)
         explanations = explain_assignment(assignment)
         _progress(run, 75)
-        count = _write_proposals(run=run, explanations=explanations, need_ids=[n.id for n in needs])
+        count = _write_proposals(run=run, explanations=explanations)
     except Exception as exc:
         _progress(run, 0, status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000])
         raise
@@ -92,10 +92,12 @@ def execute_run(*, run_id: int) -> MatchRun:
 
 
 @transaction.atomic
-def _write_proposals(*, run: MatchRun, explanations, need_ids: list[int]) -> int:
-    Proposal.objects.filter(need_id__in=need_ids, status=Proposal.Status.PROPOSED).exclude(run=run).update(
-        status=Proposal.Status.SUPERSEDED
-    )
+def _write_proposals(*, run: MatchRun, explanations) -> int:
+    # A new run supersedes every open proposal of its scope (one UPDATE, no list of ids).
+    earlier = Proposal.objects.filter(status=Proposal.Status.PROPOSED).exclude(run=run)
+    if run.office_id is not None:
+        earlier = earlier.filter(need__supervisee__judicial_office_id=run.office_id)
+    earlier.update(status=Proposal.Status.SUPERSEDED)
     rows = [
         Proposal(
             run=run,
@@ -110,7 +112,7 @@ def _write_proposals(*, run: MatchRun, explanations, need_ids: list[int]) -> int
         )
         for e in explanations
     ]
-    Proposal.objects.bulk_create(rows, batch_size=2000)
+    Proposal.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
 
