@@ -11,6 +11,7 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "nav_roles": visibility.roles(user),
         "nav_can_casework": visibility.can_use_casework(user),
+        "nav_can_match": visibility.can_use_matching(user),
         "nav_can_edit_content": visibility.can_edit_content(user),
         "nav_can_manage_directory": visibility.has_role(user, visibility.Role.PROVIDER_STAFF),
     }

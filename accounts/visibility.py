@@ -432,3 +432,41 @@ def notifications_for(user: User):
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX)
+
+
+# --- Matching (matching/) ------------------------------------------------------
+
+
+def can_use_matching(user: User) -> bool:
+    """May see match suggestions and runs: the bureau, office officers and social workers."""
+    return has_role(user, Role.BUREAU_ADMIN, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER)
+
+
+def can_start_match_run(user: User, office_id: int | None) -> bool:
+    """The bureau runs the whole city or any office; an officer runs their own office only."""
+    if is_bureau_admin(user):
+        return True
+    return office_id is not None and office_id in organisation_ids(user, Role.OFFICE_OFFICER)
+
+
+def match_runs_for(user: User):
+    """Runs the user may open: all for the bureau; city-wide runs and their own offices' runs for case staff
+    (a city-wide run shows them only the proposals for needs they may see)."""
+    from matching.models import MatchRun
+
+    if is_bureau_admin(user):
+        return MatchRun.objects.all()
+    if not can_use_matching(user):
+        return MatchRun.objects.none()
+    return MatchRun.objects.filter(Q(office__isnull=True) | Q(office_id__in=_case_office_ids(user)))
+
+
+def proposals_for(user: User):
+    """Proposals about needs of supervisees the user may see."""
+    from matching.models import Proposal
+
+    if is_bureau_admin(user):
+        return Proposal.objects.all()
+    if not can_use_matching(user):
+        return Proposal.objects.none()
+    return Proposal.objects.filter(need__supervisee__in=supervisees_for(user).values("pk"))

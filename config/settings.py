@@ -309,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coordination.escalate_overdue_referrals",
         "schedule": crontab(minute=15),
     },
+    # Refresh the city's match proposals every night (docs/matching.md).
+    "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Wagtail ----------------------------------------------------------------

@@ -1,0 +1,177 @@
+"""End-to-end matching bench from the database: load rows, solve, write proposals.
+
+Usage (on a SCRATCH database; it deletes its own previous rows, marked "BENCH-"):
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/cc_match SECRET_KEY=x \
+    .venv/bin/python bench/matching_db.py [--needs 20000] [--offerings 2000] [--province]
+Migrates, inserts a synthetic city (bench/matching_data.py) with bulk_create, then runs
+``matching.actions.execute_run`` for the whole city and prints the time of each phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # the project root, not bench/ (whose matching.py would hide the package)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench.matching_data import generate  # noqa: E402
+from coordination.models import Need, Supervisee  # noqa: E402
+from matching import actions, selectors  # noqa: E402
+from matching.engine.solver import Problem, assign_needs  # noqa: E402
+from matching.models import Proposal  # noqa: E402
+from services.models import Organisation, ServiceCategory, ServiceOffering, Township  # noqa: E402
+
+MARK = "BENCH-"
+
+
+def reset() -> None:
+    offices = Organisation.objects.filter(name__startswith=MARK)
+    Supervisee.objects.filter(judicial_office__in=offices).delete()
+    ServiceOffering.objects.filter(organisation__in=offices).delete()
+    offices.delete()
+    Township.objects.filter(code__startswith="bench-").delete()
+
+
+@transaction.atomic
+def load(n_needs: int, n_offerings: int, n_cities: int) -> None:
+    shape = {"n_cities": n_cities, "townships_per_city": 20} if n_cities > 1 else {}
+    inst = generate(n_needs=n_needs, n_offerings=n_offerings, n_categories=ServiceCategory.objects.count(), **shape)
+    categories = list(ServiceCategory.objects.order_by("pk").values_list("pk", flat=True))
+    towns = Township.objects.bulk_create(
+        Township(code=f"bench-{k}", name=f"{MARK}镇{k}", latitude=lat, longitude=lon)
+        for k, (lat, lon) in inst.townships.items()
+    )
+    town = dict(zip(inst.townships, towns, strict=True))
+    office = Organisation.objects.create(
+        name=f"{MARK}司法所", kind=Organisation.Kind.JUDICIAL_OFFICE, township=towns[0]
+    )
+    orgs = {}
+    for row in inst.offerings:
+        orgs.setdefault(row.organisation_id, town[row.township_id])
+    org_objs = Organisation.objects.bulk_create(
+        Organisation(name=f"{MARK}机构{k}", kind=Organisation.Kind.TRAINING_PROVIDER, township=t)
+        for k, t in orgs.items()
+    )
+    org = dict(zip(orgs, org_objs, strict=True))
+    offerings = ServiceOffering.objects.bulk_create(
+        ServiceOffering(
+            organisation=org[r.organisation_id],
+            category_id=categories[(r.category_id - 1) % len(categories)],
+            name=f"服务{r.id}",
+            capacity=r.capacity,
+            places_taken=r.capacity - r.vacancies,
+            whole_city=r.service_township_ids is None,
+            household_type=next(iter(r.household_types), ""),
+            sex=next(iter(r.sexes), ""),
+            min_age=r.min_age,
+            max_age=r.max_age,
+            accepts_minors=r.accepts_minors,
+            sentence_types=sorted(r.sentence_types),
+            risk_levels=sorted(r.risk_levels),
+            income_limit=r.income_limit,
+            languages=sorted(r.languages),
+        )
+        for r in inst.offerings
+    )
+    through = ServiceOffering.service_townships.through
+    through.objects.bulk_create(
+        through(serviceoffering_id=o.pk, township_id=town[t].pk)
+        for o, r in zip(offerings, inst.offerings, strict=True)
+        if r.service_township_ids is not None
+        for t in r.service_township_ids
+    )
+    today = timezone.localdate()
+    supervisees = Supervisee.objects.bulk_create(
+        Supervisee(
+            name=f"测试{r.id}",
+            given_name=f"测{r.id}",
+            sex=r.sex,
+            date_of_birth=today - dt.timedelta(days=int(r.age * 365.25) + 10),
+            resident_id_encrypted="bench",
+            resident_id_hash=f"bench-{r.id}",
+            resident_id_masked="4101**********0000",
+            household_type=r.household_type,
+            township=town[r.township_id],
+            judicial_office=office,
+            sentence_type=r.sentence_type,
+            offence_category="other",
+            correction_start=today - dt.timedelta(days=30),
+            correction_end=today + dt.timedelta(days=300),
+            risk_level=r.risk_level,
+            status=Supervisee.Status.UNDER_CORRECTION,
+            is_minor=r.is_minor,
+        )
+        for r in inst.needs
+    )
+    needs = Need.objects.bulk_create(
+        Need(supervisee=s, category_id=categories[(r.category_id - 1) % len(categories)], urgency=min(r.urgency + 1, 3))
+        for s, r in zip(supervisees, inst.needs, strict=True)
+    )
+    now = timezone.now()
+    for n, r in zip(needs, inst.needs, strict=True):
+        n.opened_at = now - dt.timedelta(days=r.days_waiting)
+    Need.objects.bulk_update(needs, ["opened_at"], batch_size=5000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--needs", type=int, default=20_000)
+    parser.add_argument("--offerings", type=int, default=2_000)
+    parser.add_argument("--province", action="store_true", help="150,000 needs, 20,000 offerings, 10 cities")
+    parser.add_argument("--reuse", action="store_true", help="keep the rows a previous run inserted")
+    args = parser.parse_args()
+    cities = 1
+    if args.province:
+        args.needs, args.offerings, cities = 150_000, 20_000, 10
+    call_command("migrate", verbosity=0)
+    t = time.perf_counter()
+    if not args.reuse:
+        reset()
+        load(args.needs, args.offerings, cities)
+    print(f"database: {connection.vendor}; synthetic data ready in {time.perf_counter() - t:.1f} s")
+
+    # end to end through the action first, in a fresh process (load + solve + explain + write + progress)
+    run = actions.start_run(actor=None, office=None, queue=False)
+    t3 = time.perf_counter()
+    run = actions.execute_run(run_id=run.pk)
+    t4 = time.perf_counter()
+
+    # then phase by phase (the same steps execute_run takes)
+    t0 = time.perf_counter()
+    needs = selectors.need_rows(selectors.open_needs())
+    offerings = selectors.offering_rows()
+    towns = selectors.townships()
+    t1 = time.perf_counter()
+    problem = Problem.build(needs, offerings, towns, selectors.current_policy()[1])
+    assignment = assign_needs(problem)
+    t2 = time.perf_counter()
+    print("| step | seconds |")
+    print("|---|---|")
+    print(f"| load rows ({len(needs):,} needs, {len(offerings):,} offerings; 7 queries) | {t1 - t0:.2f} |")
+    print(f"| build + solve ({len(problem.ei):,} eligible edges; {assignment.served:,} served) | {t2 - t1:.2f} |")
+    print(
+        f"| end to end: execute_run (load, solve, explain, write {run.proposals_count:,} proposals) | {t4 - t3:.2f} |"
+    )
+    print(
+        f"proposals in the database: {Proposal.objects.filter(run=run).count():,}; "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()

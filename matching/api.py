@@ -1,0 +1,309 @@
+"""Matching API: suggestions for one need, optimiser runs, proposals (review, confirm, edit, reject)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import visibility
+from coordination.models import Need
+from matching import actions, selectors
+from matching.engine.explain import Reason
+from matching.models import MatchRun, Proposal
+from matching.reasons import render, render_rule
+from services.models import Organisation
+
+
+class CanUseMatching(permissions.IsAuthenticated):
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and visibility.can_use_matching(request.user)
+
+
+def _django_error(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "error_dict"):
+        return ValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+    return ValidationError({"non_field_errors": [str(m) for m in exc.messages]})
+
+
+class ReasonSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "MatchReason"
+
+    code = serializers.CharField()
+    params = serializers.DictField()
+    text = serializers.CharField(help_text="In the request's language (Chinese by default).")
+
+
+def _reasons(reasons: list[Reason]) -> list[dict]:
+    return [{"code": r.code, "params": r.params, "text": render(r)} for r in reasons]
+
+
+class SuggestionsView(APIView):
+    """Ranked offerings for one need with the reasons, and the same-category offerings left out with the rule."""
+
+    permission_classes = [CanUseMatching]
+
+    class SuggestionOutput(serializers.Serializer):
+        class Meta:
+            ref_name = "MatchingSuggestion"
+
+        offering = serializers.UUIDField(source="offering_uuid")
+        offering_id = serializers.IntegerField()
+        name = serializers.CharField()
+        organisation = serializers.CharField()
+        score = serializers.IntegerField()
+        cost = serializers.FloatField()
+        terms = serializers.DictField(child=serializers.FloatField())
+        reasons = ReasonSerializer(many=True)
+
+    class ExcludedOutput(serializers.Serializer):
+        class Meta:
+            ref_name = "MatchingExcludedOffering"
+
+        offering_id = serializers.IntegerField()
+        name = serializers.CharField()
+        rule = serializers.CharField()
+        text = serializers.CharField()
+
+    class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "MatchingSuggestions"
+
+        need = serializers.IntegerField()
+        eligible_count = serializers.IntegerField()
+        suggestions = serializers.ListField()
+        excluded = serializers.ListField()
+
+    @extend_schema(
+        operation_id="matching_need_suggestions",
+        parameters=[],
+        responses={200: Output},
+        summary="Suggestions for one need",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        try:
+            need = selectors.need_for_matching(request.user, pk)
+        except Need.DoesNotExist:
+            raise NotFound from None
+        found = selectors.suggestions_for_need(need, limit=_limit(request))
+        offerings = found.offerings
+        suggestions = [
+            {
+                "offering_uuid": offerings[s.offering_id].uuid,
+                "offering_id": s.offering_id,
+                "name": offerings[s.offering_id].name,
+                "organisation": offerings[s.offering_id].organisation.display_name,
+                "score": s.score,
+                "cost": s.cost,
+                "terms": s.terms,
+                "reasons": _reasons(s.reasons),
+            }
+            for s in found.result.eligible
+        ]
+        excluded = [
+            {"offering_id": oid, "name": offerings[oid].name, "rule": rule, "text": render_rule(rule)}
+            for oid, rule in found.result.excluded
+        ]
+        return Response(
+            {
+                "need": need.pk,
+                "eligible_count": found.result.eligible_count,
+                "suggestions": self.SuggestionOutput(suggestions, many=True).data,
+                "excluded": self.ExcludedOutput(excluded, many=True).data,
+            }
+        )
+
+
+def _limit(request: Request) -> int | None:
+    raw = request.query_params.get("limit")
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 50:
+        raise ValidationError({"limit": ["A whole number from 1 to 50."]})
+    return int(raw)
+
+
+class RunViewSet(viewsets.ViewSet):
+    """Optimiser runs: list, open (with progress), start for the city or one office."""
+
+    permission_classes = [CanUseMatching]
+    queryset = MatchRun.objects.none()  # for the schema only; reads go through selectors
+
+    class Output(serializers.ModelSerializer):
+        status = serializers.CharField(read_only=True, help_text="queued, running, done or failed")
+
+        class Meta:
+            model = MatchRun
+            ref_name = "MatchRun"
+            fields = [
+                "id",
+                "status",
+                "progress",
+                "office",
+                "created_at",
+                "started_at",
+                "finished_at",
+                "needs_count",
+                "offerings_count",
+                "places_count",
+                "proposals_count",
+                "total_cost",
+                "seconds",
+            ]
+
+    class Input(serializers.Serializer):
+        class Meta:
+            ref_name = "MatchRunInput"
+
+        office = serializers.PrimaryKeyRelatedField(
+            queryset=Organisation.objects.filter(kind=Organisation.Kind.JUDICIAL_OFFICE),
+            allow_null=True,
+            required=False,
+        )
+
+    @extend_schema(responses={200: Output(many=True)})
+    def list(self, request: Request) -> Response:
+        return Response(self.Output(selectors.runs(request.user)[:50], many=True).data)
+
+    @extend_schema(responses={200: Output})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        run = selectors.runs(request.user).filter(pk=pk).first() if pk.isdigit() else None
+        if run is None:
+            raise NotFound
+        return Response(self.Output(run).data)
+
+    @extend_schema(request=Input, responses={202: Output})
+    def create(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        office = data.validated_data.get("office")
+        if not visibility.can_start_match_run(request.user, office.pk if office else None):
+            raise ValidationError({"office": ["You may run the optimiser only for your own judicial office."]})
+        try:
+            run = actions.start_run(actor=request.user, office=office)
+        except DjangoValidationError as exc:
+            raise _django_error(exc) from exc
+        run.refresh_from_db()
+        return Response(self.Output(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ProposalViewSet(viewsets.ViewSet):
+    """Proposals of a run (``?run=<id>``), and the decisions on them."""
+
+    permission_classes = [CanUseMatching]
+    queryset = Proposal.objects.none()  # for the schema only; reads go through visibility.proposals_for
+
+    class Output(serializers.ModelSerializer):
+        reasons = serializers.SerializerMethodField()
+        cost_difference = serializers.FloatField(read_only=True)
+        referral = serializers.UUIDField(source="referral.uuid", read_only=True, allow_null=True)
+        status = serializers.CharField(read_only=True, help_text="proposed, confirmed, edited, rejected or superseded")
+
+        class Meta:
+            model = Proposal
+            ref_name = "MatchProposal"
+            fields = [
+                "id",
+                "run",
+                "need",
+                "offering",
+                "cost",
+                "score",
+                "reasons",
+                "runner_up",
+                "runner_up_cost",
+                "cost_difference",
+                "runner_up_full",
+                "status",
+                "chosen_offering",
+                "decision_note",
+                "referral",
+                "decided_at",
+            ]
+
+        def get_reasons(self, obj: Proposal) -> list[dict]:
+            return _reasons([Reason(r["code"], r.get("params") or {}) for r in obj.reasons])
+
+    class DecisionInput(serializers.Serializer):
+        class Meta:
+            ref_name = "MatchProposalDecision"
+
+        offering = serializers.IntegerField(required=False, help_text="Edit: the offering chosen instead.")
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+        message = serializers.CharField(required=False, allow_blank=True)
+
+    def _queryset(self, request: Request):
+        return visibility.proposals_for(request.user).select_related("referral").order_by("-run_id", "pk")
+
+    def _get(self, request: Request, pk: str) -> Proposal:
+        proposal = self._queryset(request).filter(pk=pk).first() if str(pk).isdigit() else None
+        if proposal is None:
+            raise NotFound
+        return proposal
+
+    @extend_schema(responses={200: Output(many=True)})
+    def list(self, request: Request) -> Response:
+        run = request.query_params.get("run")
+        if not run or not run.isdigit():
+            raise ValidationError({"run": ["Give the run id."]})
+        if not selectors.runs(request.user).filter(pk=run).exists():
+            raise NotFound
+        qs = self._queryset(request).filter(run_id=run)[:500]
+        return Response(self.Output(qs, many=True).data)
+
+    @extend_schema(responses={200: Output})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self.Output(self._get(request, pk)).data)
+
+    def _decide(self, request: Request, pk: str, verb: str) -> Response:
+        proposal = self._get(request, pk)
+        data = self.DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            if verb == "confirm":
+                actions.confirm_proposal(proposal=proposal, actor=request.user, message=values.get("message", ""))
+            elif verb == "edit":
+                offering = (
+                    visibility.public_offerings().filter(pk=values.get("offering")).first()
+                    if values.get("offering")
+                    else None
+                )
+                if offering is None:
+                    raise ValidationError({"offering": ["Choose an active service."]})
+                actions.edit_proposal(
+                    proposal=proposal,
+                    offering=offering,
+                    reason=values.get("reason", ""),
+                    actor=request.user,
+                    message=values.get("message", ""),
+                )
+            else:
+                actions.reject_proposal(proposal=proposal, reason=values.get("reason", ""), actor=request.user)
+        except DjangoValidationError as exc:
+            raise _django_error(exc) from exc
+        return Response(self.Output(self._get(request, pk)).data)
+
+    @extend_schema(request=DecisionInput, responses={200: Output})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        """Confirm: a referral DRAFT to the proposed offering (not sent)."""
+        return self._decide(request, pk, "confirm")
+
+    @extend_schema(request=DecisionInput, responses={200: Output})
+    @action(detail=True, methods=["post"])
+    def edit(self, request: Request, pk: str) -> Response:
+        """Override with another offering and a reason: a referral DRAFT to it."""
+        return self._decide(request, pk, "edit")
+
+    @extend_schema(request=DecisionInput, responses={200: Output})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        """Reject with a reason."""
+        return self._decide(request, pk, "reject")

@@ -1,0 +1,194 @@
+"""Matching policy, batch runs and the proposals they produce (never referrals by themselves)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from matching.engine.policy import DEFAULT_POLICY, Policy, PolicyError
+from services.models import Organisation, ServiceOffering
+
+
+def default_policy_data() -> dict:
+    """The documented defaults (docs/matching.md), as stored JSON."""
+    return DEFAULT_POLICY.to_dict()
+
+
+class MatchingPolicy(models.Model):
+    """The bureau's weights and rule switches (docs/matching.md). The newest active one applies."""
+
+    name = models.CharField(_("name"), max_length=100)
+    data = models.JSONField(
+        _("weights and rules"),
+        default=default_policy_data,
+        help_text=_("Weights of the cost terms, switched-off optional rules, number of suggestions."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching policy")
+        verbose_name_plural = _("matching policies")
+        ordering = ["-is_active", "-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            Policy.from_dict(self.data)
+        except PolicyError as exc:
+            raise ValidationError({"data": [f"{k}: {v}" for k, v in exc.errors.items()]}) from exc
+
+    def policy(self) -> Policy:
+        return Policy.from_dict(self.data)
+
+
+class MatchRun(models.Model):
+    """One batch assignment of the open needs of the city or of one judicial office."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    office = models.ForeignKey(
+        Organisation,
+        verbose_name=_("judicial office"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="match_runs",
+        limit_choices_to={"kind": Organisation.Kind.JUDICIAL_OFFICE},
+        help_text=_("Empty: the whole city."),
+    )
+    policy = models.ForeignKey(
+        MatchingPolicy, verbose_name=_("policy"), on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the nightly run."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    needs_count = models.PositiveIntegerField(_("open needs"), default=0)
+    offerings_count = models.PositiveIntegerField(_("offerings"), default=0)
+    places_count = models.PositiveIntegerField(_("free places"), default=0)
+    proposals_count = models.PositiveIntegerField(_("proposals"), default=0)
+    total_cost = models.FloatField(_("total cost"), default=0)
+    seconds = models.FloatField(_("seconds"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="match_run_progress_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} · {self.get_status_display()}"
+
+
+class Proposal(models.Model):
+    """The optimiser proposes one offering for one need; an officer confirms, edits or rejects it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        CONFIRMED = "confirmed", _("confirmed")
+        EDITED = "edited", _("edited")
+        REJECTED = "rejected", _("rejected")
+        SUPERSEDED = "superseded", _("superseded")
+
+    run = models.ForeignKey(MatchRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="proposals")
+    need = models.ForeignKey(
+        "coordination.Need", verbose_name=_("need"), on_delete=models.CASCADE, related_name="match_proposals"
+    )
+    offering = models.ForeignKey(
+        ServiceOffering, verbose_name=_("proposed service"), on_delete=models.CASCADE, related_name="match_proposals"
+    )
+    cost = models.FloatField(_("cost"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    # [{"code": ..., "params": {...}}, ...] rendered by matching.reasons
+    reasons = models.JSONField(_("reasons"), default=list)
+    runner_up = models.ForeignKey(
+        ServiceOffering,
+        verbose_name=_("runner-up"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    runner_up_cost = models.FloatField(_("runner-up cost"), null=True, blank=True)
+    runner_up_full = models.BooleanField(_("runner-up full after the run"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    chosen_offering = models.ForeignKey(
+        ServiceOffering,
+        verbose_name=_("service chosen instead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.CharField(_("reason"), max_length=255, blank=True)
+    referral = models.ForeignKey(
+        "coordination.Referral",
+        verbose_name=_("referral draft"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["run", "-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "need"], name="proposal_one_per_need_per_run"),
+            models.CheckConstraint(
+                condition=~Q(status="edited") | (Q(chosen_offering__isnull=False) & ~Q(decision_note="")),
+                name="proposal_edited_has_offering_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_note=""), name="proposal_rejected_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["need", "status"], name="proposal_need_status")]
+
+    def __str__(self) -> str:
+        return f"{self.need} → {self.offering}"
+
+    @property
+    def cost_difference(self) -> float | None:
+        return None if self.runner_up_cost is None else round(self.runner_up_cost - self.cost, 1)

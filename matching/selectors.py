@@ -1,0 +1,268 @@
+"""Reads for matching: engine rows from the database in a fixed number of queries, scoped lists.
+
+``need_rows`` costs 3 queries and ``offering_rows`` 3, whatever the number of rows;
+``townships`` 1. Values are read with ``values_list`` (no model instances) so a city of
+20,000 needs loads in well under a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts import visibility
+from coordination.models import Need, Referral, Supervisee
+from matching.engine.explain import SuggestionIndex, Suggestions
+from matching.engine.policy import DEFAULT_POLICY, Policy
+from matching.engine.rows import NeedRow, OfferingRow
+from matching.models import MatchingPolicy, MatchRun, Proposal
+from services.models import ServiceAtLocation, ServiceOffering, Township
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Referral states that mean "not this offering again for this need".
+DECLINED_STATES = (Referral.State.DECLINED, Referral.State.WITHDRAWN, Referral.State.EXPIRED)
+# Referral states that mean the organisation works (or worked) with the supervisee.
+WORKING_STATES = (Referral.State.ACCEPTED, Referral.State.IN_SERVICE, Referral.State.COMPLETED)
+# Need.Urgency (1 low, 2 normal, 3 high) -> engine urgency (0 low .. 3 urgent)
+URGENCY = {1: 0, 2: 1, 3: 2}
+
+
+def language_code(code: str | None) -> str:
+    """The directory's language code for a supervisee's preferred language (zh-hans -> zh)."""
+    code = (code or "zh").lower()
+    if code in ("zh", "zh-hans", "zh-hant", "zh-cn", "zh-tw") or code.startswith("zh-han"):
+        return "zh"
+    return code
+
+
+def age_on(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def current_policy() -> tuple[MatchingPolicy | None, Policy]:
+    """The newest active bureau policy (defaults when none is stored). One query."""
+    stored = MatchingPolicy.objects.filter(is_active=True).order_by("-updated_at", "-pk").first()
+    return stored, (stored.policy() if stored else DEFAULT_POLICY)
+
+
+def townships() -> dict[int, tuple[float | None, float | None]]:
+    """Township centre points by id. One query."""
+    return {
+        pk: (None if lat is None else float(lat), None if lon is None else float(lon))
+        for pk, lat, lon in Township.objects.values_list("pk", "latitude", "longitude")
+    }
+
+
+def open_needs(office_id: int | None = None) -> QuerySet[Need]:
+    """Open needs of supervisees in intake or under correction, of the city or one office."""
+    qs = Need.objects.filter(
+        status=Need.Status.OPEN,
+        supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+    )
+    return qs if office_id is None else qs.filter(supervisee__judicial_office_id=office_id)
+
+
+def need_rows(needs: QuerySet[Need], *, now: dt.datetime | None = None) -> list[NeedRow]:
+    """Engine rows for these needs, with the supervisee's fields, declined offerings and continuity. 3 queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    data = list(
+        needs.order_by("pk").values_list(
+            "pk",
+            "category_id",
+            "urgency",
+            "opened_at",
+            "supervisee_id",
+            "supervisee__sex",
+            "supervisee__date_of_birth",
+            "supervisee__is_minor",
+            "supervisee__household_type",
+            "supervisee__township_id",
+            "supervisee__sentence_type",
+            "supervisee__risk_level",
+            "supervisee__preferred_language",
+            "supervisee__judicial_office_id",
+        )
+    )
+    need_ids = [row[0] for row in data]
+    declined: dict[int, set[int]] = defaultdict(set)
+    for need_id, offering_id in Referral.objects.filter(need_id__in=need_ids, state__in=DECLINED_STATES).values_list(
+        "need_id", "offering_id"
+    ):
+        declined[need_id].add(offering_id)
+    supervisee_ids = {row[4] for row in data}
+    working: dict[int, set[int]] = defaultdict(set)
+    for supervisee_id, org_id in Referral.objects.filter(
+        need__supervisee_id__in=supervisee_ids, state__in=WORKING_STATES
+    ).values_list("need__supervisee_id", "offering__organisation_id"):
+        working[supervisee_id].add(org_id)
+    rows = []
+    for pk, cat, urgency, opened, sup, sex, born, minor, household, town, sentence, risk, lang, office in data:
+        age = age_on(born, today)
+        rows.append(
+            NeedRow(
+                id=pk,
+                category_id=cat,
+                township_id=town,
+                sex=sex,
+                age=age,
+                is_minor=bool(minor) or age < 18,
+                household_type=household,
+                sentence_type=sentence,
+                risk_level=risk,
+                languages=frozenset({language_code(lang)}),
+                urgency=URGENCY.get(urgency, 1),
+                days_waiting=max((now - opened).days, 0),
+                declined_offering_ids=frozenset(declined.get(pk, ())),
+                orgs_already_working_with=frozenset(working.get(sup, ())),
+                supervisee_id=sup,
+                office_id=office,
+            )
+        )
+    return rows
+
+
+def offering_rows(offerings: QuerySet[ServiceOffering] | None = None) -> list[OfferingRow]:
+    """Engine rows for the active offerings (or the given ones): eligibility, free places, place. 3 queries."""
+    qs = visibility.public_offerings() if offerings is None else offerings
+    data = list(
+        qs.order_by("pk").values_list(
+            "pk",
+            "organisation_id",
+            "category_id",
+            "capacity",
+            "places_taken",
+            "whole_city",
+            "household_type",
+            "sex",
+            "min_age",
+            "max_age",
+            "accepts_minors",
+            "sentence_types",
+            "risk_levels",
+            "income_limit",
+            "languages",
+            "organisation__township_id",
+        )
+    )
+    ids = [row[0] for row in data]
+    areas: dict[int, set[int]] = defaultdict(set)
+    through = ServiceOffering.service_townships.through
+    for offering_id, township_id in through.objects.filter(serviceoffering_id__in=ids).values_list(
+        "serviceoffering_id", "township_id"
+    ):
+        areas[offering_id].add(township_id)
+    places: dict[int, tuple] = {}
+    for offering_id, town, lat, lon in (
+        ServiceAtLocation.objects.filter(offering_id__in=ids)
+        .order_by("offering_id", "pk")
+        .values_list("offering_id", "location__township_id", "location__latitude", "location__longitude")
+    ):
+        places.setdefault(offering_id, (town, lat, lon))
+    rows = []
+    for (
+        pk,
+        org,
+        cat,
+        cap,
+        taken,
+        whole,
+        household,
+        sex,
+        lo,
+        hi,
+        minors,
+        sentences,
+        risks,
+        income,
+        langs,
+        org_town,
+    ) in data:
+        town, lat, lon = places.get(pk, (org_town, None, None))
+        rows.append(
+            OfferingRow(
+                id=pk,
+                organisation_id=org,
+                category_id=cat,
+                vacancies=max(cap - taken, 0),
+                capacity=cap,
+                service_township_ids=None if whole else frozenset(areas.get(pk, ())),
+                household_types=frozenset({household}) if household else frozenset(),
+                sexes=frozenset({sex}) if sex else frozenset(),
+                min_age=lo,
+                max_age=hi,
+                accepts_minors=minors,
+                sentence_types=frozenset(sentences or ()),
+                risk_levels=frozenset(risks or ()),
+                income_limit=None if income is None else int(income),
+                languages=frozenset(langs or ()),
+                township_id=town,
+                latitude=None if lat is None else float(lat),
+                longitude=None if lon is None else float(lon),
+            )
+        )
+    return rows
+
+
+@dataclass
+class NeedSuggestions:
+    need: Need
+    result: Suggestions
+    offerings: dict[int, ServiceOffering]
+
+
+def suggestions_for_need(need: Need, *, limit: int | None = None) -> NeedSuggestions:
+    """Ranked eligible offerings for one need (and the excluded ones with their rule). A fixed 10 queries."""
+    _stored, policy = current_policy()
+    offerings = visibility.public_offerings().filter(category_id=need.category_id)
+    index = SuggestionIndex(offering_rows(offerings), townships(), policy)
+    row = need_rows(Need.objects.filter(pk=need.pk))[0]
+    result = index.suggest(row, limit)
+    ids = [s.offering_id for s in result.eligible] + [oid for oid, _rule in result.excluded]
+    by_id = ServiceOffering.objects.select_related("organisation").in_bulk(ids)
+    return NeedSuggestions(need, result, by_id)
+
+
+def matching_needs(user: User) -> QuerySet[Need]:
+    """Open needs the user may match, most urgent and oldest first."""
+    return (
+        Need.objects.filter(
+            supervisee__in=visibility.supervisees_for(user).values("pk"),
+            status__in=[Need.Status.OPEN, Need.Status.REFERRED],
+        )
+        .select_related("category", "supervisee", "supervisee__township")
+        .order_by("-urgency", "opened_at", "pk")
+    )
+
+
+def need_for_matching(user: User, pk: int) -> Need:
+    """One need the user may match (raises Need.DoesNotExist otherwise)."""
+    return matching_needs(user).get(pk=pk)
+
+
+def runs(user: User) -> QuerySet[MatchRun]:
+    return visibility.match_runs_for(user).select_related("office", "created_by").order_by("-created_at", "-pk")
+
+
+def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:
+    """The run's proposals the user may see, with what the list shows (fixed number of queries)."""
+    return (
+        visibility.proposals_for(user)
+        .filter(run=run)
+        .select_related(
+            "need__category",
+            "need__supervisee",
+            "offering__organisation",
+            "runner_up__organisation",
+            "chosen_offering",
+            "referral",
+        )
+        .order_by("-need__urgency", "need__opened_at", "pk")
+    )

@@ -1,0 +1,229 @@
+"""Matching pages under /casework/matching/: suggestions for one need, batch runs and their proposals."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import visibility
+from coordination import actions as coordination_actions
+from coordination.models import AccessLog, Need
+from matching import actions, selectors
+from matching.engine.explain import Reason
+from matching.forms import DecisionForm, SendForm, StartRunForm
+from matching.models import MatchRun, Proposal
+from matching.reasons import render as render_reason
+from matching.reasons import render_rule
+
+PAGE_SIZE = 25
+
+
+def _require_matching(user) -> None:
+    if not visibility.can_use_matching(user):
+        raise PermissionDenied
+
+
+def _need_or_404(user, pk: int) -> Need:
+    try:
+        return selectors.need_for_matching(user, pk)
+    except Need.DoesNotExist:
+        raise Http404 from None
+
+
+def _run_or_404(user, pk: int) -> MatchRun:
+    try:
+        return selectors.runs(user).get(pk=pk)
+    except MatchRun.DoesNotExist:
+        raise Http404 from None
+
+
+def _start_form(user, data=None) -> StartRunForm:
+    offices = visibility.case_offices(user)
+    if not visibility.is_bureau_admin(user):
+        offices = offices.filter(pk__in=visibility.organisation_ids(user, visibility.Role.OFFICE_OFFICER))
+    return StartRunForm(data, offices=offices, allow_city=visibility.is_bureau_admin(user))
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Open needs to match, and the recent runs."""
+    _require_matching(request.user)
+    page = Paginator(selectors.matching_needs(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    runs = list(selectors.runs(request.user)[:10])
+    form = _start_form(request.user)
+    can_start = visibility.is_bureau_admin(request.user) or form.fields["office"].queryset.exists()
+    return render(request, "matching/index.html", {"page": page, "runs": runs, "form": form, "can_start": can_start})
+
+
+@require_GET
+@login_required
+def need_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranked offerings for one need, with reasons, and the excluded ones with the rule."""
+    _require_matching(request.user)
+    need = _need_or_404(request.user, pk)
+    found = selectors.suggestions_for_need(need)
+    coordination_actions.log_access(
+        user=request.user,
+        action=AccessLog.Action.READ,
+        object_type="need",
+        object_id=need.pk,
+        supervisee=need.supervisee,
+        purpose="match suggestions",
+        path=request.path,
+    )
+    consented = set(
+        need.supervisee.consents.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True)
+    )
+    suggestions = [
+        {
+            "s": s,
+            "offering": found.offerings[s.offering_id],
+            "reasons": [render_reason(r) for r in s.reasons],
+            "consented": found.offerings[s.offering_id].organisation_id in consented,
+        }
+        for s in found.result.eligible
+    ]
+    excluded = [
+        {"offering": found.offerings[oid], "rule": render_rule(rule)}
+        for oid, rule in found.result.excluded
+        if oid in found.offerings
+    ]
+    return render(
+        request,
+        "matching/need.html",
+        {
+            "need": need,
+            "s": need.supervisee,
+            "suggestions": suggestions,
+            "excluded": excluded,
+            "eligible_count": found.result.eligible_count,
+        },
+    )
+
+
+@require_POST
+@login_required
+def send_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click on a suggestion: send the referral; without consent, keep it as a draft and say so."""
+    _require_matching(request.user)
+    need = _need_or_404(request.user, pk)
+    form = SendForm(request.POST, offerings=visibility.public_offerings().filter(category_id=need.category_id))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the suggested services."))
+        return redirect("matching:need", pk=need.pk)
+    offering, message = form.cleaned_data["offering"], form.cleaned_data["message"]
+    try:
+        referral = actions.send_suggested_referral(need=need, offering=offering, actor=request.user, message=message)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) != "consent":
+            for text in exc.messages:
+                messages.error(request, text)
+            return redirect("matching:need", pk=need.pk)
+        referral = actions.draft_suggested_referral(need=need, offering=offering, actor=request.user, message=message)
+        messages.warning(
+            request,
+            _("Saved as a draft: record the supervisee's consent to share with this organisation, then send it."),
+        )
+        return redirect("coordination:referral", uuid=referral.uuid)
+    messages.success(request, _("Referral sent."))
+    return redirect("coordination:referral", uuid=referral.uuid)
+
+
+@require_POST
+@login_required
+def start_run(request: HttpRequest) -> HttpResponse:
+    _require_matching(request.user)
+    form = _start_form(request.user, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("matching:index")
+    try:
+        run = actions.start_run(actor=request.user, office=form.cleaned_data["office"])
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return redirect("matching:index")
+    return redirect("matching:run", pk=run.pk)
+
+
+def _reason_texts(stored: list[dict]) -> list[str]:
+    return [render_reason(Reason(r["code"], r.get("params") or {})) for r in stored]
+
+
+@require_http_methods(["GET"])
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's progress (polled while it runs) and its proposals for review."""
+    _require_matching(request.user)
+    run = _run_or_404(request.user, pk)
+    page = Paginator(selectors.proposals(request.user, run), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"p": p, "reasons": _reason_texts(p.reasons)} for p in page]
+    return render(request, "matching/run.html", {"run": run, "page": page, "rows": rows})
+
+
+@require_GET
+@login_required
+def run_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    _require_matching(request.user)
+    run = _run_or_404(request.user, pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "progress": run.progress,
+            "proposals": run.proposals_count,
+            "done": run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED),
+        }
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (referral draft), edit (another service, with reason) or reject (with reason) one proposal."""
+    _require_matching(request.user)
+    try:
+        proposal = (
+            visibility.proposals_for(request.user)
+            .select_related("need__category", "need__supervisee", "offering__organisation", "runner_up__organisation")
+            .get(pk=pk)
+        )
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+    offerings = (
+        visibility.public_offerings().filter(category_id=proposal.need.category_id).select_related("organisation")
+    )
+    form = DecisionForm(request.POST or None, offerings=offerings)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["verb"] == "confirm":
+                referral = actions.confirm_proposal(proposal=proposal, actor=request.user)
+            elif data["verb"] == "edit":
+                referral = actions.edit_proposal(
+                    proposal=proposal, offering=data["offering"], reason=data["reason"], actor=request.user
+                )
+            else:
+                actions.reject_proposal(proposal=proposal, reason=data["reason"], actor=request.user)
+                messages.success(request, _("Proposal rejected."))
+                return redirect("matching:run", pk=proposal.run_id)
+        except ValidationError as exc:
+            for text in exc.messages:
+                form.add_error(None, text)
+        else:
+            messages.success(request, _("Referral saved as a draft. Check it and send it."))
+            return redirect("coordination:referral", uuid=referral.uuid)
+    return render(
+        request,
+        "matching/proposal.html",
+        {"proposal": proposal, "form": form, "reasons": _reason_texts(proposal.reasons)},
+    )
