@@ -146,7 +146,7 @@ def _load(ctx: DemoContext) -> None:
 
     # Mentors for the matching engine: the demo volunteer and the other active ones.
     mentor_setups = [
-        ("female", 3, True, ["zh"]),
+        ("female", 4, True, ["zh"]),
         ("male", 2, False, ["zh", "zh-x-henan"]),
         ("female", 2, False, ["zh"]),
     ]

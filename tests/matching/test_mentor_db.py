@@ -126,3 +126,11 @@ def test_reject_needs_a_reason(mw):
     actions.reject_mentor_proposal(proposal=proposal, reason="本人不愿意", actor=mw.officer)
     proposal.refresh_from_db()
     assert proposal.status == MentorProposal.Status.REJECTED
+
+
+def test_nightly_task_also_refreshes_mentor_pairing(mw):
+    from matching import tasks
+
+    mentor(places=5)
+    assert tasks.nightly_run() == 2 + 2  # two need proposals, two mentor proposals
+    assert MatchRun.objects.filter(kind=MatchRun.Kind.MENTORS, office__isnull=True, status="done").exists()
