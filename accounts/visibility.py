@@ -470,3 +470,14 @@ def proposals_for(user: User):
     if not can_use_matching(user):
         return Proposal.objects.none()
     return Proposal.objects.filter(need__supervisee__in=supervisees_for(user).values("pk"))
+
+
+def mentor_proposals_for(user: User):
+    """Mentor proposals about supervisees the user may see (minors only for their office and the bureau)."""
+    from matching.models import MentorProposal
+
+    if is_bureau_admin(user):
+        return MentorProposal.objects.all()
+    if not can_use_matching(user):
+        return MentorProposal.objects.none()
+    return MentorProposal.objects.filter(supervisee__in=supervisees_for(user).values("pk"))

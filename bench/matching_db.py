@@ -2,7 +2,7 @@
 
 Usage (on a SCRATCH database; it deletes its own previous rows, marked "BENCH-"):
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cc_match SECRET_KEY=x \
-    .venv/bin/python bench/matching_db.py [--needs 20000] [--offerings 2000] [--province]
+    .venv/bin/python bench/matching_db.py [--needs 20000] [--offerings 2000] [--province] [--mentors 5000]
 Migrates, inserts a synthetic city (bench/matching_data.py) with bulk_create, then runs
 ``matching.actions.execute_run`` for the whole city and prints the time of each phase.
 """
@@ -40,6 +40,9 @@ MARK = "BENCH-"
 
 
 def reset() -> None:
+    from accounts.models import User
+
+    User.objects.filter(username__startswith="bench-vol-").delete()  # cascades to their volunteer rows
     offices = Organisation.objects.filter(name__startswith=MARK)
     Supervisee.objects.filter(judicial_office__in=offices).delete()
     ServiceOffering.objects.filter(organisation__in=offices).delete()
@@ -128,12 +131,72 @@ def load(n_needs: int, n_offerings: int, n_cities: int) -> None:
     Need.objects.bulk_update(needs, ["opened_at"], batch_size=5000)
 
 
+@transaction.atomic
+def load_mentors(n_mentors: int, seed: int = 1) -> None:
+    """Active volunteer mentors spread over the bench townships: sex, 1-3 places, languages, some cleared for minors."""
+    import random
+
+    from accounts.models import User
+    from volunteers.models import Volunteer
+
+    rng = random.Random(seed)
+    towns = list(Township.objects.filter(code__startswith="bench-"))
+    team = Organisation.objects.create(name=f"{MARK}志愿者协会", kind=Organisation.Kind.VOLUNTEER_TEAM)
+    users = User.objects.bulk_create(User(username=f"bench-vol-{k}", is_active=True) for k in range(n_mentors))
+    now = timezone.now()
+    Volunteer.objects.bulk_create(
+        Volunteer(
+            user=u,
+            organisation=team,
+            status=Volunteer.Status.ACTIVE,
+            full_name=f"志愿者{k}",
+            phone=f"+8617{k:09d}",
+            email=f"bench-vol-{k}@example.invalid",
+            township=rng.choice(towns),
+            consent_at=now,
+            consent_version="bench",
+            sex=rng.choice(("male", "female")),
+            max_mentees=rng.randint(1, 3),
+            cleared_for_minors=rng.random() < 0.3,
+            language_codes=["zh"] + (["zh-x-henan"] if rng.random() < 0.3 else []),
+        )
+        for k, u in enumerate(users)
+    )
+
+
+def mentor_bench() -> None:
+    from matching.engine.solver import pair_mentors
+    from matching.models import MatchRun, MentorProposal
+
+    run = actions.start_run(actor=None, office=None, queue=False, kind=MatchRun.Kind.MENTORS)
+    t0 = time.perf_counter()
+    run = actions.execute_run(run_id=run.pk)
+    t1 = time.perf_counter()
+    mentees = selectors.mentee_rows(selectors.mentees_waiting())
+    mentors = selectors.mentor_rows()
+    towns = selectors.townships()
+    t2 = time.perf_counter()
+    assignment = pair_mentors(mentees, mentors, towns, selectors.current_policy()[1])
+    t3 = time.perf_counter()
+    print(
+        f"| mentor pairing: load rows ({len(mentees):,} supervisees, {len(mentors):,} mentors; 3 queries) | {t2 - t1:.2f} |"
+    )
+    print(f"| mentor pairing: build + solve ({assignment.served:,} paired) | {t3 - t2:.2f} |")
+    print(
+        f"| mentor pairing end to end: execute_run (load, solve, explain, write "
+        f"{MentorProposal.objects.filter(run=run).count():,} proposals) | {t1 - t0:.2f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--needs", type=int, default=20_000)
     parser.add_argument("--offerings", type=int, default=2_000)
     parser.add_argument("--province", action="store_true", help="150,000 needs, 20,000 offerings, 10 cities")
     parser.add_argument("--reuse", action="store_true", help="keep the rows a previous run inserted")
+    parser.add_argument(
+        "--mentors", type=int, default=0, help="also insert N volunteer mentors and time mentor pairing"
+    )
     args = parser.parse_args()
     cities = 1
     if args.province:
@@ -143,6 +206,8 @@ def main() -> None:
     if not args.reuse:
         reset()
         load(args.needs, args.offerings, cities)
+        if args.mentors:
+            load_mentors(args.mentors)
     print(f"database: {connection.vendor}; synthetic data ready in {time.perf_counter() - t:.1f} s")
 
     # end to end through the action first, in a fresh process (load + solve + explain + write + progress)
@@ -167,6 +232,8 @@ def main() -> None:
     print(
         f"| end to end: execute_run (load, solve, explain, write {run.proposals_count:,} proposals) | {t4 - t3:.2f} |"
     )
+    if args.mentors:
+        mentor_bench()
     print(
         f"proposals in the database: {Proposal.objects.filter(run=run).count():,}; "
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"

@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import visibility
 from coordination import actions as coordination_actions
-from coordination.models import Need, Referral
+from coordination.models import CorrectionTeamMember, Need, Referral
 from matching import selectors
 from matching.engine.explain import explain_assignment, score
-from matching.engine.solver import Problem, assign_needs
-from matching.models import MatchRun, Proposal
+from matching.engine.mentors import explain_mentors
+from matching.engine.solver import Problem, assign_needs, pair_mentors
+from matching.models import MatchRun, MentorProposal, Proposal
 from services.models import Organisation, ServiceOffering
 
 if TYPE_CHECKING:
@@ -30,14 +31,18 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def start_run(*, actor: User | None, office: Organisation | None = None, queue: bool = True) -> MatchRun:
+def start_run(
+    *, actor: User | None, office: Organisation | None = None, queue: bool = True, kind: str = MatchRun.Kind.REFERRALS
+) -> MatchRun:
     """Record a run for the city (``office=None``) or one judicial office and queue it (``actor=None``: the nightly run)."""
     if actor is not None and not visibility.can_start_match_run(actor, office.pk if office else None):
         raise PermissionDenied("not allowed to run matching for this scope")
     if office is not None and office.kind != Organisation.Kind.JUDICIAL_OFFICE:
         raise ValidationError({"office": _("Choose a judicial office.")}, code="office")
     stored, _policy = selectors.current_policy()
-    run = MatchRun.objects.create(office=office, created_by=actor, policy=stored)
+    if kind not in MatchRun.Kind.values:
+        raise ValidationError({"kind": _("Choose what to match.")}, code="kind")
+    run = MatchRun.objects.create(office=office, created_by=actor, policy=stored, kind=kind)
     if queue:
         from matching.tasks import run_matching
 
@@ -61,6 +66,8 @@ def execute_run(*, run_id: int) -> MatchRun:
     run = MatchRun.objects.get(pk=run_id)
     if run.status not in (MatchRun.Status.QUEUED, MatchRun.Status.FAILED):
         return run
+    if run.kind == MatchRun.Kind.MENTORS:
+        return _execute_mentor_run(run)
     started = time.perf_counter()
     _progress(run, 5, status=MatchRun.Status.RUNNING, started_at=timezone.now(), error="")
     try:
@@ -197,3 +204,153 @@ def send_suggested_referral(*, need: Need, offering: ServiceOffering, actor: Use
 def draft_suggested_referral(*, need: Need, offering: ServiceOffering, actor: User, message: str = "") -> Referral:
     """Keep a suggestion as a referral draft (used when it cannot be sent yet, e.g. consent is missing)."""
     return coordination_actions.create_referral(need=need, offering=offering, actor=actor, message=message, send=False)
+
+
+# --- Mentor pairing ------------------------------------------------------------
+
+
+def _execute_mentor_run(run: MatchRun) -> MatchRun:
+    """Pair waiting supervisees of the scope with mentors (all active mentors of the city), write proposals."""
+    started = time.perf_counter()
+    _progress(run, 5, status=MatchRun.Status.RUNNING, started_at=timezone.now(), error="")
+    try:
+        policy = run.policy.policy() if run.policy else selectors.current_policy()[1]
+        mentees = selectors.mentee_rows(selectors.mentees_waiting(run.office_id))
+        mentors = selectors.mentor_rows()
+        towns = selectors.townships()
+        _progress(
+            run,
+            30,
+            needs_count=len(mentees),
+            offerings_count=len(mentors),
+            places_count=sum(m.places_left for m in mentors),
+        )
+        assignment = pair_mentors(mentees, mentors, towns, policy)
+        _progress(run, 60)
+        explanations = explain_mentors(assignment, towns, policy)
+        _progress(run, 75)
+        count = _write_mentor_proposals(run=run, explanations=explanations)
+    except Exception as exc:
+        _progress(run, 0, status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000])
+        raise
+    _progress(
+        run,
+        100,
+        status=MatchRun.Status.DONE,
+        finished_at=timezone.now(),
+        proposals_count=count,
+        total_cost=assignment.total_cost,
+        seconds=time.perf_counter() - started,
+    )
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def _write_mentor_proposals(*, run: MatchRun, explanations) -> int:
+    earlier = MentorProposal.objects.filter(status=MentorProposal.Status.PROPOSED).exclude(run=run)
+    if run.office_id is not None:
+        earlier = earlier.filter(supervisee__judicial_office_id=run.office_id)
+    earlier.update(status=MentorProposal.Status.SUPERSEDED)
+    rows = [
+        MentorProposal(
+            run=run,
+            supervisee_id=e.mentee_id,
+            mentor_id=e.mentor_id,
+            cost=e.cost,
+            score=score(e.cost),
+            reasons=[{"code": r.code, "params": r.params} for r in e.reasons],
+            runner_up_id=e.runner_up_mentor_id,
+            runner_up_cost=e.runner_up_cost,
+            runner_up_full=e.runner_up_full,
+        )
+        for e in explanations
+    ]
+    MentorProposal.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _open_mentor_proposal(proposal: MentorProposal, actor: User) -> MentorProposal:
+    if not visibility.mentor_proposals_for(actor).filter(pk=proposal.pk).exists():
+        raise PermissionDenied("not your case")
+    locked = MentorProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != MentorProposal.Status.PROPOSED:
+        raise ValidationError(_("This proposal has already been decided."), code="decided")
+    if not visibility.can_manage_case(actor, locked.supervisee):
+        raise PermissionDenied("not your case")
+    return locked
+
+
+def _add_mentor(proposal: MentorProposal, mentor) -> CorrectionTeamMember:
+    """The mentor joins the supervisee's correction team through the team action (Art. 25 and the team rules)."""
+    from volunteers.models import Volunteer
+
+    mentor = Volunteer.objects.select_for_update().select_related("user").get(pk=mentor.pk)
+    if mentor.status != Volunteer.Status.ACTIVE or mentor.max_mentees <= 0 or not mentor.sex:
+        raise ValidationError({"mentor": _("This volunteer is not an active mentor.")}, code="not_mentor")
+    rows = selectors.mentor_rows(Volunteer.objects.filter(pk=mentor.pk))
+    if not rows or rows[0].places_left <= 0:
+        raise ValidationError({"mentor": _("This mentor has no places left.")}, code="mentor_capacity")
+    supervisee = proposal.supervisee
+    if supervisee.is_minor and not mentor.cleared_for_minors:
+        raise ValidationError({"mentor": _("Only a mentor cleared for minors may mentor a minor.")}, code="minors")
+    if CorrectionTeamMember.objects.filter(
+        supervisee=supervisee, user=mentor.user, role=CorrectionTeamMember.Role.VOLUNTEER
+    ).exists():
+        raise ValidationError({"mentor": _("This volunteer is already on the correction team.")}, code="duplicate")
+    return coordination_actions.add_team_member(
+        supervisee=supervisee,
+        role=CorrectionTeamMember.Role.VOLUNTEER,
+        name=mentor.full_name,
+        sex=mentor.sex,
+        user=mentor.user,
+        phone=mentor.phone,
+    )
+
+
+@transaction.atomic
+def confirm_mentor_proposal(*, proposal: MentorProposal, actor: User) -> CorrectionTeamMember:
+    """Accept the proposal: the mentor joins the correction team (refused, with nothing written, if a rule fails)."""
+    locked = _open_mentor_proposal(proposal, actor)
+    member = _add_mentor(locked, locked.mentor)
+    _decide_mentor(locked, MentorProposal.Status.CONFIRMED, actor, member=member)
+    return member
+
+
+@transaction.atomic
+def edit_mentor_proposal(*, proposal: MentorProposal, mentor, reason: str, actor: User) -> CorrectionTeamMember:
+    """Choose another mentor, with the reason: that mentor joins the correction team."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you chose another mentor.")}, code="required")
+    locked = _open_mentor_proposal(proposal, actor)
+    member = _add_mentor(locked, mentor)
+    _decide_mentor(locked, MentorProposal.Status.EDITED, actor, member=member, chosen=mentor, note=reason)
+    return member
+
+
+@transaction.atomic
+def reject_mentor_proposal(*, proposal: MentorProposal, reason: str, actor: User) -> MentorProposal:
+    """Turn the mentor proposal down, with the reason; the supervisee keeps waiting."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the proposal is rejected.")}, code="required")
+    locked = _open_mentor_proposal(proposal, actor)
+    _decide_mentor(locked, MentorProposal.Status.REJECTED, actor, note=reason)
+    return locked
+
+
+def _decide_mentor(
+    proposal: MentorProposal,
+    status: str,
+    actor: User,
+    *,
+    member: CorrectionTeamMember | None = None,
+    chosen=None,
+    note: str = "",
+) -> None:
+    proposal.status = status
+    proposal.team_member = member
+    proposal.chosen_mentor = chosen
+    proposal.decision_note = note.strip()[:255]
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "team_member", "chosen_mentor", "decision_note", "decided_by", "decided_at"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -12,10 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import visibility
+from config.pagination import StandardPagination
 from coordination.models import Need
 from matching import actions, selectors
 from matching.engine.explain import Reason
-from matching.models import MatchRun, Proposal
+from matching.models import MatchRun, MentorProposal, Proposal
 from matching.reasons import render, render_rule
 from services.models import Organisation
 
@@ -129,20 +130,23 @@ def _limit(request: Request) -> int | None:
     return int(raw)
 
 
-class RunViewSet(viewsets.ViewSet):
-    """Optimiser runs: list, open (with progress), start for the city or one office."""
+class RunViewSet(viewsets.GenericViewSet):
+    """Optimiser runs: list (paginated, newest first; ``?kind=referrals|mentors``), open (with progress), start."""
 
     permission_classes = [CanUseMatching]
+    pagination_class = StandardPagination
     queryset = MatchRun.objects.none()  # for the schema only; reads go through selectors
 
     class Output(serializers.ModelSerializer):
         status = serializers.CharField(read_only=True, help_text="queued, running, done or failed")
+        kind = serializers.CharField(read_only=True, help_text="referrals or mentors")
 
         class Meta:
             model = MatchRun
             ref_name = "MatchRun"
             fields = [
                 "id",
+                "kind",
                 "status",
                 "progress",
                 "office",
@@ -166,10 +170,25 @@ class RunViewSet(viewsets.ViewSet):
             allow_null=True,
             required=False,
         )
+        kind = serializers.CharField(
+            default=MatchRun.Kind.REFERRALS, help_text="referrals (needs to services, the default) or mentors"
+        )
 
-    @extend_schema(responses={200: Output(many=True)})
+        def validate_kind(self, value: str) -> str:
+            if value not in MatchRun.Kind.values:
+                raise ValidationError("referrals or mentors")
+            return value
+
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", str, enum=MatchRun.Kind.values, required=False)],
+        responses={200: Output(many=True)},
+    )
     def list(self, request: Request) -> Response:
-        return Response(self.Output(selectors.runs(request.user)[:50], many=True).data)
+        kind = request.query_params.get("kind")
+        if kind is not None and kind not in MatchRun.Kind.values:
+            raise ValidationError({"kind": ["referrals or mentors"]})
+        page = self.paginate_queryset(selectors.runs(request.user, kind))
+        return self.get_paginated_response(self.Output(page, many=True).data)
 
     @extend_schema(responses={200: Output})
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -186,17 +205,18 @@ class RunViewSet(viewsets.ViewSet):
         if not visibility.can_start_match_run(request.user, office.pk if office else None):
             raise ValidationError({"office": ["You may run the optimiser only for your own judicial office."]})
         try:
-            run = actions.start_run(actor=request.user, office=office)
+            run = actions.start_run(actor=request.user, office=office, kind=data.validated_data["kind"])
         except DjangoValidationError as exc:
             raise _django_error(exc) from exc
         run.refresh_from_db()
         return Response(self.Output(run).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ProposalViewSet(viewsets.ViewSet):
-    """Proposals of a run (``?run=<id>``), and the decisions on them."""
+class ProposalViewSet(viewsets.GenericViewSet):
+    """Proposals of a run (``?run=<id>``, paginated), and the decisions on them."""
 
     permission_classes = [CanUseMatching]
+    pagination_class = StandardPagination
     queryset = Proposal.objects.none()  # for the schema only; reads go through visibility.proposals_for
 
     class Output(serializers.ModelSerializer):
@@ -247,15 +267,18 @@ class ProposalViewSet(viewsets.ViewSet):
             raise NotFound
         return proposal
 
-    @extend_schema(responses={200: Output(many=True)})
+    @extend_schema(
+        parameters=[OpenApiParameter("run", int, required=True)],
+        responses={200: Output(many=True)},
+    )
     def list(self, request: Request) -> Response:
         run = request.query_params.get("run")
         if not run or not run.isdigit():
             raise ValidationError({"run": ["Give the run id."]})
         if not selectors.runs(request.user).filter(pk=run).exists():
             raise NotFound
-        qs = self._queryset(request).filter(run_id=run)[:500]
-        return Response(self.Output(qs, many=True).data)
+        page = self.paginate_queryset(self._queryset(request).filter(run_id=run))
+        return self.get_paginated_response(self.Output(page, many=True).data)
 
     @extend_schema(responses={200: Output})
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -300,6 +323,124 @@ class ProposalViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def edit(self, request: Request, pk: str) -> Response:
         """Override with another offering and a reason: a referral DRAFT to it."""
+        return self._decide(request, pk, "edit")
+
+    @extend_schema(request=DecisionInput, responses={200: Output})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        """Reject with a reason."""
+        return self._decide(request, pk, "reject")
+
+
+class MentorProposalViewSet(viewsets.GenericViewSet):
+    """Mentor proposals (``?run=<id>``, else the open ones; paginated), and the decisions on them.
+
+    Confirming (or choosing another mentor) adds the volunteer to the supervisee's correction
+    team through the team action: Art. 25 (a woman on a female supervisee's team), minors only
+    with a mentor cleared for minors, the mentor's places. A refusal is a 400 and writes nothing.
+    """
+
+    permission_classes = [CanUseMatching]
+    pagination_class = StandardPagination
+    queryset = MentorProposal.objects.none()  # for the schema only; reads go through visibility
+
+    class Output(serializers.ModelSerializer):
+        reasons = serializers.SerializerMethodField()
+        cost_difference = serializers.FloatField(read_only=True)
+        status = serializers.CharField(read_only=True, help_text="proposed, confirmed, edited, rejected or superseded")
+        mentor_name = serializers.CharField(source="mentor.full_name", read_only=True)
+
+        class Meta:
+            model = MentorProposal
+            ref_name = "MatchMentorProposal"
+            fields = [
+                "id",
+                "run",
+                "supervisee",
+                "mentor",
+                "mentor_name",
+                "cost",
+                "score",
+                "reasons",
+                "runner_up",
+                "runner_up_cost",
+                "cost_difference",
+                "runner_up_full",
+                "status",
+                "chosen_mentor",
+                "decision_note",
+                "team_member",
+                "decided_at",
+            ]
+
+        def get_reasons(self, obj: MentorProposal) -> list[dict]:
+            return _reasons([Reason(r["code"], r.get("params") or {}) for r in obj.reasons])
+
+    class DecisionInput(serializers.Serializer):
+        class Meta:
+            ref_name = "MatchMentorProposalDecision"
+
+        mentor = serializers.IntegerField(required=False, help_text="Edit: the volunteer (id) chosen instead.")
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+    def _get(self, request: Request, pk: str) -> MentorProposal:
+        found = visibility.mentor_proposals_for(request.user).select_related("mentor")
+        proposal = found.filter(pk=pk).first() if str(pk).isdigit() else None
+        if proposal is None:
+            raise NotFound
+        return proposal
+
+    @extend_schema(
+        parameters=[OpenApiParameter("run", int, required=False, description="A run; without it, the open proposals.")],
+        responses={200: Output(many=True)},
+    )
+    def list(self, request: Request) -> Response:
+        raw = request.query_params.get("run")
+        run = None
+        if raw is not None:
+            run = selectors.runs(request.user).filter(pk=raw).first() if raw.isdigit() else None
+            if run is None:
+                raise NotFound
+        page = self.paginate_queryset(selectors.mentor_proposals(request.user, run))
+        return self.get_paginated_response(self.Output(page, many=True).data)
+
+    @extend_schema(responses={200: Output})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self.Output(self._get(request, pk)).data)
+
+    def _decide(self, request: Request, pk: str, verb: str) -> Response:
+        proposal = self._get(request, pk)
+        data = self.DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            if verb == "confirm":
+                actions.confirm_mentor_proposal(proposal=proposal, actor=request.user)
+            elif verb == "edit":
+                mentor = (
+                    selectors.mentor_volunteers().filter(pk=values["mentor"]).first() if values.get("mentor") else None
+                )
+                if mentor is None:
+                    raise ValidationError({"mentor": ["Choose an active mentor."]})
+                actions.edit_mentor_proposal(
+                    proposal=proposal, mentor=mentor, reason=values.get("reason", ""), actor=request.user
+                )
+            else:
+                actions.reject_mentor_proposal(proposal=proposal, reason=values.get("reason", ""), actor=request.user)
+        except DjangoValidationError as exc:
+            raise _django_error(exc) from exc
+        return Response(self.Output(self._get(request, pk)).data)
+
+    @extend_schema(request=DecisionInput, responses={200: Output})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        """Confirm: the mentor joins the correction team (team rules checked)."""
+        return self._decide(request, pk, "confirm")
+
+    @extend_schema(request=DecisionInput, responses={200: Output})
+    @action(detail=True, methods=["post"])
+    def edit(self, request: Request, pk: str) -> Response:
+        """Choose another mentor, with a reason: that mentor joins the correction team."""
         return self._decide(request, pk, "edit")
 
     @extend_schema(request=DecisionInput, responses={200: Output})

@@ -64,6 +64,11 @@ class MatchRun(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
+    class Kind(models.TextChoices):
+        REFERRALS = "referrals", _("needs to services")
+        MENTORS = "mentors", _("mentor pairing")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REFERRALS)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     office = models.ForeignKey(
@@ -188,6 +193,91 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} → {self.offering}"
+
+    @property
+    def cost_difference(self) -> float | None:
+        return None if self.runner_up_cost is None else round(self.runner_up_cost - self.cost, 1)
+
+
+class MentorProposal(models.Model):
+    """The optimiser proposes one volunteer mentor for one supervisee; an officer confirms, edits or rejects it.
+
+    A separate model (not a second shape of ``Proposal``): the two differ in every foreign key
+    and in what a confirmation writes (a correction team member, not a referral draft), so
+    the existing proposals, their constraints, pages and API keep their non-null fields.
+    """
+
+    Status = Proposal.Status
+
+    run = models.ForeignKey(MatchRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="mentor_proposals")
+    supervisee = models.ForeignKey(
+        "coordination.Supervisee",
+        verbose_name=_("supervisee"),
+        on_delete=models.CASCADE,
+        related_name="mentor_proposals",
+    )
+    mentor = models.ForeignKey(
+        "volunteers.Volunteer", verbose_name=_("proposed mentor"), on_delete=models.CASCADE, related_name="+"
+    )
+    cost = models.FloatField(_("cost"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    runner_up = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("runner-up"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    runner_up_cost = models.FloatField(_("runner-up cost"), null=True, blank=True)
+    runner_up_full = models.BooleanField(_("runner-up full after the run"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    chosen_mentor = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("mentor chosen instead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.CharField(_("reason"), max_length=255, blank=True)
+    team_member = models.ForeignKey(
+        "coordination.CorrectionTeamMember",
+        verbose_name=_("correction team member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mentor proposal")
+        verbose_name_plural = _("mentor proposals")
+        ordering = ["run", "-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "supervisee"], name="mentor_proposal_one_per_supervisee_per_run"),
+            models.CheckConstraint(
+                condition=~Q(status="edited") | (Q(chosen_mentor__isnull=False) & ~Q(decision_note="")),
+                name="mentor_proposal_edited_has_mentor_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_note=""), name="mentor_proposal_rejected_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["supervisee", "status"], name="mentor_proposal_sup_status")]
+
+    def __str__(self) -> str:
+        return f"{self.supervisee_id} → {self.mentor_id}"
 
     @property
     def cost_difference(self) -> float | None:

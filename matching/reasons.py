@@ -38,6 +38,7 @@ _SIMPLE = {
     "urgent": _("urgent need"),
     "female_mentor": _("female mentor (correction team rule)"),
     "shared_language": _("shared language"),
+    "cleared_for_minors": _("cleared to mentor minors"),
 }
 
 

@@ -12,15 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import visibility
-from coordination.models import Need, Referral, Supervisee
+from coordination.models import CorrectionTeamMember, Need, Referral, Supervisee
 from matching.engine.explain import SuggestionIndex, Suggestions
 from matching.engine.policy import DEFAULT_POLICY, Policy
-from matching.engine.rows import NeedRow, OfferingRow
-from matching.models import MatchingPolicy, MatchRun, Proposal
+from matching.engine.rows import MenteeRow, MentorRow, NeedRow, OfferingRow
+from matching.models import MatchingPolicy, MatchRun, MentorProposal, Proposal
 from services.models import ServiceAtLocation, ServiceOffering, Township
 
 if TYPE_CHECKING:
@@ -247,8 +248,9 @@ def need_for_matching(user: User, pk: int) -> Need:
     return matching_needs(user).get(pk=pk)
 
 
-def runs(user: User) -> QuerySet[MatchRun]:
-    return visibility.match_runs_for(user).select_related("office", "created_by").order_by("-created_at", "-pk")
+def runs(user: User, kind: str | None = None) -> QuerySet[MatchRun]:
+    qs = visibility.match_runs_for(user).select_related("office", "created_by").order_by("-created_at", "-pk")
+    return qs if kind is None else qs.filter(kind=kind)
 
 
 def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:
@@ -266,3 +268,101 @@ def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:
         )
         .order_by("-need__urgency", "need__opened_at", "pk")
     )
+
+
+# --- Mentor pairing ------------------------------------------------------------
+
+LIVE_SUPERVISEE = (Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION)
+
+
+def _active_team(role: str | None = None, **extra) -> QuerySet[CorrectionTeamMember]:
+    qs = CorrectionTeamMember.objects.filter(is_active=True, **extra)
+    return qs if role is None else qs.filter(role=role)
+
+
+def mentees_waiting(office_id: int | None = None) -> QuerySet[Supervisee]:
+    """Supervisees in intake or under correction with no active volunteer on their team (city or one office)."""
+    has_volunteer = _active_team(CorrectionTeamMember.Role.VOLUNTEER, supervisee=OuterRef("pk"))
+    qs = Supervisee.objects.filter(status__in=LIVE_SUPERVISEE).exclude(Exists(has_volunteer))
+    return qs if office_id is None else qs.filter(judicial_office_id=office_id)
+
+
+def mentee_rows(supervisees: QuerySet[Supervisee], *, now: dt.datetime | None = None) -> list[MenteeRow]:
+    """Engine rows for these supervisees: sex, minor, whether the team has a woman, language, township. 1 query.
+
+    Days waiting count from the start of correction (or registration, if later); urgency is normal.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    woman = _active_team(supervisee=OuterRef("pk"), sex="female")
+    data = supervisees.order_by("pk").values_list(
+        "pk", "sex", "is_minor", "date_of_birth", "preferred_language", "township_id", "correction_start", "created_at"
+    )
+    data = data.annotate(has_woman=Exists(woman))
+    rows = []
+    for pk, sex, minor, born, lang, town, start, created, has_woman in data:
+        since = max(start, timezone.localdate(created)) if start else timezone.localdate(created)
+        rows.append(
+            MenteeRow(
+                id=pk,
+                sex=sex,
+                team_has_woman=bool(has_woman),
+                languages=frozenset({language_code(lang)}),
+                township_id=town,
+                urgency=1,
+                days_waiting=max((today - since).days, 0),
+                is_minor=bool(minor) or age_on(born, today) < 18,
+            )
+        )
+    return rows
+
+
+def mentor_volunteers():
+    """Active volunteers who mentor (maximum mentees above 0). Volunteers serve the whole city."""
+    from volunteers.models import Volunteer
+
+    return Volunteer.objects.filter(status=Volunteer.Status.ACTIVE, max_mentees__gt=0, user__is_active=True)
+
+
+def mentor_rows(volunteers=None) -> list[MentorRow]:
+    """Engine rows for mentors: places left = maximum − active mentoring team memberships. 1 query."""
+    qs = mentor_volunteers() if volunteers is None else volunteers
+    current = (
+        _active_team(
+            CorrectionTeamMember.Role.VOLUNTEER, user_id=OuterRef("user_id"), supervisee__status__in=LIVE_SUPERVISEE
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    data = (
+        qs.order_by("pk")
+        .annotate(current=Coalesce(Subquery(current, output_field=IntegerField()), Value(0)))
+        .values_list("pk", "sex", "max_mentees", "current", "language_codes", "township_id", "cleared_for_minors")
+    )
+    return [
+        MentorRow(
+            id=pk,
+            sex=sex or "",
+            places_left=max(cap - current, 0),
+            languages=frozenset(langs or ()),
+            township_id=town,
+            mentors_minors=bool(minors),
+        )
+        for pk, sex, cap, current, langs, town, minors in data
+    ]
+
+
+def mentor_proposals(user: User, run: MatchRun | None = None) -> QuerySet[MentorProposal]:
+    """Mentor proposals the user may see (of one run, or all open ones), with what the list shows."""
+    qs = visibility.mentor_proposals_for(user)
+    qs = qs.filter(run=run) if run is not None else qs.filter(status=MentorProposal.Status.PROPOSED)
+    return qs.select_related("supervisee__township", "mentor__township", "runner_up", "chosen_mentor", "run").order_by(
+        "-run__created_at", "-score", "pk"
+    )
+
+
+def choosable_mentors(supervisee: Supervisee):
+    """Mentors an officer may choose instead (any active mentor; the team rules are checked on confirm)."""
+    return mentor_volunteers().order_by("full_name", "pk")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from matching import actions
+from matching.models import MatchRun
 
 
 @shared_task(name="matching.run")
@@ -15,6 +16,9 @@ def run_matching(run_id: int) -> int:
 
 @shared_task(name="matching.nightly_run")
 def nightly_run() -> int:
-    """Nightly: refresh the proposals of the whole city."""
-    run = actions.start_run(actor=None, office=None, queue=False)
-    return actions.execute_run(run_id=run.pk).proposals_count
+    """Nightly: refresh the proposals of the whole city (needs to services, then mentor pairing)."""
+    total = 0
+    for kind in (MatchRun.Kind.REFERRALS, MatchRun.Kind.MENTORS):
+        run = actions.start_run(actor=None, office=None, queue=False, kind=kind)
+        total += actions.execute_run(run_id=run.pk).proposals_count
+    return total

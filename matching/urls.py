@@ -14,4 +14,6 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run-progress"),
     path("proposals/<int:pk>/", views.proposal_decide, name="proposal"),
+    path("mentors/", views.mentor_proposal_list, name="mentors"),
+    path("mentors/<int:pk>/", views.mentor_proposal_decide, name="mentor-proposal"),
 ]

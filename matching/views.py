@@ -16,12 +16,13 @@ from coordination import actions as coordination_actions
 from coordination.models import AccessLog, Need
 from matching import actions, selectors
 from matching.engine.explain import Reason
-from matching.forms import DecisionForm, SendForm, StartRunForm
-from matching.models import MatchRun, Proposal
+from matching.forms import DecisionForm, MentorDecisionForm, SendForm, StartRunForm
+from matching.models import MatchRun, MentorProposal, Proposal
 from matching.reasons import render as render_reason
 from matching.reasons import render_rule
 
 PAGE_SIZE = 25
+RUNS_PAGE_SIZE = 10
 
 
 def _require_matching(user) -> None:
@@ -56,10 +57,20 @@ def index(request: HttpRequest) -> HttpResponse:
     """Open needs to match, and the recent runs."""
     _require_matching(request.user)
     page = Paginator(selectors.matching_needs(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    runs = list(selectors.runs(request.user)[:10])
+    runs = Paginator(selectors.runs(request.user), RUNS_PAGE_SIZE).get_page(request.GET.get("runs"))
     form = _start_form(request.user)
     can_start = visibility.is_bureau_admin(request.user) or form.fields["office"].queryset.exists()
-    return render(request, "matching/index.html", {"page": page, "runs": runs, "form": form, "can_start": can_start})
+    return render(
+        request,
+        "matching/index.html",
+        {
+            "page": page,
+            "runs": runs,
+            "form": form,
+            "can_start": can_start,
+            "mentor_waiting": selectors.mentor_proposals(request.user).count(),
+        },
+    )
 
 
 @require_GET
@@ -147,7 +158,7 @@ def start_run(request: HttpRequest) -> HttpResponse:
                 messages.error(request, text)
         return redirect("matching:index")
     try:
-        run = actions.start_run(actor=request.user, office=form.cleaned_data["office"])
+        run = actions.start_run(actor=request.user, office=form.cleaned_data["office"], kind=form.cleaned_data["kind"])
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
@@ -165,6 +176,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A run's progress (polled while it runs) and its proposals for review."""
     _require_matching(request.user)
     run = _run_or_404(request.user, pk)
+    if run.kind == MatchRun.Kind.MENTORS:
+        page = Paginator(selectors.mentor_proposals(request.user, run), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [{"p": p, "reasons": _reason_texts(p.reasons)} for p in page]
+        return render(request, "matching/mentors.html", {"run": run, "page": page, "rows": rows})
     page = Paginator(selectors.proposals(request.user, run), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"p": p, "reasons": _reason_texts(p.reasons)} for p in page]
     return render(request, "matching/run.html", {"run": run, "page": page, "rows": rows})
@@ -226,4 +241,58 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "matching/proposal.html",
         {"proposal": proposal, "form": form, "reasons": _reason_texts(proposal.reasons)},
+    )
+
+
+@require_GET
+@login_required
+def mentor_proposal_list(request: HttpRequest) -> HttpResponse:
+    """Open mentor proposals the user may see, newest run first, for review."""
+    _require_matching(request.user)
+    page = Paginator(selectors.mentor_proposals(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"p": p, "reasons": _reason_texts(p.reasons)} for p in page]
+    return render(request, "matching/mentors.html", {"run": None, "page": page, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def mentor_proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (the mentor joins the correction team), choose another mentor (with reason) or reject (with reason)."""
+    _require_matching(request.user)
+    try:
+        proposal = (
+            visibility.mentor_proposals_for(request.user)
+            .select_related("supervisee", "mentor__township", "runner_up", "chosen_mentor", "run")
+            .get(pk=pk)
+        )
+    except MentorProposal.DoesNotExist:
+        raise Http404 from None
+    form = MentorDecisionForm(request.POST or None, mentors=selectors.choosable_mentors(proposal.supervisee))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["verb"] == "confirm":
+                    actions.confirm_mentor_proposal(proposal=proposal, actor=request.user)
+                elif data["verb"] == "edit":
+                    actions.edit_mentor_proposal(
+                        proposal=proposal, mentor=data["mentor"], reason=data["reason"], actor=request.user
+                    )
+                else:
+                    actions.reject_mentor_proposal(proposal=proposal, reason=data["reason"], actor=request.user)
+                    messages.success(request, _("Proposal rejected."))
+                    return redirect("matching:mentors")
+            except ValidationError as exc:
+                for text in exc.messages:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, _("The mentor has joined the correction team."))
+                return redirect("matching:mentors")
+        status = 400
+    return render(
+        request,
+        "matching/mentor_proposal.html",
+        {"proposal": proposal, "form": form, "reasons": _reason_texts(proposal.reasons)},
+        status=status,
     )

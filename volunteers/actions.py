@@ -757,3 +757,19 @@ def send_pending_hours_digest() -> int:
             )
         sent += 1
     return sent
+
+
+@transaction.atomic
+def set_mentoring(
+    *, volunteer: Volunteer, sex: str, max_mentees: int, cleared_for_minors: bool, language_codes: list[str]
+) -> Volunteer:
+    """Record whether and how a volunteer mentors (sex, places, minors clearance, languages)."""
+    Volunteer.objects.filter(pk=volunteer.pk).update(
+        sex=sex,
+        max_mentees=max_mentees,
+        cleared_for_minors=cleared_for_minors,
+        language_codes=list(language_codes),
+        updated_at=timezone.now(),
+    )
+    volunteer.refresh_from_db()
+    return volunteer

@@ -144,6 +144,18 @@ def _load(ctx: DemoContext) -> None:
         others.append(other)
     active_others = [v for v in others if v.status == Status.ACTIVE]
 
+    # Mentors for the matching engine: the demo volunteer and the other active ones.
+    mentor_setups = [
+        ("female", 4, True, ["zh"]),
+        ("male", 2, False, ["zh", "zh-x-henan"]),
+        ("female", 2, False, ["zh"]),
+    ]
+    for n, person in enumerate([volunteer, *active_others]):
+        sex, places, minors, langs = mentor_setups[n % len(mentor_setups)]
+        actions.set_mentoring(
+            volunteer=person, sex=sex, max_mentees=places, cleared_for_minors=minors, language_codes=langs
+        )
+
     # Past shifts: booked and attended (written directly: the booking actions refuse the past).
     past = [s for kind_shifts in shifts.values() for s in kind_shifts if s.starts_at < timezone.now()]
     for n, shift in enumerate(past):

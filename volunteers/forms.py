@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.models import Organisation, Township
+from services.models import Language, Organisation, Sex, Township
 from volunteers import selectors
-from volunteers.models import HourLog, Opportunity, Shift, TrainingCourse, Volunteer
+from volunteers.models import MAX_MENTEES, HourLog, Opportunity, Shift, TrainingCourse, Volunteer
 
 
 def normalise_cn_mobile(raw: str) -> str:
@@ -116,6 +116,28 @@ class TransitionForm(forms.Form):
         self.fields["to_status"].choices = [
             (s, Volunteer.Status(s).label) for s in allowed_transitions(volunteer.status)
         ]
+
+
+class MentoringForm(forms.Form):
+    """The coordinator sets whether and how a volunteer mentors (read by the matching engine)."""
+
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("unknown")), *Sex.choices], required=False)
+    max_mentees = forms.IntegerField(
+        label=_("Maximum mentees"), min_value=0, max_value=MAX_MENTEES, help_text=_("0 = not a mentor; at most 10.")
+    )
+    cleared_for_minors = forms.BooleanField(label=_("Cleared to mentor minors"), required=False)
+    language_codes = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=Language.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("max_mentees"):
+            if not data.get("sex"):
+                self.add_error("sex", _("A mentor's sex is needed for the correction team rule (Art. 25)."))
+            if not data.get("language_codes"):
+                self.add_error("language_codes", _("Choose at least one language the mentor speaks."))
+        return data
 
 
 class TrainingRecordForm(forms.Form):

@@ -19,6 +19,15 @@ from django.db.models import F, Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from services.models import Sex
+
+MAX_MENTEES = 10
+
+
+def default_language_codes() -> list[str]:
+    """Mandarin, the directory's code ``zh``."""
+    return ["zh"]
+
 
 def new_token() -> str:
     """An unguessable URL-safe token (calendar feeds, check-in codes)."""
@@ -69,6 +78,14 @@ class Volunteer(models.Model):
     skills = models.TextField(_("skills"), blank=True)
     languages = models.CharField(_("languages"), max_length=200, blank=True)
     availability = models.TextField(_("availability"), blank=True)
+    # Mentoring (matching engine): sex for the Art. 25 team rule, places, minors clearance,
+    # languages spoken as the directory's codes (the free-text ``languages`` above stays as given).
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    max_mentees = models.PositiveSmallIntegerField(
+        _("maximum mentees"), default=0, help_text=_("0 = not a mentor; at most 10.")
+    )
+    cleared_for_minors = models.BooleanField(_("cleared to mentor minors"), default=False)
+    language_codes = models.JSONField(_("languages spoken"), default=default_language_codes, blank=True)
     motivation = models.TextField(_("motivation"), blank=True)
     consent_at = models.DateTimeField(_("consent given"))
     consent_version = models.CharField(_("consent text version"), max_length=20)
@@ -81,6 +98,9 @@ class Volunteer(models.Model):
         verbose_name_plural = _("volunteers")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organisation", "status"], name="volunteer_org_status")]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_mentees__lte=MAX_MENTEES), name="volunteer_max_mentees_at_most_10"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -26,6 +26,7 @@ from volunteers.forms import (
     ApplicationForm,
     CancelForm,
     HourLogForm,
+    MentoringForm,
     OpportunityForm,
     ReviewForm,
     ShiftForm,
@@ -407,6 +408,15 @@ def manage_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     transition_form = TransitionForm(volunteer=volunteer, prefix="t")
     training_form = TrainingRecordForm(prefix="c")
+    mentoring_form = MentoringForm(
+        prefix="m",
+        initial={
+            "sex": volunteer.sex,
+            "max_mentees": volunteer.max_mentees,
+            "cleared_for_minors": volunteer.cleared_for_minors,
+            "language_codes": volunteer.language_codes,
+        },
+    )
     status = 200
     if request.method == "POST":
         which = request.POST.get("form")
@@ -425,6 +435,12 @@ def manage_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Status updated."))
                     return redirect("volunteers:manage_volunteer", pk=pk)
+        elif which == "mentoring":
+            mentoring_form = MentoringForm(request.POST, prefix="m")
+            if mentoring_form.is_valid():
+                actions.set_mentoring(volunteer=volunteer, **mentoring_form.cleaned_data)
+                messages.success(request, _("Mentoring saved."))
+                return redirect("volunteers:manage_volunteer", pk=pk)
         elif which == "training":
             training_form = TrainingRecordForm(request.POST, prefix="c")
             if training_form.is_valid():
@@ -444,6 +460,7 @@ def manage_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
             "volunteer": volunteer,
             "transition_form": transition_form,
             "training_form": training_form,
+            "mentoring_form": mentoring_form,
             "hours": selectors.hours_in_year(volunteer),
             "bookings": selectors.upcoming_bookings(volunteer),
         },

@@ -102,7 +102,7 @@ def test_api_suggestions_runs_and_proposals(mw, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         run = api.post("/api/v1/matching/runs/", {"office": mw.city.office.pk}, format="json").json()
     assert api.get(f"/api/v1/matching/runs/{run['id']}/").json()["status"] == "done"
-    proposals = api.get(f"/api/v1/matching/proposals/?run={run['id']}").json()
+    proposals = api.get(f"/api/v1/matching/proposals/?run={run['id']}").json()["results"]
     assert len(proposals) == 1 and proposals[0]["runner_up"] == mw.far.pk
     pid = proposals[0]["id"]
     assert (
@@ -119,8 +119,8 @@ def test_api_proposal_list_costs_a_fixed_number_of_queries(mw, django_assert_max
     run = actions.execute_run(run_id=actions.start_run(actor=mw.bureau, queue=False).pk)
     api = APIClient()
     api.force_authenticate(mw.bureau)
-    with django_assert_max_num_queries(6):
-        assert len(api.get(f"/api/v1/matching/proposals/?run={run.pk}").json()) == 2
+    with django_assert_max_num_queries(7):
+        assert len(api.get(f"/api/v1/matching/proposals/?run={run.pk}").json()["results"]) == 2
 
 
 def test_schema_lists_the_matching_endpoints(client):
