@@ -132,8 +132,10 @@ class SuperviseeForm(forms.Form):
         self.fields["judicial_office"].queryset = offices
         self.fields["judicial_office"].label_from_instance = lambda o: o.display_name
         self.fields["township"].label_from_instance = lambda t: t.display_name
-        if offices is not None and offices.count() == 1:
-            self.fields["judicial_office"].initial = offices.first().pk
+        only = list(offices[:2]) if offices is not None else []
+        if len(only) == 1:  # one office: preselect it and its township
+            self.fields["judicial_office"].initial = only[0].pk
+            self.fields["township"].initial = only[0].township_id
         if editing:
             self.fields["resident_id"].required = False
             self.fields["resident_id"].help_text = _(
