@@ -666,7 +666,7 @@ def close_need(*, need: Need, actor: User, reason: str = "") -> Need:
 
     The reason, when given, is kept as a case note (it shows in the timeline).
     """
-    need = Need.objects.select_for_update().select_related("supervisee", "category").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("supervisee", "category").get(pk=need.pk)
     if not visibility.can_manage_case(actor, need.supervisee):
         raise PermissionDenied("not your case")
     if need.status == Need.Status.CLOSED:
