@@ -12,7 +12,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -668,6 +668,14 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
         supervisee = _visible_supervisee(self.request.user, data.pop("supervisee")["uuid"])
+        if not visibility.can_edit_supervisee(self.request.user, supervisee):
+            raise PermissionDenied("only the supervisee's office manages the team")
+        user = data.get("user")
+        if (
+            user is not None
+            and not visibility.team_candidates(self.request.user, supervisee).filter(pk=user.pk).exists()
+        ):
+            raise ValidationError({"user": ["Not staff of the office or an active volunteer."]})
         try:
             serializer.instance = actions.add_team_member(supervisee=supervisee, **data)
         except DjangoValidationError as exc:

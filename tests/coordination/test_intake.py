@@ -331,3 +331,18 @@ def test_the_supervisee_page_shows_team_and_close_controls_only_to_editors(world
     assert "/team/add/" in page and "/edit/" in page and f"/casework/needs/{world.need.pk}/close/" in page
     member = CorrectionTeamMember.objects.filter(supervisee=world.supervisee, is_active=True).first()
     assert f"/team/{member.pk}/remove/" in page
+
+
+def test_the_team_api_follows_the_page_rules(world):
+    agency_worker = factories.user_with_role(
+        "social_worker", world.city.providers["social_work_agency"], username="agencysw"
+    )
+    actions.add_team_member(
+        supervisee=world.supervisee, role="social_worker", name="社工", sex="female", user=agency_worker
+    )
+    body = {"supervisee": str(world.supervisee.uuid), "role": "family_contact", "name": "李梅", "sex": "female"}
+    url = "/api/v1/team-members/"
+    assert _client(agency_worker).post(url, body, content_type="application/json").status_code == 403
+    outsider = {**body, "role": "officer", "user": world.users["other_officer"].username, "sex": "male"}
+    refused = _client(world.users["officer"]).post(url, outsider, content_type="application/json")
+    assert refused.status_code == 400 and "user" in refused.json()
