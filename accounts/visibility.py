@@ -481,3 +481,43 @@ def mentor_proposals_for(user: User):
     if not can_use_matching(user):
         return MentorProposal.objects.none()
     return MentorProposal.objects.filter(supervisee__in=supervisees_for(user).values("pk"))
+
+
+# --- Casework intake and team management (coordination) ----------------------------
+
+
+def can_register_supervisee(user: User) -> bool:
+    """May register (intake) a supervisee: the bureau, officers and social workers of a judicial office.
+
+    An agency's social worker (no judicial-office membership) may not: intake is the office's act.
+    """
+    return is_bureau_admin(user) or case_offices(user).exists()
+
+
+def intake_offices(user: User) -> QuerySet[Organisation]:
+    """Judicial offices the user may register a supervisee for (or move a record to)."""
+    return case_offices(user).order_by("name")
+
+
+def can_edit_supervisee(user: User, supervisee) -> bool:
+    """May edit the record and manage the team: staff of the supervisee's office and the bureau."""
+    return is_case_office_member(user, supervisee)
+
+
+def team_candidates(user: User, supervisee):
+    """Users who may be put on a supervisee's correction team: active staff (officers, social workers)
+    of the supervisee's office and active volunteers. Empty for anyone who may not manage the team."""
+    from accounts.models import User as UserModel
+    from volunteers.models import Volunteer
+
+    if not can_edit_supervisee(user, supervisee):
+        return UserModel.objects.none()
+    staff = Membership.objects.filter(
+        organisation_id=supervisee.judicial_office_id,
+        role__in=[Role.OFFICE_OFFICER, Role.SOCIAL_WORKER],
+        is_active=True,
+    ).values("user_id")
+    volunteers = Volunteer.objects.filter(status=Volunteer.Status.ACTIVE, user__isnull=False).values("user_id")
+    return UserModel.objects.filter(Q(pk__in=staff) | Q(pk__in=volunteers), is_active=True).order_by(
+        "full_name", "username"
+    )

@@ -469,6 +469,25 @@ def _check_team_has_woman(supervisee: Supervisee, members: list[tuple[str, bool]
         raise ValidationError({"sex": ValidationError(message, code="art25")})
 
 
+def _refuse_duplicate(actor: User, digest: str, *, exclude_pk: int | None = None) -> None:
+    """Refuse a resident ID number already registered; name the office only if the user may see that record."""
+    others = Supervisee.objects.filter(resident_id_hash=digest)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    other = others.select_related("judicial_office").first()
+    if other is None:
+        return
+    if visibility.supervisees_for(actor).filter(pk=other.pk).exists():
+        message = _("This person is already registered in %(office)s.") % {"office": other.judicial_office.display_name}
+    else:
+        message = _("A supervisee with this resident ID number is already registered.")
+    raise ValidationError({"resident_id": ValidationError(message, code="duplicate")})
+
+
+def _is_minor(born: dt.date, start: dt.date) -> bool:
+    return (start.year - born.year - ((start.month, start.day) < (born.month, born.day))) < 18
+
+
 @transaction.atomic
 def create_supervisee(*, actor: User, resident_id: str, team: list[dict] | None = None, **fields: Any) -> Supervisee:
     """Register a supervisee: validate the ID number, encrypt it, refuse duplicates, add the initial team."""
@@ -479,16 +498,13 @@ def create_supervisee(*, actor: User, resident_id: str, team: list[dict] | None 
         raise PermissionDenied("not your office")
     number = identity.validate_resident_id(resident_id, date_of_birth=fields["date_of_birth"], sex=fields["sex"])
     digest = identity.lookup_hash(number)
-    if Supervisee.objects.filter(resident_id_hash=digest).exists():
-        raise ValidationError(
-            {"resident_id": _("A supervisee with this resident ID number is already registered.")}, code="duplicate"
-        )
+    _refuse_duplicate(actor, digest)
     fields["phone"] = identity.normalise_phone(fields.get("phone", ""))
     born: dt.date = fields["date_of_birth"]
     start: dt.date = fields["correction_start"]
     if fields["correction_end"] < start:
         raise ValidationError({"correction_end": _("The correction cannot end before it starts.")}, code="dates")
-    is_minor = (start.year - born.year - ((start.month, start.day) < (born.month, born.day))) < 18
+    is_minor = _is_minor(born, start)
     supervisee = Supervisee(
         resident_id_encrypted=identity.encrypt(number),
         resident_id_hash=digest,
@@ -503,6 +519,87 @@ def create_supervisee(*, actor: User, resident_id: str, team: list[dict] | None 
     _check_team_has_woman(supervisee, [(m["sex"], True) for m in team])
     for member in team:
         CorrectionTeamMember.objects.create(supervisee=supervisee, **member)
+    return supervisee
+
+
+EDITABLE_FIELDS = (
+    "name",
+    "given_name",
+    "sex",
+    "date_of_birth",
+    "phone",
+    "household_type",
+    "township",
+    "address",
+    "judicial_office",
+    "sentence_type",
+    "offence_category",
+    "correction_start",
+    "correction_end",
+    "risk_level",
+    "supervision_level",
+    "status",
+    "preferred_language",
+)
+
+
+@transaction.atomic
+def update_supervisee(
+    *, supervisee: Supervisee, actor: User, resident_id: str = "", id_change_note: str = "", **fields: Any
+) -> Supervisee:
+    """Edit a supervisee's record. The ID number changes only with a note; every edit leaves a case note.
+
+    ``resident_id`` empty keeps the stored number (it must still match the date of birth and sex).
+    """
+    supervisee = Supervisee.objects.select_for_update().get(pk=supervisee.pk)
+    if not visibility.can_edit_supervisee(actor, supervisee):
+        raise PermissionDenied("not your case")
+    office = fields.get("judicial_office", supervisee.judicial_office)
+    if not visibility.intake_offices(actor).filter(pk=office.pk).exists():
+        raise PermissionDenied("not your office")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    born = fields.get("date_of_birth", supervisee.date_of_birth)
+    sex = fields.get("sex", supervisee.sex)
+    current = identity.decrypt(supervisee.resident_id_encrypted)
+    number = identity.normalise_resident_id(resident_id) if resident_id.strip() else current
+    id_changed = number != current
+    try:
+        number = identity.validate_resident_id(number, date_of_birth=born, sex=sex)
+    except ValidationError as exc:
+        raise ValidationError({"resident_id": exc.error_list}) from None
+    if id_changed:
+        if not id_change_note.strip():
+            raise ValidationError({"id_change_note": _("Say why the resident ID number is changed.")}, code="required")
+        digest = identity.lookup_hash(number)
+        _refuse_duplicate(actor, digest, exclude_pk=supervisee.pk)
+        supervisee.resident_id_encrypted = identity.encrypt(number)
+        supervisee.resident_id_hash = digest
+        supervisee.resident_id_masked = identity.mask_resident_id(number)
+    if "phone" in fields:
+        fields["phone"] = identity.normalise_phone(fields["phone"])
+    start = fields.get("correction_start", supervisee.correction_start)
+    end = fields.get("correction_end", supervisee.correction_end)
+    if end < start:
+        raise ValidationError({"correction_end": _("The correction cannot end before it starts.")}, code="dates")
+    changed = [name for name, value in fields.items() if getattr(supervisee, name) != value]
+    for name, value in fields.items():
+        setattr(supervisee, name, value)
+    supervisee.is_minor = _is_minor(born, start)
+    if "sex" in changed:
+        members = list(supervisee.team.filter(is_active=True).values_list("sex", "is_active"))
+        _check_team_has_woman(supervisee, members)
+    supervisee.full_clean(exclude=["resident_id_encrypted", "resident_id_hash", "resident_id_masked"])
+    supervisee.save()
+    if changed or id_changed:
+        labels = [str(Supervisee._meta.get_field(name).verbose_name) for name in changed]
+        if id_changed:
+            labels.append(str(_("resident ID number")))
+        body = str(_("Record edited: %(fields)s.")) % {"fields": ", ".join(labels)}
+        if id_changed:
+            body += "\n" + str(_("Reason for changing the ID number: %(note)s")) % {"note": id_change_note.strip()}
+        CaseNote.objects.create(supervisee=supervisee, author=actor, kind=CaseNote.Kind.NOTE, body=body)
     return supervisee
 
 
@@ -521,6 +618,18 @@ def add_team_member(
     Supervisee.objects.select_for_update().filter(pk=supervisee.pk).first()
     current = list(supervisee.team.filter(is_active=True).values_list("sex", "is_active"))
     _check_team_has_woman(supervisee, [*current, (sex, True)])
+    if user is not None:
+        earlier = supervisee.team.filter(user=user, role=role).first()
+        if earlier is not None and earlier.is_active:
+            raise ValidationError(
+                {"user": ValidationError(_("This person is already on the team in this role."), code="duplicate")}
+            )
+        if earlier is not None:  # taken off the team before: put back (one row per user and role)
+            earlier.name, earlier.sex, earlier.is_active = name, sex, True
+            earlier.phone = identity.normalise_phone(phone)
+            earlier.meeting_schedule = meeting_schedule
+            earlier.save(update_fields=["name", "sex", "is_active", "phone", "meeting_schedule"])
+            return earlier
     return CorrectionTeamMember.objects.create(
         supervisee=supervisee,
         role=role,
@@ -552,8 +661,24 @@ def record_need(*, supervisee: Supervisee, category: Any, urgency: int, descript
 
 
 @transaction.atomic
-def close_need(*, need: Need, actor: User) -> Need:
-    """Close a need nobody will work on any more (open referrals are withdrawn first)."""
+def close_need(*, need: Need, actor: User, reason: str = "") -> Need:
+    """Close a need nobody will work on any more (open referrals are withdrawn first).
+
+    The reason, when given, is kept as a case note (it shows in the timeline).
+    """
+    need = Need.objects.select_for_update(of=("self",)).select_related("supervisee", "category").get(pk=need.pk)
+    if not visibility.can_manage_case(actor, need.supervisee):
+        raise PermissionDenied("not your case")
+    if need.status == Need.Status.CLOSED:
+        raise ValidationError({"need": _("This need is already closed.")}, code="need_closed")
+    if reason.strip():
+        CaseNote.objects.create(
+            supervisee=need.supervisee,
+            author=actor,
+            kind=CaseNote.Kind.NOTE,
+            body=str(_("Need closed (%(category)s): %(reason)s"))
+            % {"category": need.category, "reason": reason.strip()},
+        )
     for referral in need.referrals.filter(state__in=Referral.OPEN_STATES):
         transition(referral=referral, to=State.WITHDRAWN, actor=actor, note=str(_("The need was closed.")))
     Need.objects.filter(pk=need.pk).update(status=Need.Status.CLOSED, closed_at=timezone.now())

@@ -12,7 +12,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -282,6 +282,10 @@ class NeedInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class CloseNeedInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
 def _visible_supervisee(user, uuid) -> Supervisee:
     supervisee = visibility.supervisees_for(user).filter(uuid=uuid).first()
     if supervisee is None:
@@ -309,6 +313,22 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         supervisee = _visible_supervisee(request.user, values.pop("supervisee"))
         need = actions.record_need(supervisee=supervisee, actor=request.user, **values)
         return Response(NeedOutput(need).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Close a need (open referrals are withdrawn)",
+        request=CloseNeedInput,
+        responses={200: NeedOutput, 400: OpenApiResponse(description="No reason, or already closed")},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        need = get_object_or_404(self.get_queryset(), pk=pk)
+        data = CloseNeedInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            need = actions.close_need(need=need, actor=request.user, reason=data.validated_data["reason"])
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from None
+        return Response(NeedOutput(need).data)
 
 
 # --- Referrals --------------------------------------------------------------------------
@@ -648,6 +668,14 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
         supervisee = _visible_supervisee(self.request.user, data.pop("supervisee")["uuid"])
+        if not visibility.can_edit_supervisee(self.request.user, supervisee):
+            raise PermissionDenied("only the supervisee's office manages the team")
+        user = data.get("user")
+        if (
+            user is not None
+            and not visibility.team_candidates(self.request.user, supervisee).filter(pk=user.pk).exists()
+        ):
+            raise ValidationError({"user": ["Not staff of the office or an active volunteer."]})
         try:
             serializer.instance = actions.add_team_member(supervisee=supervisee, **data)
         except DjangoValidationError as exc:

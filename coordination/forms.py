@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import CaseNote, Consent, Need, Referral
-from services.models import Organisation, ServiceCategory
+from coordination import identity
+from coordination.models import (
+    CaseNote,
+    Consent,
+    CorrectionTeamMember,
+    HouseholdType,
+    Need,
+    OffenceCategory,
+    Referral,
+    RiskLevel,
+    SentenceType,
+    Sex,
+    Supervisee,
+    SupervisionLevel,
+)
+from services.models import Organisation, ServiceCategory, Township
 
 
 class NeedForm(forms.Form):
@@ -72,3 +88,133 @@ class TransitionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Reason for declining"), required=False, max_length=2000)
     grade = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", "—"), *Referral.Outcome.choices])
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English"), ("ug", "ئۇيغۇرچە"), ("bo", "བོད་ཡིག")]
+
+
+class SuperviseeForm(forms.Form):
+    """Intake and edit of a supervisee record. Field checks here; the action checks again and writes."""
+
+    name = forms.CharField(label=_("Full name"), max_length=100)
+    given_name = forms.CharField(
+        label=_("Given name"), max_length=50, help_text=_("What volunteers see instead of the full name.")
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE_WIDGET)
+    resident_id = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
+        help_text=_("18 characters; checked against the date of birth and sex."),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"), max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    household_type = forms.ChoiceField(label=_("Household type"), choices=HouseholdType.choices)
+    township = forms.ModelChoiceField(label=_("Township"), queryset=Township.objects.order_by("name"))
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    judicial_office = forms.ModelChoiceField(label=_("Judicial office"), queryset=Organisation.objects.none())
+    sentence_type = forms.ChoiceField(label=_("Sentence type"), choices=SentenceType.choices)
+    offence_category = forms.ChoiceField(label=_("Offence category"), choices=OffenceCategory.choices)
+    correction_start = forms.DateField(label=_("Correction starts"), widget=DATE_WIDGET)
+    correction_end = forms.DateField(label=_("Correction ends"), widget=DATE_WIDGET)
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+    supervision_level = forms.ChoiceField(
+        label=_("Supervision level"), choices=SupervisionLevel.choices, initial=SupervisionLevel.ORDINARY
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGES, initial="zh-hans")
+
+    def __init__(self, *args, offices=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        self.fields["judicial_office"].queryset = offices
+        self.fields["judicial_office"].label_from_instance = lambda o: o.display_name
+        self.fields["township"].label_from_instance = lambda t: t.display_name
+        only = list(offices[:2]) if offices is not None else []
+        if len(only) == 1:  # one office: preselect it and its township
+            self.fields["judicial_office"].initial = only[0].pk
+            self.fields["township"].initial = only[0].township_id
+        if editing:
+            self.fields["resident_id"].required = False
+            self.fields["resident_id"].help_text = _(
+                "Leave empty to keep the number on record. A new number needs a reason."
+            )
+            self.fields["id_change_note"] = forms.CharField(
+                label=_("Reason for changing the ID number"), max_length=255, required=False
+            )
+            self.fields["status"] = forms.ChoiceField(label=_("Status"), choices=Supervisee.Status.choices)
+
+    def clean_phone(self):
+        try:
+            return identity.normalise_phone(self.cleaned_data.get("phone", ""))
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+    def clean(self):
+        data = super().clean()
+        born, sex, number = data.get("date_of_birth"), data.get("sex"), (data.get("resident_id") or "").strip()
+        if number and born and sex:
+            try:
+                data["resident_id"] = identity.validate_resident_id(number, date_of_birth=born, sex=sex)
+            except ValidationError as exc:
+                self.add_error("resident_id", exc.messages)
+        start, end = data.get("correction_start"), data.get("correction_end")
+        if start and end and end < start:
+            self.add_error("correction_end", _("The correction cannot end before it starts."))
+        if born and born > timezone.localdate():
+            self.add_error("date_of_birth", _("The date of birth cannot be in the future."))
+        return data
+
+
+class TeamMemberForm(forms.Form):
+    """Add someone to the correction team: a user (office staff, an active volunteer) or a family contact."""
+
+    role = forms.ChoiceField(label=_("Role on the team"), choices=CorrectionTeamMember.Role.choices)
+    user = forms.ModelChoiceField(
+        label=_("Person (staff or volunteer)"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty for a family contact."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=100, required=False, help_text=_("Needed for a family contact."))
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    meeting_schedule = forms.CharField(
+        label=_("Meeting times"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Wednesdays 15:00 at the office."),
+    )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name()
+
+    def clean_phone(self):
+        try:
+            return identity.normalise_phone(self.cleaned_data.get("phone", ""))
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+    def clean(self):
+        data = super().clean()
+        role, user = data.get("role"), data.get("user")
+        family = CorrectionTeamMember.Role.FAMILY_CONTACT
+        if role and role != family and user is None:
+            self.add_error("user", _("Choose the staff member or volunteer."))
+        if role == family and user is not None:
+            self.add_error("user", _("A family contact is not a user of the platform: give the name and phone."))
+        if role == family and not (data.get("name") or "").strip():
+            self.add_error("name", _("Give the family contact's name."))
+        if user is not None and not (data.get("name") or "").strip():
+            data["name"] = user.get_full_name()
+        return data
+
+
+class CloseNeedForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the need closed?"), max_length=500)

@@ -25,8 +25,17 @@ from accounts import visibility
 from coordination import actions, selectors
 from coordination.api import CASE_REFERRAL_SUPERVISEE_FIELDS, age_on
 from coordination.filters import SuperviseeFilter
-from coordination.forms import ConsentForm, NeedForm, NoteForm, ReferralForm, TransitionForm
-from coordination.models import AccessLog, Referral, Supervisee
+from coordination.forms import (
+    CloseNeedForm,
+    ConsentForm,
+    NeedForm,
+    NoteForm,
+    ReferralForm,
+    SuperviseeForm,
+    TeamMemberForm,
+    TransitionForm,
+)
+from coordination.models import AccessLog, CorrectionTeamMember, Need, Referral, Supervisee
 
 PAGE_SIZE = 25
 
@@ -138,6 +147,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             ],
             "query": query.urlencode(),
             "filtered": bool(request.GET.get("q") or any(k in request.GET for k in filterset.filters)),
+            "can_register": visibility.can_register_supervisee(request.user),
         },
     )
 
@@ -207,8 +217,165 @@ def supervisee_detail(request: HttpRequest, uuid) -> HttpResponse:
             "timeline": selectors.timeline(supervisee, referrals),
             "note_form": NoteForm(),
             "consent_form": ConsentForm(),
+            "can_edit": visibility.can_edit_supervisee(request.user, supervisee),
+            "can_match": visibility.can_use_matching(request.user),
+            "team_form": TeamMemberForm(candidates=visibility.team_candidates(request.user, supervisee)),
+            "close_form": CloseNeedForm(),
         },
     )
+
+
+def _log_read(request: HttpRequest, supervisee: Supervisee, purpose: str) -> None:
+    actions.log_access(
+        user=request.user,
+        action=AccessLog.Action.READ,
+        object_type="supervisee",
+        object_id=str(supervisee.uuid),
+        supervisee=supervisee,
+        purpose=purpose,
+        path=request.path,
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put an action's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error.messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+SUPERVISEE_FIELDS = [name for name in SuperviseeForm.base_fields if name != "resident_id"]
+FORM_GROUPS = [
+    (
+        "Person",
+        ["name", "given_name", "sex", "date_of_birth", "resident_id", "id_change_note", "phone", "preferred_language"],
+    ),
+    ("Residence", ["household_type", "township", "address"]),
+    (
+        "Correction",
+        [
+            "judicial_office",
+            "status",
+            "sentence_type",
+            "offence_category",
+            "correction_start",
+            "correction_end",
+            "risk_level",
+            "supervision_level",
+        ],
+    ),
+]
+
+
+def _render_supervisee_form(request: HttpRequest, form: SuperviseeForm, supervisee: Supervisee | None):
+    legends = {"Person": _("Person"), "Residence": _("Residence"), "Correction": _("Correction")}
+    groups = [(legends[key], [form[name] for name in names if name in form.fields]) for key, names in FORM_GROUPS]
+    return render(request, "coordination/supervisee_form.html", {"form": form, "s": supervisee, "groups": groups})
+
+
+@requires(visibility.can_register_supervisee)
+def supervisee_create(request: HttpRequest) -> HttpResponse:
+    """Intake (接收): register a supervisee for an office the user works for."""
+    form = SuperviseeForm(request.POST or None, offices=visibility.intake_offices(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            supervisee = actions.create_supervisee(actor=request.user, resident_id=data.pop("resident_id"), **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("judicial_office", _("You may not register supervisees for this office."))
+        else:
+            messages.success(request, _("Supervisee registered. Now form the correction team."))
+            return redirect("coordination:supervisee", uuid=supervisee.uuid)
+    return _render_supervisee_form(request, form, None)
+
+
+@requires(visibility.can_see_case_list)
+def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
+    supervisee = _supervisee_or_404(request.user, uuid)
+    if not visibility.can_edit_supervisee(request.user, supervisee):
+        raise PermissionDenied
+    offices = visibility.intake_offices(request.user)
+    initial = {name: getattr(supervisee, name) for name in SUPERVISEE_FIELDS if name != "id_change_note"}
+    initial["township"] = supervisee.township_id
+    initial["judicial_office"] = supervisee.judicial_office_id
+    initial["status"] = supervisee.status
+    form = SuperviseeForm(request.POST or None, initial=initial, offices=offices, editing=True)
+    if request.method == "GET":
+        _log_read(request, supervisee, "edit")
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            actions.update_supervisee(
+                supervisee=supervisee,
+                actor=request.user,
+                resident_id=data.pop("resident_id") or "",
+                id_change_note=data.pop("id_change_note", ""),
+                **data,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("judicial_office", _("You may not move the record to this office."))
+        else:
+            messages.success(request, _("Record saved."))
+            return redirect("coordination:supervisee", uuid=supervisee.uuid)
+    return _render_supervisee_form(request, form, supervisee)
+
+
+@requires(visibility.can_see_case_list)
+def team_add(request: HttpRequest, uuid) -> HttpResponse:
+    supervisee = _supervisee_or_404(request.user, uuid)
+    if not visibility.can_edit_supervisee(request.user, supervisee):
+        raise PermissionDenied
+    form = TeamMemberForm(request.POST or None, candidates=visibility.team_candidates(request.user, supervisee))
+    if request.method == "GET":
+        _log_read(request, supervisee, "team")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_team_member(supervisee=supervisee, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Team member added."))
+            return redirect(reverse("coordination:supervisee", kwargs={"uuid": supervisee.uuid}) + "#h-team")
+    return render(request, "coordination/team_form.html", {"form": form, "s": supervisee})
+
+
+@require_POST
+@requires(visibility.can_see_case_list)
+def team_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
+    supervisee = _supervisee_or_404(request.user, uuid)
+    if not visibility.can_edit_supervisee(request.user, supervisee):
+        raise PermissionDenied
+    member = get_object_or_404(CorrectionTeamMember, supervisee=supervisee, pk=pk, is_active=True)
+    try:
+        actions.remove_team_member(member=member)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(name)s was taken off the team.") % {"name": member.name})
+    return redirect(reverse("coordination:supervisee", kwargs={"uuid": supervisee.uuid}) + "#h-team")
+
+
+@require_POST
+@requires(visibility.can_see_case_list)
+def need_close(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(selectors.needs_list(request.user), pk=pk)
+    form = CloseNeedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The need was not closed: say why it is closed."))
+    elif need.status == Need.Status.CLOSED:
+        messages.error(request, _("This need is already closed."))
+    else:
+        actions.close_need(need=need, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Need closed."))
+    return redirect(reverse("coordination:supervisee", kwargs={"uuid": need.supervisee.uuid}) + "#h-needs")
 
 
 @requires(visibility.can_see_case_list)

@@ -92,6 +92,35 @@ MATRIX: dict[tuple[str, str], tuple] = {
         expect(404, PAGE_LOGIN, officer=302),
     ),
     ("coordination:access-log", "get"): (lambda w: {}, None, expect(403, PAGE_LOGIN, bureau=200)),
+    ("coordination:supervisee-create", "get"): (lambda w: {}, None, CASE_PAGE),
+    ("coordination:supervisee-create", "post"): (
+        lambda w: {},
+        lambda w: w.new_supervisee_form,
+        # another office's officer may not choose this office: the form answers with an error (200)
+        {**CASE_PAGE, "bureau": 302, "officer": 302, "social_worker": 302},
+    ),
+    ("coordination:supervisee-edit", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, OWN_CASE_PAGE),
+    ("coordination:supervisee-edit", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid},
+        lambda w: w.edit_supervisee_form,
+        {**OWN_CASE_PAGE, "bureau": 302, "officer": 302, "social_worker": 302},
+    ),
+    ("coordination:team-add", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, OWN_CASE_PAGE),
+    ("coordination:team-add", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid},
+        lambda w: {"role": "family_contact", "name": "李梅", "sex": "female", "phone": "13912345678"},
+        {**OWN_CASE_PAGE, "bureau": 302, "officer": 302, "social_worker": 302},
+    ),
+    ("coordination:team-remove", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid, "pk": w.volunteer_member.pk},
+        lambda w: {},
+        {**OWN_CASE_PAGE, "bureau": 302, "officer": 302, "social_worker": 302},
+    ),
+    ("coordination:need-close", "post"): (
+        lambda w: {"pk": w.need.pk},
+        lambda w: {"reason": "已自行解决"},
+        {**OWN_CASE_PAGE, "bureau": 302, "officer": 302, "social_worker": 302},
+    ),
     # --- API
     ("coordination-supervisee-list", "get"): (lambda w: {}, None, CASE_API),
     ("coordination-supervisee-list", "post"): (
@@ -107,6 +136,11 @@ MATRIX: dict[tuple[str, str], tuple] = {
         expect(403, API_ANON, bureau=201, officer=201, social_worker=201, other_officer=400),
     ),
     ("coordination-need-detail", "get"): (lambda w: {"pk": w.need.pk}, None, OWN_CASE_API),
+    ("coordination-need-close", "post"): (
+        lambda w: {"pk": w.need.pk},
+        lambda w: {"reason": "已自行解决"},
+        CASE_VERB,
+    ),
     ("coordination-referral-list", "get"): (lambda w: {}, None, {**CASE_API, "provider": 200}),
     ("coordination-referral-list", "post"): (
         lambda w: {},
@@ -233,6 +267,36 @@ def _prepare(world):
         "correction_end": "2027-01-01",
         "risk_level": "low",
     }
+    world.new_supervisee_form = {
+        **world.new_supervisee_payload,
+        "resident_id": resident_id(born=born),
+        "township": world.city.office.township_id,
+        "judicial_office": world.city.office.pk,
+        "supervision_level": "ordinary",
+        "preferred_language": "zh-hans",
+    }
+    s = world.supervisee
+    world.edit_supervisee_form = {
+        "name": s.name,
+        "given_name": s.given_name,
+        "sex": s.sex,
+        "date_of_birth": s.date_of_birth.isoformat(),
+        "resident_id": "",
+        "phone": s.phone,
+        "household_type": s.household_type,
+        "township": s.township_id,
+        "address": s.address,
+        "judicial_office": s.judicial_office_id,
+        "status": s.status,
+        "sentence_type": s.sentence_type,
+        "offence_category": s.offence_category,
+        "correction_start": s.correction_start.isoformat(),
+        "correction_end": s.correction_end.isoformat(),
+        "risk_level": "high",
+        "supervision_level": s.supervision_level,
+        "preferred_language": s.preferred_language,
+    }
+    world.volunteer_member = s.team.get(user=world.users["volunteer"])
 
 
 def _url(world, name: str, kwargs_builder) -> str:
