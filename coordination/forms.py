@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination import identity
 from coordination.models import (
@@ -178,7 +179,12 @@ class TeamMemberForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a family contact."),
     )
-    name = forms.CharField(label=_("Name"), max_length=100, required=False, help_text=_("Needed for a family contact."))
+    name = forms.CharField(
+        label=pgettext_lazy("person", "Name"),
+        max_length=100,
+        required=False,
+        help_text=_("Needed for a family contact."),
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     phone = forms.CharField(
         label=_("Phone"), max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel"})

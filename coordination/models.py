@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from services.models import (
     HouseholdType,
@@ -164,7 +165,7 @@ class CorrectionTeamMember(models.Model):
         blank=True,
         related_name="correction_teams",
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     meeting_schedule = models.CharField(

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import visibility
@@ -139,7 +140,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "page": page,
             "sort": sort,
             "sorts": [
-                ("name", _("Name")),
+                ("name", pgettext("person", "Name")),
                 ("risk", _("Risk, highest first")),
                 ("needs", _("Most open needs")),
                 ("end", _("Correction ends soonest")),
@@ -171,7 +172,14 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
         path=request.path,
     )
     writer = csv.writer(_Echo())
-    header = [_("Name"), _("Township"), _("Judicial office"), _("Risk level"), _("Status"), _("Open needs")]
+    header = [
+        pgettext("person", "Name"),
+        _("Township"),
+        _("Judicial office"),
+        _("Risk level"),
+        _("Status"),
+        _("Open needs"),
+    ]
 
     def rows():
         yield "\ufeff" + writer.writerow(header)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from matching.engine.policy import DEFAULT_POLICY, Policy, PolicyError
 from services.models import Organisation, ServiceOffering
@@ -133,7 +134,7 @@ class Proposal(models.Model):
     offering = models.ForeignKey(
         ServiceOffering, verbose_name=_("proposed service"), on_delete=models.CASCADE, related_name="match_proposals"
     )
-    cost = models.FloatField(_("cost"))
+    cost = models.FloatField(pgettext_lazy("matching", "cost"))
     score = models.PositiveSmallIntegerField(_("score"))
     # [{"code": ..., "params": {...}}, ...] rendered by matching.reasons
     reasons = models.JSONField(_("reasons"), default=list)
@@ -219,7 +220,7 @@ class MentorProposal(models.Model):
     mentor = models.ForeignKey(
         "volunteers.Volunteer", verbose_name=_("proposed mentor"), on_delete=models.CASCADE, related_name="+"
     )
-    cost = models.FloatField(_("cost"))
+    cost = models.FloatField(pgettext_lazy("matching", "cost"))
     score = models.PositiveSmallIntegerField(_("score"))
     reasons = models.JSONField(_("reasons"), default=list)
     runner_up = models.ForeignKey(

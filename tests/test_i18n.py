@@ -72,3 +72,20 @@ def test_language_switcher_sets_the_language(client, db):
     assert response["Location"] == "/en/accounts/login/"
     page = client.get(response["Location"])
     assert "Log in" in page.content.decode()
+
+
+def test_no_string_is_translated_two_ways_in_different_catalogues():
+    """Django merges every app's catalogue into one: a msgid translated differently in two apps
+    shows whichever app wins everywhere. Give such strings a context (pgettext) instead."""
+    translations: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in PO_FILES:
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh)
+        for message in catalog:
+            if not message.id:
+                continue
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            text = message.string if isinstance(message.string, str) else message.string[0]
+            translations.setdefault((message.context, msgid), {})[str(po_path.relative_to(ROOT))] = text
+    clashes = {key: found for key, found in translations.items() if len(set(found.values())) > 1}
+    assert not clashes, f"translated differently in different catalogues: {clashes}"

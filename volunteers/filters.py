@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from services.models import Township
 from volunteers.models import HourLog, Opportunity, Shift, Volunteer
@@ -17,7 +18,7 @@ class VolunteerFilter(django_filters.FilterSet):
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("full_name", "name"), ("created_at", "applied"), ("status", "status")),
-        field_labels={"full_name": _("name"), "created_at": _("applied"), "status": _("status")},
+        field_labels={"full_name": pgettext_lazy("person", "name"), "created_at": _("applied"), "status": _("status")},
     )
 
     class Meta:

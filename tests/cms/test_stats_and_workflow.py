@@ -33,7 +33,9 @@ def test_missing_figures_are_not_shown(fake_stats, monkeypatch):
     assert stats.visible_figures(["active_volunteers", "hours_this_year"]) == []
 
 
-def test_database_provider_counts_active_volunteers_approved_hours_this_year_and_completed_referrals(db):
+def test_database_provider_counts_active_volunteers_approved_hours_this_year_and_completed_referrals(
+    db, django_assert_num_queries
+):
 
     from django.utils import timezone
 
@@ -54,7 +56,8 @@ def test_database_provider_counts_active_volunteers_approved_hours_this_year_and
         ("6", HourLog.Status.APPROVED, today.replace(year=today.year - 1)),  # last year
     ]:
         HourLog.objects.create(volunteer=active[0], activity="宣传", date=day, hours=hours, status=status)
-    figures = stats.DatabaseStatsProvider().figures()
+    with django_assert_num_queries(1):  # three figures, one round trip
+        figures = stats.DatabaseStatsProvider().figures()
     assert figures["active_volunteers"] == 2
     assert figures["hours_this_year"] == 5  # 5.5 hours, whole hours shown
     assert figures["referrals_completed"] == 0
