@@ -464,6 +464,30 @@ def reschedule_shift(
                 % {"n": shift.booked_count}
             }
         )
+    if (starts_at, ends_at) != (shift.starts_at, shift.ends_at):
+        # Moving the shift must not double-book anyone already on it (the booking rule, kept on reschedule).
+        clashes = (
+            Booking.objects.filter(
+                volunteer__in=Booking.objects.filter(shift=shift, status__in=Booking.LIVE).values("volunteer"),
+                status__in=Booking.LIVE,
+                shift__status=Shift.Status.SCHEDULED,
+                shift__starts_at__lt=ends_at,
+                shift__ends_at__gt=starts_at,
+            )
+            .exclude(shift=shift)
+            .values_list("volunteer__full_name", flat=True)
+        )
+        names = sorted(set(clashes))
+        if names:
+            raise VolunteerActionError(
+                {
+                    "starts_at": _(
+                        "At the new time these volunteers have another shift: %(names)s. "
+                        "Agree a change with them first, or choose another time."
+                    )
+                    % {"names": "、".join(names)}
+                }
+            )
     moved = (starts_at, ends_at, place) != (shift.starts_at, shift.ends_at, shift.place)
     Shift.objects.filter(pk=shift.pk).update(
         starts_at=starts_at,

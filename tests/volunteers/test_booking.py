@@ -175,6 +175,36 @@ def test_reschedule_raises_the_sequence_and_mails_booked_volunteers(db, django_c
     assert len(mail.outbox) == 1 and "新地点" in mail.outbox[0].body
 
 
+def test_a_reschedule_that_would_double_book_a_volunteer_is_refused_and_changes_nothing(db):
+    volunteer = f.volunteer(full_name="李志愿")
+    morning = f.shift(in_hours=48, hours=3)
+    afternoon = f.shift(in_hours=52, hours=3)
+    actions.book_shift(volunteer=volunteer, shift=morning)
+    actions.book_shift(volunteer=volunteer, shift=afternoon)
+    with pytest.raises(actions.VolunteerActionError) as excinfo:
+        actions.reschedule_shift(
+            shift=afternoon,
+            starts_at=morning.starts_at + dt.timedelta(hours=1),
+            ends_at=morning.ends_at + dt.timedelta(hours=1),
+            place=afternoon.place,
+            capacity=afternoon.capacity,
+            by=None,
+        )
+    assert "李志愿" in str(excinfo.value)
+    before = (afternoon.starts_at, afternoon.sequence)
+    afternoon.refresh_from_db()
+    assert (afternoon.starts_at, afternoon.sequence) == before
+    # Moving it to a free time still works.
+    actions.reschedule_shift(
+        shift=afternoon,
+        starts_at=afternoon.starts_at + dt.timedelta(hours=24),
+        ends_at=afternoon.ends_at + dt.timedelta(hours=24),
+        place=afternoon.place,
+        capacity=afternoon.capacity,
+        by=None,
+    )
+
+
 def test_cancelling_a_shift_ends_every_booking(db):
     shift = f.shift(capacity=1)
     actions.book_shift(volunteer=f.volunteer(), shift=shift)
