@@ -66,22 +66,12 @@ def execute_run(*, run_id: int) -> MatchRun:
     run = MatchRun.objects.get(pk=run_id)
     if run.status not in (MatchRun.Status.QUEUED, MatchRun.Status.FAILED):
         return run
-    if run.kind == MatchRun.Kind.MENTORS:
-        return _execute_mentor_run(run)
+    solve = _solve_mentor_run if run.kind == MatchRun.Kind.MENTORS else _solve_need_run
     started = time.perf_counter()
     _progress(run, 5, status=MatchRun.Status.RUNNING, started_at=timezone.now(), error="")
     try:
         policy = run.policy.policy() if run.policy else selectors.current_policy()[1]
-        needs = selectors.need_rows(selectors.open_needs(run.office_id))
-        offerings = selectors.offering_rows()
-        towns = selectors.townships()
-        _progress(run, 30, needs_count=len(needs), offerings_count=len(offerings))
-        problem = Problem.build(needs, offerings, towns, policy)
-        _progress(run, 45, places_count=int(problem.offerings.vacancies.sum()))
-        assignment = assign_needs(problem)
-        explanations = explain_assignment(assignment)
-        _progress(run, 75)
-        count = _write_proposals(run=run, explanations=explanations)
+        count, total_cost = solve(run, policy)
     except Exception as exc:
         _progress(run, 0, status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000])
         raise
@@ -91,11 +81,25 @@ def execute_run(*, run_id: int) -> MatchRun:
         status=MatchRun.Status.DONE,
         finished_at=timezone.now(),
         proposals_count=count,
-        total_cost=assignment.total_cost,
+        total_cost=total_cost,
         seconds=time.perf_counter() - started,
     )
     run.refresh_from_db()
     return run
+
+
+def _solve_need_run(run: MatchRun, policy) -> tuple[int, float]:
+    """Needs to offerings: load, solve exactly, explain, write proposals. Returns (proposals, total cost)."""
+    needs = selectors.need_rows(selectors.open_needs(run.office_id))
+    offerings = selectors.offering_rows()
+    towns = selectors.townships()
+    _progress(run, 30, needs_count=len(needs), offerings_count=len(offerings))
+    problem = Problem.build(needs, offerings, towns, policy)
+    _progress(run, 45, places_count=int(problem.offerings.vacancies.sum()))
+    assignment = assign_needs(problem)
+    explanations = explain_assignment(assignment)
+    _progress(run, 75)
+    return _write_proposals(run=run, explanations=explanations), assignment.total_cost
 
 
 @transaction.atomic
@@ -209,41 +213,23 @@ def draft_suggested_referral(*, need: Need, offering: ServiceOffering, actor: Us
 # --- Mentor pairing ------------------------------------------------------------
 
 
-def _execute_mentor_run(run: MatchRun) -> MatchRun:
+def _solve_mentor_run(run: MatchRun, policy) -> tuple[int, float]:
     """Pair waiting supervisees of the scope with mentors (all active mentors of the city), write proposals."""
-    started = time.perf_counter()
-    _progress(run, 5, status=MatchRun.Status.RUNNING, started_at=timezone.now(), error="")
-    try:
-        policy = run.policy.policy() if run.policy else selectors.current_policy()[1]
-        mentees = selectors.mentee_rows(selectors.mentees_waiting(run.office_id))
-        mentors = selectors.mentor_rows()
-        towns = selectors.townships()
-        _progress(
-            run,
-            30,
-            needs_count=len(mentees),
-            offerings_count=len(mentors),
-            places_count=sum(m.places_left for m in mentors),
-        )
-        assignment = pair_mentors(mentees, mentors, towns, policy)
-        _progress(run, 60)
-        explanations = explain_mentors(assignment, towns, policy)
-        _progress(run, 75)
-        count = _write_mentor_proposals(run=run, explanations=explanations)
-    except Exception as exc:
-        _progress(run, 0, status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000])
-        raise
+    mentees = selectors.mentee_rows(selectors.mentees_waiting(run.office_id))
+    mentors = selectors.mentor_rows()
+    towns = selectors.townships()
     _progress(
         run,
-        100,
-        status=MatchRun.Status.DONE,
-        finished_at=timezone.now(),
-        proposals_count=count,
-        total_cost=assignment.total_cost,
-        seconds=time.perf_counter() - started,
+        30,
+        needs_count=len(mentees),
+        offerings_count=len(mentors),
+        places_count=sum(m.places_left for m in mentors),
     )
-    run.refresh_from_db()
-    return run
+    assignment = pair_mentors(mentees, mentors, towns, policy)
+    _progress(run, 60)
+    explanations = explain_mentors(assignment, towns, policy)
+    _progress(run, 75)
+    return _write_mentor_proposals(run=run, explanations=explanations), assignment.total_cost
 
 
 @transaction.atomic
