@@ -294,36 +294,28 @@ def _decision_schema(Output, DecisionInput, confirm: str, edit: str):
     )
 
 
-class ProposalOutput(serializers.ModelSerializer):
+def _output_fields(who: list[str], chosen: str, result: str) -> list[str]:
+    """The fields of a proposal in the API, in the order clients have always received them."""
+    scored = ["cost", "score", "reasons", "runner_up", "runner_up_cost", "cost_difference", "runner_up_full"]
+    return ["id", "run", *who, *scored, "status", chosen, "decision_note", result, "decided_at"]
+
+
+class _ProposalOutput(serializers.ModelSerializer):
     reasons = serializers.SerializerMethodField()
     cost_difference = serializers.FloatField(read_only=True)
-    referral = serializers.UUIDField(source="referral.uuid", read_only=True, allow_null=True)
     status = serializers.CharField(read_only=True, help_text="proposed, confirmed, edited, rejected or superseded")
+
+    def get_reasons(self, obj: ProposalBase) -> list[dict]:
+        return _stored_reasons(obj.reasons)
+
+
+class ProposalOutput(_ProposalOutput):
+    referral = serializers.UUIDField(source="referral.uuid", read_only=True, allow_null=True)
 
     class Meta:
         model = Proposal
         ref_name = "MatchProposal"
-        fields = [
-            "id",
-            "run",
-            "need",
-            "offering",
-            "cost",
-            "score",
-            "reasons",
-            "runner_up",
-            "runner_up_cost",
-            "cost_difference",
-            "runner_up_full",
-            "status",
-            "chosen_offering",
-            "decision_note",
-            "referral",
-            "decided_at",
-        ]
-
-    def get_reasons(self, obj: Proposal) -> list[dict]:
-        return _stored_reasons(obj.reasons)
+        fields = _output_fields(["need", "offering"], "chosen_offering", "referral")
 
 
 class ProposalDecisionInput(serializers.Serializer):
@@ -362,37 +354,13 @@ class ProposalViewSet(_ProposalViewSet):
         return self.kind.visible(request.user).select_related("referral").filter(run_id=run).order_by("pk")
 
 
-class MentorProposalOutput(serializers.ModelSerializer):
-    reasons = serializers.SerializerMethodField()
-    cost_difference = serializers.FloatField(read_only=True)
-    status = serializers.CharField(read_only=True, help_text="proposed, confirmed, edited, rejected or superseded")
+class MentorProposalOutput(_ProposalOutput):
     mentor_name = serializers.CharField(source="mentor.full_name", read_only=True)
 
     class Meta:
         model = MentorProposal
         ref_name = "MatchMentorProposal"
-        fields = [
-            "id",
-            "run",
-            "supervisee",
-            "mentor",
-            "mentor_name",
-            "cost",
-            "score",
-            "reasons",
-            "runner_up",
-            "runner_up_cost",
-            "cost_difference",
-            "runner_up_full",
-            "status",
-            "chosen_mentor",
-            "decision_note",
-            "team_member",
-            "decided_at",
-        ]
-
-    def get_reasons(self, obj: MentorProposal) -> list[dict]:
-        return _stored_reasons(obj.reasons)
+        fields = _output_fields(["supervisee", "mentor", "mentor_name"], "chosen_mentor", "team_member")
 
 
 class MentorProposalDecisionInput(serializers.Serializer):

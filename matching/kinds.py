@@ -50,8 +50,17 @@ class ProposalKind:
     summary_template: str  # the kind's slot in matching/proposal.html
 
 
-def _reasons(e) -> list[dict]:
-    return [{"code": r.code, "params": r.params} for r in e.reasons]
+def _row(model: type[ProposalBase], run: MatchRun, e, **links) -> ProposalBase:
+    """An unsaved proposal from one explanation of the engine (both kinds explain alike)."""
+    return model(
+        run=run,
+        cost=e.cost,
+        score=score(e.cost),
+        reasons=[{"code": r.code, "params": r.params} for r in e.reasons],
+        runner_up_cost=e.runner_up_cost,
+        runner_up_full=e.runner_up_full,
+        **links,
+    )
 
 
 # --- Needs to services ---------------------------------------------------------------
@@ -72,17 +81,7 @@ def _offering_label(offering) -> str:
 
 
 def _offering_row(run: MatchRun, e) -> Proposal:
-    return Proposal(
-        run=run,
-        need_id=e.need_id,
-        offering_id=e.offering_id,
-        cost=e.cost,
-        score=score(e.cost),
-        reasons=_reasons(e),
-        runner_up_id=e.runner_up_offering_id,
-        runner_up_cost=e.runner_up_cost,
-        runner_up_full=e.runner_up_full,
-    )
+    return _row(Proposal, run, e, need_id=e.need_id, offering_id=e.offering_id, runner_up_id=e.runner_up_offering_id)
 
 
 def _draft_referral(proposal: Proposal, offering, actor: User, message: str):
@@ -100,16 +99,8 @@ def _mentor_label(volunteer) -> str:
 
 
 def _mentor_row(run: MatchRun, e) -> MentorProposal:
-    return MentorProposal(
-        run=run,
-        supervisee_id=e.mentee_id,
-        mentor_id=e.mentor_id,
-        cost=e.cost,
-        score=score(e.cost),
-        reasons=_reasons(e),
-        runner_up_id=e.runner_up_mentor_id,
-        runner_up_cost=e.runner_up_cost,
-        runner_up_full=e.runner_up_full,
+    return _row(
+        MentorProposal, run, e, supervisee_id=e.mentee_id, mentor_id=e.mentor_id, runner_up_id=e.runner_up_mentor_id
     )
 
 

@@ -117,6 +117,13 @@ class MatchRun(models.Model):
         return f"{self.pk} · {self.get_status_display()}"
 
 
+def optional_link(to, verbose_name) -> models.ForeignKey:
+    """A link a proposal may lack (runner-up, the choice on an edit, what a confirmation wrote); kept if it goes."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+
 class ProposalBase(models.Model):
     """What every kind of proposal holds: the optimiser's cost, score and reasons, the runner-up, the decision.
 
@@ -144,14 +151,7 @@ class ProposalBase(models.Model):
     runner_up_full = models.BooleanField(_("runner-up full after the run"), default=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
     decision_note = models.CharField(_("reason"), max_length=255, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = optional_link(settings.AUTH_USER_MODEL, _("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
@@ -195,30 +195,9 @@ class Proposal(ProposalBase):
     offering = models.ForeignKey(
         ServiceOffering, verbose_name=_("proposed service"), on_delete=models.CASCADE, related_name="match_proposals"
     )
-    runner_up = models.ForeignKey(
-        ServiceOffering,
-        verbose_name=_("runner-up"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    chosen_offering = models.ForeignKey(
-        ServiceOffering,
-        verbose_name=_("service chosen instead"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    referral = models.ForeignKey(
-        "coordination.Referral",
-        verbose_name=_("referral draft"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    runner_up = optional_link(ServiceOffering, _("runner-up"))
+    chosen_offering = optional_link(ServiceOffering, _("service chosen instead"))
+    referral = optional_link("coordination.Referral", _("referral draft"))
 
     class Meta:
         verbose_name = _("proposal")
@@ -258,30 +237,9 @@ class MentorProposal(ProposalBase):
     mentor = models.ForeignKey(
         "volunteers.Volunteer", verbose_name=_("proposed mentor"), on_delete=models.CASCADE, related_name="+"
     )
-    runner_up = models.ForeignKey(
-        "volunteers.Volunteer",
-        verbose_name=_("runner-up"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    chosen_mentor = models.ForeignKey(
-        "volunteers.Volunteer",
-        verbose_name=_("mentor chosen instead"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    team_member = models.ForeignKey(
-        "coordination.CorrectionTeamMember",
-        verbose_name=_("correction team member"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    runner_up = optional_link("volunteers.Volunteer", _("runner-up"))
+    chosen_mentor = optional_link("volunteers.Volunteer", _("mentor chosen instead"))
+    team_member = optional_link("coordination.CorrectionTeamMember", _("correction team member"))
 
     class Meta:
         verbose_name = _("mentor proposal")
