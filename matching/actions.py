@@ -1,7 +1,7 @@
 """Every write of matching: runs, proposals, and the referral drafts they lead to.
 
-A proposal never becomes a referral by itself: ``confirm_proposal`` and
-``edit_proposal`` create a DRAFT through ``coordination.actions.create_referral``;
+A proposal never becomes a referral by itself: ``decide`` (confirm or edit) on a
+referral proposal creates a DRAFT through ``coordination.actions.create_referral``;
 sending stays the officer's act. ``send_suggested_referral`` is the one-click send
 from the suggestions page, where the officer has chosen the offering.
 """
@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import visibility
 from coordination import actions as coordination_actions
-from coordination.models import CorrectionTeamMember, Need, Referral
-from matching import selectors
-from matching.engine.explain import explain_assignment, score
+from coordination.models import Need, Referral
+from matching import kinds, selectors
+from matching.engine.explain import explain_assignment
 from matching.engine.mentors import explain_mentors
 from matching.engine.solver import Problem, assign_needs, pair_mentors
-from matching.models import MatchRun, MentorProposal, Proposal
+from matching.models import MatchRun, Proposal, ProposalBase
 from services.models import Organisation, ServiceOffering
 
 if TYPE_CHECKING:
@@ -99,95 +99,85 @@ def _solve_need_run(run: MatchRun, policy) -> tuple[int, float]:
     assignment = assign_needs(problem)
     explanations = explain_assignment(assignment)
     _progress(run, 75)
-    return _write_proposals(run=run, explanations=explanations), assignment.total_cost
+    return _write(run=run, kind=kinds.REFERRALS, explanations=explanations), assignment.total_cost
 
 
 @transaction.atomic
-def _write_proposals(*, run: MatchRun, explanations) -> int:
-    # A new run supersedes every open proposal of its scope (one UPDATE, no list of ids).
-    earlier = Proposal.objects.filter(status=Proposal.Status.PROPOSED).exclude(run=run)
+def _write(*, run: MatchRun, kind: kinds.ProposalKind, explanations) -> int:
+    """Supersede the open proposals of the run's kind and scope (one UPDATE, no list of ids), write the new ones."""
+    earlier = kind.model.objects.filter(status=ProposalBase.Status.PROPOSED).exclude(run=run)
     if run.office_id is not None:
-        earlier = earlier.filter(need__supervisee__judicial_office_id=run.office_id)
-    earlier.update(status=Proposal.Status.SUPERSEDED)
-    rows = [
-        Proposal(
-            run=run,
-            need_id=e.need_id,
-            offering_id=e.offering_id,
-            cost=e.cost,
-            score=score(e.cost),
-            reasons=[{"code": r.code, "params": r.params} for r in e.reasons],
-            runner_up_id=e.runner_up_offering_id,
-            runner_up_cost=e.runner_up_cost,
-            runner_up_full=e.runner_up_full,
-        )
-        for e in explanations
-    ]
-    Proposal.objects.bulk_create(rows, batch_size=5000)
+        earlier = earlier.filter(**{f"{kind.supervisee_path}__judicial_office_id": run.office_id})
+    earlier.update(status=ProposalBase.Status.SUPERSEDED)
+    rows = [kind.row(run, e) for e in explanations]
+    kind.model.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
 
-def _open_proposal(proposal: Proposal, actor: User) -> Proposal:
-    if not visibility.proposals_for(actor).filter(pk=proposal.pk).exists():
-        raise PermissionDenied("not your case")
-    locked = Proposal.objects.select_for_update().select_related("need", "offering").get(pk=proposal.pk)
-    if locked.status != Proposal.Status.PROPOSED:
-        raise ValidationError(_("This proposal has already been decided."), code="decided")
-    return locked
+class Verb:
+    CONFIRM, EDIT, REJECT = "confirm", "edit", "reject"
+    ALL = (CONFIRM, EDIT, REJECT)
+
+
+_STATUS = {
+    Verb.CONFIRM: ProposalBase.Status.CONFIRMED,
+    Verb.EDIT: ProposalBase.Status.EDITED,
+    Verb.REJECT: ProposalBase.Status.REJECTED,
+}
+
+DECIDE_DENIED = _("You may not decide on this proposal.")
 
 
 @transaction.atomic
-def confirm_proposal(*, proposal: Proposal, actor: User, message: str = "") -> Referral:
-    """Accept the proposal as it is: a referral DRAFT to the proposed offering (not sent)."""
-    locked = _open_proposal(proposal, actor)
-    referral = coordination_actions.create_referral(
-        need=locked.need, offering=locked.offering, actor=actor, message=message, send=False
-    )
-    _decide(locked, Proposal.Status.CONFIRMED, actor, referral=referral)
-    return referral
+def decide(
+    *, proposal: ProposalBase, verb: str, actor: User, target=None, reason: str = "", message: str = ""
+) -> ProposalBase:
+    """Confirm, edit (another target, with a reason) or reject (with a reason) a proposal of either kind.
 
-
-@transaction.atomic
-def edit_proposal(
-    *, proposal: Proposal, offering: ServiceOffering, reason: str, actor: User, message: str = ""
-) -> Referral:
-    """Override the proposal with another offering, giving the reason: a referral DRAFT to that offering."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why you chose another service.")}, code="required")
-    locked = _open_proposal(proposal, actor)
-    referral = coordination_actions.create_referral(
-        need=locked.need, offering=offering, actor=actor, message=message, send=False
-    )
-    _decide(locked, Proposal.Status.EDITED, actor, referral=referral, chosen=offering, note=reason)
-    return referral
-
-
-@transaction.atomic
-def reject_proposal(*, proposal: Proposal, reason: str, actor: User) -> Proposal:
-    """Turn the proposal down, with the reason; the need stays open."""
-    if not reason.strip():
+    Only someone who may see the proposal and manage the supervisee's case decides. Confirming
+    or editing carries out the kind's effect (a referral draft, or the mentor joining the
+    correction team); a refused rule raises a validation error and, this being one
+    transaction, nothing is written. Returns the decided proposal (its ``result`` is what
+    confirming wrote).
+    """
+    kind = kinds.of(proposal)
+    if not kind.visible(actor).filter(pk=proposal.pk).exists():
+        raise PermissionDenied(DECIDE_DENIED)
+    if verb not in Verb.ALL:
+        raise ValidationError({"verb": _("Choose confirm, edit or reject.")}, code="verb")
+    reason = reason.strip()
+    if verb == Verb.EDIT and not reason:
+        raise ValidationError({"reason": kind.reason_message}, code="required")
+    if verb == Verb.REJECT and not reason:
         raise ValidationError({"reason": _("Say why the proposal is rejected.")}, code="required")
-    locked = _open_proposal(proposal, actor)
-    _decide(locked, Proposal.Status.REJECTED, actor, note=reason)
+    if verb == Verb.EDIT and target is None:
+        raise ValidationError({proposal.target_field: kind.choose_message}, code="required")
+    locked = kind.model.objects.select_for_update().get(pk=proposal.pk)
+    if not visibility.can_manage_case(actor, locked.supervisee):
+        raise PermissionDenied(DECIDE_DENIED)
+    if locked.status != ProposalBase.Status.PROPOSED:
+        raise ValidationError(_("This proposal has already been decided."), code="decided")
+    if verb == Verb.EDIT and not kind.choices(locked).filter(pk=target.pk).exists():
+        raise ValidationError({locked.target_field: kind.pick_message}, code="choice")
+    chosen = target if verb == Verb.EDIT else None
+    result = None if verb == Verb.REJECT else kind.carry_out(locked, chosen or locked.target, actor, message)
+    locked.status = _STATUS[verb]
+    setattr(locked, locked.result_field, result)
+    setattr(locked, locked.chosen_field, chosen)
+    locked.decision_note = reason[:255] if verb != Verb.CONFIRM else ""
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "status",
+            locked.result_field,
+            locked.chosen_field,
+            "decision_note",
+            "decided_by",
+            "decided_at",
+        ]
+    )
     return locked
-
-
-def _decide(
-    proposal: Proposal,
-    status: str,
-    actor: User,
-    *,
-    referral: Referral | None = None,
-    chosen: ServiceOffering | None = None,
-    note: str = "",
-) -> None:
-    proposal.status = status
-    proposal.referral = referral
-    proposal.chosen_offering = chosen
-    proposal.decision_note = note.strip()[:255]
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["status", "referral", "chosen_offering", "decision_note", "decided_by", "decided_at"])
 
 
 @transaction.atomic
@@ -229,114 +219,4 @@ def _solve_mentor_run(run: MatchRun, policy) -> tuple[int, float]:
     _progress(run, 60)
     explanations = explain_mentors(assignment, towns, policy)
     _progress(run, 75)
-    return _write_mentor_proposals(run=run, explanations=explanations), assignment.total_cost
-
-
-@transaction.atomic
-def _write_mentor_proposals(*, run: MatchRun, explanations) -> int:
-    earlier = MentorProposal.objects.filter(status=MentorProposal.Status.PROPOSED).exclude(run=run)
-    if run.office_id is not None:
-        earlier = earlier.filter(supervisee__judicial_office_id=run.office_id)
-    earlier.update(status=MentorProposal.Status.SUPERSEDED)
-    rows = [
-        MentorProposal(
-            run=run,
-            supervisee_id=e.mentee_id,
-            mentor_id=e.mentor_id,
-            cost=e.cost,
-            score=score(e.cost),
-            reasons=[{"code": r.code, "params": r.params} for r in e.reasons],
-            runner_up_id=e.runner_up_mentor_id,
-            runner_up_cost=e.runner_up_cost,
-            runner_up_full=e.runner_up_full,
-        )
-        for e in explanations
-    ]
-    MentorProposal.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
-
-
-def _open_mentor_proposal(proposal: MentorProposal, actor: User) -> MentorProposal:
-    if not visibility.mentor_proposals_for(actor).filter(pk=proposal.pk).exists():
-        raise PermissionDenied("not your case")
-    locked = MentorProposal.objects.select_for_update().get(pk=proposal.pk)
-    if locked.status != MentorProposal.Status.PROPOSED:
-        raise ValidationError(_("This proposal has already been decided."), code="decided")
-    if not visibility.can_manage_case(actor, locked.supervisee):
-        raise PermissionDenied("not your case")
-    return locked
-
-
-def _add_mentor(proposal: MentorProposal, mentor) -> CorrectionTeamMember:
-    """The mentor joins the supervisee's correction team through the team action (Art. 25 and the team rules)."""
-    from volunteers.models import Volunteer
-
-    mentor = Volunteer.objects.select_for_update().select_related("user").get(pk=mentor.pk)
-    if mentor.status != Volunteer.Status.ACTIVE or mentor.max_mentees <= 0 or not mentor.sex:
-        raise ValidationError({"mentor": _("This volunteer is not an active mentor.")}, code="not_mentor")
-    rows = selectors.mentor_rows(Volunteer.objects.filter(pk=mentor.pk))
-    if not rows or rows[0].places_left <= 0:
-        raise ValidationError({"mentor": _("This mentor has no places left.")}, code="mentor_capacity")
-    supervisee = proposal.supervisee
-    if supervisee.is_minor and not mentor.cleared_for_minors:
-        raise ValidationError({"mentor": _("Only a mentor cleared for minors may mentor a minor.")}, code="minors")
-    if CorrectionTeamMember.objects.filter(
-        supervisee=supervisee, user=mentor.user, role=CorrectionTeamMember.Role.VOLUNTEER
-    ).exists():
-        raise ValidationError({"mentor": _("This volunteer is already on the correction team.")}, code="duplicate")
-    return coordination_actions.add_team_member(
-        supervisee=supervisee,
-        role=CorrectionTeamMember.Role.VOLUNTEER,
-        name=mentor.full_name,
-        sex=mentor.sex,
-        user=mentor.user,
-        phone=mentor.phone,
-    )
-
-
-@transaction.atomic
-def confirm_mentor_proposal(*, proposal: MentorProposal, actor: User) -> CorrectionTeamMember:
-    """Accept the proposal: the mentor joins the correction team (refused, with nothing written, if a rule fails)."""
-    locked = _open_mentor_proposal(proposal, actor)
-    member = _add_mentor(locked, locked.mentor)
-    _decide_mentor(locked, MentorProposal.Status.CONFIRMED, actor, member=member)
-    return member
-
-
-@transaction.atomic
-def edit_mentor_proposal(*, proposal: MentorProposal, mentor, reason: str, actor: User) -> CorrectionTeamMember:
-    """Choose another mentor, with the reason: that mentor joins the correction team."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why you chose another mentor.")}, code="required")
-    locked = _open_mentor_proposal(proposal, actor)
-    member = _add_mentor(locked, mentor)
-    _decide_mentor(locked, MentorProposal.Status.EDITED, actor, member=member, chosen=mentor, note=reason)
-    return member
-
-
-@transaction.atomic
-def reject_mentor_proposal(*, proposal: MentorProposal, reason: str, actor: User) -> MentorProposal:
-    """Turn the mentor proposal down, with the reason; the supervisee keeps waiting."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the proposal is rejected.")}, code="required")
-    locked = _open_mentor_proposal(proposal, actor)
-    _decide_mentor(locked, MentorProposal.Status.REJECTED, actor, note=reason)
-    return locked
-
-
-def _decide_mentor(
-    proposal: MentorProposal,
-    status: str,
-    actor: User,
-    *,
-    member: CorrectionTeamMember | None = None,
-    chosen=None,
-    note: str = "",
-) -> None:
-    proposal.status = status
-    proposal.team_member = member
-    proposal.chosen_mentor = chosen
-    proposal.decision_note = note.strip()[:255]
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["status", "team_member", "chosen_mentor", "decision_note", "decided_by", "decided_at"])
+    return _write(run=run, kind=kinds.MENTORS, explanations=explanations), assignment.total_cost

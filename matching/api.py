@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -14,9 +15,9 @@ from rest_framework.views import APIView
 from accounts import visibility
 from config.pagination import StandardPagination
 from coordination.models import Need
-from matching import actions, selectors
+from matching import actions, kinds, selectors
 from matching.engine.explain import Reason
-from matching.models import MatchRun, MentorProposal, Proposal
+from matching.models import MatchRun, MentorProposal, Proposal, ProposalBase
 from matching.reasons import render, render_rule
 from services.models import Organisation
 
@@ -43,6 +44,10 @@ class ReasonSerializer(serializers.Serializer):
 
 def _reasons(reasons: list[Reason]) -> list[dict]:
     return [{"code": r.code, "params": r.params, "text": render(r)} for r in reasons]
+
+
+def _stored_reasons(stored: list[dict]) -> list[dict]:
+    return _reasons([Reason(r["code"], r.get("params") or {}) for r in stored])
 
 
 class SuggestionsView(APIView):
@@ -161,6 +166,8 @@ class RunViewSet(viewsets.GenericViewSet):
                 "seconds",
             ]
 
+    serializer_class = Output
+
     class Input(serializers.Serializer):
         class Meta:
             ref_name = "MatchRunInput"
@@ -188,14 +195,14 @@ class RunViewSet(viewsets.GenericViewSet):
         if kind is not None and kind not in MatchRun.Kind.values:
             raise ValidationError({"kind": ["referrals or mentors"]})
         page = self.paginate_queryset(selectors.runs(request.user, kind))
-        return self.get_paginated_response(self.Output(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(responses={200: Output})
     def retrieve(self, request: Request, pk: str) -> Response:
         run = selectors.runs(request.user).filter(pk=pk).first() if pk.isdigit() else None
         if run is None:
             raise NotFound
-        return Response(self.Output(run).data)
+        return Response(self.get_serializer(run).data)
 
     @extend_schema(request=Input, responses={202: Output})
     def create(self, request: Request) -> Response:
@@ -209,130 +216,173 @@ class RunViewSet(viewsets.GenericViewSet):
         except DjangoValidationError as exc:
             raise _django_error(exc) from exc
         run.refresh_from_db()
-        return Response(self.Output(run).data, status=status.HTTP_202_ACCEPTED)
+        return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ProposalViewSet(viewsets.GenericViewSet):
-    """Proposals of a run (``?run=<id>``, paginated), and the decisions on them."""
+class _ProposalViewSet(viewsets.GenericViewSet):
+    """The one shape of a proposals endpoint: list, open, and the three decisions through ``actions.decide``.
 
+    A kind sets ``kind`` (``matching.kinds``), its ``serializer_class`` (the output), its
+    ``DecisionInput`` and how its list is read (``listing``).
+    """
+
+    kind: kinds.ProposalKind
+    DecisionInput: type[serializers.Serializer]
     permission_classes = [CanUseMatching]
     pagination_class = StandardPagination
-    queryset = Proposal.objects.none()  # for the schema only; reads go through visibility.proposals_for
 
-    class Output(serializers.ModelSerializer):
-        reasons = serializers.SerializerMethodField()
-        cost_difference = serializers.FloatField(read_only=True)
-        referral = serializers.UUIDField(source="referral.uuid", read_only=True, allow_null=True)
-        status = serializers.CharField(read_only=True, help_text="proposed, confirmed, edited, rejected or superseded")
+    def listing(self, request: Request) -> QuerySet:
+        raise NotImplementedError
 
-        class Meta:
-            model = Proposal
-            ref_name = "MatchProposal"
-            fields = [
-                "id",
-                "run",
-                "need",
-                "offering",
-                "cost",
-                "score",
-                "reasons",
-                "runner_up",
-                "runner_up_cost",
-                "cost_difference",
-                "runner_up_full",
-                "status",
-                "chosen_offering",
-                "decision_note",
-                "referral",
-                "decided_at",
-            ]
-
-        def get_reasons(self, obj: Proposal) -> list[dict]:
-            return _reasons([Reason(r["code"], r.get("params") or {}) for r in obj.reasons])
-
-    class DecisionInput(serializers.Serializer):
-        class Meta:
-            ref_name = "MatchProposalDecision"
-
-        offering = serializers.IntegerField(required=False, help_text="Edit: the offering chosen instead.")
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
-        message = serializers.CharField(required=False, allow_blank=True)
-
-    def _queryset(self, request: Request):
-        return visibility.proposals_for(request.user).select_related("referral").order_by("-run_id", "pk")
-
-    def _get(self, request: Request, pk: str) -> Proposal:
-        proposal = self._queryset(request).filter(pk=pk).first() if str(pk).isdigit() else None
+    def _get(self, request: Request, pk: str) -> ProposalBase:
+        found = self.kind.visible(request.user).select_related(*self.detail_related)
+        proposal = found.filter(pk=pk).first() if str(pk).isdigit() else None
         if proposal is None:
             raise NotFound
         return proposal
 
-    @extend_schema(
-        parameters=[OpenApiParameter("run", int, required=True)],
-        responses={200: Output(many=True)},
-    )
     def list(self, request: Request) -> Response:
-        run = request.query_params.get("run")
-        if not run or not run.isdigit():
-            raise ValidationError({"run": ["Give the run id."]})
-        if not selectors.runs(request.user).filter(pk=run).exists():
-            raise NotFound
-        page = self.paginate_queryset(self._queryset(request).filter(run_id=run))
-        return self.get_paginated_response(self.Output(page, many=True).data)
+        page = self.paginate_queryset(self.listing(request))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(responses={200: Output})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(self.Output(self._get(request, pk)).data)
+        return Response(self.get_serializer(self._get(request, pk)).data)
 
     def _decide(self, request: Request, pk: str, verb: str) -> Response:
         proposal = self._get(request, pk)
         data = self.DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        target = None
+        if verb == actions.Verb.EDIT:
+            wanted = values.get(proposal.target_field)
+            target = self.kind.choices(proposal).filter(pk=wanted).first() if wanted else None
+            if target is None:
+                raise ValidationError({proposal.target_field: [str(self.kind.pick_message)]})
         try:
-            if verb == "confirm":
-                actions.confirm_proposal(proposal=proposal, actor=request.user, message=values.get("message", ""))
-            elif verb == "edit":
-                offering = (
-                    visibility.public_offerings().filter(pk=values.get("offering")).first()
-                    if values.get("offering")
-                    else None
-                )
-                if offering is None:
-                    raise ValidationError({"offering": ["Choose an active service."]})
-                actions.edit_proposal(
-                    proposal=proposal,
-                    offering=offering,
-                    reason=values.get("reason", ""),
-                    actor=request.user,
-                    message=values.get("message", ""),
-                )
-            else:
-                actions.reject_proposal(proposal=proposal, reason=values.get("reason", ""), actor=request.user)
+            actions.decide(
+                proposal=proposal,
+                verb=verb,
+                actor=request.user,
+                target=target,
+                reason=values.get("reason", ""),
+                message=values.get("message", ""),
+            )
         except DjangoValidationError as exc:
             raise _django_error(exc) from exc
-        return Response(self.Output(self._get(request, pk)).data)
+        return Response(self.get_serializer(self._get(request, pk)).data)
 
-    @extend_schema(request=DecisionInput, responses={200: Output})
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
-        """Confirm: a referral DRAFT to the proposed offering (not sent)."""
-        return self._decide(request, pk, "confirm")
+        return self._decide(request, pk, actions.Verb.CONFIRM)
 
-    @extend_schema(request=DecisionInput, responses={200: Output})
     @action(detail=True, methods=["post"])
     def edit(self, request: Request, pk: str) -> Response:
-        """Override with another offering and a reason: a referral DRAFT to it."""
-        return self._decide(request, pk, "edit")
+        return self._decide(request, pk, actions.Verb.EDIT)
 
-    @extend_schema(request=DecisionInput, responses={200: Output})
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        """Reject with a reason."""
-        return self._decide(request, pk, "reject")
+        return self._decide(request, pk, actions.Verb.REJECT)
 
 
-class MentorProposalViewSet(viewsets.GenericViewSet):
+def _decision_schema(Output, DecisionInput, confirm: str, edit: str):
+    """The OpenAPI description of a kind's three decisions."""
+    return extend_schema_view(
+        confirm=extend_schema(request=DecisionInput, responses={200: Output}, description=confirm),
+        edit=extend_schema(request=DecisionInput, responses={200: Output}, description=edit),
+        reject=extend_schema(request=DecisionInput, responses={200: Output}, description="Reject with a reason."),
+    )
+
+
+def _output_fields(who: list[str], chosen: str, result: str) -> list[str]:
+    """The fields of a proposal in the API, in the order clients have always received them."""
+    scored = ["cost", "score", "reasons", "runner_up", "runner_up_cost", "cost_difference", "runner_up_full"]
+    return ["id", "run", *who, *scored, "status", chosen, "decision_note", result, "decided_at"]
+
+
+class _ProposalOutput(serializers.ModelSerializer):
+    reasons = serializers.SerializerMethodField()
+    cost_difference = serializers.FloatField(read_only=True)
+    status = serializers.CharField(read_only=True, help_text="proposed, confirmed, edited, rejected or superseded")
+
+    def get_reasons(self, obj: ProposalBase) -> list[dict]:
+        return _stored_reasons(obj.reasons)
+
+
+class ProposalOutput(_ProposalOutput):
+    referral = serializers.UUIDField(source="referral.uuid", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Proposal
+        ref_name = "MatchProposal"
+        fields = _output_fields(["need", "offering"], "chosen_offering", "referral")
+
+
+class ProposalDecisionInput(serializers.Serializer):
+    class Meta:
+        ref_name = "MatchProposalDecision"
+
+    offering = serializers.IntegerField(required=False, help_text="Edit: the offering chosen instead.")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    message = serializers.CharField(required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("run", int, required=True)]),
+)
+@_decision_schema(
+    ProposalOutput,
+    ProposalDecisionInput,
+    confirm="Confirm: a referral DRAFT to the proposed offering (not sent).",
+    edit="Override with another offering of the need's category and a reason: a referral DRAFT to it.",
+)
+class ProposalViewSet(_ProposalViewSet):
+    """Proposals of a run (``?run=<id>``, paginated), and the decisions on them."""
+
+    kind = kinds.REFERRALS
+    serializer_class = ProposalOutput
+    DecisionInput = ProposalDecisionInput
+    queryset = Proposal.objects.none()  # for the schema only; reads go through visibility.proposals_for
+    detail_related = ("referral",)
+
+    def listing(self, request: Request) -> QuerySet:
+        run = request.query_params.get("run")
+        if not run or not run.isdigit():
+            raise ValidationError({"run": ["Give the run id."]})
+        if not selectors.runs(request.user).filter(pk=run).exists():
+            raise NotFound
+        return self.kind.visible(request.user).select_related("referral").filter(run_id=run).order_by("pk")
+
+
+class MentorProposalOutput(_ProposalOutput):
+    mentor_name = serializers.CharField(source="mentor.full_name", read_only=True)
+
+    class Meta:
+        model = MentorProposal
+        ref_name = "MatchMentorProposal"
+        fields = _output_fields(["supervisee", "mentor", "mentor_name"], "chosen_mentor", "team_member")
+
+
+class MentorProposalDecisionInput(serializers.Serializer):
+    class Meta:
+        ref_name = "MatchMentorProposalDecision"
+
+    mentor = serializers.IntegerField(required=False, help_text="Edit: the volunteer (id) chosen instead.")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("run", int, required=False, description="A run; without it, the open proposals.")]
+    ),
+)
+@_decision_schema(
+    MentorProposalOutput,
+    MentorProposalDecisionInput,
+    confirm="Confirm: the mentor joins the correction team (team rules checked).",
+    edit="Choose another mentor, with a reason: that mentor joins the correction team.",
+)
+class MentorProposalViewSet(_ProposalViewSet):
     """Mentor proposals (``?run=<id>``, else the open ones; paginated), and the decisions on them.
 
     Confirming (or choosing another mentor) adds the volunteer to the supervisee's correction
@@ -340,111 +390,17 @@ class MentorProposalViewSet(viewsets.GenericViewSet):
     with a mentor cleared for minors, the mentor's places. A refusal is a 400 and writes nothing.
     """
 
-    permission_classes = [CanUseMatching]
-    pagination_class = StandardPagination
+    kind = kinds.MENTORS
+    serializer_class = MentorProposalOutput
+    DecisionInput = MentorProposalDecisionInput
     queryset = MentorProposal.objects.none()  # for the schema only; reads go through visibility
+    detail_related = ("mentor",)
 
-    class Output(serializers.ModelSerializer):
-        reasons = serializers.SerializerMethodField()
-        cost_difference = serializers.FloatField(read_only=True)
-        status = serializers.CharField(read_only=True, help_text="proposed, confirmed, edited, rejected or superseded")
-        mentor_name = serializers.CharField(source="mentor.full_name", read_only=True)
-
-        class Meta:
-            model = MentorProposal
-            ref_name = "MatchMentorProposal"
-            fields = [
-                "id",
-                "run",
-                "supervisee",
-                "mentor",
-                "mentor_name",
-                "cost",
-                "score",
-                "reasons",
-                "runner_up",
-                "runner_up_cost",
-                "cost_difference",
-                "runner_up_full",
-                "status",
-                "chosen_mentor",
-                "decision_note",
-                "team_member",
-                "decided_at",
-            ]
-
-        def get_reasons(self, obj: MentorProposal) -> list[dict]:
-            return _reasons([Reason(r["code"], r.get("params") or {}) for r in obj.reasons])
-
-    class DecisionInput(serializers.Serializer):
-        class Meta:
-            ref_name = "MatchMentorProposalDecision"
-
-        mentor = serializers.IntegerField(required=False, help_text="Edit: the volunteer (id) chosen instead.")
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
-
-    def _get(self, request: Request, pk: str) -> MentorProposal:
-        found = visibility.mentor_proposals_for(request.user).select_related("mentor")
-        proposal = found.filter(pk=pk).first() if str(pk).isdigit() else None
-        if proposal is None:
-            raise NotFound
-        return proposal
-
-    @extend_schema(
-        parameters=[OpenApiParameter("run", int, required=False, description="A run; without it, the open proposals.")],
-        responses={200: Output(many=True)},
-    )
-    def list(self, request: Request) -> Response:
+    def listing(self, request: Request) -> QuerySet:
         raw = request.query_params.get("run")
         run = None
         if raw is not None:
             run = selectors.runs(request.user).filter(pk=raw).first() if raw.isdigit() else None
             if run is None:
                 raise NotFound
-        page = self.paginate_queryset(selectors.mentor_proposals(request.user, run))
-        return self.get_paginated_response(self.Output(page, many=True).data)
-
-    @extend_schema(responses={200: Output})
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(self.Output(self._get(request, pk)).data)
-
-    def _decide(self, request: Request, pk: str, verb: str) -> Response:
-        proposal = self._get(request, pk)
-        data = self.DecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        try:
-            if verb == "confirm":
-                actions.confirm_mentor_proposal(proposal=proposal, actor=request.user)
-            elif verb == "edit":
-                mentor = (
-                    selectors.mentor_volunteers().filter(pk=values["mentor"]).first() if values.get("mentor") else None
-                )
-                if mentor is None:
-                    raise ValidationError({"mentor": ["Choose an active mentor."]})
-                actions.edit_mentor_proposal(
-                    proposal=proposal, mentor=mentor, reason=values.get("reason", ""), actor=request.user
-                )
-            else:
-                actions.reject_mentor_proposal(proposal=proposal, reason=values.get("reason", ""), actor=request.user)
-        except DjangoValidationError as exc:
-            raise _django_error(exc) from exc
-        return Response(self.Output(self._get(request, pk)).data)
-
-    @extend_schema(request=DecisionInput, responses={200: Output})
-    @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, pk: str) -> Response:
-        """Confirm: the mentor joins the correction team (team rules checked)."""
-        return self._decide(request, pk, "confirm")
-
-    @extend_schema(request=DecisionInput, responses={200: Output})
-    @action(detail=True, methods=["post"])
-    def edit(self, request: Request, pk: str) -> Response:
-        """Choose another mentor, with a reason: that mentor joins the correction team."""
-        return self._decide(request, pk, "edit")
-
-    @extend_schema(request=DecisionInput, responses={200: Output})
-    @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: str) -> Response:
-        """Reject with a reason."""
-        return self._decide(request, pk, "reject")
+        return selectors.mentor_proposals(request.user, run)

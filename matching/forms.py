@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import MatchRun
+from matching.kinds import ProposalKind
+from matching.models import MatchRun, ProposalBase
 from services.models import Organisation, ServiceOffering
 
 
@@ -39,47 +40,30 @@ class StartRunForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    verb = forms.ChoiceField(choices=[("confirm", _("confirm")), ("edit", _("edit")), ("reject", _("reject"))])
-    offering = forms.ModelChoiceField(
-        queryset=ServiceOffering.objects.none(), label=_("Another service"), required=False
-    )
+    """One decision on a proposal of either kind; the field for the other target is named after the kind's
+    target (``offering`` or ``mentor``)."""
+
+    verb = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=255)
 
-    def __init__(self, *args, offerings=None, **kwargs):
+    def __init__(self, *args, kind: ProposalKind, proposal: ProposalBase, **kwargs):
         super().__init__(*args, **kwargs)
-        if offerings is not None:
-            self.fields["offering"].queryset = offerings
+        self.target_name = proposal.target_field
+        self.fields["verb"].choices = [("confirm", _("confirm")), ("edit", kind.edit_label), ("reject", _("reject"))]
+        other = forms.ModelChoiceField(queryset=kind.choices(proposal), label=kind.other_label, required=False)
+        other.label_from_instance = kind.choice_label
+        self.fields = {"verb": self.fields["verb"], self.target_name: other, "reason": self.fields["reason"]}
+        self.choose_message = kind.choose_message
+
+    @property
+    def target(self):
+        return self[self.target_name]
 
     def clean(self):
         data = super().clean()
         verb = data.get("verb")
         if verb in ("edit", "reject") and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason."))
-        if verb == "edit" and not data.get("offering"):
-            self.add_error("offering", _("Choose the service to use instead."))
-        return data
-
-
-class MentorDecisionForm(forms.Form):
-    verb = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("confirm", _("confirm")), ("edit", _("choose another mentor")), ("reject", _("reject"))],
-        widget=forms.RadioSelect,
-    )
-    mentor = forms.ModelChoiceField(queryset=None, label=_("Another mentor"), required=False)
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=255)
-
-    def __init__(self, *args, mentors=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from volunteers.models import Volunteer
-
-        self.fields["mentor"].queryset = mentors if mentors is not None else Volunteer.objects.none()
-
-    def clean(self):
-        data = super().clean()
-        verb = data.get("verb")
-        if verb in ("edit", "reject") and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Give the reason."))
-        if verb == "edit" and not data.get("mentor"):
-            self.add_error("mentor", _("Choose the mentor to use instead."))
+        if verb == "edit" and not data.get(self.target_name):
+            self.add_error(self.target_name, self.choose_message)
         return data

@@ -117,8 +117,20 @@ class MatchRun(models.Model):
         return f"{self.pk} · {self.get_status_display()}"
 
 
-class Proposal(models.Model):
-    """The optimiser proposes one offering for one need; an officer confirms, edits or rejects it."""
+def optional_link(to, verbose_name) -> models.ForeignKey:
+    """A link a proposal may lack (runner-up, the choice on an edit, what a confirmation wrote); kept if it goes."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+
+class ProposalBase(models.Model):
+    """What every kind of proposal holds: the optimiser's cost, score and reasons, the runner-up, the decision.
+
+    A concrete kind adds the run, whom the proposal is for, its target (``target_field``), the
+    target chosen instead on an edit (``chosen_field``) and what a confirmation wrote
+    (``result_field``); ``matching.kinds`` says what confirming does.
+    """
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("proposed")
@@ -127,6 +139,55 @@ class Proposal(models.Model):
         REJECTED = "rejected", _("rejected")
         SUPERSEDED = "superseded", _("superseded")
 
+    target_field: str
+    chosen_field: str
+    result_field: str
+
+    cost = models.FloatField(pgettext_lazy("matching", "cost"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    # [{"code": ..., "params": {...}}, ...] rendered by matching.reasons
+    reasons = models.JSONField(_("reasons"), default=list)
+    runner_up_cost = models.FloatField(_("runner-up cost"), null=True, blank=True)
+    runner_up_full = models.BooleanField(_("runner-up full after the run"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    decision_note = models.CharField(_("reason"), max_length=255, blank=True)
+    decided_by = optional_link(settings.AUTH_USER_MODEL, _("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def cost_difference(self) -> float | None:
+        return None if self.runner_up_cost is None else round(self.runner_up_cost - self.cost, 1)
+
+    @property
+    def target(self):
+        return getattr(self, self.target_field)
+
+    @property
+    def result(self):
+        return getattr(self, self.result_field)
+
+
+def decision_constraints(prefix: str, chosen: str, edited_name: str) -> list[models.BaseConstraint]:
+    """An edit names what was chosen instead and why; a rejection says why."""
+    return [
+        models.CheckConstraint(
+            condition=~Q(status="edited") | (Q(**{f"{chosen}__isnull": False}) & ~Q(decision_note="")),
+            name=edited_name,
+        ),
+        models.CheckConstraint(
+            condition=~Q(status="rejected") | ~Q(decision_note=""), name=f"{prefix}_rejected_has_reason"
+        ),
+    ]
+
+
+class Proposal(ProposalBase):
+    """The optimiser proposes one offering for one need; an officer confirms, edits or rejects it."""
+
+    target_field, chosen_field, result_field = "offering", "chosen_offering", "referral"
+
     run = models.ForeignKey(MatchRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="proposals")
     need = models.ForeignKey(
         "coordination.Need", verbose_name=_("need"), on_delete=models.CASCADE, related_name="match_proposals"
@@ -134,47 +195,9 @@ class Proposal(models.Model):
     offering = models.ForeignKey(
         ServiceOffering, verbose_name=_("proposed service"), on_delete=models.CASCADE, related_name="match_proposals"
     )
-    cost = models.FloatField(pgettext_lazy("matching", "cost"))
-    score = models.PositiveSmallIntegerField(_("score"))
-    # [{"code": ..., "params": {...}}, ...] rendered by matching.reasons
-    reasons = models.JSONField(_("reasons"), default=list)
-    runner_up = models.ForeignKey(
-        ServiceOffering,
-        verbose_name=_("runner-up"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    runner_up_cost = models.FloatField(_("runner-up cost"), null=True, blank=True)
-    runner_up_full = models.BooleanField(_("runner-up full after the run"), default=False)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
-    chosen_offering = models.ForeignKey(
-        ServiceOffering,
-        verbose_name=_("service chosen instead"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decision_note = models.CharField(_("reason"), max_length=255, blank=True)
-    referral = models.ForeignKey(
-        "coordination.Referral",
-        verbose_name=_("referral draft"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    runner_up = optional_link(ServiceOffering, _("runner-up"))
+    chosen_offering = optional_link(ServiceOffering, _("service chosen instead"))
+    referral = optional_link("coordination.Referral", _("referral draft"))
 
     class Meta:
         verbose_name = _("proposal")
@@ -182,13 +205,7 @@ class Proposal(models.Model):
         ordering = ["run", "-score", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["run", "need"], name="proposal_one_per_need_per_run"),
-            models.CheckConstraint(
-                condition=~Q(status="edited") | (Q(chosen_offering__isnull=False) & ~Q(decision_note="")),
-                name="proposal_edited_has_offering_and_reason",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(decision_note=""), name="proposal_rejected_has_reason"
-            ),
+            *decision_constraints("proposal", "chosen_offering", "proposal_edited_has_offering_and_reason"),
         ]
         indexes = [models.Index(fields=["need", "status"], name="proposal_need_status")]
 
@@ -196,19 +213,19 @@ class Proposal(models.Model):
         return f"{self.need} → {self.offering}"
 
     @property
-    def cost_difference(self) -> float | None:
-        return None if self.runner_up_cost is None else round(self.runner_up_cost - self.cost, 1)
+    def supervisee(self):
+        return self.need.supervisee
 
 
-class MentorProposal(models.Model):
+class MentorProposal(ProposalBase):
     """The optimiser proposes one volunteer mentor for one supervisee; an officer confirms, edits or rejects it.
 
-    A separate model (not a second shape of ``Proposal``): the two differ in every foreign key
-    and in what a confirmation writes (a correction team member, not a referral draft), so
-    the existing proposals, their constraints, pages and API keep their non-null fields.
+    The common fields and the decision live in ``ProposalBase`` and ``matching.actions.decide``;
+    this kind differs in its foreign keys and in what a confirmation writes (a correction team
+    member, not a referral draft).
     """
 
-    Status = Proposal.Status
+    target_field, chosen_field, result_field = "mentor", "chosen_mentor", "team_member"
 
     run = models.ForeignKey(MatchRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="mentor_proposals")
     supervisee = models.ForeignKey(
@@ -220,46 +237,9 @@ class MentorProposal(models.Model):
     mentor = models.ForeignKey(
         "volunteers.Volunteer", verbose_name=_("proposed mentor"), on_delete=models.CASCADE, related_name="+"
     )
-    cost = models.FloatField(pgettext_lazy("matching", "cost"))
-    score = models.PositiveSmallIntegerField(_("score"))
-    reasons = models.JSONField(_("reasons"), default=list)
-    runner_up = models.ForeignKey(
-        "volunteers.Volunteer",
-        verbose_name=_("runner-up"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    runner_up_cost = models.FloatField(_("runner-up cost"), null=True, blank=True)
-    runner_up_full = models.BooleanField(_("runner-up full after the run"), default=False)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
-    chosen_mentor = models.ForeignKey(
-        "volunteers.Volunteer",
-        verbose_name=_("mentor chosen instead"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decision_note = models.CharField(_("reason"), max_length=255, blank=True)
-    team_member = models.ForeignKey(
-        "coordination.CorrectionTeamMember",
-        verbose_name=_("correction team member"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    runner_up = optional_link("volunteers.Volunteer", _("runner-up"))
+    chosen_mentor = optional_link("volunteers.Volunteer", _("mentor chosen instead"))
+    team_member = optional_link("coordination.CorrectionTeamMember", _("correction team member"))
 
     class Meta:
         verbose_name = _("mentor proposal")
@@ -267,19 +247,9 @@ class MentorProposal(models.Model):
         ordering = ["run", "-score", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["run", "supervisee"], name="mentor_proposal_one_per_supervisee_per_run"),
-            models.CheckConstraint(
-                condition=~Q(status="edited") | (Q(chosen_mentor__isnull=False) & ~Q(decision_note="")),
-                name="mentor_proposal_edited_has_mentor_and_reason",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(decision_note=""), name="mentor_proposal_rejected_has_reason"
-            ),
+            *decision_constraints("mentor_proposal", "chosen_mentor", "mentor_proposal_edited_has_mentor_and_reason"),
         ]
         indexes = [models.Index(fields=["supervisee", "status"], name="mentor_proposal_sup_status")]
 
     def __str__(self) -> str:
         return f"{self.supervisee_id} → {self.mentor_id}"
-
-    @property
-    def cost_difference(self) -> float | None:
-        return None if self.runner_up_cost is None else round(self.runner_up_cost - self.cost, 1)

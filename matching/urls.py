@@ -13,7 +13,7 @@ urlpatterns = [
     path("runs/start/", views.start_run, name="start-run"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run-progress"),
-    path("proposals/<int:pk>/", views.proposal_decide, name="proposal"),
+    path("proposals/<int:pk>/", views.proposal_decide, {"kind": "referrals"}, name="proposal"),
     path("mentors/", views.mentor_proposal_list, name="mentors"),
-    path("mentors/<int:pk>/", views.mentor_proposal_decide, name="mentor-proposal"),
+    path("mentors/<int:pk>/", views.proposal_decide, {"kind": "mentors"}, name="mentor-proposal"),
 ]

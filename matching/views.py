@@ -8,16 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import visibility
 from coordination import actions as coordination_actions
 from coordination.models import AccessLog, Need
-from matching import actions, selectors
+from matching import actions, kinds, selectors
 from matching.engine.explain import Reason
-from matching.forms import DecisionForm, MentorDecisionForm, SendForm, StartRunForm
-from matching.models import MatchRun, MentorProposal, Proposal
+from matching.forms import DecisionForm, SendForm, StartRunForm
+from matching.models import MatchRun, Proposal
 from matching.reasons import render as render_reason
 from matching.reasons import render_rule
 
@@ -201,46 +202,65 @@ def run_progress(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
+# What the page shows of each kind, read in one query with the proposal.
+_DECIDE_RELATED = {
+    MatchRun.Kind.REFERRALS: (
+        "need__category",
+        "need__supervisee",
+        "offering__organisation",
+        "runner_up__organisation",
+        "chosen_offering__organisation",
+        "run",
+    ),
+    MatchRun.Kind.MENTORS: ("supervisee", "mentor__township", "runner_up", "chosen_mentor", "run"),
+}
+
+
+def _after_decision(kind: kinds.ProposalKind, proposal) -> str:
+    """Where the officer goes next: the referral draft, else back to the proposals of this kind."""
+    if kind.name == MatchRun.Kind.REFERRALS:
+        if proposal.referral_id:
+            return reverse("coordination:referral", kwargs={"uuid": proposal.referral.uuid})
+        return reverse("matching:run", kwargs={"pk": proposal.run_id})
+    return reverse("matching:mentors")
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm (referral draft), edit (another service, with reason) or reject (with reason) one proposal."""
+def proposal_decide(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Confirm, choose another target (with a reason) or reject (with a reason) one proposal of either kind."""
     _require_matching(request.user)
+    strategy = kinds.KINDS[kind]
     try:
-        proposal = (
-            visibility.proposals_for(request.user)
-            .select_related("need__category", "need__supervisee", "offering__organisation", "runner_up__organisation")
-            .get(pk=pk)
-        )
-    except Proposal.DoesNotExist:
+        proposal = strategy.visible(request.user).select_related(*_DECIDE_RELATED[kind]).get(pk=pk)
+    except strategy.model.DoesNotExist:
         raise Http404 from None
-    offerings = (
-        visibility.public_offerings().filter(category_id=proposal.need.category_id).select_related("organisation")
-    )
-    form = DecisionForm(request.POST or None, offerings=offerings)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["verb"] == "confirm":
-                referral = actions.confirm_proposal(proposal=proposal, actor=request.user)
-            elif data["verb"] == "edit":
-                referral = actions.edit_proposal(
-                    proposal=proposal, offering=data["offering"], reason=data["reason"], actor=request.user
+    form = DecisionForm(request.POST or None, kind=strategy, proposal=proposal)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decided = actions.decide(
+                    proposal=proposal,
+                    verb=data["verb"],
+                    actor=request.user,
+                    target=data.get(proposal.target_field),
+                    reason=data["reason"],
                 )
+            except ValidationError as exc:
+                for text in exc.messages:
+                    form.add_error(None, text)
             else:
-                actions.reject_proposal(proposal=proposal, reason=data["reason"], actor=request.user)
-                messages.success(request, _("Proposal rejected."))
-                return redirect("matching:run", pk=proposal.run_id)
-        except ValidationError as exc:
-            for text in exc.messages:
-                form.add_error(None, text)
-        else:
-            messages.success(request, _("Referral saved as a draft. Check it and send it."))
-            return redirect("coordination:referral", uuid=referral.uuid)
+                rejected = decided.status == Proposal.Status.REJECTED
+                messages.success(request, _("Proposal rejected.") if rejected else str(strategy.done_message))
+                return redirect(_after_decision(strategy, decided))
+        status = 400
     return render(
         request,
         "matching/proposal.html",
-        {"proposal": proposal, "form": form, "reasons": _reason_texts(proposal.reasons)},
+        {"proposal": proposal, "kind": strategy, "form": form, "reasons": _reason_texts(proposal.reasons)},
+        status=status,
     )
 
 
@@ -252,47 +272,3 @@ def mentor_proposal_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.mentor_proposals(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"p": p, "reasons": _reason_texts(p.reasons)} for p in page]
     return render(request, "matching/mentors.html", {"run": None, "page": page, "rows": rows})
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def mentor_proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm (the mentor joins the correction team), choose another mentor (with reason) or reject (with reason)."""
-    _require_matching(request.user)
-    try:
-        proposal = (
-            visibility.mentor_proposals_for(request.user)
-            .select_related("supervisee", "mentor__township", "runner_up", "chosen_mentor", "run")
-            .get(pk=pk)
-        )
-    except MentorProposal.DoesNotExist:
-        raise Http404 from None
-    form = MentorDecisionForm(request.POST or None, mentors=selectors.choosable_mentors(proposal.supervisee))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["verb"] == "confirm":
-                    actions.confirm_mentor_proposal(proposal=proposal, actor=request.user)
-                elif data["verb"] == "edit":
-                    actions.edit_mentor_proposal(
-                        proposal=proposal, mentor=data["mentor"], reason=data["reason"], actor=request.user
-                    )
-                else:
-                    actions.reject_mentor_proposal(proposal=proposal, reason=data["reason"], actor=request.user)
-                    messages.success(request, _("Proposal rejected."))
-                    return redirect("matching:mentors")
-            except ValidationError as exc:
-                for text in exc.messages:
-                    form.add_error(None, text)
-            else:
-                messages.success(request, _("The mentor has joined the correction team."))
-                return redirect("matching:mentors")
-        status = 400
-    return render(
-        request,
-        "matching/mentor_proposal.html",
-        {"proposal": proposal, "form": form, "reasons": _reason_texts(proposal.reasons)},
-        status=status,
-    )

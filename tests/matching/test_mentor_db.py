@@ -67,7 +67,7 @@ def test_run_proposes_female_mentor_and_confirm_adds_the_team_member(mw):
     other = MentorProposal.objects.get(run=run, supervisee=mw.supervisee)
     # The runner-up is the woman, full after the run: she went to the supervisee who needs her.
     assert (other.mentor, other.runner_up, other.runner_up_full) == (man, female, True)
-    member = actions.confirm_mentor_proposal(proposal=proposal, actor=mw.officer)
+    member = actions.decide(proposal=proposal, verb="confirm", actor=mw.officer).team_member
     assert (member.user, member.role, member.sex) == (female.user, "volunteer", "female")
     proposal.refresh_from_db()
     assert proposal.status == MentorProposal.Status.CONFIRMED and proposal.team_member == member
@@ -82,7 +82,7 @@ def test_art25_refusal_on_edit_writes_nothing(mw):
     proposal = MentorProposal.objects.get(run=run, supervisee=woman)
     assert proposal.mentor == female
     with pytest.raises(ValidationError) as err:
-        actions.edit_mentor_proposal(proposal=proposal, mentor=man, reason="住得近", actor=mw.officer)
+        actions.decide(proposal=proposal, verb="edit", target=man, reason="住得近", actor=mw.officer)
     assert err.value.error_dict["sex"][0].code == "art25"
     proposal.refresh_from_db()
     assert proposal.status == MentorProposal.Status.PROPOSED
@@ -97,7 +97,7 @@ def test_minor_only_paired_with_cleared_mentor(mw):
     assert MentorProposal.objects.get(run=run, supervisee=minor).mentor == cleared
     proposal = MentorProposal.objects.get(run=run, supervisee=minor)
     with pytest.raises(ValidationError):
-        actions.edit_mentor_proposal(proposal=proposal, mentor=plain, reason="换人", actor=mw.officer)
+        actions.decide(proposal=proposal, verb="edit", target=plain, reason="换人", actor=mw.officer)
     assert MentorProposal.objects.get(run=run, supervisee=mw.supervisee).mentor == plain
 
 
@@ -108,7 +108,7 @@ def test_office_run_and_scoping(mw):
     assert seen == {mw.city.other_office.pk}
     proposal = MentorProposal.objects.get(run=run, supervisee=mw.supervisee)
     with pytest.raises(PermissionDenied):
-        actions.confirm_mentor_proposal(proposal=proposal, actor=mw.other_officer)
+        actions.decide(proposal=proposal, verb="confirm", actor=mw.other_officer)
     with pytest.raises(PermissionDenied):
         actions.start_run(actor=mw.officer, office=mw.city.other_office, kind=MatchRun.Kind.MENTORS, queue=False)
     office_run = run_mentors(mw.officer, mw.city.office)
@@ -122,8 +122,8 @@ def test_reject_needs_a_reason(mw):
     run = run_mentors(mw.officer, mw.city.office)
     proposal = run.mentor_proposals.get()
     with pytest.raises(ValidationError):
-        actions.reject_mentor_proposal(proposal=proposal, reason=" ", actor=mw.officer)
-    actions.reject_mentor_proposal(proposal=proposal, reason="本人不愿意", actor=mw.officer)
+        actions.decide(proposal=proposal, verb="reject", reason=" ", actor=mw.officer)
+    actions.decide(proposal=proposal, verb="reject", reason="本人不愿意", actor=mw.officer)
     proposal.refresh_from_db()
     assert proposal.status == MentorProposal.Status.REJECTED
 

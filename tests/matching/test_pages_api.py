@@ -75,7 +75,7 @@ def test_run_page_progress_and_review(officer_client, mw, django_capture_on_comm
     assert "电工培训" in page and "焊工培训" in page  # proposal and runner-up
     proposal = Proposal.objects.get(run=run)
     bad = officer_client.post(reverse("matching:proposal", kwargs={"pk": proposal.pk}), {"verb": "reject"})
-    assert bad.status_code == 200 and "请说明理由" in bad.content.decode()
+    assert bad.status_code == 400 and "请说明理由" in bad.content.decode()
     done = officer_client.post(reverse("matching:proposal", kwargs={"pk": proposal.pk}), {"verb": "confirm"})
     assert done.status_code == 302
     assert Referral.objects.get(need=mw.need).state == Referral.State.DRAFT

@@ -100,26 +100,28 @@ def test_officer_runs_only_their_office_and_sees_only_their_proposals(mw):
 def test_confirm_creates_a_draft_referral_never_sent(mw):
     run = actions.execute_run(run_id=actions.start_run(actor=mw.bureau, queue=False).pk)
     proposal = Proposal.objects.get(run=run, need=mw.need)
-    referral = actions.confirm_proposal(proposal=proposal, actor=mw.officer)
+    referral = actions.decide(proposal=proposal, verb="confirm", actor=mw.officer).referral
     assert referral.state == Referral.State.DRAFT and referral.sent_at is None
     assert referral.offering_id == mw.near.pk
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.CONFIRMED and proposal.referral_id == referral.pk
     with pytest.raises(ValidationError):
-        actions.confirm_proposal(proposal=proposal, actor=mw.officer)
+        actions.decide(proposal=proposal, verb="confirm", actor=mw.officer)
     other = Proposal.objects.get(run=run, need=mw.other_need)
     with pytest.raises(PermissionDenied):
-        actions.confirm_proposal(proposal=other, actor=mw.officer)
+        actions.decide(proposal=other, verb="confirm", actor=mw.officer)
 
 
 def test_edit_and_reject_need_a_reason(mw):
     run = actions.execute_run(run_id=actions.start_run(actor=mw.bureau, queue=False).pk)
     proposal = Proposal.objects.get(run=run, need=mw.need)
     with pytest.raises(ValidationError):
-        actions.edit_proposal(proposal=proposal, offering=mw.far, reason=" ", actor=mw.officer)
+        actions.decide(proposal=proposal, verb="edit", target=mw.far, reason=" ", actor=mw.officer)
     with pytest.raises(ValidationError):
-        actions.reject_proposal(proposal=proposal, reason="", actor=mw.officer)
-    referral = actions.edit_proposal(proposal=proposal, offering=mw.far, reason="离家人近", actor=mw.officer)
+        actions.decide(proposal=proposal, verb="reject", reason="", actor=mw.officer)
+    referral = actions.decide(
+        proposal=proposal, verb="edit", target=mw.far, reason="离家人近", actor=mw.officer
+    ).referral
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.EDITED and proposal.chosen_offering_id == mw.far.pk
     assert referral.offering_id == mw.far.pk and referral.state == Referral.State.DRAFT
