@@ -2,6 +2,7 @@
 confirms one, chooses another service for one (with a reason) and rejects one (issue 12, blocker 1)."""
 
 import pytest
+from django.utils import translation
 
 from coordination import actions as coordination_actions
 from coordination.models import Referral
@@ -51,11 +52,12 @@ def test_officer_confirms_edits_and_rejects_referral_proposals_on_a_phone(page, 
     page.get_by_role("link", name="Review").first.click()
     page.wait_for_url("**/casework/matching/proposals/**")
     page.get_by_label("choose another service", exact=True).check()
-    other = page.get_by_label("Another service")
+    other = page.get_by_role("combobox", name="Another service")
     labels = other.locator("option").all_inner_texts()
     assert len(labels) == len(set(labels))  # each service once
     # The full service is never proposed, so it is always there to choose (a draft does not take a place).
-    assert f"厨师培训 · {mw.full.organisation.display_name}" in labels  # with its organisation
+    with translation.override("en"):  # the page is in English: the organisation's English name
+        assert f"厨师培训 · {mw.full.organisation.display_name}" in labels  # with its organisation
     chosen_id = str(mw.full.pk)
     other.select_option(chosen_id)
     page.get_by_label("Reason").fill("离家更近")
@@ -71,7 +73,7 @@ def test_officer_confirms_edits_and_rejects_referral_proposals_on_a_phone(page, 
     page.get_by_role("button", name="Save the decision").click()
     page.wait_for_url(run_url)
     assert "Proposal rejected." in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the run table becomes cards
 
     decided = {p.status: p for p in Proposal.objects.filter(run=run)}
     assert set(decided) == {"confirmed", "edited", "rejected"}
