@@ -63,9 +63,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# Key for encrypting sensitive fields at rest (resident ID numbers). Falls back
-# to a key derived from SECRET_KEY so development needs no extra setup.
+# --- Field keys (issue 11, item 20; docs/security.md "Keys") ------------------
+# Comma-separated secrets for resident ID numbers at rest: the first encrypts, all
+# decrypt. Required when DEBUG is off (system check coordination.E001); development
+# falls back to a key derived from SECRET_KEY. FIELD_HASH_KEY keys the blind index
+# (default: the last FIELD_ENCRYPTION_KEY entry, which rotation leaves in place).
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
