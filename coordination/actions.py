@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import visibility
+from accounts.security import current_token as current_api_token
 from coordination import conf, identity
 from coordination.models import (
     AccessLog,
@@ -444,6 +445,9 @@ def log_access(
     path: str = "",
 ) -> AccessLog:
     """Append one row to the access log (reads and exports of case records)."""
+    token = current_api_token()
+    if token is not None:  # a program read it with an API token: say which one (docs/security.md)
+        purpose = f"{purpose} · {token.label}" if purpose else token.label
     return AccessLog.objects.create(
         user=user,
         username=user.get_username(),
