@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 
 from accounts import security
@@ -24,3 +25,18 @@ class ApiTokenAuthentication(TokenAuthentication):
             if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
                 type(token).objects.filter(pk=token.pk).update(last_used_at=now)
         return result
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Describe the token in the OpenAPI schema (drf-spectacular)."""
+
+    target_class = "accounts.authentication.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "API token from /accounts/api-tokens/, sent as `Token cc_…`.",
+        }
