@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # The test run: DEBUG off as in production, a throwaway key, assets from the finders.
-TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} FIELD_ENCRYPTION_KEY=$${FIELD_ENCRYPTION_KEY:-test-only-field-key} STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0
 
 .PHONY: run test install lint format check migrate demo messages worker beat bench clean
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import DatabaseError, transaction
 from django.db.models import Count
@@ -15,6 +18,9 @@ from accounts import visibility
 from accounts.models import HealthReport, User
 from accounts.roles import ROLE_GROUPS, managed_group_names
 from services.models import Membership, Organisation
+
+if TYPE_CHECKING:
+    from accounts.models import ApiToken
 
 
 @transaction.atomic
@@ -102,3 +108,86 @@ def record_health_summary() -> HealthReport:
             recipient_list=recipients,
         )
     return report
+
+
+# --- Sign-in security (docs/security.md) ---------------------------------------
+
+
+def _record(*, actor: User, kind: str, subject: str) -> None:
+    from accounts.models import SecurityEvent
+
+    SecurityEvent.objects.create(actor=actor, actor_username=actor.get_username(), kind=kind, subject=subject[:200])
+
+
+@transaction.atomic
+def unlock_login(*, actor: User, attempt_id: int) -> str:
+    """Lift a brute-force lockout (one user name from one address) and record who lifted it."""
+    from axes.models import AccessAttempt
+
+    from accounts.models import SecurityEvent
+
+    if not visibility.is_bureau_admin(actor):
+        raise PermissionDenied
+    attempt = AccessAttempt.objects.select_for_update().get(pk=attempt_id)
+    subject = f"{attempt.username} @ {attempt.ip_address}"
+    AccessAttempt.objects.filter(username=attempt.username, ip_address=attempt.ip_address).delete()
+    _record(actor=actor, kind=SecurityEvent.Kind.UNLOCKED, subject=subject)
+    return subject
+
+
+@transaction.atomic
+def create_api_token(*, actor: User, name: str, days: int) -> tuple[ApiToken, str]:
+    """Make a named API token for the actor, valid for ``days``; the key is returned once and never stored."""
+    from accounts.models import ApiToken, SecurityEvent
+
+    token, key = ApiToken.objects.create(user=actor, expiry=dt.timedelta(days=days), name=name)
+    _record(actor=actor, kind=SecurityEvent.Kind.TOKEN_CREATED, subject=token.label)
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> None:
+    """Delete a token: its owner or a bureau administrator may; it stops working at once."""
+    from accounts.models import SecurityEvent
+
+    if token.user_id != actor.pk and not visibility.is_bureau_admin(actor):
+        raise PermissionDenied
+    subject = f"{token.label} ({token.user.get_username()})"
+    token.delete()
+    _record(actor=actor, kind=SecurityEvent.Kind.TOKEN_REVOKED, subject=subject)
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def confirm_totp_device(*, actor: User, device) -> list[str]:
+    """Confirm the actor's authenticator app after a correct code; returns fresh recovery codes (shown once)."""
+    from accounts.models import SecurityEvent
+
+    if device.user_id != actor.pk:
+        raise PermissionDenied
+    type(device).objects.filter(user=actor).exclude(pk=device.pk).delete()  # one authenticator at a time
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _record(actor=actor, kind=SecurityEvent.Kind.TWO_FACTOR_ENROLLED, subject=actor.get_username())
+    return _new_recovery_codes(actor)
+
+
+@transaction.atomic
+def replace_recovery_codes(*, actor: User) -> list[str]:
+    """Throw away the actor's recovery codes and make new ones (shown once)."""
+    from accounts.models import SecurityEvent
+
+    _record(actor=actor, kind=SecurityEvent.Kind.RECOVERY_CODES, subject=actor.get_username())
+    return _new_recovery_codes(actor)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts import actions
-from accounts.demo_support import DEMO_PASSWORD, DemoContext
+from accounts.demo_support import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, DemoContext
 from accounts.models import User
 from services.models import Membership, Organisation
 
@@ -23,6 +24,15 @@ DEMO_USERS = [
 ]
 
 
+def _enrol_demo_authenticator(user: User) -> None:
+    """Bureau and officer must use two-factor sign-in; in the demo they share one printed key."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.update_or_create(
+        user=user, name="demo authenticator", defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True}
+    )
+
+
 def load(ctx: DemoContext) -> None:
     for username, role, organisation_name in DEMO_USERS:
         user = User.objects.filter(username=username).first()
@@ -34,6 +44,8 @@ def load(ctx: DemoContext) -> None:
         if role:
             organisation = Organisation.objects.get(name=organisation_name)
             actions.grant_membership(user=user, organisation=organisation, role=role)
+            if role in settings.TWO_FACTOR_REQUIRED_ROLES:
+                _enrol_demo_authenticator(user)
             ctx.logins.append((username, str(Role(role).label), organisation.name))
         else:
             ctx.logins.append((username, str(_("volunteer")), ""))

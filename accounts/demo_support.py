@@ -9,6 +9,9 @@ from typing import TextIO
 from faker import Faker
 
 DEMO_PASSWORD = "Demo-2026-cc"  # noqa: S105 - printed on purpose; demo data only
+# The authenticator key of the demo users who must use two-factor sign-in (bureau, officer),
+# printed with the logins; `manage.py demo_otp_code` shows its current code. Demo data only.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # RFC 6238's test key
 SEED = 20121823  # the policy's date; any fixed number keeps reruns identical
 
 

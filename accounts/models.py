@@ -1,6 +1,10 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 class User(AbstractUser):
@@ -41,3 +45,55 @@ class HealthReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {'OK' if self.ok else 'ERROR'}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A named key with which a program (a mobile app, a partner system) uses the API as its user.
+
+    Only the SHA-512 digest is stored (django-rest-knox); the key itself is shown once, when it
+    is made. A token acts exactly as its user: same roles, same scoped querysets.
+    """
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("token name"), max_length=80)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_key}…)"
+
+    @property
+    def label(self) -> str:
+        """How the access log names the token: its name and public id."""
+        return f"token {self.name} [{self.uuid}]"
+
+
+class SecurityEvent(models.Model):
+    """A sign-in security decision taken by a person: an unlock, a token revoked, a second factor enrolled."""
+
+    class Kind(models.TextChoices):
+        UNLOCKED = "unlocked", _("account unlocked")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        TWO_FACTOR_ENROLLED = "2fa_enrolled", _("two-factor sign-in set up")
+        RECOVERY_CODES = "recovery_codes", _("recovery codes replaced")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_username = models.CharField(_("by (user name)"), max_length=150)
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("concerning"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.kind} {self.subject}"

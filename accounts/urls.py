@@ -9,6 +9,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("security/", views.account_security, name="security"),
+    path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),
+    path("api-tokens/", views.api_tokens, name="api-tokens"),
+    path("api-tokens/<uuid:uuid>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),

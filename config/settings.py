@@ -63,9 +63,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# Key for encrypting sensitive fields at rest (resident ID numbers). Falls back
-# to a key derived from SECRET_KEY so development needs no extra setup.
+# --- Field keys (issue 11, item 20; docs/security.md "Keys") ------------------
+# Comma-separated secrets for resident ID numbers at rest: the first encrypts, all
+# decrypt. Required when DEBUG is off (system check coordination.E001); development
+# falls back to a key derived from SECRET_KEY. FIELD_HASH_KEY keys the blind index
+# (default: the last FIELD_ENCRYPTION_KEY entry, which rotation leaves in place).
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
@@ -101,6 +105,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "axes",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -121,10 +130,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "accounts.middleware.ApiTokenContextMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -200,6 +214,25 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "/"
+# --- Sign-in security (issue 11: items 12, machine clients, two-factor; docs/security.md) ---
+# django-axes sees every authenticate() call (site, Wagtail and Django admin logins, the
+# API's token login). It locks the combination of user name and IP address after
+# AXES_FAILURE_LIMIT failures for AXES_COOLOFF_HOURS, or until the bureau unlocks it.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1) or None  # hours; 0: until the bureau unlocks
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"  # X-Forwarded-For's last hop when BEHIND_PROXY
+# Roles that must pass a second factor (TOTP or a recovery code) after the password.
+TWO_FACTOR_REQUIRED_ROLES = ["bureau_admin", "office_officer"]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "社区矫正协同平台")
+# API tokens (django-rest-knox): stored as SHA-512 digests, named, expiring, revocable.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+REST_KNOX = {"TOKEN_TTL": None, "TOKEN_PREFIX": "cc_", "AUTH_HEADER_PREFIX": "Token"}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -324,7 +357,10 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "gif": "webp", "jpeg": "webp"
 # --- REST framework ---------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -374,6 +410,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lockouts are warnings; its start-up banner is not
     },
 }
 

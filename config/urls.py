@@ -31,12 +31,14 @@ urlpatterns = [
     path("api/v1/", include("matching.api_urls")),
     path("api/v1/", include("volunteers.api_urls")),
     path("api/v1/", include("cms.api_urls")),
+    path("api/v1/", include("accounts.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("directory/", include("services.urls")),
     path("casework/matching/", include("matching.urls")),
+    path("casework/bureau/", include("accounts.bureau_urls")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("", include("cms.urls")),

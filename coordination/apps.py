@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoordinationConfig(AppConfig):
     name = "coordination"
     verbose_name = _("Cases and referrals")
+
+    def ready(self) -> None:
+        from coordination import checks  # noqa: F401  (registers the system checks)

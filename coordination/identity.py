@@ -2,8 +2,17 @@
 
 The resident ID number is validated (checksum, date of birth), encrypted at rest with
 Fernet, looked up by an HMAC keyed hash, and shown masked to everyone who does not need
-it. Keys come from ``settings.FIELD_ENCRYPTION_KEY`` or, when that is empty, from
-``SECRET_KEY`` through HKDF, one derived key per purpose.
+it.
+
+Keys: ``settings.FIELD_ENCRYPTION_KEY`` is a comma-separated list of secrets. Each secret
+is stretched through HKDF into one key per purpose. Encryption uses a MultiFernet: the
+first secret encrypts, every secret decrypts, so a new key is put in front and
+``manage.py rotate_field_keys`` re-encrypts the rows. The keyed hash (the blind index,
+unique per number) must not change while keys rotate, or duplicates would slip past the
+unique constraint; it is keyed by ``settings.FIELD_HASH_KEY`` when set, otherwise by the
+*last* secret of the list, the oldest one, which stays stable while newer ones are added
+in front. Without any key (development only; production refuses it through the system
+check ``coordination.E001``) the key is derived from ``SECRET_KEY``.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ import hmac
 from functools import lru_cache
 
 import phonenumbers
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -78,25 +87,46 @@ def _derive(material: str, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(material.encode())
 
 
-def _key_material() -> str:
-    return settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY
+def field_keys() -> list[str]:
+    """The configured secrets, newest first; ``[SECRET_KEY]`` when none is configured (development)."""
+    keys = [key.strip() for key in (settings.FIELD_ENCRYPTION_KEY or "").split(",") if key.strip()]
+    return keys or [settings.SECRET_KEY]
 
 
-def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_derive(_key_material(), b"coordination.resident-id.encrypt")))
+def _fernet_for(material: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_derive(material, b"coordination.resident-id.encrypt")))
+
+
+def _fernet() -> MultiFernet:
+    return MultiFernet([_fernet_for(material) for material in field_keys()])
 
 
 def encrypt(value: str) -> str:
+    """A token under the first (current) key."""
     return _fernet().encrypt(value.encode()).decode()
 
 
 def decrypt(token: str) -> str:
+    """The clear value of a token made under any configured key."""
     return _fernet().decrypt(token.encode()).decode()
+
+
+def is_current(token: str) -> bool:
+    """Whether the token was made with the current (first) key, so rotation can skip it."""
+    try:
+        _fernet_for(field_keys()[0]).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def _hash_key_material() -> str:
+    return getattr(settings, "FIELD_HASH_KEY", "") or field_keys()[-1]
 
 
 def lookup_hash(number: str) -> str:
     """HMAC-SHA256 of the normalised number: equal numbers give equal hashes, nothing else leaks."""
-    key = _derive(_key_material(), b"coordination.resident-id.lookup")
+    key = _derive(_hash_key_material(), b"coordination.resident-id.lookup")
     return hmac.new(key, normalise_resident_id(number).encode(), hashlib.sha256).hexdigest()
 
 

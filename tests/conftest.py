@@ -93,3 +93,40 @@ def make_user(db) -> Callable[..., object]:
 def role_users(city) -> dict[str, object]:
     """One user per role, each in the organisation that role belongs to in ``city``."""
     return factories.users_for_every_role(city)
+
+
+def pass_second_factor(client, user) -> None:
+    """Mark the client's session as having passed two-factor sign-in with a confirmed test device.
+
+    Officers and bureau administrators must pass a second factor after the password
+    (docs/security.md); tests that are not about sign-in use this to get past it.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(request: pytest.FixtureRequest, monkeypatch) -> None:
+    """``client.force_login(user)`` also passes the second factor, so tests of other things need not.
+
+    Tests of the sign-in steps themselves are marked ``real_second_factor`` and get Django's plain
+    ``force_login`` (password step only).
+    """
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test import Client
+
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain(self, user, backend)
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

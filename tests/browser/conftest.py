@@ -68,3 +68,28 @@ def page(browser, live_server) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def pass_second_factor(page, username: str) -> None:
+    """After "Log in": take the two-factor step when the site asks for it, as the user would.
+
+    Officers and bureau administrators must (docs/security.md). Without a device they set one
+    up from the key the page shows; with one they type its current code.
+    """
+    import base64
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/two-factor/setup/" in page.url:
+        secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        page.get_by_label("Code").fill(f"{totp(key):06d}")
+        page.get_by_role("button", name="Confirm").click()
+        page.get_by_test_id("recovery-codes").wait_for()
+        page.get_by_role("link", name="I have kept them, continue").click()
+    elif "/two-factor/verify/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
+        page.get_by_role("button", name="Verify").click()

@@ -7,6 +7,7 @@ from coordination import actions
 from coordination.models import Referral
 from services.models import Membership
 from tests import factories
+from tests.browser.conftest import pass_second_factor
 from tests.coordination.factories import make_supervisee, offering
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -18,6 +19,7 @@ def log_in(page, username: str, next_url: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    pass_second_factor(page, username)
     page.wait_for_url(f"**{next_url}")
 
 

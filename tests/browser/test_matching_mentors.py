@@ -4,6 +4,7 @@ import pytest
 
 from coordination.models import CorrectionTeamMember
 from tests import factories
+from tests.browser.conftest import pass_second_factor
 from tests.matching.factories import make_match_world
 from tests.matching.test_mentor_db import mentor
 
@@ -21,6 +22,7 @@ def test_officer_pairs_a_mentor_on_a_phone(page, monkeypatch):
     page.get_by_label("Username").fill("mofficer")
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    pass_second_factor(page, "mofficer")
     page.wait_for_url("**/casework/matching/")
     page.get_by_label("What to match").select_option("mentors")
     page.get_by_label("Judicial office").select_option(str(mw.city.office.pk))

@@ -4,6 +4,7 @@ import pytest
 
 from coordination.models import Referral
 from tests import factories
+from tests.browser.conftest import pass_second_factor
 from tests.matching.factories import make_match_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -15,6 +16,7 @@ def test_officer_sends_a_referral_from_a_suggestion(page):
     page.get_by_label("Username").fill("mofficer")
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    pass_second_factor(page, "mofficer")
     page.wait_for_url("**/casework/matching/")
     page.get_by_test_id(f"need-{mw.need.pk}").click()
     page.wait_for_url(f"**/casework/matching/needs/{mw.need.pk}/")

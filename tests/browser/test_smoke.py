@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from accounts.demo_support import DEMO_PASSWORD
 from accounts.models import User
+from tests.browser.conftest import pass_second_factor
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -24,6 +25,7 @@ def test_home_switch_language_and_log_in(page):
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    pass_second_factor(page, "officer")
     expected = User.objects.get(username="officer").full_name
     page.wait_for_url("**/en/")  # back where the reader was, still in English
     assert page.get_by_test_id("current-user").inner_text() == expected

@@ -5,13 +5,14 @@ Each app contributes through ``<app>/demo.py`` with a ``load(ctx)`` function,
 called in the order below.
 """
 
+import base64
 import importlib
 import importlib.util
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo_support import DEMO_PASSWORD, DemoContext
+from accounts.demo_support import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, DemoContext
 
 DEMO_APPS = ["services", "accounts", "coordination", "volunteers", "cms", "matching"]
 
@@ -32,3 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, organisation in ctx.logins:
             self.stdout.write(f"  {username:<14} {role}  ·  {organisation}")
+        key = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
+        self.stdout.write("")
+        self.stdout.write("Bureau administrators and officers also need a two-factor code (docs/security.md):")
+        self.stdout.write(f"  add the key {key} to an authenticator app, or run `manage.py demo_otp_code`.")
