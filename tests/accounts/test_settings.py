@@ -89,6 +89,7 @@ def test_check_deploy_reports_no_warnings_with_production_settings():
             **{k: v for k, v in os.environ.items() if k not in SCRUB},
             "SECRET_KEY": "k8#Jq2!vN0xR7@tL5pW9&zY3cE6uB1mH4gD0sF8aQ2wX5nV7bM9",
             "ALLOWED_HOSTS": "cc.example.cn",
+            "FIELD_ENCRYPTION_KEY": "r4Vt9pLx2Qw8Zk1Nb6Hs3Jd7Fg0Mc5Ye",  # production needs its own field key
             "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3"),
         },
         capture_output=True,
