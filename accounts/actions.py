@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import visibility
+from accounts import roles
 from accounts.models import HealthReport, User
 from accounts.roles import ROLE_GROUPS, managed_group_names
 from services.models import Membership, Organisation
@@ -43,8 +43,8 @@ def revoke_membership(*, membership: Membership) -> None:
 
 def sync_role_groups(*, user: User) -> None:
     """Make the user's managed Django groups match their active roles."""
-    visibility.forget(user)
-    wanted = {name for role in visibility.roles(user) for name in ROLE_GROUPS.get(role, ())}
+    roles.forget(user)
+    wanted = {name for role in roles.roles(user) for name in ROLE_GROUPS.get(role, ())}
     managed = managed_group_names()
     current = set(user.groups.filter(name__in=managed).values_list("name", flat=True))
     for name in wanted - current:
@@ -53,7 +53,7 @@ def sync_role_groups(*, user: User) -> None:
     stale = current - wanted
     if stale:
         user.groups.remove(*Group.objects.filter(name__in=stale))
-    visibility.forget(user)
+    roles.forget(user)
 
 
 def record_health_summary() -> HealthReport:

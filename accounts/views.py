@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts import visibility
+from accounts import roles
 
 
 class LoginView(auth_views.LoginView):
@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/home.html",
         {
-            "memberships": visibility.memberships(request.user),
-            "roles": visibility.roles(request.user),
+            "memberships": roles.memberships(request.user),
+            "roles": roles.roles(request.user),
         },
     )

@@ -67,6 +67,30 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # to a key derived from SECRET_KEY so development needs no extra setup.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
+# Models holding personal data: each must have a scoping policy (accounts.scoping; a system check
+# fails otherwise) and appears in docs/visibility.md.
+PERSONAL_DATA_MODELS = [
+    "accounts.User",
+    "services.Membership",
+    "coordination.Supervisee",
+    "coordination.CorrectionTeamMember",
+    "coordination.Need",
+    "coordination.CaseNote",
+    "coordination.Consent",
+    "coordination.Referral",
+    "coordination.ReferralEvent",
+    "coordination.AccessLog",
+    "coordination.Notification",
+    "matching.Proposal",
+    "matching.MentorProposal",
+    "volunteers.Volunteer",
+    "volunteers.StatusChange",
+    "volunteers.TrainingRecord",
+    "volunteers.Booking",
+    "volunteers.HourLog",
+    "volunteers.Certificate",
+]
+
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
     "accounts",
@@ -143,7 +167,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
-                "accounts.context_processors.navigation",
+                "config.context_processors.navigation",
             ],
         },
     }

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoordinationConfig(AppConfig):
     name = "coordination"
     verbose_name = _("Cases and referrals")
+
+    def ready(self) -> None:
+        from coordination import policies
+
+        policies.register()

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import visibility
+from accounts import scoping
 from coordination import actions as coordination_actions
 from coordination.models import CorrectionTeamMember, Need, Referral
-from matching import selectors
+from matching import policies, selectors
 from matching.engine.explain import explain_assignment, score
 from matching.engine.mentors import explain_mentors
 from matching.engine.solver import Problem, assign_needs, pair_mentors
@@ -35,7 +35,7 @@ def start_run(
     *, actor: User | None, office: Organisation | None = None, queue: bool = True, kind: str = MatchRun.Kind.REFERRALS
 ) -> MatchRun:
     """Record a run for the city (``office=None``) or one judicial office and queue it (``actor=None``: the nightly run)."""
-    if actor is not None and not visibility.can_start_match_run(actor, office.pk if office else None):
+    if actor is not None and not policies.can_start_match_run(actor, office.pk if office else None):
         raise PermissionDenied("not allowed to run matching for this scope")
     if office is not None and office.kind != Organisation.Kind.JUDICIAL_OFFICE:
         raise ValidationError({"office": _("Choose a judicial office.")}, code="office")
@@ -128,7 +128,7 @@ def _write_proposals(*, run: MatchRun, explanations) -> int:
 
 
 def _open_proposal(proposal: Proposal, actor: User) -> Proposal:
-    if not visibility.proposals_for(actor).filter(pk=proposal.pk).exists():
+    if not scoping.scope(actor, Proposal).filter(pk=proposal.pk).exists():
         raise PermissionDenied("not your case")
     locked = Proposal.objects.select_for_update().select_related("need", "offering").get(pk=proposal.pk)
     if locked.status != Proposal.Status.PROPOSED:
@@ -257,12 +257,12 @@ def _write_mentor_proposals(*, run: MatchRun, explanations) -> int:
 
 
 def _open_mentor_proposal(proposal: MentorProposal, actor: User) -> MentorProposal:
-    if not visibility.mentor_proposals_for(actor).filter(pk=proposal.pk).exists():
+    if not scoping.scope(actor, MentorProposal).filter(pk=proposal.pk).exists():
         raise PermissionDenied("not your case")
     locked = MentorProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != MentorProposal.Status.PROPOSED:
         raise ValidationError(_("This proposal has already been decided."), code="decided")
-    if not visibility.can_manage_case(actor, locked.supervisee):
+    if not scoping.can(actor, "manage", locked.supervisee):
         raise PermissionDenied("not your case")
     return locked
 

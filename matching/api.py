@@ -11,19 +11,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import visibility
+from accounts import scoping
 from config.pagination import StandardPagination
 from coordination.models import Need
-from matching import actions, selectors
+from matching import actions, policies, selectors
 from matching.engine.explain import Reason
 from matching.models import MatchRun, MentorProposal, Proposal
 from matching.reasons import render, render_rule
-from services.models import Organisation
+from services.models import Organisation, ServiceOffering
 
 
 class CanUseMatching(permissions.IsAuthenticated):
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and visibility.can_use_matching(request.user)
+        return super().has_permission(request, view) and policies.can_use_matching(request.user)
 
 
 def _django_error(exc: DjangoValidationError) -> ValidationError:
@@ -202,7 +202,7 @@ class RunViewSet(viewsets.GenericViewSet):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         office = data.validated_data.get("office")
-        if not visibility.can_start_match_run(request.user, office.pk if office else None):
+        if not policies.can_start_match_run(request.user, office.pk if office else None):
             raise ValidationError({"office": ["You may run the optimiser only for your own judicial office."]})
         try:
             run = actions.start_run(actor=request.user, office=office, kind=data.validated_data["kind"])
@@ -217,7 +217,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
 
     permission_classes = [CanUseMatching]
     pagination_class = StandardPagination
-    queryset = Proposal.objects.none()  # for the schema only; reads go through visibility.proposals_for
+    queryset = Proposal.objects.none()  # for the schema only; reads go through scope(user, Proposal)
 
     class Output(serializers.ModelSerializer):
         reasons = serializers.SerializerMethodField()
@@ -259,7 +259,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
         message = serializers.CharField(required=False, allow_blank=True)
 
     def _queryset(self, request: Request):
-        return visibility.proposals_for(request.user).select_related("referral").order_by("-run_id", "pk")
+        return scoping.scope(request.user, Proposal).select_related("referral").order_by("-run_id", "pk")
 
     def _get(self, request: Request, pk: str) -> Proposal:
         proposal = self._queryset(request).filter(pk=pk).first() if str(pk).isdigit() else None
@@ -294,7 +294,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
                 actions.confirm_proposal(proposal=proposal, actor=request.user, message=values.get("message", ""))
             elif verb == "edit":
                 offering = (
-                    visibility.public_offerings().filter(pk=values.get("offering")).first()
+                    scoping.scope(None, ServiceOffering).filter(pk=values.get("offering")).first()
                     if values.get("offering")
                     else None
                 )
@@ -342,7 +342,7 @@ class MentorProposalViewSet(viewsets.GenericViewSet):
 
     permission_classes = [CanUseMatching]
     pagination_class = StandardPagination
-    queryset = MentorProposal.objects.none()  # for the schema only; reads go through visibility
+    queryset = MentorProposal.objects.none()  # for the schema only; reads go through scope()
 
     class Output(serializers.ModelSerializer):
         reasons = serializers.SerializerMethodField()
@@ -384,7 +384,7 @@ class MentorProposalViewSet(viewsets.GenericViewSet):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
     def _get(self, request: Request, pk: str) -> MentorProposal:
-        found = visibility.mentor_proposals_for(request.user).select_related("mentor")
+        found = scoping.scope(request.user, MentorProposal).select_related("mentor")
         proposal = found.filter(pk=pk).first() if str(pk).isdigit() else None
         if proposal is None:
             raise NotFound

@@ -11,22 +11,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import visibility
+from accounts import roles, scoping
 from coordination import actions as coordination_actions
+from coordination import policies as coordination_policies
 from coordination.models import AccessLog, Need
-from matching import actions, selectors
+from matching import actions, policies, selectors
 from matching.engine.explain import Reason
 from matching.forms import DecisionForm, MentorDecisionForm, SendForm, StartRunForm
 from matching.models import MatchRun, MentorProposal, Proposal
 from matching.reasons import render as render_reason
 from matching.reasons import render_rule
+from services.models import ServiceOffering
 
 PAGE_SIZE = 25
 RUNS_PAGE_SIZE = 10
 
 
 def _require_matching(user) -> None:
-    if not visibility.can_use_matching(user):
+    if not policies.can_use_matching(user):
         raise PermissionDenied
 
 
@@ -45,10 +47,10 @@ def _run_or_404(user, pk: int) -> MatchRun:
 
 
 def _start_form(user, data=None) -> StartRunForm:
-    offices = visibility.case_offices(user)
-    if not visibility.is_bureau_admin(user):
-        offices = offices.filter(pk__in=visibility.organisation_ids(user, visibility.Role.OFFICE_OFFICER))
-    return StartRunForm(data, offices=offices, allow_city=visibility.is_bureau_admin(user))
+    offices = coordination_policies.case_offices(user)
+    if not roles.is_bureau_admin(user):
+        offices = offices.filter(pk__in=roles.organisation_ids(user, roles.Role.OFFICE_OFFICER))
+    return StartRunForm(data, offices=offices, allow_city=roles.is_bureau_admin(user))
 
 
 @require_GET
@@ -59,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.matching_needs(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     runs = Paginator(selectors.runs(request.user), RUNS_PAGE_SIZE).get_page(request.GET.get("runs"))
     form = _start_form(request.user)
-    can_start = visibility.is_bureau_admin(request.user) or form.fields["office"].queryset.exists()
+    can_start = roles.is_bureau_admin(request.user) or form.fields["office"].queryset.exists()
     return render(
         request,
         "matching/index.html",
@@ -125,7 +127,7 @@ def send_referral(request: HttpRequest, pk: int) -> HttpResponse:
     """One click on a suggestion: send the referral; without consent, keep it as a draft and say so."""
     _require_matching(request.user)
     need = _need_or_404(request.user, pk)
-    form = SendForm(request.POST, offerings=visibility.public_offerings().filter(category_id=need.category_id))
+    form = SendForm(request.POST, offerings=scoping.scope(None, ServiceOffering).filter(category_id=need.category_id))
     if not form.is_valid():
         messages.error(request, _("Choose one of the suggested services."))
         return redirect("matching:need", pk=need.pk)
@@ -208,14 +210,16 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require_matching(request.user)
     try:
         proposal = (
-            visibility.proposals_for(request.user)
+            scoping.scope(request.user, Proposal)
             .select_related("need__category", "need__supervisee", "offering__organisation", "runner_up__organisation")
             .get(pk=pk)
         )
     except Proposal.DoesNotExist:
         raise Http404 from None
     offerings = (
-        visibility.public_offerings().filter(category_id=proposal.need.category_id).select_related("organisation")
+        scoping.scope(None, ServiceOffering)
+        .filter(category_id=proposal.need.category_id)
+        .select_related("organisation")
     )
     form = DecisionForm(request.POST or None, offerings=offerings)
     if request.method == "POST" and form.is_valid():
@@ -261,7 +265,7 @@ def mentor_proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require_matching(request.user)
     try:
         proposal = (
-            visibility.mentor_proposals_for(request.user)
+            scoping.scope(request.user, MentorProposal)
             .select_related("supervisee", "mentor__township", "runner_up", "chosen_mentor", "run")
             .get(pk=pk)
         )
