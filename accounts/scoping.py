@@ -137,7 +137,10 @@ def policy_for(model: ModelRef | Model) -> Policy:
 
 
 def scope(user: UserLike, model: ModelRef, verb: str = "view") -> QuerySet[Any]:
-    """The rows of ``model`` the user may see (or act on with ``verb``). Every read starts here."""
+    """The rows of ``model`` the user may see (or act on with ``verb``). Every read starts here.
+
+    ``user`` None stands for an anonymous visitor (public rows such as the directory).
+    """
     return policy_for(model).queryset(user, verb)
 
 

@@ -35,7 +35,7 @@ from coordination.models import (
     Supervisee,
     SupervisionLevel,
 )
-from services.models import Organisation, ServiceCategory, ServiceOffering, Township
+from services.models import Membership, Organisation, ServiceCategory, ServiceOffering, Township
 
 # --- Permissions -----------------------------------------------------------------
 
@@ -630,7 +630,7 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
 class TeamMemberSerializer(serializers.ModelSerializer):
     supervisee = serializers.UUIDField(source="supervisee.uuid")
     user = serializers.SlugRelatedField(
-        slug_field="username", queryset=roles.Membership.objects.none(), required=False, allow_null=True
+        slug_field="username", queryset=Membership.objects.none(), required=False, allow_null=True
     )
 
     class Meta:

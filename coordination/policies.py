@@ -259,6 +259,14 @@ class ReferralPolicy(scoping.BasePolicy):
             condition |= Q(offering__organisation_id__in=provider_ids) & ~Q(state=Referral.State.DRAFT)
         return Referral.objects.filter(condition)
 
+    def rows_inbox(self, user: Any) -> QuerySet[Referral]:
+        """The provider inbox: referrals past draft sent to the user's organisations (the bureau: every
+        referral past draft)."""
+        queryset = self.rows_view(user).exclude(state=Referral.State.DRAFT)
+        if not is_bureau_admin(user):
+            queryset = queryset.filter(offering__organisation_id__in=organisation_ids(user, Role.PROVIDER_STAFF))
+        return queryset
+
     def allow_use_inbox(self, user: Any, obj: Any = None) -> bool:
         """Open the provider inbox: the bureau and provider staff."""
         return can_use_provider_inbox(user)

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts import roles, scoping
+from accounts import scoping
 from coordination.models import (
     AccessLog,
     CaseNote,
@@ -136,10 +136,10 @@ def timeline(supervisee: Supervisee, referrals: list[Referral]) -> list[Timeline
     return entries
 
 
-def referral_list(user: User) -> QuerySet[Referral]:
-    """Referrals the user may see, ready for a list (fixed queries)."""
+def referral_list(user: User, verb: str = "view") -> QuerySet[Referral]:
+    """Referrals the user may see (or act on with ``verb``), ready for a list (fixed queries)."""
     return (
-        scoping.scope(user, Referral)
+        scoping.scope(user, Referral, verb)
         .select_related(
             "need__category",
             "need__supervisee__township",
@@ -153,12 +153,7 @@ def referral_list(user: User) -> QuerySet[Referral]:
 
 def provider_inbox(user: User) -> QuerySet[Referral]:
     """Referrals sent to the user's organisations (the bureau: every sent referral), newest first."""
-    queryset = referral_list(user).exclude(state=State.DRAFT)
-    if not roles.is_bureau_admin(user):
-        queryset = queryset.filter(
-            offering__organisation_id__in=roles.organisation_ids(user, roles.Role.PROVIDER_STAFF)
-        )
-    return queryset
+    return referral_list(user, "inbox")
 
 
 def overdue(user: User, *, now: dt.datetime | None = None) -> QuerySet[Referral]:
@@ -175,24 +170,16 @@ def referral_for_read(user: User, uuid: str) -> Referral:
 
 
 def needs_list(user: User) -> QuerySet[Need]:
-    return (
-        Need.objects.filter(supervisee__in=scoping.scope(user, Supervisee).values("pk"))
-        .select_related("category", "supervisee")
-        .order_by("-opened_at", "-pk")
-    )
+    return scoping.scope(user, Need).select_related("category", "supervisee").order_by("-opened_at", "-pk")
 
 
 def notes_list(user: User) -> QuerySet[CaseNote]:
-    return (
-        CaseNote.objects.filter(supervisee__in=scoping.scope(user, Supervisee).values("pk"))
-        .select_related("author", "supervisee")
-        .order_by("-created_at", "-pk")
-    )
+    return scoping.scope(user, CaseNote).select_related("author", "supervisee").order_by("-created_at", "-pk")
 
 
 def consents_list(user: User) -> QuerySet[Consent]:
     return (
-        Consent.objects.filter(supervisee__in=scoping.scope(user, Supervisee).values("pk"))
+        scoping.scope(user, Consent)
         .select_related("organisation", "supervisee", "recorded_by")
         .order_by("-granted_at", "-pk")
     )
@@ -200,7 +187,8 @@ def consents_list(user: User) -> QuerySet[Consent]:
 
 def team_list(user: User) -> QuerySet[CorrectionTeamMember]:
     return (
-        CorrectionTeamMember.objects.filter(supervisee__in=scoping.scope(user, Supervisee).values("pk"), is_active=True)
+        scoping.scope(user, CorrectionTeamMember)
+        .filter(is_active=True)
         .select_related("supervisee", "user")
         .order_by("supervisee_id", "role", "pk")
     )

@@ -148,7 +148,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             ],
             "query": query.urlencode(),
             "filtered": bool(request.GET.get("q") or any(k in request.GET for k in filterset.filters)),
-            "can_register": lambda u: scoping.can(u, "register", Supervisee)(request.user),
+            "can_register": scoping.can(request.user, "register", Supervisee),
         },
     )
 

@@ -336,9 +336,7 @@ register_permission_policy(CapacityChange, ReadOnlyPolicy(CapacityChange))
 
 
 def _capacity_log(user):
-    return CapacityChange.objects.filter(offering__in=scoping.scope(user, ServiceOffering, "manage")).select_related(
-        "offering", "offering__organisation", "changed_by"
-    )
+    return scoping.scope(user, CapacityChange).select_related("offering", "offering__organisation", "changed_by")
 
 
 class CapacityChangeViewSet(ModelViewSet):
