@@ -74,9 +74,12 @@ def _render() -> str:
         fields_method = policy_type.fields
         if fields_method is not scoping.BasePolicy.fields:
             out.append(f"\nFields: {_doc(fields_method)}\n")
-        for title, table in getattr(policy_type, "field_tables", {}).items():
+        tables = getattr(policy_type, "field_tables", {})
+        if tables:
+            out.append("\nField sets:\n\n")
+        for title, table in tables.items():
             names = ", ".join(f"`{name}`" for name in sorted(table)) or "(none)"
-            out.append(f"\n- {title}: {names}\n")
+            out.append(f"- {title}: {names}\n")
     missing = sorted(personal - {model._meta.label_lower for model in scoping.registered()})
     if missing:
         out.append("\n## Personal-data models without a policy\n\n")
