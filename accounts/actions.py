@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import visibility
+from accounts import roles
 from accounts.models import HealthReport, User
 from accounts.roles import ROLE_GROUPS, managed_group_names
 from services.models import Membership, Organisation
@@ -49,8 +49,8 @@ def revoke_membership(*, membership: Membership) -> None:
 
 def sync_role_groups(*, user: User) -> None:
     """Make the user's managed Django groups match their active roles."""
-    visibility.forget(user)
-    wanted = {name for role in visibility.roles(user) for name in ROLE_GROUPS.get(role, ())}
+    roles.forget(user)
+    wanted = {name for role in roles.roles(user) for name in ROLE_GROUPS.get(role, ())}
     managed = managed_group_names()
     current = set(user.groups.filter(name__in=managed).values_list("name", flat=True))
     for name in wanted - current:
@@ -59,7 +59,7 @@ def sync_role_groups(*, user: User) -> None:
     stale = current - wanted
     if stale:
         user.groups.remove(*Group.objects.filter(name__in=stale))
-    visibility.forget(user)
+    roles.forget(user)
 
 
 def record_health_summary() -> HealthReport:
@@ -126,7 +126,7 @@ def unlock_login(*, actor: User, attempt_id: int) -> str:
 
     from accounts.models import SecurityEvent
 
-    if not visibility.is_bureau_admin(actor):
+    if not roles.is_bureau_admin(actor):
         raise PermissionDenied
     attempt = AccessAttempt.objects.select_for_update().get(pk=attempt_id)
     subject = f"{attempt.username} @ {attempt.ip_address}"
@@ -150,7 +150,7 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
     """Delete a token: its owner or a bureau administrator may; it stops working at once."""
     from accounts.models import SecurityEvent
 
-    if token.user_id != actor.pk and not visibility.is_bureau_admin(actor):
+    if token.user_id != actor.pk and not roles.is_bureau_admin(actor):
         raise PermissionDenied
     subject = f"{token.label} ({token.user.get_username()})"
     token.delete()

@@ -12,3 +12,7 @@ class AccountsConfig(AppConfig):
         from accounts import security
 
         user_logged_in.connect(security.note_second_factor_on_login, dispatch_uid="accounts.second_factor")
+
+        from accounts import policies, scoping  # noqa: F401  (scoping registers its system check)
+
+        policies.register()

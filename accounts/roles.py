@@ -1,12 +1,27 @@
-"""Django groups that each role brings with it (Wagtail admin permissions hang off groups).
+"""Role primitives: which roles a user holds and where, and the Django groups each role brings.
 
-Roles are the source of truth; groups are derived and re-synced whenever a
-membership changes, so nobody edits group membership by hand.
+Roles come only from active ``services.Membership`` rows (a user may hold several);
+a superuser counts as a bureau administrator. This is the one place in ``accounts`` that
+reads another app: the membership table is the source of roles (ADR 0005 explains why
+``accounts`` may import ``services.models`` and nothing else).
+
+Roles are the source of truth for groups; groups are derived and re-synced whenever a
+membership changes (Wagtail admin permissions hang off groups), so nobody edits group
+membership by hand.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from services.models import Membership
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 Role = Membership.Role
+
+_CACHE_ATTR = "_role_memberships"
 
 # Wagtail creates the "Editors" and "Moderators" groups in its own migrations.
 # services migration 0004 creates the "Directory ..." groups with the directory's admin permissions.
@@ -19,3 +34,50 @@ ROLE_GROUPS: dict[str, tuple[str, ...]] = {
 
 def managed_group_names() -> set[str]:
     return {name for names in ROLE_GROUPS.values() for name in names}
+
+
+def memberships(user: User | Any) -> list[Membership]:
+    """The user's active memberships, loaded once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).select_related(
+                "organisation", "organisation__township"
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget(user: User | Any) -> None:
+    """Drop the cached memberships after they change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles(user: User | Any) -> set[str]:
+    """The set of role codes the user holds anywhere."""
+    found = {m.role for m in memberships(user)}
+    if getattr(user, "is_superuser", False) and user.is_active:
+        found.add(Role.BUREAU_ADMIN)
+    return found
+
+
+def has_role(user: User | Any, *wanted: str) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def is_bureau_admin(user: User | Any) -> bool:
+    return has_role(user, Role.BUREAU_ADMIN)
+
+
+def is_staff_member(user: User | Any) -> bool:
+    """Works for an organisation in any role (as opposed to the public or a volunteer only)."""
+    return bool(roles(user))
+
+
+def organisation_ids(user: User | Any, *role_filter: str) -> set[int]:
+    """Ids of the organisations where the user holds one of the given roles (any role if none given)."""
+    return {m.organisation_id for m in memberships(user) if not role_filter or m.role in role_filter}

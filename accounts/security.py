@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.http import HttpRequest
 
-from accounts import visibility
+from accounts import roles
 
 if TYPE_CHECKING:
     from accounts.models import ApiToken, User
@@ -33,7 +33,7 @@ def client_ip(request: HttpRequest) -> str:
 
 def requires_second_factor(user: User) -> bool:
     """Bureau administrators and officers (settings.TWO_FACTOR_REQUIRED_ROLES) must pass a second factor."""
-    return visibility.has_role(user, *settings.TWO_FACTOR_REQUIRED_ROLES)
+    return roles.has_role(user, *settings.TWO_FACTOR_REQUIRED_ROLES)
 
 
 def confirmed_devices(user: User) -> list:

@@ -21,7 +21,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import actions, security, visibility
+from accounts import actions, roles, security
 from accounts.forms import ApiTokenForm, OtpCodeForm
 from accounts.models import ApiToken, SecurityEvent
 
@@ -37,8 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/home.html",
         {
-            "memberships": visibility.memberships(request.user),
-            "roles": visibility.roles(request.user),
+            "memberships": roles.memberships(request.user),
+            "roles": roles.roles(request.user),
         },
     )
 
@@ -171,7 +171,7 @@ def api_token_revoke(request: HttpRequest, uuid) -> HttpResponse:
 
 
 def _bureau_only(request: HttpRequest) -> None:
-    if not visibility.is_bureau_admin(request.user):
+    if not roles.is_bureau_admin(request.user):
         raise PermissionDenied
 
 

@@ -7,6 +7,8 @@ class CmsConfig(AppConfig):
     verbose_name = _("Outreach site")
 
     def ready(self) -> None:
-        from cms import signals
+        from cms import policies, signals
+
+        policies.register()
 
         signals.connect()

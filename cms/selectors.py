@@ -16,7 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from wagtail.models import Page
 
-from accounts.visibility import public_offerings
+from accounts.scoping import scope
 from cms import segment
 
 NEWS_PER_PAGE = 10
@@ -206,7 +206,8 @@ def search_pages(
     for word in qwords:
         condition |= Q(words__contains=f" {word} ") | Q(title_words__contains=f" {word} ")
     entries = (
-        SearchEntry.objects.filter(language_code=language_code, page__live=True)
+        scope(getattr(request, "user", None), SearchEntry)
+        .filter(language_code=language_code)
         .filter(condition)
         .select_related("page")[:200]
     )
@@ -260,7 +261,7 @@ def search_offerings(*, query: str, limit: int = 20) -> list[SearchHit]:
             | Q(organisation__name__icontains=term)
             | Q(organisation__name_en__icontains=term)
         )
-    rows = public_offerings().filter(condition).select_related("organisation")[:200]
+    rows = scope(None, "services.ServiceOffering").filter(condition).select_related("organisation")[:200]
     hits = []
     for offering in rows:
         organisation = offering.organisation.display_name

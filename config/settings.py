@@ -71,6 +71,30 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 
+# Models holding personal data: each must have a scoping policy (accounts.scoping; a system check
+# fails otherwise) and appears in docs/visibility.md.
+PERSONAL_DATA_MODELS = [
+    "accounts.User",
+    "services.Membership",
+    "coordination.Supervisee",
+    "coordination.CorrectionTeamMember",
+    "coordination.Need",
+    "coordination.CaseNote",
+    "coordination.Consent",
+    "coordination.Referral",
+    "coordination.ReferralEvent",
+    "coordination.AccessLog",
+    "coordination.Notification",
+    "matching.Proposal",
+    "matching.MentorProposal",
+    "volunteers.Volunteer",
+    "volunteers.StatusChange",
+    "volunteers.TrainingRecord",
+    "volunteers.Booking",
+    "volunteers.HourLog",
+    "volunteers.Certificate",
+]
+
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
     "accounts",
@@ -157,7 +181,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
-                "accounts.context_processors.navigation",
+                "config.context_processors.navigation",
             ],
         },
     }

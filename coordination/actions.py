@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import visibility
+from accounts import roles, scoping
 from accounts.security import current_token as current_api_token
-from coordination import conf, identity
+from coordination import conf, identity, policies
 from coordination.models import (
     AccessLog,
     CaseNote,
@@ -220,7 +220,7 @@ def transition(
             code="transition",
             params={"from": State(referral.state).label, "to": State(to).label},
         )
-    side = SYSTEM if actor is None else visibility.referral_side(actor, referral)
+    side = SYSTEM if actor is None else policies.referrals().side(actor, referral)
     if side != rule.side:
         raise PermissionDenied("not allowed for this user")
     if "reason" in rule.required and not reason.strip():
@@ -244,7 +244,7 @@ def transition(
                     code="consent",
                     params={"org": referral.offering.organisation.name},
                 )
-            if not visibility.can_override_consent(actor, supervisee):
+            if not scoping.can(actor, "override_consent", supervisee):
                 raise PermissionDenied("only an officer may override consent")
             if not note.strip():
                 raise ReferralError({"note": _("Give the reason for sending without consent.")}, code="required")
@@ -481,7 +481,7 @@ def _refuse_duplicate(actor: User, digest: str, *, exclude_pk: int | None = None
     other = others.select_related("judicial_office").first()
     if other is None:
         return
-    if visibility.supervisees_for(actor).filter(pk=other.pk).exists():
+    if scoping.scope(actor, Supervisee).filter(pk=other.pk).exists():
         message = _("This person is already registered in %(office)s.") % {"office": other.judicial_office.display_name}
     else:
         message = _("A supervisee with this resident ID number is already registered.")
@@ -496,7 +496,7 @@ def _is_minor(born: dt.date, start: dt.date) -> bool:
 def create_supervisee(*, actor: User, resident_id: str, team: list[dict] | None = None, **fields: Any) -> Supervisee:
     """Register a supervisee: validate the ID number, encrypt it, refuse duplicates, add the initial team."""
     office = fields["judicial_office"]
-    if not visibility.is_bureau_admin(actor) and office.pk not in visibility.organisation_ids(
+    if not roles.is_bureau_admin(actor) and office.pk not in roles.organisation_ids(
         actor, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER
     ):
         raise PermissionDenied("not your office")
@@ -556,10 +556,10 @@ def update_supervisee(
     ``resident_id`` empty keeps the stored number (it must still match the date of birth and sex).
     """
     supervisee = Supervisee.objects.select_for_update().get(pk=supervisee.pk)
-    if not visibility.can_edit_supervisee(actor, supervisee):
+    if not scoping.can(actor, "edit", supervisee):
         raise PermissionDenied("not your case")
     office = fields.get("judicial_office", supervisee.judicial_office)
-    if not visibility.intake_offices(actor).filter(pk=office.pk).exists():
+    if not policies.intake_offices(actor).filter(pk=office.pk).exists():
         raise PermissionDenied("not your office")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -657,7 +657,7 @@ def remove_team_member(*, member: CorrectionTeamMember) -> None:
 @transaction.atomic
 def record_need(*, supervisee: Supervisee, category: Any, urgency: int, description: str, actor: User) -> Need:
     """Record a need of the supervisee in a directory category."""
-    if not visibility.can_manage_case(actor, supervisee):
+    if not scoping.can(actor, "manage", supervisee):
         raise PermissionDenied("not your case")
     return Need.objects.create(
         supervisee=supervisee, category=category, urgency=urgency, description=description, created_by=actor
@@ -671,7 +671,7 @@ def close_need(*, need: Need, actor: User, reason: str = "") -> Need:
     The reason, when given, is kept as a case note (it shows in the timeline).
     """
     need = Need.objects.select_for_update(of=("self",)).select_related("supervisee", "category").get(pk=need.pk)
-    if not visibility.can_manage_case(actor, need.supervisee):
+    if not scoping.can(actor, "manage", need.supervisee):
         raise PermissionDenied("not your case")
     if need.status == Need.Status.CLOSED:
         raise ValidationError({"need": _("This need is already closed.")}, code="need_closed")
@@ -693,7 +693,7 @@ def close_need(*, need: Need, actor: User, reason: str = "") -> Need:
 @transaction.atomic
 def add_note(*, supervisee: Supervisee, author: User, body: str, kind: str = CaseNote.Kind.NOTE) -> CaseNote:
     """Add a case note."""
-    if not visibility.can_manage_case(author, supervisee):
+    if not scoping.can(author, "manage", supervisee):
         raise PermissionDenied("not your case")
     return CaseNote.objects.create(supervisee=supervisee, author=author, body=body, kind=kind)
 
@@ -709,7 +709,7 @@ def record_consent(
     expires_at: dt.datetime | None = None,
 ) -> Consent:
     """Record the supervisee's separate consent to share their record with one organisation."""
-    if not visibility.can_manage_case(recorded_by, supervisee):
+    if not scoping.can(recorded_by, "manage", supervisee):
         raise PermissionDenied("not your case")
     return Consent.objects.create(
         supervisee=supervisee,
@@ -734,7 +734,7 @@ def create_referral(
     *, need: Need, offering: ServiceOffering, actor: User, message: str = "", send: bool = False, **send_kwargs: Any
 ) -> Referral:
     """Draft a referral of one need to one offering; with ``send`` it is sent at once (consent checked)."""
-    if not visibility.can_manage_case(actor, need.supervisee):
+    if not scoping.can(actor, "manage", need.supervisee):
         raise PermissionDenied("not your case")
     if offering.category_id != need.category_id:
         raise ValidationError({"offering": _("This service is not in the need's category.")}, code="category")

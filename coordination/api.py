@@ -1,4 +1,4 @@
-"""API of cases and referrals: same scoping (accounts.visibility) and field rules as the pages."""
+"""API of cases and referrals: same scoping (accounts.scoping and coordination/policies.py) and field rules as the pages."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts import visibility
-from coordination import actions, identity, selectors
+from accounts import roles, scoping
+from coordination import actions, identity, policies, selectors
 from coordination.filters import NeedFilter, ReferralFilter, SuperviseeFilter, SuperviseeRefFilter
 from coordination.models import (
     AccessLog,
@@ -35,7 +35,7 @@ from coordination.models import (
     Supervisee,
     SupervisionLevel,
 )
-from services.models import Organisation, ServiceCategory, ServiceOffering, Township
+from services.models import Membership, Organisation, ServiceCategory, ServiceOffering, Township
 
 # --- Permissions -----------------------------------------------------------------
 
@@ -44,7 +44,7 @@ class IsCaseStaff(permissions.IsAuthenticated):
     """Officers, social workers and the bureau."""
 
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and visibility.can_see_case_list(request.user)
+        return super().has_permission(request, view) and policies.can_see_case_list(request.user)
 
 
 class IsReferralParty(permissions.IsAuthenticated):
@@ -52,13 +52,13 @@ class IsReferralParty(permissions.IsAuthenticated):
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and (
-            visibility.can_see_case_list(request.user) or visibility.can_use_provider_inbox(request.user)
+            policies.can_see_case_list(request.user) or policies.can_use_provider_inbox(request.user)
         )
 
 
 class IsBureau(permissions.IsAuthenticated):
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and visibility.is_bureau_admin(request.user)
+        return super().has_permission(request, view) and roles.is_bureau_admin(request.user)
 
 
 def _django_errors(exc: DjangoValidationError) -> ValidationError:
@@ -253,7 +253,7 @@ class SuperviseeViewSet(
         return Response(self._detail(supervisee))
 
     def _detail(self, supervisee: Supervisee) -> dict[str, Any]:
-        fields = visibility.supervisee_fields_for(self.request.user, supervisee)
+        fields = scoping.fields(self.request.user, supervisee)
         return {
             **supervisee_values(supervisee, fields),
             "team": TeamMemberOutput(supervisee.team.all(), many=True).data,
@@ -287,7 +287,7 @@ class CloseNeedInput(serializers.Serializer):
 
 
 def _visible_supervisee(user, uuid) -> Supervisee:
-    supervisee = visibility.supervisees_for(user).filter(uuid=uuid).first()
+    supervisee = scoping.scope(user, Supervisee).filter(uuid=uuid).first()
     if supervisee is None:
         raise ValidationError({"supervisee": ["No such supervisee in your caseload."]})
     return supervisee
@@ -371,18 +371,11 @@ class ReferralDetailOutput(ReferralOutput):
     events = EventOutput(many=True)
 
 
-CASE_REFERRAL_SUPERVISEE_FIELDS = frozenset(
-    {"uuid", "name", "given_name", "township", "judicial_office", "risk_level", "status"}
-)
-
-
 def referral_values(user, referral: Referral, *, team_ids: set[int] | None = None) -> dict[str, Any]:
-    side = visibility.referral_side(user, referral, team_ids=team_ids)
+    policy = policies.referrals()
+    side = policy.side(user, referral, team_ids=team_ids)
     supervisee = referral.need.supervisee
-    if side == "provider":
-        fields = visibility.supervisee_fields_for(user, supervisee, provider_kind=referral.offering.organisation.kind)
-    else:
-        fields = CASE_REFERRAL_SUPERVISEE_FIELDS
+    fields = policy.fields(user, referral, side=side)
     values = {
         "uuid": str(referral.uuid),
         "state": referral.state,
@@ -506,7 +499,7 @@ class ReferralViewSet(
         return Response(values)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        if not visibility.can_see_case_list(request.user):
+        if not policies.can_see_case_list(request.user):
             return Response({"detail": "Only case staff send referrals."}, status=status.HTTP_403_FORBIDDEN)
         data = ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -637,7 +630,7 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
 class TeamMemberSerializer(serializers.ModelSerializer):
     supervisee = serializers.UUIDField(source="supervisee.uuid")
     user = serializers.SlugRelatedField(
-        slug_field="username", queryset=visibility.Membership.objects.none(), required=False, allow_null=True
+        slug_field="username", queryset=Membership.objects.none(), required=False, allow_null=True
     )
 
     class Meta:
@@ -668,12 +661,12 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
         supervisee = _visible_supervisee(self.request.user, data.pop("supervisee")["uuid"])
-        if not visibility.can_edit_supervisee(self.request.user, supervisee):
+        if not scoping.can(self.request.user, "edit", supervisee):
             raise PermissionDenied("only the supervisee's office manages the team")
         user = data.get("user")
         if (
             user is not None
-            and not visibility.team_candidates(self.request.user, supervisee).filter(pk=user.pk).exists()
+            and not policies.supervisees().team_candidates(self.request.user, supervisee).filter(pk=user.pk).exists()
         ):
             raise ValidationError({"user": ["Not staff of the office or an active volunteer."]})
         try:

@@ -7,4 +7,9 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Cases and referrals")
 
     def ready(self) -> None:
-        from coordination import checks  # noqa: F401  (registers the system checks)
+        from coordination import (
+            checks,  # noqa: F401  (registers the system checks)
+            policies,
+        )
+
+        policies.register()

@@ -1,4 +1,4 @@
-"""Every read of cases and referrals beyond a plain get. Each starts from accounts.visibility.
+"""Every read of cases and referrals beyond a plain get. Each starts from accounts.scoping.scope (the policies in coordination/policies.py).
 
 Lists cost a fixed number of queries whatever their length (tests assert it).
 """
@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts import visibility
+from accounts import scoping
 from coordination.models import (
     AccessLog,
     CaseNote,
@@ -25,6 +25,7 @@ from coordination.models import (
     ReferralEvent,
     Supervisee,
 )
+from services.models import ServiceOffering
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -57,7 +58,7 @@ def caseload(user: User, *, sort: str = "name") -> QuerySet[Supervisee]:
         0,
     )
     queryset = (
-        visibility.supervisees_for(user)
+        scoping.scope(user, Supervisee)
         .select_related("township", "judicial_office")
         .annotate(
             open_needs=open_needs,
@@ -80,7 +81,7 @@ def with_open_needs(queryset: QuerySet[Supervisee], value: bool) -> QuerySet[Sup
 def supervisee_for_read(user: User, uuid: str) -> Supervisee:
     """One supervisee record with everything its page shows; raises DoesNotExist when out of scope."""
     return (
-        visibility.supervisees_for(user)
+        scoping.scope(user, Supervisee)
         .select_related("township", "judicial_office")
         .prefetch_related(
             Prefetch("needs", queryset=Need.objects.select_related("category")),
@@ -135,10 +136,10 @@ def timeline(supervisee: Supervisee, referrals: list[Referral]) -> list[Timeline
     return entries
 
 
-def referral_list(user: User) -> QuerySet[Referral]:
-    """Referrals the user may see, ready for a list (fixed queries)."""
+def referral_list(user: User, verb: str = "view") -> QuerySet[Referral]:
+    """Referrals the user may see (or act on with ``verb``), ready for a list (fixed queries)."""
     return (
-        visibility.referrals_for(user)
+        scoping.scope(user, Referral, verb)
         .select_related(
             "need__category",
             "need__supervisee__township",
@@ -152,10 +153,7 @@ def referral_list(user: User) -> QuerySet[Referral]:
 
 def provider_inbox(user: User) -> QuerySet[Referral]:
     """Referrals sent to the user's organisations (the bureau: every sent referral), newest first."""
-    queryset = referral_list(user).exclude(state=State.DRAFT)
-    if not visibility.is_bureau_admin(user):
-        queryset = queryset.filter(offering__organisation_id__in=visibility.provider_organisation_ids(user))
-    return queryset
+    return referral_list(user, "inbox")
 
 
 def overdue(user: User, *, now: dt.datetime | None = None) -> QuerySet[Referral]:
@@ -172,24 +170,16 @@ def referral_for_read(user: User, uuid: str) -> Referral:
 
 
 def needs_list(user: User) -> QuerySet[Need]:
-    return (
-        Need.objects.filter(supervisee__in=visibility.supervisees_for(user).values("pk"))
-        .select_related("category", "supervisee")
-        .order_by("-opened_at", "-pk")
-    )
+    return scoping.scope(user, Need).select_related("category", "supervisee").order_by("-opened_at", "-pk")
 
 
 def notes_list(user: User) -> QuerySet[CaseNote]:
-    return (
-        CaseNote.objects.filter(supervisee__in=visibility.supervisees_for(user).values("pk"))
-        .select_related("author", "supervisee")
-        .order_by("-created_at", "-pk")
-    )
+    return scoping.scope(user, CaseNote).select_related("author", "supervisee").order_by("-created_at", "-pk")
 
 
 def consents_list(user: User) -> QuerySet[Consent]:
     return (
-        Consent.objects.filter(supervisee__in=visibility.supervisees_for(user).values("pk"))
+        scoping.scope(user, Consent)
         .select_related("organisation", "supervisee", "recorded_by")
         .order_by("-granted_at", "-pk")
     )
@@ -197,28 +187,31 @@ def consents_list(user: User) -> QuerySet[Consent]:
 
 def team_list(user: User) -> QuerySet[CorrectionTeamMember]:
     return (
-        CorrectionTeamMember.objects.filter(
-            supervisee__in=visibility.supervisees_for(user).values("pk"), is_active=True
-        )
+        scoping.scope(user, CorrectionTeamMember)
+        .filter(is_active=True)
         .select_related("supervisee", "user")
         .order_by("supervisee_id", "role", "pk")
     )
 
 
 def mentees(user: User) -> QuerySet[CorrectionTeamMember]:
-    return visibility.mentees_for(user).select_related("supervisee").order_by("supervisee__given_name", "pk")
+    return (
+        scoping.scope(user, CorrectionTeamMember, "mentor")
+        .select_related("supervisee")
+        .order_by("supervisee__given_name", "pk")
+    )
 
 
 def inbox(user: User) -> QuerySet[Notification]:
-    return visibility.notifications_for(user).order_by("-created_at", "-pk")
+    return scoping.scope(user, Notification).order_by("-created_at", "-pk")
 
 
 def unread_count(user: User) -> int:
-    return visibility.notifications_for(user).filter(read_at__isnull=True).count()
+    return scoping.scope(user, Notification).filter(read_at__isnull=True).count()
 
 
 def access_log(user: User) -> QuerySet[AccessLog]:
-    return visibility.access_logs_for(user).select_related("supervisee").order_by("-created_at", "-pk")
+    return scoping.scope(user, AccessLog).select_related("supervisee").order_by("-created_at", "-pk")
 
 
 def offerings_for_need(need: Need):
@@ -226,7 +219,7 @@ def offerings_for_need(need: Need):
     from django.db.models import F
 
     return (
-        visibility.public_offerings()
+        scoping.scope(None, ServiceOffering)
         .filter(category_id=need.category_id)
         .select_related("organisation")
         .annotate(free=F("capacity") - F("places_taken"))

@@ -1,6 +1,6 @@
 """The casework workbench: staff pages outside the Wagtail admin.
 
-Each view checks the role through accounts.visibility, reads through a selector and
+Each view checks the role through the policies (accounts.scoping), reads through a selector and
 writes through an action. Out-of-scope records answer 404, wrong roles 403.
 """
 
@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import visibility
-from coordination import actions, selectors
-from coordination.api import CASE_REFERRAL_SUPERVISEE_FIELDS, age_on
+from accounts import roles, scoping
+from coordination import actions, policies, selectors
+from coordination.api import age_on
 from coordination.filters import SuperviseeFilter
 from coordination.forms import (
     CloseNeedForm,
@@ -42,7 +42,7 @@ PAGE_SIZE = 25
 
 
 def requires(predicate: Callable) -> Callable:
-    """Signed in (else the login page) and allowed by a visibility predicate (else 403)."""
+    """Signed in (else the login page) and allowed by a policy predicate (else 403)."""
 
     def decorator(view):
         @login_required
@@ -111,9 +111,9 @@ def _supervisee_or_404(user, uuid) -> Supervisee:
 
 
 @require_GET
-@requires(lambda u: visibility.can_see_case_list(u) or visibility.can_use_provider_inbox(u))
+@requires(lambda u: policies.can_see_case_list(u) or policies.can_use_provider_inbox(u))
 def index(request: HttpRequest) -> HttpResponse:
-    if visibility.can_see_case_list(request.user):
+    if policies.can_see_case_list(request.user):
         return redirect("coordination:caseload")
     return redirect("coordination:inbox")
 
@@ -126,7 +126,7 @@ def _filtered_caseload(request: HttpRequest):
 
 
 @require_GET
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def caseload(request: HttpRequest) -> HttpResponse:
     filterset, queryset, sort = _filtered_caseload(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -148,7 +148,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             ],
             "query": query.urlencode(),
             "filtered": bool(request.GET.get("q") or any(k in request.GET for k in filterset.filters)),
-            "can_register": visibility.can_register_supervisee(request.user),
+            "can_register": scoping.can(request.user, "register", Supervisee),
         },
     )
 
@@ -159,7 +159,7 @@ class _Echo:
 
 
 @require_GET
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def caseload_export(request: HttpRequest) -> HttpResponse:
     """The filtered caseload as CSV (masked ID numbers); the export is logged."""
     _filterset, queryset, _sort = _filtered_caseload(request)
@@ -201,7 +201,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def supervisee_detail(request: HttpRequest, uuid) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid)
     actions.log_access(
@@ -214,7 +214,7 @@ def supervisee_detail(request: HttpRequest, uuid) -> HttpResponse:
         path=request.path,
     )
     referrals = selectors.referrals_of_supervisee(supervisee)
-    fields = visibility.supervisee_fields_for(request.user, supervisee)
+    fields = scoping.fields(request.user, supervisee)
     return render(
         request,
         "coordination/supervisee.html",
@@ -225,9 +225,9 @@ def supervisee_detail(request: HttpRequest, uuid) -> HttpResponse:
             "timeline": selectors.timeline(supervisee, referrals),
             "note_form": NoteForm(),
             "consent_form": ConsentForm(),
-            "can_edit": visibility.can_edit_supervisee(request.user, supervisee),
-            "can_match": visibility.can_use_matching(request.user),
-            "team_form": TeamMemberForm(candidates=visibility.team_candidates(request.user, supervisee)),
+            "can_edit": scoping.can(request.user, "edit", supervisee),
+            "can_match": scoping.can(request.user, "use", "matching.MatchRun"),
+            "team_form": TeamMemberForm(candidates=policies.supervisees().team_candidates(request.user, supervisee)),
             "close_form": CloseNeedForm(),
         },
     )
@@ -284,10 +284,10 @@ def _render_supervisee_form(request: HttpRequest, form: SuperviseeForm, supervis
     return render(request, "coordination/supervisee_form.html", {"form": form, "s": supervisee, "groups": groups})
 
 
-@requires(visibility.can_register_supervisee)
+@requires(lambda u: scoping.can(u, "register", Supervisee))
 def supervisee_create(request: HttpRequest) -> HttpResponse:
     """Intake (接收): register a supervisee for an office the user works for."""
-    form = SuperviseeForm(request.POST or None, offices=visibility.intake_offices(request.user))
+    form = SuperviseeForm(request.POST or None, offices=policies.intake_offices(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -302,12 +302,12 @@ def supervisee_create(request: HttpRequest) -> HttpResponse:
     return _render_supervisee_form(request, form, None)
 
 
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid)
-    if not visibility.can_edit_supervisee(request.user, supervisee):
+    if not scoping.can(request.user, "edit", supervisee):
         raise PermissionDenied
-    offices = visibility.intake_offices(request.user)
+    offices = policies.intake_offices(request.user)
     initial = {name: getattr(supervisee, name) for name in SUPERVISEE_FIELDS if name != "id_change_note"}
     initial["township"] = supervisee.township_id
     initial["judicial_office"] = supervisee.judicial_office_id
@@ -335,12 +335,14 @@ def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
     return _render_supervisee_form(request, form, supervisee)
 
 
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def team_add(request: HttpRequest, uuid) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid)
-    if not visibility.can_edit_supervisee(request.user, supervisee):
+    if not scoping.can(request.user, "edit", supervisee):
         raise PermissionDenied
-    form = TeamMemberForm(request.POST or None, candidates=visibility.team_candidates(request.user, supervisee))
+    form = TeamMemberForm(
+        request.POST or None, candidates=policies.supervisees().team_candidates(request.user, supervisee)
+    )
     if request.method == "GET":
         _log_read(request, supervisee, "team")
     if request.method == "POST" and form.is_valid():
@@ -355,10 +357,10 @@ def team_add(request: HttpRequest, uuid) -> HttpResponse:
 
 
 @require_POST
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def team_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid)
-    if not visibility.can_edit_supervisee(request.user, supervisee):
+    if not scoping.can(request.user, "edit", supervisee):
         raise PermissionDenied
     member = get_object_or_404(CorrectionTeamMember, supervisee=supervisee, pk=pk, is_active=True)
     try:
@@ -372,7 +374,7 @@ def team_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def need_close(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(selectors.needs_list(request.user), pk=pk)
     form = CloseNeedForm(request.POST)
@@ -386,7 +388,7 @@ def need_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("coordination:supervisee", kwargs={"uuid": need.supervisee.uuid}) + "#h-needs")
 
 
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def need_create(request: HttpRequest, uuid) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid)
     form = NeedForm(request.POST or None)
@@ -398,7 +400,7 @@ def need_create(request: HttpRequest, uuid) -> HttpResponse:
 
 
 @require_POST
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def note_create(request: HttpRequest, uuid) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid)
     form = NoteForm(request.POST)
@@ -411,7 +413,7 @@ def note_create(request: HttpRequest, uuid) -> HttpResponse:
 
 
 @require_POST
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def consent_create(request: HttpRequest, uuid) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid)
     form = ConsentForm(request.POST)
@@ -423,11 +425,11 @@ def consent_create(request: HttpRequest, uuid) -> HttpResponse:
     return redirect("coordination:supervisee", uuid=supervisee.uuid)
 
 
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(selectors.needs_list(request.user), pk=pk)
     supervisee = need.supervisee
-    can_override = visibility.can_override_consent(request.user, supervisee)
+    can_override = scoping.can(request.user, "override_consent", supervisee)
     offerings = selectors.offerings_for_need(need)
     consented = set(supervisee.consents.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True))
     form = ReferralForm(request.POST or None, offerings=offerings, can_override=can_override, consented=consented)
@@ -468,7 +470,7 @@ def _referral_or_404(user, uuid) -> Referral:
 
 
 @require_GET
-@requires(lambda u: visibility.can_see_case_list(u) or visibility.can_use_provider_inbox(u))
+@requires(lambda u: policies.can_see_case_list(u) or policies.can_use_provider_inbox(u))
 def referral_detail(request: HttpRequest, uuid) -> HttpResponse:
     referral = _referral_or_404(request.user, uuid)
     supervisee = referral.need.supervisee
@@ -481,13 +483,9 @@ def referral_detail(request: HttpRequest, uuid) -> HttpResponse:
         purpose="casework",
         path=request.path,
     )
-    side = visibility.referral_side(request.user, referral)
-    if side == "provider":
-        fields = visibility.supervisee_fields_for(
-            request.user, supervisee, provider_kind=referral.offering.organisation.kind
-        )
-    else:
-        fields = CASE_REFERRAL_SUPERVISEE_FIELDS
+    policy = policies.referrals()
+    side = policy.side(request.user, referral)
+    fields = policy.fields(request.user, referral, side=side)
     return render(
         request,
         "coordination/referral.html",
@@ -503,7 +501,7 @@ def referral_detail(request: HttpRequest, uuid) -> HttpResponse:
 
 
 @require_POST
-@requires(lambda u: visibility.can_see_case_list(u) or visibility.can_use_provider_inbox(u))
+@requires(lambda u: policies.can_see_case_list(u) or policies.can_use_provider_inbox(u))
 def referral_transition(request: HttpRequest, uuid, verb: str) -> HttpResponse:
     referral = _referral_or_404(request.user, uuid)
     if verb not in actions.VERBS or verb == "expire":
@@ -532,7 +530,7 @@ def referral_transition(request: HttpRequest, uuid, verb: str) -> HttpResponse:
 
 
 @require_GET
-@requires(visibility.can_use_provider_inbox)
+@requires(policies.can_use_provider_inbox)
 def provider_inbox(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     queryset = selectors.provider_inbox(request.user)
@@ -549,7 +547,7 @@ def provider_inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@requires(visibility.can_see_case_list)
+@requires(policies.can_see_case_list)
 def overdue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.overdue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "coordination/overdue.html", {"page": page, "now": timezone.now()})
@@ -577,7 +575,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@requires(visibility.is_bureau_admin)
+@requires(roles.is_bureau_admin)
 def access_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.access_log(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "coordination/access_log.html", {"page": page})

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import visibility
+from accounts import scoping
 from coordination import actions as coordination_actions
 from coordination.models import Need, Referral
-from matching import kinds, selectors
+from matching import kinds, policies, selectors
 from matching.engine.explain import explain_assignment
 from matching.engine.mentors import explain_mentors
 from matching.engine.solver import Problem, assign_needs, pair_mentors
@@ -35,7 +35,7 @@ def start_run(
     *, actor: User | None, office: Organisation | None = None, queue: bool = True, kind: str = MatchRun.Kind.REFERRALS
 ) -> MatchRun:
     """Record a run for the city (``office=None``) or one judicial office and queue it (``actor=None``: the nightly run)."""
-    if actor is not None and not visibility.can_start_match_run(actor, office.pk if office else None):
+    if actor is not None and not policies.can_start_match_run(actor, office.pk if office else None):
         raise PermissionDenied("not allowed to run matching for this scope")
     if office is not None and office.kind != Organisation.Kind.JUDICIAL_OFFICE:
         raise ValidationError({"office": _("Choose a judicial office.")}, code="office")
@@ -153,7 +153,7 @@ def decide(
     if verb == Verb.EDIT and target is None:
         raise ValidationError({proposal.target_field: kind.choose_message}, code="required")
     locked = kind.model.objects.select_for_update().get(pk=proposal.pk)
-    if not visibility.can_manage_case(actor, locked.supervisee):
+    if not scoping.can(actor, "manage", locked.supervisee):
         raise PermissionDenied(DECIDE_DENIED)
     if locked.status != ProposalBase.Status.PROPOSED:
         raise ValidationError(_("This proposal has already been decided."), code="decided")

@@ -12,10 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import visibility
 from config.pagination import StandardPagination
 from coordination.models import Need
-from matching import actions, kinds, selectors
+from matching import actions, kinds, policies, selectors
 from matching.engine.explain import Reason
 from matching.models import MatchRun, MentorProposal, Proposal, ProposalBase
 from matching.reasons import render, render_rule
@@ -24,7 +23,7 @@ from services.models import Organisation
 
 class CanUseMatching(permissions.IsAuthenticated):
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and visibility.can_use_matching(request.user)
+        return super().has_permission(request, view) and policies.can_use_matching(request.user)
 
 
 def _django_error(exc: DjangoValidationError) -> ValidationError:
@@ -209,7 +208,7 @@ class RunViewSet(viewsets.GenericViewSet):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         office = data.validated_data.get("office")
-        if not visibility.can_start_match_run(request.user, office.pk if office else None):
+        if not policies.can_start_match_run(request.user, office.pk if office else None):
             raise ValidationError({"office": ["You may run the optimiser only for your own judicial office."]})
         try:
             run = actions.start_run(actor=request.user, office=office, kind=data.validated_data["kind"])
@@ -342,7 +341,7 @@ class ProposalViewSet(_ProposalViewSet):
     kind = kinds.REFERRALS
     serializer_class = ProposalOutput
     DecisionInput = ProposalDecisionInput
-    queryset = Proposal.objects.none()  # for the schema only; reads go through visibility.proposals_for
+    queryset = Proposal.objects.none()  # for the schema only; reads go through scoping.scope(user, Proposal)
     detail_related = ("referral",)
 
     def listing(self, request: Request) -> QuerySet:
@@ -393,7 +392,7 @@ class MentorProposalViewSet(_ProposalViewSet):
     kind = kinds.MENTORS
     serializer_class = MentorProposalOutput
     DecisionInput = MentorProposalDecisionInput
-    queryset = MentorProposal.objects.none()  # for the schema only; reads go through visibility
+    queryset = MentorProposal.objects.none()  # for the schema only; reads go through scope()
     detail_related = ("mentor",)
 
     def listing(self, request: Request) -> QuerySet:

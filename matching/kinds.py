@@ -17,12 +17,13 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts import visibility
+from accounts import scoping
 from coordination import actions as coordination_actions
 from coordination.models import CorrectionTeamMember
 from matching import selectors
 from matching.engine.explain import score
 from matching.models import MatchRun, MentorProposal, Proposal, ProposalBase
+from services.models import ServiceOffering
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -33,7 +34,7 @@ class ProposalKind:
     name: str  # MatchRun.Kind
     model: type[ProposalBase]
     supervisee_path: str  # from the proposal to its supervisee, in a query
-    visible: Callable[[User], QuerySet]  # the proposals a user may read (accounts.visibility)
+    visible: Callable[[User], QuerySet]  # the proposals a user may read (scope(user, Model))
     choices: Callable[[ProposalBase], QuerySet]  # what an officer may choose instead
     choice_label: Callable[[object], str]
     row: Callable[[MatchRun, object], ProposalBase]  # one explanation of the engine → an unsaved proposal
@@ -68,7 +69,7 @@ def _row(model: type[ProposalBase], run: MatchRun, e, **links) -> ProposalBase:
 
 def _offering_choices(proposal: Proposal) -> QuerySet:
     return (
-        visibility.public_offerings()
+        scoping.scope(None, ServiceOffering)
         .filter(category_id=proposal.need.category_id)
         .exclude(pk=proposal.offering_id)
         .select_related("organisation")
@@ -135,7 +136,7 @@ REFERRALS = ProposalKind(
     name=MatchRun.Kind.REFERRALS,
     model=Proposal,
     supervisee_path="need__supervisee",
-    visible=lambda user: visibility.proposals_for(user),
+    visible=lambda user: scoping.scope(user, Proposal),
     choices=_offering_choices,
     choice_label=_offering_label,
     row=_offering_row,
@@ -155,7 +156,7 @@ MENTORS = ProposalKind(
     name=MatchRun.Kind.MENTORS,
     model=MentorProposal,
     supervisee_path="supervisee",
-    visible=lambda user: visibility.mentor_proposals_for(user),
+    visible=lambda user: scoping.scope(user, MentorProposal),
     choices=lambda proposal: selectors.choosable_mentors(proposal.supervisee),
     choice_label=_mentor_label,
     row=_mentor_row,

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts import visibility
+from accounts import scoping
 from coordination.models import CorrectionTeamMember, Need, Referral, Supervisee
 from matching.engine.explain import SuggestionIndex, Suggestions
 from matching.engine.policy import DEFAULT_POLICY, Policy
@@ -132,7 +132,7 @@ def need_rows(needs: QuerySet[Need], *, now: dt.datetime | None = None) -> list[
 
 def offering_rows(offerings: QuerySet[ServiceOffering] | None = None) -> list[OfferingRow]:
     """Engine rows for the active offerings (or the given ones): eligibility, free places, place. 3 queries."""
-    qs = visibility.public_offerings() if offerings is None else offerings
+    qs = scoping.scope(None, ServiceOffering) if offerings is None else offerings
     data = list(
         qs.order_by("pk").values_list(
             "pk",
@@ -222,7 +222,7 @@ class NeedSuggestions:
 def suggestions_for_need(need: Need, *, limit: int | None = None) -> NeedSuggestions:
     """Ranked eligible offerings for one need (and the excluded ones with their rule). A fixed 10 queries."""
     _stored, policy = current_policy()
-    offerings = visibility.public_offerings().filter(category_id=need.category_id)
+    offerings = scoping.scope(None, ServiceOffering).filter(category_id=need.category_id)
     index = SuggestionIndex(offering_rows(offerings), townships(), policy)
     row = need_rows(Need.objects.filter(pk=need.pk))[0]
     result = index.suggest(row, limit)
@@ -235,7 +235,7 @@ def matching_needs(user: User) -> QuerySet[Need]:
     """Open needs the user may match, most urgent and oldest first."""
     return (
         Need.objects.filter(
-            supervisee__in=visibility.supervisees_for(user).values("pk"),
+            supervisee__in=scoping.scope(user, Supervisee).values("pk"),
             status__in=[Need.Status.OPEN, Need.Status.REFERRED],
         )
         .select_related("category", "supervisee", "supervisee__township")
@@ -249,14 +249,14 @@ def need_for_matching(user: User, pk: int) -> Need:
 
 
 def runs(user: User, kind: str | None = None) -> QuerySet[MatchRun]:
-    qs = visibility.match_runs_for(user).select_related("office", "created_by").order_by("-created_at", "-pk")
+    qs = scoping.scope(user, MatchRun).select_related("office", "created_by").order_by("-created_at", "-pk")
     return qs if kind is None else qs.filter(kind=kind)
 
 
 def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:
     """The run's proposals the user may see, with what the list shows (fixed number of queries)."""
     return (
-        visibility.proposals_for(user)
+        scoping.scope(user, Proposal)
         .filter(run=run)
         .select_related(
             "need__category",
@@ -356,7 +356,7 @@ def mentor_rows(volunteers=None) -> list[MentorRow]:
 
 def mentor_proposals(user: User, run: MatchRun | None = None) -> QuerySet[MentorProposal]:
     """Mentor proposals the user may see (of one run, or all open ones), with what the list shows."""
-    qs = visibility.mentor_proposals_for(user)
+    qs = scoping.scope(user, MentorProposal)
     qs = qs.filter(run=run) if run is not None else qs.filter(status=MentorProposal.Status.PROPOSED)
     return qs.select_related("supervisee__township", "mentor__township", "runner_up", "chosen_mentor", "run").order_by(
         "-run__created_at", "-score", "pk"

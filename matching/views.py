@@ -12,22 +12,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import visibility
+from accounts import roles, scoping
 from coordination import actions as coordination_actions
+from coordination import policies as coordination_policies
 from coordination.models import AccessLog, Need
-from matching import actions, kinds, selectors
+from matching import actions, kinds, policies, selectors
 from matching.engine.explain import Reason
 from matching.forms import DecisionForm, SendForm, StartRunForm
 from matching.models import MatchRun, Proposal
 from matching.reasons import render as render_reason
 from matching.reasons import render_rule
+from services.models import ServiceOffering
 
 PAGE_SIZE = 25
 RUNS_PAGE_SIZE = 10
 
 
 def _require_matching(user) -> None:
-    if not visibility.can_use_matching(user):
+    if not policies.can_use_matching(user):
         raise PermissionDenied
 
 
@@ -46,10 +48,10 @@ def _run_or_404(user, pk: int) -> MatchRun:
 
 
 def _start_form(user, data=None) -> StartRunForm:
-    offices = visibility.case_offices(user)
-    if not visibility.is_bureau_admin(user):
-        offices = offices.filter(pk__in=visibility.organisation_ids(user, visibility.Role.OFFICE_OFFICER))
-    return StartRunForm(data, offices=offices, allow_city=visibility.is_bureau_admin(user))
+    offices = coordination_policies.case_offices(user)
+    if not roles.is_bureau_admin(user):
+        offices = offices.filter(pk__in=roles.organisation_ids(user, roles.Role.OFFICE_OFFICER))
+    return StartRunForm(data, offices=offices, allow_city=roles.is_bureau_admin(user))
 
 
 @require_GET
@@ -60,7 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.matching_needs(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     runs = Paginator(selectors.runs(request.user), RUNS_PAGE_SIZE).get_page(request.GET.get("runs"))
     form = _start_form(request.user)
-    can_start = visibility.is_bureau_admin(request.user) or form.fields["office"].queryset.exists()
+    can_start = roles.is_bureau_admin(request.user) or form.fields["office"].queryset.exists()
     return render(
         request,
         "matching/index.html",
@@ -126,7 +128,7 @@ def send_referral(request: HttpRequest, pk: int) -> HttpResponse:
     """One click on a suggestion: send the referral; without consent, keep it as a draft and say so."""
     _require_matching(request.user)
     need = _need_or_404(request.user, pk)
-    form = SendForm(request.POST, offerings=visibility.public_offerings().filter(category_id=need.category_id))
+    form = SendForm(request.POST, offerings=scoping.scope(None, ServiceOffering).filter(category_id=need.category_id))
     if not form.is_valid():
         messages.error(request, _("Choose one of the suggested services."))
         return redirect("matching:need", pk=need.pk)

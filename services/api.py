@@ -17,7 +17,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts import visibility
+from accounts import roles, scoping
 from services import actions, schedule, selectors
 from services.filters import OfferingFilter, OrganisationFilter
 from services.models import (
@@ -34,7 +34,7 @@ from services.models import (
     validate_rrule,
 )
 
-Role = visibility.Role
+Role = roles.Role
 
 
 class DirectoryPermission(permissions.BasePermission):
@@ -43,7 +43,7 @@ class DirectoryPermission(permissions.BasePermission):
     def has_permission(self, request: Request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        return visibility.has_role(request.user, Role.BUREAU_ADMIN, Role.PROVIDER_STAFF)
+        return roles.has_role(request.user, Role.BUREAU_ADMIN, Role.PROVIDER_STAFF)
 
 
 def _as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -202,8 +202,8 @@ class OfferingInput(serializers.Serializer):
         if request is None:  # schema generation
             return
         user = request.user
-        self.fields["organisation"].queryset = visibility.manageable_organisations(user).filter(is_active=True)
-        self.fields["locations"].child_relation.queryset = visibility.attachable_locations(user)
+        self.fields["organisation"].queryset = scoping.scope(user, Organisation, "manage").filter(is_active=True)
+        self.fields["locations"].child_relation.queryset = scoping.scope(user, Location, "attach")
         if self.instance is not None:
             # An offering stays with its organisation.
             self.fields["organisation"].required = False
@@ -261,7 +261,7 @@ class OrganisationInput(serializers.Serializer):
 
     def validate(self, attrs):
         user = self.context["request"].user
-        if not visibility.is_bureau_admin(user):
+        if not roles.is_bureau_admin(user):
             refused = {
                 name: _("Only the justice bureau can change this.")
                 for name in self.BUREAU_ONLY
@@ -314,7 +314,7 @@ class OfferingViewSet(
         if self.request.method in permissions.SAFE_METHODS:
             queryset = selectors.public_offering_list()
         else:
-            queryset = selectors.with_offering_details(visibility.manageable_offerings(self.request.user))
+            queryset = selectors.with_offering_details(scoping.scope(self.request.user, ServiceOffering, "manage"))
         return queryset.annotate(vacancy_count=F("capacity") - F("places_taken"))
 
     def _save(self, request: Request, offering: ServiceOffering, *, partial: bool) -> ServiceOffering:
@@ -351,7 +351,7 @@ class OfferingViewSet(
         return Response(OfferingOutput(offering).data)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        if not visibility.is_bureau_admin(request.user):
+        if not roles.is_bureau_admin(request.user):
             self.permission_denied(
                 request, message=_("Only the justice bureau deletes offerings; deactivate it instead.")
             )
@@ -402,7 +402,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):
         if self.request.method in permissions.SAFE_METHODS:
             return selectors.public_organisation_list()
-        return visibility.manageable_organisations(self.request.user).select_related("township", "parent")
+        return scoping.scope(self.request.user, Organisation, "manage").select_related("township", "parent")
 
     def _save(self, request: Request, org: Organisation, *, partial: bool) -> Organisation:
         serializer = OrganisationInput(
@@ -418,7 +418,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Organisation.objects.select_related("township", "parent").get(pk=org.pk)
 
     def create(self, request: Request) -> Response:
-        if not visibility.is_bureau_admin(request.user):
+        if not roles.is_bureau_admin(request.user):
             self.permission_denied(request, message=_("Only the justice bureau adds organisations."))
         org = self._save(request, Organisation(), partial=False)
         return Response(OrganisationOutput(org).data, status=status.HTTP_201_CREATED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from accounts import visibility
+from accounts import scoping
 from services.models import Organisation, ServiceAtLocation, ServiceCategory, ServiceOffering
 
 
@@ -54,13 +54,13 @@ def search_offerings(queryset: QuerySet[ServiceOffering], text: str) -> QuerySet
 
 def public_offering_list() -> QuerySet[ServiceOffering]:
     """Offerings anyone may see, with the details a list shows."""
-    return with_offering_details(visibility.public_offerings()).filter(category__is_active=True)
+    return with_offering_details(scoping.scope(None, ServiceOffering)).filter(category__is_active=True)
 
 
 def public_offering_list_basic() -> QuerySet[ServiceOffering]:
     """Public offerings with their organisation and category only (one-to-one fields)."""
     return (
-        visibility.public_offerings()
+        scoping.scope(None, ServiceOffering)
         .filter(category__is_active=True)
         .select_related("organisation", "organisation__parent", "category")
         .order_by("name", "pk")
@@ -85,7 +85,7 @@ def serving_township(queryset: QuerySet[ServiceOffering], township) -> QuerySet[
 
 def public_organisation_list() -> QuerySet[Organisation]:
     """Active organisations with what a list shows of them."""
-    return visibility.public_organisations().select_related("township", "parent")
+    return scoping.scope(None, Organisation).select_related("township", "parent")
 
 
 def active_categories() -> QuerySet[ServiceCategory]:
@@ -96,7 +96,9 @@ def active_categories() -> QuerySet[ServiceCategory]:
 def public_service_at_locations() -> QuerySet[ServiceAtLocation]:
     """Links between public offerings and their locations."""
     return (
-        ServiceAtLocation.objects.filter(offering__in=visibility.public_offerings().filter(category__is_active=True))
+        ServiceAtLocation.objects.filter(
+            offering__in=scoping.scope(None, ServiceOffering).filter(category__is_active=True)
+        )
         .select_related(
             "location",
             "location__township",

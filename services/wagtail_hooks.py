@@ -1,7 +1,7 @@
 """The directory in the Wagtail admin: organisations, offerings, locations, capacity log, categories.
 
 Bureau administrators manage everything; provider staff see and edit only their own
-organisation's offerings and locations (querysets from ``accounts.visibility``), so a
+organisation's offerings and locations (querysets from the directory's policies, ``accounts.scoping.scope``), so a
 crafted URL for another organisation's offering gives 404. Offering saves and capacity
 changes go through ``services.actions``.
 """
@@ -24,7 +24,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from accounts import visibility
+from accounts import roles, scoping
 from services import actions
 from services.models import CapacityChange, Location, Organisation, ServiceCategory, ServiceOffering
 
@@ -79,13 +79,15 @@ class OfferingAdminForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         if for_user is not None:
             if "organisation" in self.fields:
-                self.fields["organisation"].queryset = visibility.manageable_organisations(for_user).filter(
+                self.fields["organisation"].queryset = scoping.scope(for_user, Organisation, "manage").filter(
                     kind__in=Organisation.PROVIDER_KINDS
                 )
                 if self.instance.pk:
                     self.fields["organisation"].disabled = True
             if "locations" in self.fields:
-                self.fields["locations"].queryset = visibility.attachable_locations(for_user).select_related("township")
+                self.fields["locations"].queryset = scoping.scope(for_user, Location, "attach").select_related(
+                    "township"
+                )
         if "capacity" in self.fields:
             self.fields["capacity"].help_text = _(
                 "Places in all. %(taken)d taken now; the capacity cannot go below that."
@@ -107,12 +109,12 @@ class OfferingAdminForm(WagtailAdminModelForm):
 
 
 def _offering_scope(user):
-    return visibility.manageable_offerings(user)
+    return scoping.scope(user, ServiceOffering, "manage")
 
 
 def _offering_index(user):
     return (
-        visibility.manageable_offerings(user)
+        scoping.scope(user, ServiceOffering, "manage")
         .select_related("organisation", "category")
         .annotate(vacancy_count=F("capacity") - F("places_taken"))
     )
@@ -261,8 +263,8 @@ class OrganisationViewSet(ModelViewSet):
 
     def __init__(self, *args, **kwargs):
         for name, cls in scoped_views(
-            visibility.manageable_organisations,
-            index_queryset=lambda user: visibility.manageable_organisations(user).select_related("township"),
+            lambda user: scoping.scope(user, Organisation, "manage"),
+            index_queryset=lambda user: scoping.scope(user, Organisation, "manage").select_related("township"),
         ).items():
             setattr(self, name, cls)
         super().__init__(*args, **kwargs)
@@ -271,8 +273,8 @@ class OrganisationViewSet(ModelViewSet):
 class LocationAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
-        if for_user is not None and "organisation" in self.fields and not visibility.is_bureau_admin(for_user):
-            self.fields["organisation"].queryset = visibility.manageable_organisations(for_user)
+        if for_user is not None and "organisation" in self.fields and not roles.is_bureau_admin(for_user):
+            self.fields["organisation"].queryset = scoping.scope(for_user, Organisation, "manage")
             self.fields["organisation"].required = True
 
 
@@ -297,8 +299,8 @@ class LocationViewSet(ModelViewSet):
 
     def __init__(self, *args, **kwargs):
         for name, cls in scoped_views(
-            visibility.manageable_locations,
-            index_queryset=lambda user: visibility.manageable_locations(user).select_related(
+            lambda user: scoping.scope(user, Location, "manage"),
+            index_queryset=lambda user: scoping.scope(user, Location, "manage").select_related(
                 "township", "organisation"
             ),
         ).items():
@@ -334,9 +336,7 @@ register_permission_policy(CapacityChange, ReadOnlyPolicy(CapacityChange))
 
 
 def _capacity_log(user):
-    return CapacityChange.objects.filter(offering__in=visibility.manageable_offerings(user)).select_related(
-        "offering", "offering__organisation", "changed_by"
-    )
+    return scoping.scope(user, CapacityChange).select_related("offering", "offering__organisation", "changed_by")
 
 
 class CapacityChangeViewSet(ModelViewSet):

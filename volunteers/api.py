@@ -23,8 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import visibility
-from volunteers import actions, selectors
+from accounts import scoping
+from volunteers import actions, policies, selectors
 from volunteers.filters import HourLogFilter, ShiftFilter, VolunteerFilter
 from volunteers.models import Booking, HourLog, Opportunity, Shift, Volunteer
 
@@ -41,13 +41,13 @@ class IsVolunteer(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not request.user.is_authenticated:
             return False
-        view.volunteer = visibility.volunteer_profile(request.user)
+        view.volunteer = policies.own_profile(request.user)
         return view.volunteer is not None
 
 
 class IsCoordinator(BasePermission):
     def has_permission(self, request, view) -> bool:
-        return request.user.is_authenticated and visibility.can_coordinate_volunteers(request.user)
+        return request.user.is_authenticated and policies.can_coordinate_volunteers(request.user)
 
 
 class ShiftOut(serializers.ModelSerializer):
@@ -106,7 +106,7 @@ class OpportunityListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return (
-            visibility.bookable_opportunities(self.request.user)
+            scoping.scope(self.request.user, Opportunity, "book")
             .prefetch_related("required_courses")
             .order_by("title", "pk")
         )
@@ -144,7 +144,7 @@ class BookingListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return (
-            visibility.own_bookings(self.request.user)
+            scoping.scope(self.request.user, Booking, "own")
             .select_related("shift__opportunity")
             .order_by("-shift__starts_at", "pk")
         )
@@ -169,7 +169,7 @@ class BookingCancelApi(APIView):
 
     @extend_schema(request=None, responses=BookingOut, summary="Cancel one's booking")
     def post(self, request: Request, pk: int) -> Response:
-        booking = get_object_or_404(visibility.own_bookings(request.user), pk=pk)
+        booking = get_object_or_404(scoping.scope(request.user, Booking, "own"), pk=pk)
         booking = actions.cancel_booking(booking=booking, by=request.user)
         booking = Booking.objects.select_related("shift__opportunity").get(pk=booking.pk)
         return Response(BookingOut(booking).data)
@@ -297,7 +297,7 @@ class ManagedHourListApi(generics.ListAPIView):
     filter_backends = generics.ListAPIView.filter_backends[:1]
 
     def get_queryset(self):
-        qs = visibility.coordinated_hour_logs(self.request.user).select_related("volunteer").order_by("date", "pk")
+        qs = scoping.scope(self.request.user, HourLog, "coordinate").select_related("volunteer").order_by("date", "pk")
         if "status" not in self.request.query_params:
             qs = qs.filter(status=HourLog.Status.PENDING)
         return qs
@@ -319,13 +319,13 @@ class HourReviewApi(APIView):
         data = self.ReviewIn(data=request.data)
         data.is_valid(raise_exception=True)
         ids = set(data.validated_data["ids"])
-        entries = visibility.coordinated_hour_logs(request.user).filter(pk__in=ids)
+        entries = scoping.scope(request.user, HourLog, "coordinate").filter(pk__in=ids)
         unknown = ids - set(entries.values_list("pk", flat=True))
         if unknown:
             raise ApiValidationError(
                 {"ids": [_("Not found among the entries you review: %(ids)s") % {"ids": sorted(unknown)}]}
             )
-        if not visibility.can_coordinate_volunteers(request.user):
+        if not policies.can_coordinate_volunteers(request.user):
             raise PermissionDenied
         n = actions.review_hours(
             entries=entries,

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Volunteers")
+
+    def ready(self) -> None:
+        from volunteers import policies
+
+        policies.register()

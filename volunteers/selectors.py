@@ -1,4 +1,4 @@
-"""Reads about volunteers. Lists start from accounts.visibility and cost a fixed number of queries."""
+"""Reads about volunteers. Lists start from accounts.scoping.scope and cost a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts import visibility
+from accounts import scoping
 from accounts.models import User
 from volunteers.models import Booking, HourLog, Opportunity, Shift, TrainingCourse, TrainingRecord, Volunteer
 
@@ -125,7 +125,7 @@ def hours_in_year(volunteer: Volunteer, year: int | None = None) -> dict[str, De
 def mentees_for(volunteer: Volunteer) -> list[dict[str, Any]]:
     """Supervisees the volunteer mentors: ONLY the given name and the meeting times.
 
-    Assignments come from the correction teams through ``visibility.mentees_for`` (which
+    Assignments come from the correction teams through the coordination policy's "mentor" rows (which
     leaves out minors and closed cases); meeting times are the team's agreed schedule and
     the volunteer's booked mentoring-meeting shifts.
     """
@@ -136,9 +136,9 @@ def mentees_for(volunteer: Volunteer) -> list[dict[str, Any]]:
     ]
     return [
         {"given_name": given_name, "schedule": schedule, "meetings": meetings}
-        for given_name, schedule in visibility.mentees_for(volunteer.user).values_list(
-            "supervisee__given_name", "meeting_schedule"
-        )
+        for given_name, schedule in scoping.scope(
+            volunteer.user, "coordination.CorrectionTeamMember", "mentor"
+        ).values_list("supervisee__given_name", "meeting_schedule")
     ]
 
 
@@ -170,7 +170,7 @@ def open_shifts(user: User) -> QuerySet[Shift]:
     """Upcoming scheduled shifts the signed-in volunteer may book, with their opportunity."""
     return (
         Shift.objects.filter(
-            opportunity__in=visibility.bookable_opportunities(user),
+            opportunity__in=scoping.scope(user, Opportunity, "book"),
             status=Shift.Status.SCHEDULED,
             starts_at__gt=timezone.now(),
         )
@@ -183,7 +183,8 @@ def open_shifts(user: User) -> QuerySet[Shift]:
 def my_bookings_by_shift(user: User, shift_ids: list[int]) -> dict[int, Booking]:
     """The user's live bookings of the given shifts, keyed by shift id (one query)."""
     return {
-        b.shift_id: b for b in visibility.own_bookings(user).filter(shift_id__in=shift_ids, status__in=Booking.LIVE)
+        b.shift_id: b
+        for b in scoping.scope(user, Booking, "own").filter(shift_id__in=shift_ids, status__in=Booking.LIVE)
     }
 
 
@@ -195,7 +196,7 @@ def shift_roster(shift: Shift) -> QuerySet[Booking]:
 def coordinated_shift_list(user: User) -> QuerySet[Shift]:
     """Shifts the user coordinates, with waitlist counts."""
     return (
-        visibility.coordinated_shifts(user)
+        scoping.scope(user, Shift, "coordinate")
         .select_related("opportunity", "opportunity__organisation")
         .annotate(waitlisted=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)))
         .order_by("-starts_at", "pk")
@@ -204,13 +205,13 @@ def coordinated_shift_list(user: User) -> QuerySet[Shift]:
 
 def volunteer_list(user: User) -> QuerySet[Volunteer]:
     """Volunteers the user coordinates, ready for listing (organisation and township joined)."""
-    return visibility.coordinated_volunteers(user).select_related("organisation", "township")
+    return scoping.scope(user, Volunteer, "coordinate").select_related("organisation", "township")
 
 
 def pending_hours(user: User) -> QuerySet[HourLog]:
     """Hour entries waiting for the user's review, oldest first."""
     return (
-        visibility.coordinated_hour_logs(user)
+        scoping.scope(user, HourLog, "coordinate")
         .filter(status=HourLog.Status.PENDING)
         .select_related("volunteer", "shift", "shift__opportunity")
         .order_by("date", "pk")
@@ -218,7 +219,7 @@ def pending_hours(user: User) -> QuerySet[HourLog]:
 
 
 def own_hours(user: User) -> QuerySet[HourLog]:
-    return visibility.own_hour_logs(user).select_related("shift", "shift__opportunity")
+    return scoping.scope(user, HourLog, "own").select_related("shift", "shift__opportunity")
 
 
 def volunteer_detail(user: User, pk: int) -> Volunteer | None:
@@ -275,7 +276,7 @@ def public_feed_shifts() -> QuerySet[Shift]:
     """Public events for the public feed."""
     since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
     return (
-        visibility.public_volunteer_shifts()
+        scoping.scope(None, Shift, "public")
         .filter(ends_at__gte=since)
         .select_related("opportunity")
         .order_by("starts_at", "pk")

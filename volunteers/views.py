@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import visibility
-from volunteers import actions, certificates, feeds, ratelimit, selectors
+from accounts import scoping
+from volunteers import actions, certificates, feeds, policies, ratelimit, selectors
 from volunteers.filters import VolunteerFilter
 from volunteers.forms import (
     ApplicationForm,
@@ -34,7 +34,7 @@ from volunteers.forms import (
     TransitionForm,
     VerifyForm,
 )
-from volunteers.models import Booking, Certificate, Shift, Volunteer
+from volunteers.models import Booking, Certificate, HourLog, Opportunity, Shift, Volunteer
 
 APPLY_LIMIT = 5  # applications per client address and hour
 APPLY_WINDOW = 60 * 60
@@ -51,7 +51,7 @@ def volunteer_required(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        volunteer = visibility.volunteer_profile(request.user)
+        volunteer = policies.own_profile(request.user)
         if volunteer is None:
             messages.info(request, _("You have no volunteer profile yet. Apply to volunteer first."))
             return redirect("volunteers:apply")
@@ -65,7 +65,7 @@ def coordinator_required(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not visibility.can_coordinate_volunteers(request.user):
+        if not policies.can_coordinate_volunteers(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -78,9 +78,9 @@ def coordinator_required(view: Callable) -> Callable:
 def index(request: HttpRequest) -> HttpResponse:
     """The volunteer area: signed-in people go to their page; others see how to join."""
     if request.user.is_authenticated:
-        if visibility.volunteer_profile(request.user) is not None:
+        if policies.own_profile(request.user) is not None:
             return redirect("volunteers:home")
-        if visibility.can_coordinate_volunteers(request.user):
+        if policies.can_coordinate_volunteers(request.user):
             return redirect("volunteers:manage")
     events = selectors.public_feed_shifts().filter(starts_at__gte=timezone.now(), status=Shift.Status.SCHEDULED)[:10]
     return render(request, "volunteers/index.html", {"events": events})
@@ -88,7 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def apply(request: HttpRequest) -> HttpResponse:
     """The public application form with separate consent, duplicate check, rate limit and honeypot."""
-    if request.user.is_authenticated and visibility.volunteer_profile(request.user) is not None:
+    if request.user.is_authenticated and policies.own_profile(request.user) is not None:
         return redirect("volunteers:home")
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
@@ -131,7 +131,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     checked = False
     if form.is_bound and form.is_valid():
         checked = True
-        certificate = Certificate.objects.filter(code=form.cleaned_data["code"]).first()
+        certificate = scoping.scope(request.user, Certificate, "verify").filter(code=form.cleaned_data["code"]).first()
     masked = ""
     if certificate:
         name = certificate.snapshot.get("full_name", "")
@@ -176,8 +176,8 @@ def shift_ics(request: HttpRequest, uuid) -> HttpResponse:
     allowed = shift.opportunity.is_public or (
         request.user.is_authenticated
         and (
-            visibility.own_bookings(request.user).filter(shift=shift).exists()
-            or visibility.coordinated_shifts(request.user).filter(pk=shift.pk).exists()
+            scoping.scope(request.user, Booking, "own").filter(shift=shift).exists()
+            or scoping.scope(request.user, Shift, "coordinate").filter(pk=shift.pk).exists()
         )
     )
     if not allowed:
@@ -254,7 +254,7 @@ def book(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
 @require_POST
 @volunteer_required
 def cancel_my_booking(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
-    booking = get_object_or_404(visibility.own_bookings(request.user), pk=pk)
+    booking = get_object_or_404(scoping.scope(request.user, Booking, "own"), pk=pk)
     actions.cancel_booking(booking=booking, by=request.user)
     messages.success(request, _("Your booking was cancelled."))
     return redirect("volunteers:home")
@@ -346,7 +346,7 @@ def certificate_pdf(request: HttpRequest, code: str, volunteer: Volunteer) -> Ht
 def check(request: HttpRequest, pk: int, code: str, volunteer: Volunteer) -> HttpResponse:
     """The page the venue's QR code opens: one button to check in, later to check out."""
     shift = get_object_or_404(Shift.objects.select_related("opportunity"), pk=pk)
-    booking = visibility.own_bookings(request.user).filter(shift=shift, status=Booking.Status.BOOKED).first()
+    booking = scoping.scope(request.user, Booking, "own").filter(shift=shift, status=Booking.Status.BOOKED).first()
     if request.method == "POST":
         try:
             booking, entry = actions.check_in_or_out(volunteer=volunteer, shift=shift, code=code)
@@ -471,7 +471,7 @@ def manage_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def manage_shifts(request: HttpRequest) -> HttpResponse:
     """The team's shifts, and the form to publish a new one."""
-    opportunities = visibility.coordinated_opportunities(request.user).filter(is_active=True)
+    opportunities = scoping.scope(request.user, Opportunity, "coordinate").filter(is_active=True)
     form = ShiftForm(request.POST or None, opportunities=opportunities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -492,7 +492,7 @@ def manage_shifts(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def manage_opportunity_new(request: HttpRequest) -> HttpResponse:
-    organisations = visibility.coordinated_organisations(request.user)
+    organisations = policies.coordinated_organisations(request.user)
     form = OpportunityForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -514,7 +514,7 @@ def manage_opportunity_new(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def manage_shift(request: HttpRequest, pk: int) -> HttpResponse:
     """A shift's roster and waitlist, reschedule, cancel, and the check-in QR code."""
-    shift = get_object_or_404(visibility.coordinated_shifts(request.user).select_related("opportunity"), pk=pk)
+    shift = get_object_or_404(scoping.scope(request.user, Shift, "coordinate").select_related("opportunity"), pk=pk)
     initial = {
         "starts_at": timezone.localtime(shift.starts_at).strftime("%Y-%m-%dT%H:%M"),
         "ends_at": timezone.localtime(shift.ends_at).strftime("%Y-%m-%dT%H:%M"),
@@ -568,7 +568,7 @@ def manage_shift(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def manage_shift_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The QR code to print or show at the venue: it opens the check-in page of this shift."""
-    shift = get_object_or_404(visibility.coordinated_shifts(request.user), pk=pk)
+    shift = get_object_or_404(scoping.scope(request.user, Shift, "coordinate"), pk=pk)
     url = request.build_absolute_uri(reverse("volunteers:check", args=[shift.pk, shift.checkin_code]))
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, title=str(_("Check-in code")))
@@ -589,8 +589,8 @@ def manage_hours(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("%(n)s entries reviewed.") % {"n": n})
         return redirect("volunteers:manage_hours")
-    totals = selectors.hour_totals(visibility.coordinated_hour_logs(request.user))
-    last_review = visibility.coordinated_hour_logs(request.user).aggregate(last=Max("reviewed_at"))["last"]
+    totals = selectors.hour_totals(scoping.scope(request.user, HourLog, "coordinate"))
+    last_review = scoping.scope(request.user, HourLog, "coordinate").aggregate(last=Max("reviewed_at"))["last"]
     return render(
         request,
         "volunteers/manage/hours.html",

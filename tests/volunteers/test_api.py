@@ -152,14 +152,14 @@ def test_list_endpoints_cost_the_same_queries_for_3_or_12_rows(api, db, url, who
             actions.log_hours(volunteer=volunteer, activity="服务", date=timezone.localdate(), hours=Decimal("1"))
             f.volunteer(status=Volunteer.Status.APPLIED)
 
-    from accounts import visibility
+    from accounts import roles
 
     grow(3)
-    visibility.forget(user)  # each request loads the roles afresh, as a real request does
+    roles.forget(user)  # each request loads the roles afresh, as a real request does
     with CaptureQueriesContext(connection) as few:
         assert api.get(url).status_code == 200
     grow(9)
-    visibility.forget(user)
+    roles.forget(user)
     with CaptureQueriesContext(connection) as many:
         assert api.get(url).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many]

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts import visibility
+from accounts import roles
 from tests.volunteers import factories as f
 from volunteers import actions, selectors
 from volunteers.models import HourLog, Opportunity, Volunteer
@@ -145,7 +145,7 @@ def test_coordinator_lists_cost_a_fixed_number_of_queries(client, db, url):
             )
 
     grow(2)
-    visibility.forget(coordinator)
+    roles.forget(coordinator)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     grow(6)

@@ -1,11 +1,14 @@
-"""The visibility module's first rules: who sees which organisations, offerings and offices."""
+"""Role primitives and the first policies: who sees which organisations, offerings and offices."""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from accounts import actions, visibility
-from services.models import Membership, Organisation
+from accounts import actions, roles
+from accounts.scoping import scope
+from cms.policies import can_edit_content
+from coordination.policies import can_use_casework, case_offices
+from services.models import Membership, Organisation, ServiceOffering
 from tests.factories import ServiceOfferingFactory, UserFactory
 
 Role = Membership.Role
@@ -24,33 +27,33 @@ def offerings(city):
 
 def test_bureau_admin_manages_every_organisation_and_sees_every_office(role_users, city):
     bureau = role_users[Role.BUREAU_ADMIN]
-    assert set(visibility.manageable_organisations(bureau)) == set(Organisation.objects.all())
-    assert set(visibility.case_offices(bureau)) == set(city.offices)
-    assert visibility.is_bureau_admin(bureau)
+    assert set(scope(bureau, Organisation, "manage")) == set(Organisation.objects.all())
+    assert set(case_offices(bureau)) == set(city.offices)
+    assert roles.is_bureau_admin(bureau)
 
 
 def test_officer_sees_only_their_own_office(role_users, city):
     officer = role_users[Role.OFFICE_OFFICER]
-    assert list(visibility.case_offices(officer)) == [city.office]
-    assert city.other_office not in visibility.case_offices(officer)
-    assert not visibility.manageable_organisations(officer).exists()
+    assert list(case_offices(officer)) == [city.office]
+    assert city.other_office not in case_offices(officer)
+    assert not scope(officer, Organisation, "manage").exists()
 
 
 def test_provider_staff_manage_only_their_own_offerings(role_users, offerings):
     provider = role_users[Role.PROVIDER_STAFF]
-    manageable = visibility.manageable_offerings(provider)
+    manageable = scope(provider, ServiceOffering, "manage")
     assert offerings["own"] in manageable
     assert offerings["other"] not in manageable
-    assert not visibility.case_offices(provider).exists()
+    assert not case_offices(provider).exists()
 
 
 def test_people_without_a_role_see_only_public_things(db, offerings):
     stranger = UserFactory()
-    assert visibility.roles(stranger) == set()
-    assert not visibility.manageable_offerings(stranger).exists()
-    assert not visibility.case_offices(stranger).exists()
-    assert not visibility.can_use_casework(stranger)
-    assert set(visibility.public_offerings()) == {offerings["own"], offerings["other"]}
+    assert roles.roles(stranger) == set()
+    assert not scope(stranger, ServiceOffering, "manage").exists()
+    assert not case_offices(stranger).exists()
+    assert not can_use_casework(stranger)
+    assert set(scope(None, ServiceOffering)) == {offerings["own"], offerings["other"]}
 
 
 def test_inactive_organisation_disappears_from_public_lists_and_drops_its_roles(role_users, city, offerings):
@@ -58,20 +61,20 @@ def test_inactive_organisation_disappears_from_public_lists_and_drops_its_roles(
     training = city.providers[Kind.TRAINING_PROVIDER]
     training.is_active = False
     training.save()
-    visibility.forget(provider)
-    assert offerings["own"] not in visibility.public_offerings()
-    assert training not in visibility.public_organisations()
-    assert Role.PROVIDER_STAFF not in visibility.roles(provider)
+    roles.forget(provider)
+    assert offerings["own"] not in scope(None, ServiceOffering)
+    assert training not in scope(None, Organisation)
+    assert Role.PROVIDER_STAFF not in roles.roles(provider)
 
 
 def test_revoked_membership_removes_access_and_groups(role_users, city):
     editor = role_users[Role.CONTENT_EDITOR]
-    assert visibility.can_edit_content(editor)
+    assert can_edit_content(editor)
     assert editor.groups.filter(name="Editors").exists()
     membership = Membership.objects.get(user=editor, role=Role.CONTENT_EDITOR)
     actions.revoke_membership(membership=membership)
     editor = type(editor).objects.get(pk=editor.pk)  # a new request loads the user afresh
-    assert not visibility.can_edit_content(editor)
+    assert not can_edit_content(editor)
     assert not editor.groups.filter(name="Editors").exists()
     assert editor.has_perm("wagtailadmin.access_admin") is False
 
