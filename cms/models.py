@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
 from wagtail.search import index
 
+from accounts.validators import validate_safe_url
 from cms.blocks import ContentStreamBlock
 
 PRIVACY_CHECKLIST = [
@@ -312,6 +313,7 @@ class RecruitmentPage(OutreachPage):
         _("application link"),
         max_length=300,
         default="/volunteers/apply/",
+        validators=[validate_safe_url],
         help_text=_("Where the apply button leads; the volunteer application by default."),
     )
     apply_label = models.CharField(_("apply button label"), max_length=60, blank=True)

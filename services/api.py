@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import visibility
+from accounts.validators import validate_safe_url
 from services import actions, schedule, selectors
 from services.filters import OfferingFilter, OrganisationFilter
 from services.models import (
@@ -254,7 +255,7 @@ class OrganisationInput(serializers.Serializer):
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    website = serializers.URLField(required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True, validators=[validate_safe_url])
     is_active = serializers.BooleanField(required=False)
 
     BUREAU_ONLY = ("name", "kind", "parent", "is_active")

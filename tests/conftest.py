@@ -64,6 +64,14 @@ def _services_for_markers(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Every test starts with empty rate-limit counters (DRF throttles and form rate limits live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language; a request in English must not leak into the next test."""
     translation.activate(settings.LANGUAGE_CODE)
