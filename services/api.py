@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from accounts import visibility
 from accounts.validators import validate_safe_url
-from services import actions, schedule, selectors
+from services import actions, availability, schedule, selectors
 from services.filters import OfferingFilter, OrganisationFilter
 from services.models import (
     HouseholdType,
@@ -147,6 +147,18 @@ class OfferingOutput(serializers.Serializer):
     contact_email = serializers.CharField()
     is_active = serializers.BooleanField()
     updated_at = serializers.DateTimeField()
+    availability = serializers.ChoiceField(
+        choices=availability.Availability.choices,
+        read_only=True,
+        help_text="For the public instead of capacity, places_taken and vacancies.",
+    )
+
+    def to_representation(self, offering: ServiceOffering) -> dict:
+        data = super().to_representation(offering)
+        request = self.context.get("request")
+        if request is None or not visibility.is_staff_member(request.user):
+            return availability.public_representation(data, offering.vacancies)
+        return data
 
 
 # --- Input -------------------------------------------------------------------------------------

@@ -444,6 +444,13 @@ class ServiceOffering(models.Model):
     def vacancies(self) -> int:
         return max(self.capacity - self.places_taken, 0)
 
+    @property
+    def availability(self):
+        """The public band (none / few / available) instead of the exact count (services.availability)."""
+        from services.availability import band
+
+        return band(self.vacancies)
+
     def clean(self) -> None:
         errors = {}
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:

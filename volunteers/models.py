@@ -279,6 +279,13 @@ class Shift(models.Model):
     def places_left(self) -> int:
         return max(self.capacity - self.booked_count, 0)
 
+    @property
+    def availability(self):
+        """The band volunteers see (none / few / available) instead of the exact count (services.availability)."""
+        from services.availability import band
+
+        return band(self.places_left)
+
 
 class Booking(models.Model):
     """A volunteer's place on a shift, or their place in its waitlist."""
