@@ -357,11 +357,11 @@ class OfferingViewSet(
 
     def create(self, request: Request) -> Response:
         offering = self._save(request, ServiceOffering(), partial=False)
-        return Response(OfferingOutput(offering).data, status=status.HTTP_201_CREATED)
+        return Response(OfferingOutput(offering, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, id=None) -> Response:
         offering = self._save(request, self.get_object(), partial=True)
-        return Response(OfferingOutput(offering).data)
+        return Response(OfferingOutput(offering, context={"request": request}).data)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         if not visibility.is_bureau_admin(request.user):
@@ -386,7 +386,7 @@ class OfferingViewSet(
         except DjangoValidationError as exc:
             raise _as_drf_error(exc) from exc
         offering = selectors.with_offering_details(ServiceOffering.objects.all()).get(pk=offering.pk)
-        return Response(OfferingOutput(offering).data)
+        return Response(OfferingOutput(offering, context={"request": request}).data)
 
 
 @extend_schema_view(
