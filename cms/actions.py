@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -102,3 +106,37 @@ def require_privacy_review(*, news_index: Page) -> None:
 PRIVACY_BLOCKED_MESSAGE = _(
     "A news or story page is published only when a privacy reviewer approves it: submit it for privacy review."
 )
+
+_review_waived: contextvars.ContextVar[str] = contextvars.ContextVar("cms_privacy_review_waived", default="")
+
+
+@contextlib.contextmanager
+def privacy_review_waived(reason: str) -> Iterator[None]:
+    """Publish review-required pages without a review, for content the project itself writes
+    (the synthetic demo pages, test fixtures). Never used by a request."""
+    if not reason:
+        raise ValueError("say why the privacy review is waived")
+    token = _review_waived.set(reason)
+    try:
+        yield
+    finally:
+        _review_waived.reset(token)
+
+
+def privacy_review_waived_now() -> bool:
+    return bool(_review_waived.get())
+
+
+def privacy_review_passed(revision) -> bool:
+    """Did a privacy reviewer approve exactly this revision (or is the review waived for project content)?"""
+    from wagtail.models import TaskState
+
+    from cms.models import PrivacyReviewTask
+
+    if _review_waived.get():
+        return True
+    return TaskState.objects.filter(
+        revision=revision,
+        status=TaskState.STATUS_APPROVED,
+        task__in=PrivacyReviewTask.objects.values("pk"),
+    ).exists()

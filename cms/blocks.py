@@ -11,6 +11,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from accounts.validators import validate_safe_url
 from cms import stats
 
 
@@ -52,7 +53,11 @@ class QuoteBlock(blocks.StructBlock):
 class CallToActionBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), max_length=120)
     text = blocks.TextBlock(label=_("text"), required=False)
-    link_url = blocks.CharBlock(label=_("link"), help_text=_("A path such as /volunteers/apply/ or a full URL."))
+    link_url = blocks.CharBlock(
+        label=_("link"),
+        help_text=_("A path such as /volunteers/apply/ or a full URL."),
+        validators=[validate_safe_url],
+    )
     link_label = blocks.CharBlock(label=_("button label"), max_length=60)
 
     class Meta:

@@ -7,6 +7,7 @@ hold (``subpage_types``); every body is the one shared ``ContentStreamBlock``.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -20,6 +21,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
 from wagtail.search import index
 
+from accounts.validators import validate_safe_url
 from cms.blocks import ContentStreamBlock
 
 PRIVACY_CHECKLIST = [
@@ -29,6 +31,15 @@ PRIVACY_CHECKLIST = [
     _("No offence, date, age, family or other detail that identifies a supervisee."),
     _("Anything that could identify a supervisee is covered by their written consent, kept on file."),
 ]
+
+
+PRIVACY_REVIEW_REQUIRED_MESSAGE = _(
+    "A news or story page is published only when a privacy reviewer approves it: submit it for privacy review."
+)
+
+
+class PrivacyReviewRequired(PermissionDenied):
+    """Publishing a page that needs privacy review without an approved review."""
 
 
 def privacy_checklist_html() -> str:
@@ -193,7 +204,29 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("cms.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class NewsPage(OutreachPage):
+class PrivacyReviewedPage(Page):
+    """A page type that goes live only with a revision a privacy reviewer approved.
+
+    Enforced here, at the lowest level Wagtail offers, so every path to live obeys it: the
+    editor, bulk publish, revisions, scheduled publishing (``publish_scheduled`` publishes
+    the revision the workflow approved) and the workflow itself (the approving task state is
+    saved before the page is published). A copy is never created live (``cms.signals``).
+    """
+
+    requires_privacy_review = True
+
+    class Meta:
+        abstract = True
+
+    def publish(self, revision, *args, **kwargs):
+        from cms.actions import privacy_review_passed
+
+        if not privacy_review_passed(revision):
+            raise PrivacyReviewRequired(PRIVACY_REVIEW_REQUIRED_MESSAGE)
+        return super().publish(revision, *args, **kwargs)
+
+
+class NewsPage(OutreachPage, PrivacyReviewedPage):
     """A news item or a good-practice story; always privacy-reviewed before it is published."""
 
     class Kind(models.TextChoices):
@@ -312,6 +345,7 @@ class RecruitmentPage(OutreachPage):
         _("application link"),
         max_length=300,
         default="/volunteers/apply/",
+        validators=[validate_safe_url],
         help_text=_("Where the apply button leads; the volunteer application by default."),
     )
     apply_label = models.CharField(_("apply button label"), max_length=60, blank=True)

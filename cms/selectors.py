@@ -205,9 +205,11 @@ def search_pages(
     condition = Q(title__icontains=phrase) | Q(text__icontains=phrase)
     for word in qwords:
         condition |= Q(words__contains=f" {word} ") | Q(title_words__contains=f" {word} ")
+    # Only what an anonymous visitor may open: live pages without a privacy restriction on
+    # themselves or an ancestor (Wagtail's .public()), whoever is searching.
     entries = (
         scope(getattr(request, "user", None), SearchEntry)
-        .filter(language_code=language_code)
+        .filter(language_code=language_code, page__in=Page.objects.live().public().values("pk"))
         .filter(condition)
         .select_related("page")[:200]
     )

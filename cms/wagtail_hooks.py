@@ -44,3 +44,18 @@ def hide_publish_for_stories(menu_items, request, context):
 def review_stories_of_new_news_index(request, page):
     if isinstance(page.specific_deferred, NewsIndexPage):
         require_privacy_review(news_index=page)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish_of_stories(request, action_type, objects, action_class_instance):
+    """Bulk publish would skip the review; the model refuses too (PrivacyReviewedPage.publish),
+    this only turns that into a message instead of an error page."""
+    if action_type != "publish":
+        return None
+    pages = list(objects)
+    if request.POST.get("include_descendants"):
+        pages += [d for page in pages for d in page.get_descendants().not_live().defer_streamfields()]
+    if any(getattr(page.specific_class, "requires_privacy_review", False) for page in pages):
+        messages.error(request, PRIVACY_BLOCKED_MESSAGE)
+        return redirect(action_class_instance.next_url or "wagtailadmin_explore_root")
+    return None

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -148,6 +149,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store (docs/security.md)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -324,6 +326,31 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # The Django admin is kept for superusers only, at a path that is not guessed.
 DJANGO_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "django-admin-5f2c/").strip("/") + "/"
 
+# --- Web security headers and API access (docs/security.md, "Web") ------------
+
+# Paths with their own, looser Content-Security-Policy (inline scripts of Wagtail's admin,
+# the Django admin and the API's interactive docs). Everything else gets the strict one.
+CSP_ADMIN_PATH_PREFIXES = ["/cms-admin/", f"/{DJANGO_ADMIN_PATH}", "/api/docs/", "/api/redoc/"]
+# Paths (without the /en prefix) whose responses carry personal data to whoever has the
+# link, so they are sent with Cache-Control: no-store even to anonymous visitors. Every
+# response for a signed-in user is no-store as well.
+NO_STORE_PATH_PREFIXES = [
+    "/casework/",
+    "/api/",
+    "/accounts/",
+    "/cms-admin/",
+    f"/{DJANGO_ADMIN_PATH}",
+    "/volunteers/calendar/",
+    "/volunteers/certificate/",
+    "/volunteers/home/",
+    "/volunteers/manage/",
+    "/volunteers/hours/",
+]
+# The API's schema and interactive docs: open with DEBUG on, signed-in users only otherwise.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
+# Editors' avatars are not fetched from Gravatar (a third party would learn who edits).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
 # --- E-mail and SMS ---------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -394,6 +421,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Throttles are enabled for every view (a view may add a scope such as "application").
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min", "application": "5/hour"},
 }
 SPECTACULAR_SETTINGS = {

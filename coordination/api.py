@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles, scoping
+from accounts.validators import validate_person_name
 from coordination import actions, identity, policies, selectors
 from coordination.filters import NeedFilter, ReferralFilter, SuperviseeFilter, SuperviseeRefFilter
 from coordination.models import (
@@ -180,8 +181,8 @@ class SuperviseeDetailOutput(SuperviseeRecordOutput):
 
 
 class SuperviseeInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    given_name = serializers.CharField(max_length=50)
+    name = serializers.CharField(max_length=100, validators=[validate_person_name])
+    given_name = serializers.CharField(max_length=50, validators=[validate_person_name])
     sex = serializers.ChoiceField(choices=Sex.choices)
     date_of_birth = serializers.DateField()
     resident_id = serializers.CharField(max_length=18, write_only=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.validators import validate_person_name
 from coordination import identity
 from coordination.models import (
     CaseNote,
@@ -98,9 +99,12 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English"), ("ug", "ئۇيغۇ�
 class SuperviseeForm(forms.Form):
     """Intake and edit of a supervisee record. Field checks here; the action checks again and writes."""
 
-    name = forms.CharField(label=_("Full name"), max_length=100)
+    name = forms.CharField(label=_("Full name"), max_length=100, validators=[validate_person_name])
     given_name = forms.CharField(
-        label=_("Given name"), max_length=50, help_text=_("What volunteers see instead of the full name.")
+        label=_("Given name"),
+        max_length=50,
+        validators=[validate_person_name],
+        help_text=_("What volunteers see instead of the full name."),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE_WIDGET)

@@ -39,6 +39,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.validators import validate_person_name
 from services.models import (
     HouseholdType,
     Organisation,
@@ -82,9 +83,12 @@ class Supervisee(models.Model):
         TERMINATED = "terminated", _("terminated")
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("full name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100, validators=[validate_person_name])
     given_name = models.CharField(
-        _("given name"), max_length=50, help_text=_("What volunteers see instead of the full name.")
+        _("given name"),
+        max_length=50,
+        validators=[validate_person_name],
+        help_text=_("What volunteers see instead of the full name."),
     )
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))

@@ -6,7 +6,6 @@ writes through an action. Out-of-scope records answer 404, wrong roles 403.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from functools import wraps
 
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import roles, scoping
+from accounts import roles, scoping, spreadsheet
 from coordination import actions, policies, selectors
 from coordination.api import age_on
 from coordination.filters import SuperviseeFilter
@@ -171,7 +170,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
         purpose=request.GET.urlencode()[:200],
         path=request.path,
     )
-    writer = csv.writer(_Echo())
+    writer = spreadsheet.writer(_Echo())
     header = [
         pgettext("person", "Name"),
         _("Township"),

@@ -18,7 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles, scoping
-from services import actions, schedule, selectors
+from accounts.validators import validate_safe_url
+from services import actions, availability, schedule, selectors
 from services.filters import OfferingFilter, OrganisationFilter
 from services.models import (
     HouseholdType,
@@ -146,6 +147,18 @@ class OfferingOutput(serializers.Serializer):
     contact_email = serializers.CharField()
     is_active = serializers.BooleanField()
     updated_at = serializers.DateTimeField()
+    availability = serializers.ChoiceField(
+        choices=availability.Availability.choices,
+        read_only=True,
+        help_text="For the public instead of capacity, places_taken and vacancies.",
+    )
+
+    def to_representation(self, offering: ServiceOffering) -> dict:
+        data = super().to_representation(offering)
+        request = self.context.get("request")
+        if request is None or not roles.is_staff_member(request.user):
+            return availability.public_representation(data, offering.vacancies)
+        return data
 
 
 # --- Input -------------------------------------------------------------------------------------
@@ -254,7 +267,7 @@ class OrganisationInput(serializers.Serializer):
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    website = serializers.URLField(required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True, validators=[validate_safe_url])
     is_active = serializers.BooleanField(required=False)
 
     BUREAU_ONLY = ("name", "kind", "parent", "is_active")
@@ -344,11 +357,11 @@ class OfferingViewSet(
 
     def create(self, request: Request) -> Response:
         offering = self._save(request, ServiceOffering(), partial=False)
-        return Response(OfferingOutput(offering).data, status=status.HTTP_201_CREATED)
+        return Response(OfferingOutput(offering, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, id=None) -> Response:
         offering = self._save(request, self.get_object(), partial=True)
-        return Response(OfferingOutput(offering).data)
+        return Response(OfferingOutput(offering, context={"request": request}).data)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         if not roles.is_bureau_admin(request.user):
@@ -373,7 +386,7 @@ class OfferingViewSet(
         except DjangoValidationError as exc:
             raise _as_drf_error(exc) from exc
         offering = selectors.with_offering_details(ServiceOffering.objects.all()).get(pk=offering.pk)
-        return Response(OfferingOutput(offering).data)
+        return Response(OfferingOutput(offering, context={"request": request}).data)
 
 
 @extend_schema_view(

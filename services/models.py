@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_safe_url
+
 
 class SentenceType(models.TextChoices):
     """Kinds of community-corrections sentence (社区矫正对象的四类)."""
@@ -236,7 +238,7 @@ class Organisation(BilingualNameMixin):
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_safe_url])
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -441,6 +443,13 @@ class ServiceOffering(models.Model):
     @property
     def vacancies(self) -> int:
         return max(self.capacity - self.places_taken, 0)
+
+    @property
+    def availability(self):
+        """The public band (none / few / available) instead of the exact count (services.availability)."""
+        from services.availability import band
+
+        return band(self.vacancies)
 
     def clean(self) -> None:
         errors = {}

@@ -25,6 +25,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts import roles, scoping
+from accounts.validators import validate_safe_url
 from services import actions
 from services.models import CapacityChange, Location, Organisation, ServiceCategory, ServiceOffering
 
@@ -227,7 +228,7 @@ class OfferingViewSet(ModelViewSet):
 
 
 class OrganisationAdminForm(WagtailAdminModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", validators=[validate_safe_url])
 
 
 class OrganisationViewSet(ModelViewSet):

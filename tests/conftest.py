@@ -64,6 +64,18 @@ def _services_for_markers(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Every test starts with empty rate-limit counters (DRF throttles and form rate limits live in the
+    cache) and no page cached by an earlier test (the page cache also keeps pages in process memory)."""
+    from django.core.cache import cache
+
+    from cms import cache as page_cache
+
+    cache.clear()
+    page_cache.purge()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language; a request in English must not leak into the next test."""
     translation.activate(settings.LANGUAGE_CODE)

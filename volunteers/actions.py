@@ -21,7 +21,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -146,6 +146,30 @@ def _password_invitation(user: User) -> str:
 
 
 # --- application and vetting ------------------------------------------------------------------
+
+
+def notify_duplicate_application(*, phone: str, email: str) -> int:
+    """Tell the volunteers on file with this phone or e-mail that someone applied again with it.
+
+    The public form answers as for a new application (it must not reveal who is registered);
+    this mail is how the real person learns of it. Returns how many were told.
+    """
+    existing = Volunteer.objects.filter(Q(phone=phone) | Q(email__iexact=email.strip()))
+    count = 0
+    for volunteer in existing:
+        _mail_on_commit(
+            to=[volunteer.email],
+            subject=_("Someone applied again with your details"),
+            body=_(
+                "Hello %(name)s,\n\nA volunteer application was just made with your phone number or e-mail "
+                "address, but you already have an application or volunteer account with us, so nothing new was "
+                "recorded. If this was you, sign in or reply to your volunteer team. If it was not you, you can "
+                "ignore this message."
+            )
+            % {"name": volunteer.full_name},
+        )
+        count += 1
+    return count
 
 
 @transaction.atomic

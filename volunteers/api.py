@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import scoping
+from services import availability
 from volunteers import actions, policies, selectors
 from volunteers.filters import HourLogFilter, ShiftFilter, VolunteerFilter
 from volunteers.models import Booking, HourLog, Opportunity, Shift, Volunteer
@@ -70,6 +71,13 @@ class ShiftOut(serializers.ModelSerializer):
             "status",
             "sequence",
         ]
+
+    def to_representation(self, shift: Shift) -> dict:
+        data = super().to_representation(shift)
+        request = self.context.get("request")
+        if request is None or not policies.can_coordinate_volunteers(request.user):
+            return availability.public_representation(data, shift.places_left)
+        return data
 
 
 # --- volunteer -------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_person_name
 from services.models import Language, Organisation, Sex, Township
-from volunteers import selectors
 from volunteers.models import MAX_MENTEES, HourLog, Opportunity, Shift, TrainingCourse, Volunteer
 
 
@@ -37,7 +37,7 @@ def volunteer_teams():
 
 
 class ApplicationForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    full_name = forms.CharField(label=_("Full name"), max_length=100, validators=[validate_person_name])
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     organisation = forms.ModelChoiceField(label=_("Volunteer team"), queryset=volunteer_teams(), empty_label=None)
@@ -88,21 +88,6 @@ class ApplicationForm(forms.Form):
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("phone")
-            and data.get("email")
-            and selectors.duplicate_application(phone=data["phone"], email=data["email"])
-        ):
-            raise ValidationError(
-                _(
-                    "An application with this phone number or e-mail address already exists. Please contact the volunteer team."
-                ),
-                code="duplicate",
-            )
-        return data
 
 
 class TransitionForm(forms.Form):

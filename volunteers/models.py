@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_person_name
 from services.models import Sex
 
 MAX_MENTEES = 10
@@ -63,7 +64,7 @@ class Volunteer(models.Model):
     )
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.APPLIED)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
-    full_name = models.CharField(_("full name"), max_length=100)
+    full_name = models.CharField(_("full name"), max_length=100, validators=[validate_person_name])
     # E.164 (+86...), unique: a second application with the same phone is a duplicate.
     phone = models.CharField(_("mobile phone"), max_length=20, unique=True)
     email = models.EmailField(_("e-mail"), unique=True)
@@ -277,6 +278,13 @@ class Shift(models.Model):
     @property
     def places_left(self) -> int:
         return max(self.capacity - self.booked_count, 0)
+
+    @property
+    def availability(self):
+        """The band volunteers see (none / few / available) instead of the exact count (services.availability)."""
+        from services.availability import band
+
+        return band(self.places_left)
 
 
 class Booking(models.Model):

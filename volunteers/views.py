@@ -100,6 +100,11 @@ def apply(request: HttpRequest) -> HttpResponse:
             return redirect("volunteers:apply_done")
         if form.is_valid():
             data = form.cleaned_data
+            if selectors.duplicate_application(phone=data["phone"], email=data["email"]):
+                # The same answer as a new application, so the form tells nobody who is
+                # registered; the person on file is told by e-mail instead.
+                actions.notify_duplicate_application(phone=data["phone"], email=data["email"])
+                return redirect("volunteers:apply_done")
             try:
                 actions.submit_application(
                     full_name=data["full_name"],

@@ -107,7 +107,8 @@ def test_news_feed_is_valid_rss(client, outreach):
 def test_robots_txt_points_at_the_sitemap(client):
     body = Client().get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
-    assert "Disallow: /cms-admin/" in body
+    assert "Disallow: /casework/" in body
+    assert "cms-admin" not in body  # the admin path is not advertised (issue 11, item 19)
 
 
 def test_event_calendar_download(client, outreach):

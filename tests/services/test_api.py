@@ -42,7 +42,8 @@ def test_anyone_reads_offerings_and_organisations(api, offering):
     assert response.status_code == 200
     item = response.json()["results"][0]
     assert item["id"] == str(offering.uuid)
-    assert item["vacancies"] == 10
+    # The public sees a band, not the count (issue 11, item 14; tests/security/test_availability.py).
+    assert item["availability"] == "available" and "vacancies" not in item
     assert item["eligibility"]["sentence_types"] == ["probation", "parole"]
     assert item["schedule"]["rrule"].endswith("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;COUNT=20;WKST=MO")
     assert api.get(f"/api/v1/services/{offering.uuid}/").status_code == 200
@@ -200,7 +201,8 @@ def test_lists_cost_a_fixed_number_of_queries(api, city, django_assert_num_queri
         assert len(response.json()["results"]) == size
 
 
-def test_schema_lists_the_directory_endpoints(api):
+def test_schema_lists_the_directory_endpoints(api, settings):
+    settings.API_DOCS_PUBLIC = True  # as with DEBUG on; the login rule is tested in tests/security
     response = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
