@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import visibility
+from config.errors import ActionError
 from coordination import conf, identity
 from coordination.models import (
     AccessLog,
@@ -44,7 +45,7 @@ State = Referral.State
 Role = Membership.Role
 
 
-class ReferralError(ValidationError):
+class ReferralError(ActionError):
     """A transition that the table or the situation forbids (wrong state, no place left, no consent)."""
 
 
