@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import visibility
 from config.errors import ActionError
+from config.queue import enqueue
 from coordination import conf, identity
 from coordination.models import (
     AccessLog,
@@ -118,7 +119,7 @@ def _notify(
 def _queue_delivery(ids: list[int]) -> None:
     from coordination import tasks
 
-    tasks.deliver_notifications.delay(ids)
+    enqueue(tasks.deliver_notifications, ids)
 
 
 def _members(organisation_id: int, *roles: str) -> list[User]:
