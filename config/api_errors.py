@@ -55,16 +55,35 @@ class JSONParser(parsers.JSONParser):
         if limit is not None and len(raw) > limit:
             raise PayloadTooLarge
         try:
-            return json.loads(raw.decode(encoding), parse_constant=self._reject_constant)
+            data = json.loads(raw.decode(encoding), parse_constant=self._reject_constant)
         except RecursionError:
             raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None
         except ValueError as exc:
             raise exceptions.ParseError(_("The body is not valid JSON.")) from exc
+        if _has_nul(data):
+            # No field holds one, and PostgreSQL refuses it in text and in lookups (a 500 otherwise).
+            raise exceptions.ParseError(_("The body contains a character that is not allowed."))
+        return data
 
     @staticmethod
     def _reject_constant(name: str):
         # NaN and Infinity are not JSON; DRF refuses them too (strict mode).
         raise ValueError(f"{name} is not valid JSON")
+
+
+def _has_nul(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:

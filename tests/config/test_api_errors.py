@@ -102,6 +102,8 @@ def test_bad_bodies_and_paths_are_client_errors_not_500s(world):
     assert too_large.status_code == 413 and too_large.json()["code"] == "too_large"
     big_form = officer.post("/api/v1/needs/", {"description": "x" * (5 * 1024 * 1024)}, format="multipart")
     assert big_form.status_code in (400, 413) and set(big_form.json()) == SHAPE
+    nul = officer.post("/api/v1/needs/", {"supervisee": str(world.supervisee.uuid), "category": "a\x00"}, format="json")
+    assert nul.status_code == 400 and nul.json()["code"] == "parse_error"
     for url in ("/api/v1/needs/abc/close/", "/api/v1/needs/1.5/close/", "/api/v1/notifications/x/read/"):
         assert officer.post(url, {"reason": "x"}, format="json").status_code == 404, url
     assert officer.get("/api/v1/referrals/not-a-uuid/").status_code == 404
