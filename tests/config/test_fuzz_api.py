@@ -22,7 +22,7 @@ from tests.coordination.factories import make_world
 pytestmark = [pytest.mark.fuzz]
 
 ROLES = ("officer", "bureau", "provider", "volunteer")
-EXAMPLES = 4
+EXAMPLES = 3
 METHODS_WITH_BODY = {"POST", "PUT", "PATCH"}
 # Known, owned elsewhere: matching's proposal and run viewsets have no serializer_class, so
 # DRF's OPTIONS metadata asserts (issue 11). The matching rewrite fixes them; then delete this.
