@@ -36,6 +36,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -149,6 +159,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RejectNulMiddleware",
     "config.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store (docs/security.md)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -207,6 +218,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts connections but never answers must not hold a web worker for
+    # a minute: connecting and each statement give up after these many seconds (0: no limit).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+    _statement_ms = int(env_float("DATABASE_STATEMENT_TIMEOUT", 30) * 1000)
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        DATABASES["default"]["OPTIONS"].get("options", "") + f" -c statement_timeout={_statement_ms}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
@@ -215,9 +235,14 @@ CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is a cache miss, never a 500 (config/cache.py).
+            "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cc"),
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("CACHE_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_float("CACHE_TIMEOUT", 1.0),
+            },
         }
     }
 elif CACHE_URL.startswith("locmem://"):
@@ -359,6 +384,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before an SMTP connection or reply gives up (Django's default is to wait forever).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@cc.example.cn")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Dotted path of the SMS gateway class; the default writes messages to the log.
@@ -370,7 +397,21 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Without a broker, tasks run eagerly in-process: a newcomer needs no Redis.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+# --- Broker faults: enqueueing after a commit must never block or fail the request ---
+# No task result is read anywhere, so none is stored (a result backend that is down made
+# every enqueue retry for ~20 s); set CELERY_RESULT_BACKEND only if a future task needs one.
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = True
+# A broker that is down or unreachable costs a request about a second, then config.queue
+# logs it and the periodic sweeps (pending notifications, queued match runs) deliver later.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECT_TIMEOUT", 1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": env_float("CELERY_BROKER_CONNECT_TIMEOUT", 1.0),
+    "socket_timeout": env_float("CELERY_BROKER_TIMEOUT", 5.0),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# A run still queued after this many seconds is queued again by the sweep (the broker was down).
+MATCHING_REQUEUE_AFTER = env_int("MATCHING_REQUEUE_AFTER", 600)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks; apps add their own entries here. Times are Asia/Shanghai.
@@ -393,6 +434,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coordination.escalate_overdue_referrals",
         "schedule": crontab(minute=15),
     },
+    "matching-requeue-queued-runs": {"task": "matching.requeue_queued_runs", "schedule": crontab(minute="*/5")},
     # Refresh the city's match proposals every night (docs/matching.md).
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
 }
@@ -427,6 +469,13 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min", "application": "5/hour"},
+    # One error body for every API error, and a JSON parser that refuses bodies too big or too deep (docs/api.md).
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api_errors.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Community Corrections Coordination Platform API",

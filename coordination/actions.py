@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles, scoping
 from accounts.security import current_token as current_api_token
+from config.errors import ActionError
+from config.queue import enqueue
 from coordination import conf, identity, policies
 from coordination.models import (
     AccessLog,
@@ -45,7 +47,7 @@ State = Referral.State
 Role = Membership.Role
 
 
-class ReferralError(ValidationError):
+class ReferralError(ActionError):
     """A transition that the table or the situation forbids (wrong state, no place left, no consent)."""
 
 
@@ -118,7 +120,7 @@ def _notify(
 def _queue_delivery(ids: list[int]) -> None:
     from coordination import tasks
 
-    tasks.deliver_notifications.delay(ids)
+    enqueue(tasks.deliver_notifications, ids)
 
 
 def _members(organisation_id: int, *roles: str) -> list[User]:

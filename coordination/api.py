@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +22,8 @@ from accounts.validators import validate_person_name
 from coordination import actions, identity, policies, selectors
 from coordination.filters import NeedFilter, ReferralFilter, SuperviseeFilter, SuperviseeRefFilter
 from coordination.models import (
+    NOTE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
     AccessLog,
     CaseNote,
     Consent,
@@ -62,10 +65,9 @@ class IsBureau(permissions.IsAuthenticated):
         return super().has_permission(request, view) and roles.is_bureau_admin(request.user)
 
 
-def _django_errors(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
+# What a path segment may hold: anything else is a 404 before the view runs.
+ID_PATH = "[0-9]{1,18}"
+UUID_PATH = "[0-9a-fA-F-]{32,36}"
 
 
 # --- Field rules ----------------------------------------------------------------------
@@ -224,6 +226,7 @@ class SuperviseeViewSet(
 ):
     permission_classes = [IsCaseStaff]
     lookup_field = "uuid"
+    lookup_value_regex = UUID_PATH
     filterset_class = SuperviseeFilter
     ordering_fields = ["name", "correction_end", "updated_at"]
     serializer_class = SuperviseeListOutput
@@ -241,7 +244,7 @@ class SuperviseeViewSet(
         try:
             supervisee = selectors.supervisee_for_read(request.user, kwargs["uuid"])
         except (Supervisee.DoesNotExist, DjangoValidationError):
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound from None
         actions.log_access(
             user=request.user,
             action=AccessLog.Action.READ,
@@ -264,10 +267,7 @@ class SuperviseeViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = SuperviseeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            supervisee = actions.create_supervisee(actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from None
+        supervisee = actions.create_supervisee(actor=request.user, **data.validated_data)
         return Response(
             self._detail(selectors.supervisee_for_read(request.user, supervisee.uuid)), status=status.HTTP_201_CREATED
         )
@@ -280,7 +280,7 @@ class NeedInput(serializers.Serializer):
     supervisee = serializers.UUIDField()
     category = serializers.SlugRelatedField(slug_field="code", queryset=ServiceCategory.objects.filter(is_active=True))
     urgency = serializers.ChoiceField(choices=Need.Urgency.choices, default=Need.Urgency.NORMAL)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class CloseNeedInput(serializers.Serializer):
@@ -303,6 +303,7 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     permission_classes = [IsCaseStaff]
     serializer_class = NeedOutput
     filterset_class = NeedFilter
+    lookup_value_regex = ID_PATH
 
     def get_queryset(self):
         return selectors.needs_list(self.request.user)
@@ -325,10 +326,7 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         need = get_object_or_404(self.get_queryset(), pk=pk)
         data = CloseNeedInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            need = actions.close_need(need=need, actor=request.user, reason=data.validated_data["reason"])
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from None
+        need = actions.close_need(need=need, actor=request.user, reason=data.validated_data["reason"])
         return Response(NeedOutput(need).data)
 
 
@@ -408,15 +406,17 @@ def referral_values(user, referral: Referral, *, team_ids: set[int] | None = Non
 class ReferralInput(serializers.Serializer):
     need = serializers.IntegerField()
     offering = serializers.SlugRelatedField(slug_field="uuid", queryset=ServiceOffering.objects.filter(is_active=True))
-    message = serializers.CharField(required=False, allow_blank=True, default="")
+    message = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
     send = serializers.BooleanField(default=False, help_text="Send at once (consent is checked).")
     override_consent = serializers.BooleanField(default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class TransitionInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Required to decline.")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", help_text="Required to decline."
+    )
     grade = serializers.ChoiceField(
         choices=Referral.Outcome.choices, required=False, default="", help_text="Required to complete."
     )
@@ -428,12 +428,8 @@ class TransitionInput(serializers.Serializer):
 def _transition_response(request: Request, referral: Referral, verb: str) -> Response:
     data = TransitionInput(data=request.data)
     data.is_valid(raise_exception=True)
-    try:
-        referral = actions.apply_verb(referral=referral, verb=verb, actor=request.user, **data.validated_data)
-    except actions.ReferralError as exc:
-        code = getattr(exc, "code", None)
-        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages, "code": code}
-        return Response(body, status=status.HTTP_409_CONFLICT if code in ("transition", "no_place") else 400)
+    # A refusal (ReferralError) becomes 400 or 409 by its code, in the one error body.
+    referral = actions.apply_verb(referral=referral, verb=verb, actor=request.user, **data.validated_data)
     referral = selectors.referral_for_read(request.user, referral.uuid)
     return Response(referral_values(request.user, referral))
 
@@ -448,6 +444,7 @@ class ReferralViewSet(
 ):
     permission_classes = [IsReferralParty]
     lookup_field = "uuid"
+    lookup_value_regex = UUID_PATH
     filterset_class = ReferralFilter
     ordering_fields = ["created_at", "deadline", "sent_at"]
     serializer_class = ReferralOutput
@@ -471,9 +468,7 @@ class ReferralViewSet(
         try:
             return selectors.referral_for_read(self.request.user, uuid)
         except (Referral.DoesNotExist, DjangoValidationError):
-            from django.http import Http404
-
-            raise Http404 from None
+            raise NotFound from None
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         referral = self._get(kwargs["uuid"])
@@ -501,7 +496,7 @@ class ReferralViewSet(
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         if not policies.can_see_case_list(request.user):
-            return Response({"detail": "Only case staff send referrals."}, status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied(_("Only case staff send referrals."))
         data = ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -510,12 +505,9 @@ class ReferralViewSet(
             raise ValidationError({"need": ["No such need in your caseload."]})
         send = values.pop("send")
         send_kwargs = {"override_consent": values.pop("override_consent"), "note": values.pop("note")}
-        try:
-            referral = actions.create_referral(
-                need=need, actor=request.user, send=send, **values, **(send_kwargs if send else {})
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from None
+        referral = actions.create_referral(
+            need=need, actor=request.user, send=send, **values, **(send_kwargs if send else {})
+        )
         referral = selectors.referral_for_read(request.user, referral.uuid)
         return Response(referral_values(request.user, referral), status=status.HTTP_201_CREATED)
 
@@ -574,6 +566,7 @@ class NoteSerializer(serializers.ModelSerializer):
         model = CaseNote
         fields = ["id", "supervisee", "kind", "body", "author", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"body": {"max_length": NOTE_MAX_LENGTH}}
 
 
 @extend_schema_view(list=extend_schema(summary="Case notes"), create=extend_schema(summary="Add a case note"))
@@ -670,10 +663,7 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             and not policies.supervisees().team_candidates(self.request.user, supervisee).filter(pk=user.pk).exists()
         ):
             raise ValidationError({"user": ["Not staff of the office or an active volunteer."]})
-        try:
-            serializer.instance = actions.add_team_member(supervisee=supervisee, **data)
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from None
+        serializer.instance = actions.add_team_member(supervisee=supervisee, **data)
 
 
 # --- Volunteers' mentees, inbox, access log ----------------------------------------------
@@ -708,6 +698,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = NotificationOutput
     filter_backends: list = []
+    lookup_value_regex = ID_PATH
 
     def get_queryset(self):
         return selectors.inbox(self.request.user)

@@ -11,6 +11,8 @@ from django.utils.translation import pgettext_lazy
 from accounts.validators import validate_person_name
 from coordination import identity
 from coordination.models import (
+    NOTE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
     CaseNote,
     Consent,
     CorrectionTeamMember,
@@ -35,13 +37,13 @@ class NeedForm(forms.Form):
         label=_("Urgency"), choices=Need.Urgency.choices, coerce=int, initial=Need.Urgency.NORMAL
     )
     description = forms.CharField(
-        label=_("What is needed"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+        label=_("What is needed"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX_LENGTH
     )
 
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseNote.Kind.choices)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH)
 
 
 class ConsentForm(forms.Form):
@@ -58,7 +60,7 @@ class ReferralForm(forms.Form):
         label=_("Message to the provider"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=2000,
+        max_length=TEXT_MAX_LENGTH,
         help_text=_("Only what the provider needs to know; never the offence."),
     )
     send_now = forms.BooleanField(label=_("Send now"), required=False, initial=True)
@@ -87,8 +89,10 @@ class ReferralForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label=_("Reason for declining"), required=False, max_length=2000)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(label=_("Reason for declining"), required=False, max_length=TEXT_MAX_LENGTH)
     grade = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", "—"), *Referral.Outcome.choices])
 
 

@@ -195,6 +195,11 @@ class CorrectionTeamMember(models.Model):
         return f"{self.name} · {self.get_role_display()}"
 
 
+# The longest text a person types into one box, pages and API alike (forms and serializers use these).
+TEXT_MAX_LENGTH = 2000  # a need's description, a message to a provider, a transition note or reason
+NOTE_MAX_LENGTH = 5000  # a case note
+
+
 class Need(models.Model):
     """Something a supervisee needs help with, in a directory category."""
 

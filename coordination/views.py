@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles, scoping, spreadsheet
+from config.errors import form_errors
 from coordination import actions, policies, selectors
 from coordination.api import age_on
 from coordination.filters import SuperviseeFilter
@@ -244,16 +245,6 @@ def _log_read(request: HttpRequest, supervisee: Supervisee, purpose: str) -> Non
     )
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error.messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 SUPERVISEE_FIELDS = [name for name in SuperviseeForm.base_fields if name != "resident_id"]
 FORM_GROUPS = [
     (
@@ -292,7 +283,7 @@ def supervisee_create(request: HttpRequest) -> HttpResponse:
         try:
             supervisee = actions.create_supervisee(actor=request.user, resident_id=data.pop("resident_id"), **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_errors(form, exc)
         except PermissionDenied:
             form.add_error("judicial_office", _("You may not register supervisees for this office."))
         else:
@@ -325,7 +316,7 @@ def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_errors(form, exc)
         except PermissionDenied:
             form.add_error("judicial_office", _("You may not move the record to this office."))
         else:
@@ -348,7 +339,7 @@ def team_add(request: HttpRequest, uuid) -> HttpResponse:
         try:
             actions.add_team_member(supervisee=supervisee, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Team member added."))
             return redirect(reverse("coordination:supervisee", kwargs={"uuid": supervisee.uuid}) + "#h-team")

@@ -44,9 +44,10 @@ def start_run(
         raise ValidationError({"kind": _("Choose what to match.")}, code="kind")
     run = MatchRun.objects.create(office=office, created_by=actor, policy=stored, kind=kind)
     if queue:
+        from config.queue import enqueue
         from matching.tasks import run_matching
 
-        transaction.on_commit(lambda: run_matching.delay(run.pk))
+        transaction.on_commit(lambda: enqueue(run_matching, run.pk))
     return run
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from matching import actions
 from matching.models import MatchRun
@@ -12,6 +16,18 @@ from matching.models import MatchRun
 def run_matching(run_id: int) -> int:
     """Execute one queued run; returns the number of proposals."""
     return actions.execute_run(run_id=run_id).proposals_count
+
+
+@shared_task(name="matching.requeue_queued_runs")
+def requeue_queued_runs() -> int:
+    """Periodic: queue again the runs still waiting after MATCHING_REQUEUE_AFTER (the broker was down when started)."""
+    from config.queue import enqueue
+
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.MATCHING_REQUEUE_AFTER)
+    ids = list(
+        MatchRun.objects.filter(status=MatchRun.Status.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    return sum(1 for pk in ids if enqueue(run_matching, pk))
 
 
 @shared_task(name="matching.nightly_run")

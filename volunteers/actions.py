@@ -18,7 +18,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
@@ -29,9 +28,10 @@ from django.utils.encoding import force_bytes
 from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from accounts.models import User
+from config.errors import ActionError
 from services.models import Membership, Organisation, Township
 from volunteers import selectors
 from volunteers.models import (
@@ -66,7 +66,7 @@ NEEDS_CORE_TRAINING = frozenset({Status.TRAINED, Status.ACTIVE})
 ENDS_SERVICE = frozenset({Status.SUSPENDED, Status.WITHDRAWN})
 
 
-class VolunteerActionError(ValidationError):
+class VolunteerActionError(ActionError):
     """A rule refused the write; the message says why, in the user's language."""
 
 
@@ -239,19 +239,16 @@ def transition(*, volunteer: Volunteer, to_status: str, by: User | None, note: s
     volunteer = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
     from_status = volunteer.status
     if to_status not in TRANSITIONS.get(from_status, frozenset()):
-        raise VolunteerActionError(
-            _("A volunteer who is %(current)s cannot be moved to %(target)s.")
-            % {
-                "current": Status(from_status).label,
-                "target": Status(to_status).label if to_status in Status.values else to_status,
-            }
-        )
+        message = _("A volunteer who is %(current)s cannot be moved to %(target)s.") % {
+            "current": Status(from_status).label,
+            "target": Status(to_status).label if to_status in Status.values else to_status,
+        }
+        raise VolunteerActionError({"to_status": message}, code="transition")
     if to_status in NEEDS_CORE_TRAINING:
         missing = selectors.missing_core_training(volunteer, timezone.localdate())
         if missing:
-            raise VolunteerActionError(
-                _("Training still needed: %(courses)s.") % {"courses": "、".join(c.display_name for c in missing)}
-            )
+            courses = "、".join(c.display_name for c in missing)
+            raise VolunteerActionError({"to_status": _("Training still needed: %(courses)s.") % {"courses": courses}})
     now = timezone.now()
     volunteer.status = to_status
     volunteer.status_changed_at = now
@@ -615,10 +612,28 @@ def log_hours(
 
 
 @transaction.atomic
+@transaction.atomic
 def review_hours(*, entries: QuerySet[HourLog], by: User, approve: bool, note: str = "") -> int:
-    """Approve or reject pending entries (one or many); returns how many changed."""
+    """Approve or reject pending entries (one or many); refused if any was already decided; returns how many."""
     status = HourLog.Status.APPROVED if approve else HourLog.Status.REJECTED
-    return entries.filter(status=HourLog.Status.PENDING).update(
+    ids = sorted(entries.values_list("pk", flat=True))
+    # Lock the rows (in id order, so two reviewers cannot deadlock) and decide on what is
+    # committed now: a concurrent approve and reject, or two approves, cannot both pass.
+    # (Filter on the status after the lock: a WHERE on it would skip rows another reviewer holds.)
+    locked = HourLog.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "status")
+    decided = [pk for pk, current in locked if current != HourLog.Status.PENDING]
+    if decided:
+        raise VolunteerActionError(
+            ngettext(
+                "%(n)s entry was already approved or rejected by someone else; reload the list and review again.",
+                "%(n)s entries were already approved or rejected by someone else; reload the list and review again.",
+                len(decided),
+            )
+            % {"n": len(decided)},
+            code="already_decided",
+        )
+    # The status condition sits on the UPDATE itself as well, so it holds without the lock.
+    return HourLog.objects.filter(pk__in=ids, status=HourLog.Status.PENDING).update(
         status=status, reviewed_by=by, reviewed_at=timezone.now(), review_note=note
     )
 

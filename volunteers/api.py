@@ -2,14 +2,13 @@
 
 Each view validates with a nested input serializer, calls a selector or an action, and
 shapes the answer with a nested output serializer. A rule an action refuses becomes a
-400 with the message under the field it concerns (or ``non_field_errors``).
+400 or 409 in the one error body of docs/api.md (config.api_errors).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,12 +27,6 @@ from services import availability
 from volunteers import actions, policies, selectors
 from volunteers.filters import HourLogFilter, ShiftFilter, VolunteerFilter
 from volunteers.models import Booking, HourLog, Opportunity, Shift, Volunteer
-
-
-def api_errors(exc: DjangoValidationError) -> ApiValidationError:
-    if hasattr(exc, "error_dict"):
-        return ApiValidationError(exc.message_dict)
-    return ApiValidationError({"non_field_errors": exc.messages})
 
 
 class IsVolunteer(BasePermission):
@@ -164,10 +157,7 @@ class BookingListApi(generics.ListAPIView):
         shift = selectors.open_shifts(request.user).filter(pk=data.validated_data["shift"]).first()
         if shift is None:
             raise ApiValidationError({"shift": [_("This shift is not open to you.")]})
-        try:
-            booking = actions.book_shift(volunteer=self.volunteer, shift=shift)
-        except DjangoValidationError as exc:
-            raise api_errors(exc) from exc
+        booking = actions.book_shift(volunteer=self.volunteer, shift=shift)
         booking = Booking.objects.select_related("shift__opportunity").get(pk=booking.pk)
         return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
 
@@ -223,17 +213,14 @@ class HourListApi(generics.ListAPIView):
             shift = Shift.objects.filter(pk=data.validated_data["shift"]).first()
             if shift is None:
                 raise ApiValidationError({"shift": [_("You can only log hours for a shift you were booked on.")]})
-        try:
-            entry, created = actions.log_hours(
-                volunteer=self.volunteer,
-                shift=shift,
-                activity=data.validated_data["activity"],
-                date=data.validated_data["date"],
-                hours=data.validated_data["hours"],
-                client_token=data.validated_data["client_token"],
-            )
-        except DjangoValidationError as exc:
-            raise api_errors(exc) from exc
+        entry, created = actions.log_hours(
+            volunteer=self.volunteer,
+            shift=shift,
+            activity=data.validated_data["activity"],
+            date=data.validated_data["date"],
+            hours=data.validated_data["hours"],
+            client_token=data.validated_data["client_token"],
+        )
         return Response(HourOut(entry).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -273,18 +260,12 @@ class TransitionApi(APIView):
         volunteer = get_object_or_404(selectors.volunteer_list(request.user), pk=pk)
         data = self.TransitionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            volunteer = actions.transition(
-                volunteer=volunteer,
-                to_status=data.validated_data["to_status"],
-                note=data.validated_data["note"],
-                by=request.user,
-            )
-        except DjangoValidationError as exc:
-            error = api_errors(exc)
-            if "non_field_errors" in error.detail:
-                error = ApiValidationError({"to_status": error.detail["non_field_errors"]})
-            raise error from exc
+        volunteer = actions.transition(
+            volunteer=volunteer,
+            to_status=data.validated_data["to_status"],
+            note=data.validated_data["note"],
+            by=request.user,
+        )
         return Response(ManagedVolunteerOut(selectors.volunteer_list(request.user).get(pk=volunteer.pk)).data)
 
 

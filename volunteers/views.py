@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from config.errors import form_errors
 from volunteers import actions, certificates, feeds, policies, ratelimit, selectors
 from volunteers.filters import VolunteerFilter
 from volunteers.forms import (
@@ -290,7 +291,7 @@ def hours(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
                     client_token=data["client_token"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_errors(form, exc)
                 status = 400
             else:
                 messages.success(
@@ -309,14 +310,6 @@ def hours(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
         {"form": form, "entries": entries, "totals": selectors.hours_in_year(volunteer), "volunteer": volunteer},
         status=status,
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_POST
@@ -436,7 +429,7 @@ def manage_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
                         by=request.user,
                     )
                 except ValidationError as exc:
-                    transition_form.add_error(None, exc)
+                    form_errors(transition_form, exc)
                 else:
                     messages.success(request, _("Status updated."))
                     return redirect("volunteers:manage_volunteer", pk=pk)
@@ -538,7 +531,7 @@ def manage_shift(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     actions.reschedule_shift(shift=shift, by=request.user, **form.cleaned_data)
                 except ValidationError as exc:
-                    _add_errors(form, exc)
+                    form_errors(form, exc)
                 else:
                     messages.success(request, _("Shift updated; booked volunteers were told."))
                     return redirect("volunteers:manage_shift", pk=pk)
@@ -586,14 +579,21 @@ def manage_hours(request: HttpRequest) -> HttpResponse:
     pending = selectors.pending_hours(request.user)
     form = ReviewForm(request.POST or None, entries=pending)
     if request.method == "POST" and form.is_valid():
-        n = actions.review_hours(
-            entries=pending.filter(pk__in=[e.pk for e in form.cleaned_data["entries"]]),
-            by=request.user,
-            approve=form.cleaned_data["decision"] == "approve",
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, _("%(n)s entries reviewed.") % {"n": n})
-        return redirect("volunteers:manage_hours")
+        try:
+            n = actions.review_hours(
+                # Not narrowed to pending here: the action refuses entries someone else decided meanwhile.
+                entries=scoping.scope(request.user, HourLog, "coordinate").filter(
+                    pk__in=[e.pk for e in form.cleaned_data["entries"]]
+                ),
+                by=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("%(n)s entries reviewed.") % {"n": n})
+            return redirect("volunteers:manage_hours")
     totals = selectors.hour_totals(scoping.scope(request.user, HourLog, "coordinate"))
     last_review = scoping.scope(request.user, HourLog, "coordinate").aggregate(last=Max("reviewed_at"))["last"]
     return render(

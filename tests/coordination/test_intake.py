@@ -345,4 +345,4 @@ def test_the_team_api_follows_the_page_rules(world):
     assert _client(agency_worker).post(url, body, content_type="application/json").status_code == 403
     outsider = {**body, "role": "officer", "user": world.users["other_officer"].username, "sex": "male"}
     refused = _client(world.users["officer"]).post(url, outsider, content_type="application/json")
-    assert refused.status_code == 400 and "user" in refused.json()
+    assert refused.status_code == 400 and "user" in refused.json()["errors"]

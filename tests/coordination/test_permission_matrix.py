@@ -450,4 +450,4 @@ def test_state_after_allowed_posts(world):
         {"grade": "bogus"},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "grade" in bad.json()
+    assert bad.status_code == 400 and "grade" in bad.json()["errors"]

@@ -97,7 +97,7 @@ def test_api_suggestions_runs_and_proposals(mw, django_capture_on_commit_callbac
     assert api.get(f"/api/v1/matching/needs/{mw.other_need.pk}/suggestions/").status_code == 404
 
     refused = api.post("/api/v1/matching/runs/", {"office": mw.city.other_office.pk}, format="json")
-    assert refused.status_code == 400 and "office" in refused.json()
+    assert refused.status_code == 400 and "office" in refused.json()["errors"]
     assert api.post("/api/v1/matching/runs/", {"office": "x"}, format="json").status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
         run = api.post("/api/v1/matching/runs/", {"office": mw.city.office.pk}, format="json").json()

@@ -81,7 +81,7 @@ def test_provider_cannot_touch_another_organisations_offering(role_users, city):
     assert client.delete(f"/api/v1/services/{other.uuid}/").status_code in (403, 404)
     created = client.post("/api/v1/services/", new_offering_payload(other.organisation), format="json")
     assert created.status_code == 400
-    assert "organisation" in created.json()
+    assert "organisation" in created.json()["errors"]
     other.refresh_from_db()
     assert other.name == "全量测试服务"
 
@@ -107,7 +107,7 @@ def test_provider_may_not_change_organisation_kind(role_users, city):
     client = as_user(role_users["provider_staff"])
     response = client.patch(f"/api/v1/organisations/{own.uuid}/", {"kind": "employer"}, format="json")
     assert response.status_code == 400
-    assert "kind" in response.json()
+    assert "kind" in response.json()["errors"]
     other = city.providers[Kind.EMPLOYER]
     assert client.patch(f"/api/v1/organisations/{other.uuid}/", {"phone": "1"}, format="json").status_code == 404
 
@@ -133,7 +133,7 @@ def test_bad_input_is_a_400_with_field_errors(role_users, city, overrides, field
         "/api/v1/services/", new_offering_payload(city.providers[Kind.TRAINING_PROVIDER], **overrides), format="json"
     )
     assert response.status_code == 400
-    assert field in response.json(), response.json()
+    assert field in response.json()["errors"], response.json()
     assert not ServiceOffering.objects.filter(name="新的法律咨询").exists()
 
 
@@ -150,7 +150,7 @@ def test_capacity_below_places_taken_is_a_400(role_users, offering):
             else client.patch(url, payload, format="json")
         )
         assert response.status_code == 400
-        assert "capacity" in response.json()
+        assert "capacity" in response.json()["errors"]
     offering.refresh_from_db()
     assert offering.capacity == 10
 
@@ -161,7 +161,7 @@ def test_duplicate_name_in_one_organisation_is_a_400(role_users, offering):
         "/api/v1/services/", new_offering_payload(offering.organisation, name=offering.name), format="json"
     )
     assert response.status_code == 400
-    assert "name" in response.json()
+    assert "name" in response.json()["errors"]
 
 
 def test_filters(api, city, offering):

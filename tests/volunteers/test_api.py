@@ -30,11 +30,11 @@ def test_volunteer_lists_books_and_cancels(api, db):
     created = api.post("/api/v1/volunteers/bookings/", {"shift": mine.pk}, format="json")
     assert created.status_code == 201 and created.json()["status"] == "booked"
     again = api.post("/api/v1/volunteers/bookings/", {"shift": mine.pk}, format="json")
-    assert again.status_code == 400 and again.json()["non_field_errors"]
-    assert api.post("/api/v1/volunteers/bookings/", {"shift": foreign.pk}, format="json").json() == {
+    assert again.status_code == 400 and again.json()["detail"] and again.json()["errors"] == {}
+    assert api.post("/api/v1/volunteers/bookings/", {"shift": foreign.pk}, format="json").json()["errors"] == {
         "shift": ["您不能预约此班次。"]
     }
-    assert "shift" in api.post("/api/v1/volunteers/bookings/", {"shift": "x"}, format="json").json()
+    assert "shift" in api.post("/api/v1/volunteers/bookings/", {"shift": "x"}, format="json").json()["errors"]
     booking_id = created.json()["id"]
     assert api.post(f"/api/v1/volunteers/bookings/{booking_id}/cancel/").json()["status"] == "cancelled"
     other = f.volunteer()
@@ -55,13 +55,13 @@ def test_hours_are_idempotent_and_bad_input_gets_field_errors(api, db):
         {"date": (timezone.localdate() + dt.timedelta(days=3)).isoformat(), "hours": "99", "client_token": "nope"},
         format="json",
     ).json()
-    assert set(bad) == {"date", "hours", "client_token"}
+    assert set(bad["errors"]) == {"date", "hours", "client_token"}
     no_activity = api.post(
         "/api/v1/volunteers/hours/",
         {"date": timezone.localdate().isoformat(), "hours": "1", "client_token": str(uuid.uuid4())},
         format="json",
     )
-    assert no_activity.status_code == 400 and "activity" in no_activity.json()
+    assert no_activity.status_code == 400 and "activity" in no_activity.json()["errors"]
     assert api.get("/api/v1/volunteers/hours/").json()["count"] == 1
 
 
@@ -83,8 +83,9 @@ def test_coordinator_vets_through_the_api_with_field_errors(api, db):
     listed = api.get("/api/v1/volunteers/manage/volunteers/", {"status": "applied"}).json()
     assert [v["id"] for v in listed["results"]] == [applicant.pk]
     url = f"/api/v1/volunteers/manage/volunteers/{applicant.pk}/transition/"
-    assert "to_status" in api.post(url, {"to_status": "active"}, format="json").json()
-    assert "to_status" in api.post(url, {"to_status": "bogus"}, format="json").json()
+    skipped = api.post(url, {"to_status": "active"}, format="json")
+    assert skipped.status_code == 409 and "to_status" in skipped.json()["errors"]
+    assert "to_status" in api.post(url, {"to_status": "bogus"}, format="json").json()["errors"]
     ok = api.post(url, {"to_status": "interviewed", "note": "好"}, format="json")
     assert ok.status_code == 200 and ok.json()["status"] == "interviewed"
     assert (
@@ -112,10 +113,12 @@ def test_coordinator_reviews_hours_in_bulk_through_the_api(api, db):
         "ids"
         in api.post(
             "/api/v1/volunteers/manage/hours/review/", {"ids": [other.pk], "decision": "approve"}, format="json"
-        ).json()
+        ).json()["errors"]
     )
     assert set(
-        api.post("/api/v1/volunteers/manage/hours/review/", {"ids": [], "decision": "maybe"}, format="json").json()
+        api.post("/api/v1/volunteers/manage/hours/review/", {"ids": [], "decision": "maybe"}, format="json").json()[
+            "errors"
+        ]
     ) == {"ids", "decision"}
     done = api.post(
         "/api/v1/volunteers/manage/hours/review/",

@@ -130,8 +130,10 @@ def test_review_one_or_many_only_within_the_coordinators_team(client, attended):
     client.post("/volunteers/manage/hours/", {"entries": [b.pk, c.pk], "decision": "reject", "note": "无记录"})
     statuses = dict(HourLog.objects.values_list("pk", "status"))
     assert statuses == {a.pk: "approved", b.pk: "rejected", c.pk: "rejected", foreign.pk: "pending"}
-    # reviewing again changes nothing
-    assert actions.review_hours(entries=HourLog.objects.filter(pk=a.pk), by=coordinator, approve=False) == 0
+    # a second decision on a decided entry is refused and changes nothing
+    with pytest.raises(actions.VolunteerActionError, match="已被他人批准或驳回"):
+        actions.review_hours(entries=HourLog.objects.filter(pk=a.pk), by=coordinator, approve=False)
+    assert HourLog.objects.get(pk=a.pk).status == "approved"
 
 
 def test_totals_per_volunteer_month_and_organisation(db):
