@@ -376,6 +376,9 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # No worker: tasks run inline, so "Task … succeeded" lines are noise in `make run`'s output.
+    LOGGING["loggers"] |= {"celery": {"level": "WARNING"}, "kombu": {"level": "ERROR"}}
 
 # --- Project ----------------------------------------------------------------
 

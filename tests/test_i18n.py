@@ -121,3 +121,6 @@ def test_page_types_and_the_admin_menu_have_their_own_chinese_names(db):
         assert len(names) == 3, names
         assert gettext("Pages") == "页面"
         assert pgettext("pagination", "Pages") == "分页"
+        # django-filter's ordering labels ("姓名 (descending)" on the volunteer list).
+        assert gettext("%s (descending)") == "%s（降序）"
+        assert gettext("Privacy checklist before publishing") == "发布前的隐私核对清单"
