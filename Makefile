@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and PDFs (built without a request) point where `make run` serves.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 # The test run: DEBUG off as in production, a throwaway key, assets from the finders.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} FIELD_ENCRYPTION_KEY=$${FIELD_ENCRYPTION_KEY:-test-only-field-key} STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0
@@ -25,12 +27,12 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
 	@echo ""
-	@echo "  Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "  Serving on $(SITE_URL)/  (Ctrl-C to stop)"
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

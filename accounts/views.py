@@ -21,13 +21,17 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import actions, roles, security
+from accounts import actions, landing, roles, scoping, security
 from accounts.forms import ApiTokenForm, OtpCodeForm
 from accounts.models import ApiToken, SecurityEvent
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Without a safe ``next``, each role goes to its own place (see accounts.landing)."""
+        return landing.landing_url(self.request.user)
 
 
 @login_required
@@ -39,6 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": roles.memberships(request.user),
             "roles": roles.roles(request.user),
+            "volunteer": scoping.scope(request.user, "volunteers.Volunteer", "own").first(),
+            "places": landing.places(request.user),
         },
     )
 

@@ -14,8 +14,10 @@ from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, Wo
 from cms import cache as page_cache
 from cms import segment, selectors
 
-PRIVACY_WORKFLOW_NAME = "Privacy review"
-PRIVACY_TASK_NAME = "Privacy review of stories"
+# Workflow and task names are data that Wagtail shows as they are ("提交给…"), so they are Chinese.
+PRIVACY_WORKFLOW_NAME = "隐私审核"
+PRIVACY_TASK_NAME = "宣传稿件隐私审核"
+LEGACY_NAMES = {"Privacy review": PRIVACY_WORKFLOW_NAME, "Privacy review of stories": PRIVACY_TASK_NAME}
 PRIVACY_GROUP_NAME = "Privacy reviewers"
 REVIEWER_GROUP_NAMES = (PRIVACY_GROUP_NAME, "Moderators")
 
@@ -75,6 +77,8 @@ def ensure_privacy_workflow() -> Workflow:
     from cms.models import PrivacyReviewTask
 
     groups = [Group.objects.get_or_create(name=name)[0] for name in REVIEWER_GROUP_NAMES]
+    Workflow.objects.filter(name="Privacy review").update(name=LEGACY_NAMES["Privacy review"])
+    PrivacyReviewTask.objects.filter(name="Privacy review of stories").update(name=PRIVACY_TASK_NAME)
     task = PrivacyReviewTask.objects.filter(name=PRIVACY_TASK_NAME).first()
     if task is None:
         task = PrivacyReviewTask.objects.create(name=PRIVACY_TASK_NAME)

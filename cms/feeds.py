@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
+from accounts.links import page_url
 from cms import selectors
 
 
@@ -51,7 +52,7 @@ class NewsFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_full_url(self.request)
+        return page_url(item, self.request)
 
     def item_guid(self, item):
         return f"{item.translation_key}-{item.locale_id}"

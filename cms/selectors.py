@@ -16,6 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from accounts.links import absolute_url, page_url
 from accounts.scoping import scope
 from cms import segment
 
@@ -67,9 +68,9 @@ def page_chrome(page: Page, request: HttpRequest) -> dict:
             }
         )
         if code in translations:
-            alternates.append({"hreflang": HREFLANG.get(code, code), "url": target.get_full_url(request)})
+            alternates.append({"hreflang": HREFLANG.get(code, code), "url": page_url(target, request)})
     if settings.LANGUAGE_CODE in translations:
-        alternates.append({"hreflang": "x-default", "url": translations[settings.LANGUAGE_CODE].get_full_url(request)})
+        alternates.append({"hreflang": "x-default", "url": page_url(translations[settings.LANGUAGE_CODE], request)})
 
     sections = list(
         Page.objects.live()
@@ -82,11 +83,11 @@ def page_chrome(page: Page, request: HttpRequest) -> dict:
     image = getattr(page, "social_image", None) if page.social_image_id else None
     if image is not None:
         rendition = image.get_rendition("fill-1200x630|format-jpeg")
-        og_image_url = request.build_absolute_uri(rendition.url)
+        og_image_url = absolute_url(rendition.url, request)
     return {
         "language_links": language_links,
         "alternates": alternates,
-        "canonical_url": page.get_full_url(request),
+        "canonical_url": page_url(page, request),
         "og_locale": OG_LOCALE.get(current, current),
         "og_image_url": og_image_url,
         "sections": sections,

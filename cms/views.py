@@ -11,6 +11,7 @@ from icalendar import Calendar, Event
 from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
+from accounts.links import page_url
 from cms import cache as page_cache
 from cms import selectors
 from cms.forms import SearchForm
@@ -88,7 +89,7 @@ def event_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     event.add("location", event_page.place)
     if event_page.summary:
         event.add("description", event_page.summary)
-    event.add("url", event_page.get_full_url(request))
+    event.add("url", page_url(event_page, request))
     calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event_page.pk}.ics"'

@@ -518,6 +518,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # lockouts are warnings; its start-up banner is not
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # No worker: tasks run inline, so "Task … succeeded" lines are noise in `make run`'s output.
+    LOGGING["loggers"] |= {"celery": {"level": "WARNING"}, "kombu": {"level": "ERROR"}}
 
 # --- Project ----------------------------------------------------------------
 

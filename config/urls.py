@@ -20,7 +20,7 @@ urlpatterns = [
     path(settings.DJANGO_ADMIN_PATH, admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("api/schema/", views.api_docs_guard(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", views.api_docs_guard(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),

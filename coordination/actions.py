@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles, scoping
+from accounts.links import absolute_url
 from accounts.security import current_token as current_api_token
 from config.errors import ActionError
 from config.queue import enqueue
@@ -406,7 +406,7 @@ def _send(notification: Notification) -> None:
 
     from accounts.sms import send_sms
 
-    link = f"{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else ""
+    link = absolute_url(notification.url) if notification.url else ""
     if notification.channel == Notification.Channel.EMAIL:
         send_mail(
             subject=notification.subject,

@@ -79,7 +79,12 @@ class ReferralForm(forms.Form):
     def offering_label(self, offering) -> str:
         free = _("free places: %(n)s") % {"n": offering.free}
         consent = _("consent recorded") if offering.organisation_id in self.consented else _("no consent yet")
-        return f"{offering.organisation.name} · {offering.name} ({free}; {consent})"
+        return pgettext_lazy("referral form offering", "%(organisation)s · %(offering)s (%(free)s; %(consent)s)") % {
+            "organisation": offering.organisation.display_name,
+            "offering": offering.name,
+            "free": free,
+            "consent": consent,
+        }
 
     def clean(self):
         data = super().clean()

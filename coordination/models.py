@@ -435,6 +435,22 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError("the access log is append-only")
 
 
+# What the access log shows for the codes the pages and the API record (other purposes are free text).
+ACCESS_PURPOSES = {
+    "casework": pgettext_lazy("access log purpose", "casework"),
+    "edit": pgettext_lazy("access log purpose", "editing the record"),
+    "team": pgettext_lazy("access log purpose", "correction team"),
+    "api": pgettext_lazy("access log purpose", "API"),
+    "match suggestions": pgettext_lazy("access log purpose", "match suggestions"),
+}
+ACCESS_OBJECT_TYPES = {
+    "supervisee": pgettext_lazy("access log record", "supervisee"),
+    "referral": pgettext_lazy("access log record", "referral"),
+    "caseload": pgettext_lazy("access log record", "caseload"),
+    "need": pgettext_lazy("access log record", "need"),
+}
+
+
 class AccessLog(models.Model):
     """Who read or exported which case record, when and why (PIPL Arts. 55-56). Append-only.
 
@@ -483,6 +499,12 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("the access log is append-only")
+
+    def get_purpose_display(self) -> str:
+        return str(ACCESS_PURPOSES.get(self.purpose, self.purpose))
+
+    def get_object_type_display(self) -> str:
+        return str(ACCESS_OBJECT_TYPES.get(self.object_type, self.object_type))
 
 
 class Notification(models.Model):

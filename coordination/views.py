@@ -17,8 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles, scoping, spreadsheet
@@ -81,6 +81,14 @@ DISPLAY_ORDER = [
 ]
 
 
+def language_name(code: str) -> str:
+    """A language code as its name in the reader's language ("zh-hans" → 简体中文), never the raw code."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
 def display_rows(supervisee: Supervisee, fields: frozenset[str]) -> list[tuple[str, object]]:
     """(label, value) pairs of the fields this user may see, choices shown in the user's language."""
     rows = []
@@ -96,6 +104,8 @@ def display_rows(supervisee: Supervisee, fields: frozenset[str]) -> list[tuple[s
         elif name == "resident_id_masked":
             if "resident_id" not in fields:
                 rows.append((_("Resident ID number"), supervisee.resident_id_masked))
+        elif name == "preferred_language":
+            rows.append((Supervisee._meta.get_field(name).verbose_name, language_name(supervisee.preferred_language)))
         else:
             field = Supervisee._meta.get_field(name)
             value = getattr(supervisee, f"get_{name}_display")() if field.choices else getattr(supervisee, name)

@@ -1,4 +1,4 @@
-"""HSDS 3.0 read-only endpoints (see ../shared/hsds-3.0/openapi.json) and the full JSON dump."""
+"""HSDS 3.0 read-only endpoints (see services/hsds_schema/openapi.json) and the full JSON dump."""
 
 from __future__ import annotations
 

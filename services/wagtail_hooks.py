@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -149,6 +150,14 @@ class OfferingSaveMixin:
             return self.form_invalid(form)
 
 
+class YesNoColumn(Column):
+    """A true/false field shown as 是/否 (yes/no), not Python's "True"."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return pgettext("yes or no", "yes") if value else pgettext("yes or no", "no")
+
+
 class OfferingViewSet(ModelViewSet):
     name = "directory_offerings"
     url_prefix = "directory/offerings"
@@ -239,7 +248,7 @@ class OrganisationViewSet(ModelViewSet):
     menu_label = _("Organisations")
     menu_order = 200
     copy_view_enabled = False
-    list_display = ["name", "kind", "township", "is_active"]
+    list_display = ["name", "kind", "township", YesNoColumn("is_active", label=_("active"), sort_key="is_active")]
     list_filter = ["kind", "township", "is_active"]
     search_fields = ["name", "name_en", "description"]
     search_backend_name = None
@@ -317,7 +326,13 @@ class CategoryViewSet(ModelViewSet):
     menu_label = _("Service categories")
     menu_order = 400
     copy_view_enabled = False
-    list_display = ["name", "name_en", "code", "sort_order", "is_active"]
+    list_display = [
+        "name",
+        "name_en",
+        "code",
+        "sort_order",
+        YesNoColumn("is_active", label=_("active"), sort_key="is_active"),
+    ]
     search_fields = ["name", "name_en", "code"]
     search_backend_name = None
     form_fields = ["name", "name_en", "code", "description", "sort_order", "is_active"]

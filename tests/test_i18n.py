@@ -74,6 +74,25 @@ def test_language_switcher_sets_the_language(client, db):
     assert "Log in" in page.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "next_url", "expected"),
+    [
+        ("zh-hans", "/en/directory/", "/directory/"),
+        ("zh-hans", "/en/volunteers/apply/?x=1", "/volunteers/apply/?x=1"),
+        ("en", "/directory/", "/en/directory/"),
+        ("zh-hans", "/directory/", "/directory/"),
+    ],
+)
+def test_the_language_switch_leaves_the_page_it_was_on(client, db, language, next_url, expected):
+    """The switch's own URL has no prefix, so the request's language is the browser's (here
+    Chinese); the target is still worked out from the page's language."""
+    response = client.post(
+        "/i18n/setlang/", {"language": language, "next": next_url}, HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
 def test_no_string_is_translated_two_ways_in_different_catalogues():
     """Django merges every app's catalogue into one: a msgid translated differently in two apps
     shows whichever app wins everywhere. Give such strings a context (pgettext) instead."""
@@ -89,3 +108,19 @@ def test_no_string_is_translated_two_ways_in_different_catalogues():
             translations.setdefault((message.context, msgid), {})[str(po_path.relative_to(ROOT))] = text
     clashes = {key: found for key, found in translations.items() if len(set(found.values())) > 1}
     assert not clashes, f"translated differently in different catalogues: {clashes}"
+
+
+def test_page_types_and_the_admin_menu_have_their_own_chinese_names(db):
+    """Leftovers of fuzzy matches: "programme page" as 首页, Wagtail's "Pages" menu as 分页."""
+    from django.utils.translation import gettext, override, pgettext
+
+    from cms.models import EventPage, HomePage, ProgrammePage
+
+    with override("zh-hans"):
+        names = {str(m._meta.verbose_name) for m in (HomePage, ProgrammePage, EventPage)}
+        assert len(names) == 3, names
+        assert gettext("Pages") == "页面"
+        assert pgettext("pagination", "Pages") == "分页"
+        # django-filter's ordering labels ("姓名 (descending)" on the volunteer list).
+        assert gettext("%s (descending)") == "%s（降序）"
+        assert gettext("Privacy checklist before publishing") == "发布前的隐私核对清单"

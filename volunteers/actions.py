@@ -25,11 +25,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
-from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
+from accounts.links import absolute_url
+from accounts.localtime import format_local
 from accounts.models import User
 from config.errors import ActionError
 from services.models import Membership, Organisation, Township
@@ -115,22 +116,14 @@ def _coordinator_emails(organisation_id: int) -> list[str]:
 
 
 def _when(shift: Shift) -> str:
-    start = timezone.localtime(shift.starts_at)
-    end = timezone.localtime(shift.ends_at)
-    return f"{date_format(start, 'Y-m-d H:i')}–{date_format(end, 'H:i')}"
-
-
-def _absolute(path: str) -> str:
-    from django.conf import settings
-
-    return settings.SITE_URL.rstrip("/") + path
+    return f"{format_local(shift.starts_at, 'Y-m-d H:i')}–{format_local(shift.ends_at, 'H:i')}"
 
 
 def _password_invitation(user: User) -> str:
     """For a login without a password: the user name and a link to choose one."""
     if user.has_usable_password():
         return ""
-    link = _absolute(
+    link = absolute_url(
         reverse(
             "accounts:password_reset_confirm",
             kwargs={
@@ -225,7 +218,7 @@ def submit_application(
         % {
             "name": full_name,
             "team": organisation.display_name,
-            "date": date_format(now, "Y-m-d"),
+            "date": format_local(now, "Y-m-d"),
             "version": CONSENT_VERSION,
         }
         + _password_invitation(user),
@@ -785,7 +778,7 @@ def send_training_expiry_warnings(*, today: dt.date | None = None, days_ahead: i
                 to=[record.volunteer.email],
                 subject=_("Your training expires soon"),
                 body=_("Your training “%(course)s” expires on %(date)s. Please renew it to keep booking shifts.")
-                % {"course": record.course.display_name, "date": date_format(record.expires_on, "Y-m-d")},
+                % {"course": record.course.display_name, "date": format_local(record.expires_on, "Y-m-d")},
             )
             sent += 1
     return sent
@@ -806,7 +799,7 @@ def send_pending_hours_digest() -> int:
         for row in pending
     }
     sent = 0
-    link = _absolute(reverse("volunteers:manage_hours"))
+    link = absolute_url(reverse("volunteers:manage_hours"))
     for organisation in Organisation.objects.filter(pk__in=counts):
         recipients = _coordinator_emails(organisation.pk)
         if not recipients:

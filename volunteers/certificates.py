@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -16,6 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from accounts.links import absolute_url
+from accounts.localtime import local_date
 from volunteers.models import Certificate
 
 FONT = "STSong-Light"
@@ -30,7 +32,7 @@ def _font() -> str:
     return FONT
 
 
-def render_pdf(certificate: Certificate) -> bytes:
+def render_pdf(certificate: Certificate, request: HttpRequest | None = None) -> bytes:
     """Render an issued certificate from its snapshot (the same figures every time)."""
     data = certificate.snapshot
     font = _font()
@@ -68,9 +70,9 @@ def render_pdf(certificate: Certificate) -> bytes:
         line(f"· {record['course']}（{record['completed_on']} 完成）", size=11, gap=7, x=30 * mm)
     y -= 8 * mm
     line(f"出具单位：{data['organisation']}")
-    line(f"出具日期：{certificate.issued_at.date().isoformat()}")
+    line(f"出具日期：{local_date(certificate.issued_at).isoformat()}")
     line(f"验证码：{certificate.code}", size=14)
-    verify = settings.SITE_URL.rstrip("/") + reverse("volunteers:verify") + f"?code={certificate.code}"
+    verify = absolute_url(reverse("volunteers:verify") + f"?code={certificate.code}", request)
     line(f"验证网址：{verify}", size=9)
     pdf.showPage()
     pdf.save()

@@ -124,6 +124,11 @@ def _load(ctx: DemoContext) -> None:
         user.save(update_fields=["phone"])
     volunteer = _profile(user, team=team, status=Status.ACTIVE, phone="+8613900009999", ctx=ctx)
     _train(volunteer, all_courses, today - dt.timedelta(days=90))
+    # The printed login line names the team the volunteer serves in.
+    ctx.logins = [
+        (name, role, organisation or team.name) if name == user.username else (name, role, organisation)
+        for name, role, organisation in ctx.logins
+    ]
 
     # Other people at every step of vetting.
     statuses = [*PATH, Status.ACTIVE, Status.ACTIVE, Status.ACTIVE, Status.SUSPENDED, Status.WITHDRAWN, Status.APPLIED]

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from accounts.localtime import format_local
 from accounts.models import User
 from volunteers.models import Booking, HourLog, Opportunity, Shift, TrainingCourse, TrainingRecord, Volunteer
 
@@ -57,7 +57,7 @@ def _course_problem(course: TrainingCourse, records: list[TrainingRecord], day: 
     if expired:
         return _("Your training “%(course)s” expired on %(date)s.") % {
             "course": course.display_name,
-            "date": date_format(max(expired), "Y-m-d"),
+            "date": format_local(max(expired), "Y-m-d"),
         }
     return _("You need the training “%(course)s” first.") % {"course": course.display_name}
 

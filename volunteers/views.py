@@ -335,7 +335,7 @@ def issue_certificate(request: HttpRequest, volunteer: Volunteer) -> HttpRespons
 @volunteer_required
 def certificate_pdf(request: HttpRequest, code: str, volunteer: Volunteer) -> HttpResponse:
     certificate = get_object_or_404(Certificate, code=code, volunteer=volunteer)
-    response = HttpResponse(certificates.render_pdf(certificate), content_type="application/pdf")
+    response = HttpResponse(certificates.render_pdf(certificate, request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
 

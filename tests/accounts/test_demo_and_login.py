@@ -32,15 +32,22 @@ def test_load_demo_twice_adds_nothing(demo):
         assert Organisation.objects.filter(kind=kind).exists(), kind
 
 
-def test_load_demo_prints_every_login(db, capsys):
+def test_load_demo_prints_every_login(db, capsys, caplog):
     from io import StringIO
 
     out = StringIO()
+    caplog.clear()
     call_command("load_demo", stdout=out)
     text = out.getvalue()
     assert DEMO_PASSWORD in text
     for username, _role, _org in DEMO_USERS:
         assert username in text
+    # Every login line names an organisation, the volunteer's team included.
+    lines = [line for line in text.splitlines() if line.startswith("  ") and "·" in line]
+    assert len(lines) == len(DEMO_USERS)
+    assert all(line.split("·")[-1].strip() for line in lines), lines
+    # Tasks run inline without a broker: no Celery chatter mixed into the demo output.
+    assert not [r for r in caplog.records if r.name.startswith(("celery", "kombu")) and r.levelno < 30]
 
 
 @pytest.mark.parametrize("username", [u for u, _r, _o in DEMO_USERS])

@@ -20,13 +20,13 @@ def test_language_switcher_goes_to_the_translated_page(client, outreach):
     html = client.get(outreach.news.url).content.decode()
     assert f'href="{news_en.url}" lang="en"' in html
     assert news_en.url.startswith("/en/")
-    assert f'<link rel="alternate" hreflang="en" href="http://localhost{news_en.url}">' in html
-    assert '<link rel="alternate" hreflang="zh-Hans" href="http://localhost/news/training/">' in html
+    assert f'<link rel="alternate" hreflang="en" href="http://testserver{news_en.url}">' in html
+    assert '<link rel="alternate" hreflang="zh-Hans" href="http://testserver/news/training/">' in html
     assert 'hreflang="x-default"' in html
     en_html = client.get(news_en.url).content.decode()
     assert '<html lang="en">' in en_html
     assert 'href="/news/training/" lang="zh-hans"' in en_html
-    assert '<link rel="canonical" href="http://localhost/en/news/training/">' in en_html
+    assert '<link rel="canonical" href="http://testserver/en/news/training/">' in en_html
 
 
 def test_untranslated_page_offers_the_other_language_home(client, outreach):
@@ -39,7 +39,7 @@ def test_open_graph_tags(client, outreach):
     html = client.get(outreach.news.url).content.decode()
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:title" content="好做法：免费职业技能培训">' in html
-    assert '<meta property="og:url" content="http://localhost/news/training/">' in html
+    assert '<meta property="og:url" content="http://testserver/news/training/">' in html
     assert '<meta property="og:locale" content="zh_CN">' in html
 
 
@@ -173,3 +173,10 @@ def test_signed_in_users_and_query_strings_bypass_the_cache(client, outreach, ad
         or "Log out" in response.content.decode()
         or "退出" in response.content.decode()
     )
+
+
+def test_the_event_calendar_file_links_to_the_request_host(client, outreach, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    response = client.get(f"/events/{outreach.event.pk}/calendar.ics", HTTP_HOST="127.0.0.1:8301")
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["url"]).startswith("http://127.0.0.1:8301/")

@@ -96,7 +96,7 @@ def _reviewer() -> User:
 def test_story_is_published_only_when_privacy_review_approves(outreach, admin_user):
     story = _story(outreach)
     workflow = story.get_workflow()
-    assert workflow is not None and workflow.name == "Privacy review"
+    assert workflow is not None and workflow.name == "隐私审核"
     state = workflow.start(story, admin_user)
     story.refresh_from_db()
     assert not story.live
@@ -119,7 +119,7 @@ def test_admin_refuses_to_publish_a_story_directly(client, outreach, admin_user)
     client.force_login(admin_user)
     edit_url = f"/cms-admin/pages/{story.pk}/edit/"
     html = client.get(edit_url).content.decode()
-    assert "Privacy checklist before publishing" in html or "发布前的隐私核对清单" in html
+    assert "发布前的隐私核对清单" in html
     assert 'name="action-publish"' not in html
     response = client.post(
         edit_url,
@@ -132,5 +132,5 @@ def test_admin_refuses_to_publish_a_story_directly(client, outreach, admin_user)
 
 def test_other_pages_are_not_held_for_privacy_review(outreach):
     assert Page.objects.get(pk=outreach.faq.pk).get_workflow() is None or (
-        Page.objects.get(pk=outreach.faq.pk).get_workflow().name != "Privacy review"
+        Page.objects.get(pk=outreach.faq.pk).get_workflow().name != "隐私审核"
     )

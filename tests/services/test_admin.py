@@ -1,8 +1,10 @@
 """The directory in the Wagtail admin: scoped to the user's organisation, capacity through publish_capacity."""
 
+import re
+
 import pytest
 
-from services.models import CapacityChange, Organisation, ServiceOffering
+from services.models import CapacityChange, Membership, Organisation, ServiceOffering
 from tests.services.factories import full_offering
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +142,12 @@ def test_roles_bring_the_directory_groups_and_lose_them_with_the_membership(role
     assert "Directory managers" in role_users["bureau_admin"].groups.values_list("name", flat=True)
     account_actions.revoke_membership(membership=Membership.objects.get(user=provider))
     assert not provider.groups.filter(name="Directory providers").exists()
+
+
+def test_admin_listings_show_yes_or_no_not_python_booleans(client, role_users, offering):
+    client.force_login(role_users[Membership.Role.BUREAU_ADMIN])
+    for url in ("/cms-admin/directory/organisations/", "/cms-admin/directory/categories/"):
+        html = client.get(url).content.decode()
+        cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)]
+        assert "True" not in cells and "False" not in cells, url
+        assert "是" in cells, url

@@ -3,78 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
-from functools import cache
-from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from django.core.management import CommandError, call_command
 
+from services.hsds_schema import SCHEMA_DIR, errors, response_validator, schema_validator
 from services.models import Organisation, ServiceCategory, ServiceOffering
 from tests.services.factories import full_offering
 
 pytestmark = pytest.mark.django_db
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+
+def assert_valid(validator, document) -> None:
+    problems = errors(validator, document)
+    assert not problems, "\n".join(problems[:10])
 
 
-def _find_hsds_dir() -> Path:
-    """``../shared/hsds-3.0`` beside the clone (CI); a git worktree may sit one level deeper."""
-    if os.environ.get("HSDS_SCHEMA_DIR"):
-        return Path(os.environ["HSDS_SCHEMA_DIR"])
-    for parent in REPO_ROOT.parents:
-        candidate = parent / "shared" / "hsds-3.0"
-        if (candidate / "openapi.json").exists():
-            return candidate
-    return REPO_ROOT.parent / "shared" / "hsds-3.0"
-
-
-HSDS_DIR = _find_hsds_dir()
-BASE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
-
-
-@cache
-def registry() -> Registry:
-    """Every schema file under the URIs openapi.json uses.
-
-    The spec's openapi.json points at compiled/service.json and compiled/organization.json,
-    which ship as the top-level files (with relative refs), so those are registered under
-    compiled/ as well.
-    """
-    resources = []
-    for path in sorted(HSDS_DIR.glob("*.json")):
-        resource = Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT202012)
-        resources += [(BASE + path.name, resource), (BASE + "compiled/" + path.name, resource)]
-    for path in sorted((HSDS_DIR / "compiled").glob("*.json")):
-        resource = Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT202012)
-        resources.append((BASE + "compiled/" + path.name, resource))
-    return Registry().with_resources(resources)
-
-
-def response_validator(path: str) -> Draft202012Validator:
-    """The 200 response schema openapi.json gives for ``path``."""
-    pointer = path.replace("~", "~0").replace("/", "~1")
-    schema = {"$ref": f"{BASE}openapi.json#/paths/{pointer}/get/responses/200/content/application~1json/schema"}
-    return Draft202012Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-def schema_validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(
-        {"$ref": BASE + name}, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-
-
-def assert_valid(validator: Draft202012Validator, document) -> None:
-    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _needs_schemas():
-    if not (HSDS_DIR / "openapi.json").exists():
-        pytest.fail(f"HSDS schemas not found at {HSDS_DIR}")
+def test_the_schemas_ship_inside_the_repository():
+    """A fresh clone has nothing beside it: the schemas, their licence and source live in the app."""
+    assert (SCHEMA_DIR / "openapi.json").exists()
+    assert "Creative Commons Attribution Share-Alike 4.0" in (SCHEMA_DIR / "LICENSE").read_text()
+    assert "CC BY-SA 4.0" in (SCHEMA_DIR / "README.md").read_text()
 
 
 @pytest.fixture
@@ -269,3 +218,27 @@ def test_full_service_list_costs_a_fixed_number_of_queries(client, city, django_
     for per_page in (2, 7):
         with django_assert_num_queries(4):
             client.get(f"/hsds/services?full=true&per_page={per_page}")
+
+
+def test_hsds_validate_passes_on_the_published_directory(directory, capsys):
+    call_command("hsds_validate")
+    out = capsys.readouterr().out
+    assert "HSDS 3.0:" in out and ", 0 invalid." in out
+
+
+def test_hsds_validate_fails_on_a_broken_dump(client, directory, tmp_path, capsys):
+    dump = client.get("/hsds/dump.json").json()
+    call_command("hsds_validate", "--file", _write(tmp_path, dump))
+    assert ", 0 invalid." in capsys.readouterr().out
+    dump["services"][0]["id"] = "not-a-uuid"
+    del dump["organizations"][0]["name"]
+    with pytest.raises(CommandError, match=r"documents checked, 2 invalid\."):
+        call_command("hsds_validate", "--file", _write(tmp_path, dump))
+    err = capsys.readouterr().err
+    assert "services[0] not-a-uuid:" in err and "'name' is a required property" in err
+
+
+def _write(tmp_path, document) -> str:
+    path = tmp_path / "dump.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return str(path)

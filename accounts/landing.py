@@ -1,0 +1,47 @@
+"""Where each role lands after signing in, and the links its workspace offers.
+
+URLs are reversed by name (no imports from the other apps), so accounts stays generic.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles, scoping
+from services.models import Membership
+
+Role = Membership.Role
+
+# (role or "volunteer", URL name, label) in order of precedence: a user holding several roles
+# lands on the first that applies. The bureau's own home pages are not built yet: it lands on
+# the caseload.
+PLACES: list[tuple[str, str, object]] = [
+    (Role.BUREAU_ADMIN, "coordination:caseload", _("My caseload")),
+    (Role.OFFICE_OFFICER, "coordination:caseload", _("My caseload")),
+    (Role.SOCIAL_WORKER, "coordination:caseload", _("My caseload")),
+    (Role.PROVIDER_STAFF, "coordination:inbox", _("Referrals received")),
+    (Role.VOLUNTEER_COORDINATOR, "volunteers:manage", _("Volunteer coordination")),
+    (Role.CONTENT_EDITOR, "wagtailadmin_home", _("Edit outreach content")),
+    ("volunteer", "volunteers:home", _("My volunteering")),
+]
+
+
+def places(user) -> list[tuple[str, object]]:
+    """The (url, label) of every place the user's roles give them, best first, without repeats."""
+    held = set(roles.roles(user))
+    if scoping.scope(user, "volunteers.Volunteer", "own").exists():
+        held.add("volunteer")
+    found: list[tuple[str, object]] = []
+    for role, url_name, label in PLACES:
+        if role in held:
+            url = reverse(url_name)
+            if url not in {u for u, _label in found}:
+                found.append((url, label))
+    return found
+
+
+def landing_url(user) -> str:
+    """The page a user goes to after signing in (their workspace when no role applies)."""
+    found = places(user)
+    return found[0][0] if found else reverse("accounts:home")
