@@ -29,6 +29,13 @@ def test_health_summary_runs_eagerly_and_mails_the_bureau(role_users):
 def test_beat_schedule_runs_the_summary_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["daily-health-summary"]
     assert entry["task"] == daily_health_summary.name
+    schedule = entry["schedule"]
+    # Every day of every week and month, once, at 06:00 Shanghai time (before the working day).
+    assert schedule.day_of_week == set(range(7))
+    assert schedule.day_of_month == set(range(1, 32))
+    assert schedule.month_of_year == set(range(1, 13))
+    assert (schedule.hour, schedule.minute) == ({6}, {0})
+    assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
 
 
 @pytest.mark.redis
