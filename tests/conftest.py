@@ -93,3 +93,18 @@ def make_user(db) -> Callable[..., object]:
 def role_users(city) -> dict[str, object]:
     """One user per role, each in the organisation that role belongs to in ``city``."""
     return factories.users_for_every_role(city)
+
+
+@pytest.fixture
+def tasks_retry_in_process():
+    """``task.apply()`` then performs a task's retries at once (Celery skips the countdown when applying).
+
+    The suite lets eager task errors propagate (``CELERY_TASK_EAGER_PROPAGATES``), which would raise
+    the first ``Retry`` instead; a failure that is given up ends as a FAILURE result.
+    """
+    from config.celery import app
+
+    was = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = was

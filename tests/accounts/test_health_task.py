@@ -50,3 +50,20 @@ def test_health_summary_runs_through_a_real_worker_on_redis(settings):
         async_result = daily_health_summary.delay()
         report_id = async_result.get(timeout=30)
     assert HealthReport.objects.filter(pk=report_id, ok=True).exists()
+
+
+def test_a_dropped_mail_connection_is_retried_and_a_refusal_is_not(role_users, settings, tasks_retry_in_process):
+    import smtplib
+
+    from tests.fakes import FlakyEmailBackend
+
+    settings.EMAIL_BACKEND = "tests.fakes.FlakyEmailBackend"
+    FlakyEmailBackend.reset(failures=1, fail_with=smtplib.SMTPServerDisconnected("connection closed"))
+    result = daily_health_summary.apply()
+    assert result.successful() and HealthReport.objects.filter(pk=result.get()).exists()
+    assert FlakyEmailBackend.calls == 2 and len(mail.outbox) == 1
+
+    FlakyEmailBackend.reset(failures=1, fail_with=smtplib.SMTPRecipientsRefused({"x": (550, b"no such user")}))
+    refused = daily_health_summary.apply()
+    assert refused.failed() and isinstance(refused.result, smtplib.SMTPRecipientsRefused)
+    assert FlakyEmailBackend.calls == 1
