@@ -90,3 +90,26 @@ def test_one_failing_row_does_not_hold_back_the_others_and_sent_rows_are_not_sen
         "sms": ("sent", 2),
     }
     assert len(mail.outbox) == 1 and flaky_sms.calls == 2
+
+
+def test_a_failed_first_delivery_does_not_fail_the_committed_request(
+    world, flaky_mail, django_capture_on_commit_callbacks
+):
+    """Eager mode (no broker): the first delivery runs inside the request, after commit."""
+    from config.celery import app
+
+    Notification.objects.update(status=Notification.Status.SENT)
+    flaky_mail.reset(failures=1, fail_with=smtplib.SMTPServerDisconnected("connection closed"))
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True  # as configured without a broker (the fixture restores it)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            referral = actions.create_referral(
+                need=world.need, offering=world.offering, actor=world.users["officer"], send=True
+            )
+    finally:
+        app.conf.task_always_eager = was_eager
+    email = Notification.objects.get(referral=referral, channel=Notification.Channel.EMAIL)
+    assert email.status == Notification.Status.PENDING and email.attempts == 1  # the sweep will deliver it
+    assert referral.state == "sent"
