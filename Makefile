@@ -13,7 +13,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # The test run: DEBUG off as in production, a throwaway key, assets from the finders.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} FIELD_ENCRYPTION_KEY=$${FIELD_ENCRYPTION_KEY:-test-only-field-key} STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0
 
-.PHONY: run test install lint format check migrate demo messages worker beat bench clean
+.PHONY: run test install lint format check migrate demo messages worker beat bench clean mutate
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (looked for $(PYTHON))."; exit 1; }
@@ -41,6 +41,14 @@ test: $(STAMP)
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Mutation testing (slow; not part of `make test`). Which files are mutated and which tests run
+# against each mutant: [tool.mutmut] in pyproject.toml. MUTANTS narrows the run to some functions,
+# e.g. make mutate MUTANTS='coordination.actions.x_transition*'. Results: .venv/bin/mutmut results.
+MUTANTS ?=
+mutate: $(STAMP)
+	$(TEST_ENV) $(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut results
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -74,4 +82,4 @@ beat: $(STAMP)
 	$(BIN)/celery -A config beat -l info
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/db.sqlite3 staticfiles .pytest_cache .ruff_cache mutants

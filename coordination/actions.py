@@ -10,6 +10,7 @@ transaction; delivery is queued with ``transaction.on_commit``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles, scoping
 from accounts.links import absolute_url
+from accounts.retry import TRANSIENT_ERRORS
 from accounts.security import current_token as current_api_token
 from config.errors import ActionError
 from config.queue import enqueue
@@ -38,6 +40,7 @@ from coordination.models import (
     Sex,
     Supervisee,
 )
+from coordination.selectors import overdue_q
 from services.models import Membership, ServiceOffering
 
 if TYPE_CHECKING:
@@ -113,7 +116,9 @@ def _notify(
     created = Notification.objects.bulk_create(rows)
     ids = [row.pk for row in created]
     if ids:
-        transaction.on_commit(lambda: _queue_delivery(ids))
+        # Robust: if queueing fails (broker down; in eager mode, a failed first delivery) the request
+        # has committed and must not fail; the rows stay pending for the periodic sweep.
+        transaction.on_commit(lambda: _queue_delivery(ids), robust=True)
     return ids
 
 
@@ -338,7 +343,7 @@ def escalate_referral(*, referral_id: int, now: dt.datetime | None = None) -> st
     now = now or timezone.now()
     referral = (
         Referral.objects.select_related("need__supervisee", "need__category", "offering")
-        .filter(pk=referral_id, state=State.SENT, deadline__lt=now)
+        .filter(overdue_q(now), pk=referral_id)
         .first()
     )
     if referral is None:
@@ -389,16 +394,34 @@ def deliver_notification(*, notification_id: int) -> bool:
     try:
         _send(notification)
     except Exception as exc:
-        failed = notification.attempts >= conf.MAX_DELIVERY_ATTEMPTS()
+        # A permanent failure (refused address, a bug) is given up at once; a transient one is
+        # retried by the calling task with backoff (and by the sweep) until the attempts run out.
+        transient = isinstance(exc, TRANSIENT_ERRORS)
+        failed = not transient or notification.attempts >= conf.MAX_DELIVERY_ATTEMPTS()
         Notification.objects.filter(pk=notification_id).update(
             status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
             last_error=str(exc)[:500],
         )
+        if not failed:
+            raise
         return False
     Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+def deliver_notifications(*, notification_ids: Iterable[int]) -> int:
+    """Deliver each row (claimed one by one); a transient failure of one row is raised after the others were tried."""
+    delivered, transient = 0, None
+    for pk in notification_ids:
+        try:
+            delivered += deliver_notification(notification_id=pk)
+        except TRANSIENT_ERRORS as exc:
+            transient = transient or exc
+    if transient is not None:
+        raise transient
+    return delivered
 
 
 def _send(notification: Notification) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordination import selectors
@@ -62,7 +61,7 @@ class ReferralFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Q(state=Referral.State.SENT, deadline__lt=timezone.now())
+        overdue = selectors.overdue_q()
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -156,9 +156,31 @@ def provider_inbox(user: User) -> QuerySet[Referral]:
     return referral_list(user, "inbox")
 
 
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """The overdue rule, written once: a sent referral past its answer deadline."""
+    return Q(state=State.SENT, deadline__lt=now or timezone.now())
+
+
 def overdue(user: User, *, now: dt.datetime | None = None) -> QuerySet[Referral]:
     """Sent referrals past their answer deadline, oldest deadline first."""
-    return referral_list(user).filter(state=State.SENT, deadline__lt=now or timezone.now()).order_by("deadline", "pk")
+    return referral_list(user).filter(overdue_q(now)).order_by("deadline", "pk")
+
+
+# --- For periodic tasks (the system acts on every row; no user scope) -----------------
+
+
+def overdue_referral_ids(*, now: dt.datetime | None = None) -> list[int]:
+    """Every overdue referral in the city, oldest deadline first (the escalation task)."""
+    return list(Referral.objects.filter(overdue_q(now)).order_by("deadline", "pk").values_list("pk", flat=True))
+
+
+def pending_notification_ids(*, limit: int = 1000) -> list[int]:
+    """Outbox rows still waiting for delivery, oldest first, at most ``limit`` per sweep."""
+    return list(
+        Notification.objects.filter(status=Notification.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def referral_for_read(user: User, uuid: str) -> Referral:

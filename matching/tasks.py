@@ -1,4 +1,4 @@
-"""Celery tasks: load by id, call an action."""
+"""Celery tasks: load by id, call an action, retry transient failures."""
 
 from __future__ import annotations
 
@@ -8,17 +8,18 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.retry import RETRY
 from matching import actions
 from matching.models import MatchRun
 
 
-@shared_task(name="matching.run")
+@shared_task(name="matching.run", **RETRY)
 def run_matching(run_id: int) -> int:
-    """Execute one queued run; returns the number of proposals."""
+    """Execute one queued run; returns the number of proposals. A failed run may be executed again."""
     return actions.execute_run(run_id=run_id).proposals_count
 
 
-@shared_task(name="matching.requeue_queued_runs")
+@shared_task(name="matching.requeue_queued_runs", **RETRY)
 def requeue_queued_runs() -> int:
     """Periodic: queue again the runs still waiting after MATCHING_REQUEUE_AFTER (the broker was down when started)."""
     from config.queue import enqueue
@@ -30,7 +31,7 @@ def requeue_queued_runs() -> int:
     return sum(1 for pk in ids if enqueue(run_matching, pk))
 
 
-@shared_task(name="matching.nightly_run")
+@shared_task(name="matching.nightly_run", **RETRY)
 def nightly_run() -> int:
     """Nightly: refresh the proposals of the whole city (needs to services, then mentor pairing)."""
     total = 0

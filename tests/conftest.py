@@ -142,3 +142,18 @@ def _force_login_passes_the_second_factor(request: pytest.FixtureRequest, monkey
         pass_second_factor(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def tasks_retry_in_process():
+    """``task.apply()`` then performs a task's retries at once (Celery skips the countdown when applying).
+
+    The suite lets eager task errors propagate (``CELERY_TASK_EAGER_PROPAGATES``), which would raise
+    the first ``Retry`` instead; a failure that is given up ends as a FAILURE result.
+    """
+    from config.celery import app
+
+    was = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = was

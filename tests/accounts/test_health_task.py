@@ -29,6 +29,13 @@ def test_health_summary_runs_eagerly_and_mails_the_bureau(role_users):
 def test_beat_schedule_runs_the_summary_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["daily-health-summary"]
     assert entry["task"] == daily_health_summary.name
+    schedule = entry["schedule"]
+    # Every day of every week and month, once, at 06:00 Shanghai time (before the working day).
+    assert schedule.day_of_week == set(range(7))
+    assert schedule.day_of_month == set(range(1, 32))
+    assert schedule.month_of_year == set(range(1, 13))
+    assert (schedule.hour, schedule.minute) == ({6}, {0})
+    assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
 
 
 @pytest.mark.redis
@@ -43,3 +50,20 @@ def test_health_summary_runs_through_a_real_worker_on_redis(settings):
         async_result = daily_health_summary.delay()
         report_id = async_result.get(timeout=30)
     assert HealthReport.objects.filter(pk=report_id, ok=True).exists()
+
+
+def test_a_dropped_mail_connection_is_retried_and_a_refusal_is_not(role_users, settings, tasks_retry_in_process):
+    import smtplib
+
+    from tests.fakes import FlakyEmailBackend
+
+    settings.EMAIL_BACKEND = "tests.fakes.FlakyEmailBackend"
+    FlakyEmailBackend.reset(failures=1, fail_with=smtplib.SMTPServerDisconnected("connection closed"))
+    result = daily_health_summary.apply()
+    assert result.successful() and HealthReport.objects.filter(pk=result.get()).exists()
+    assert FlakyEmailBackend.calls == 2 and len(mail.outbox) == 1
+
+    FlakyEmailBackend.reset(failures=1, fail_with=smtplib.SMTPRecipientsRefused({"x": (550, b"no such user")}))
+    refused = daily_health_summary.apply()
+    assert refused.failed() and isinstance(refused.result, smtplib.SMTPRecipientsRefused)
+    assert FlakyEmailBackend.calls == 1

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 # Variables that would change what is being tested are removed from the child's environment.
 SCRUB = {
@@ -100,9 +98,18 @@ def test_check_deploy_reports_no_warnings_with_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize(
-    ("setting", "expected"),
-    [("TIME_ZONE", "Asia/Shanghai"), ("LANGUAGE_CODE", "zh-hans"), ("USE_TZ", True)],
-)
-def test_locale_defaults(settings, setting, expected):
-    assert getattr(settings, setting) == expected
+def test_times_are_aware_and_shown_in_shanghai_time():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    assert timezone.is_aware(timezone.now())
+    midnight_utc = dt.datetime(2026, 1, 1, 0, 0, tzinfo=dt.UTC)
+    assert timezone.localtime(midnight_utc).strftime("%Y-%m-%d %H:%M") == "2026-01-01 08:00"
+
+
+def test_pages_are_chinese_without_a_prefix_and_english_under_en(client, db):
+    chinese = client.get("/no-such-page/")
+    english = client.get("/en/no-such-page/")
+    assert chinese["Content-Language"] == "zh-hans"
+    assert english["Content-Language"] == "en"

@@ -33,6 +33,12 @@ def test_untranslated_page_offers_the_other_language_home(client, outreach):
     html = client.get(outreach.faq.url).content.decode()
     assert 'href="/en/" lang="en"' in html
     assert 'hreflang="en"' not in html.split("<body")[0]  # no false alternate in the head
+    # control: once translated, the same page names its English alternate in the head
+    translate_all(outreach)
+    from cms import cache as page_cache
+
+    page_cache.purge()
+    assert 'hreflang="en"' in client.get(outreach.faq.url).content.decode().split("<body")[0]
 
 
 def test_open_graph_tags(client, outreach):
@@ -67,9 +73,12 @@ def test_search_finds_directory_offerings_by_a_word_in_their_description(client,
         name="面点制作培训班", description="为有需要的人员提供免费面点制作和就业指导服务。"
     )
     ServiceOfferingFactory(name="心理咨询", description="一对一咨询", is_active=False)
+    ServiceOfferingFactory(name="法律咨询", description="律师一对一咨询", is_active=True)
     html = _search(client, "就业")
     assert offering.name in html
-    assert "心理咨询" not in _search(client, "咨询").split("offering-results")[-1]
+    found = _search(client, "咨询").split("offering-results")[-1]
+    assert "法律咨询" in found  # control: an active offering with the word is found
+    assert "心理咨询" not in found
 
 
 def test_english_search(client, outreach):
@@ -83,6 +92,7 @@ def test_english_search(client, outreach):
 
 
 def test_unpublished_pages_leave_the_search(client, outreach):
+    assert "常见问题</a>" in _search(client, "常见问题")  # control: found while published
     outreach.faq.unpublish()
     assert "常见问题</a>" not in _search(client, "常见问题")
 
@@ -164,6 +174,7 @@ def test_cache_is_purged_on_unpublish(client, outreach, django_capture_on_commit
 
 def test_signed_in_users_and_query_strings_bypass_the_cache(client, outreach, admin_user):
     client.get(outreach.news_index.url)
+    assert client.get(outreach.news_index.url)["X-Page-Cache"] == "hit"  # control: the plain URL is cached
     assert "X-Page-Cache" not in client.get(outreach.news_index.url + "?tag=好做法")
     client.force_login(admin_user)
     response = client.get(outreach.news_index.url)

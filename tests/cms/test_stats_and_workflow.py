@@ -22,15 +22,22 @@ def test_figures_below_the_threshold_are_hidden(fake_stats):
 
 
 def test_threshold_is_a_setting(fake_stats, settings):
+    settings.CMS_STATS_MIN_FIGURE = 5
+    cache.clear()
+    assert [f.key for f in stats.visible_figures(["active_volunteers", "hours_this_year"])] == [
+        "active_volunteers",
+        "hours_this_year",
+    ]
     settings.CMS_STATS_MIN_FIGURE = 50
     cache.clear()
     assert stats.visible_figures(["active_volunteers", "referrals_completed"]) == []
 
 
 def test_missing_figures_are_not_shown(fake_stats, monkeypatch):
-    monkeypatch.setattr(FakeStatsProvider, "figures_to_return", {"active_volunteers": None})
+    monkeypatch.setattr(FakeStatsProvider, "figures_to_return", {"active_volunteers": None, "referrals_completed": 30})
     cache.clear()
-    assert stats.visible_figures(["active_volunteers", "hours_this_year"]) == []
+    shown = stats.visible_figures(["active_volunteers", "hours_this_year", "referrals_completed"])
+    assert [(f.key, f.value) for f in shown] == [("referrals_completed", 30)]
 
 
 def test_database_provider_counts_active_volunteers_approved_hours_this_year_and_completed_referrals(
@@ -72,6 +79,10 @@ def test_database_provider_counts_active_volunteers_approved_hours_this_year_and
 
 
 def test_statistics_block_shows_nothing_when_every_figure_is_small(client, outreach, fake_stats, monkeypatch):
+    assert "block-stats" in client.get(outreach.faq.url).content.decode()  # control: large figures are shown
+    from cms import cache as page_cache
+
+    page_cache.purge()
     monkeypatch.setattr(FakeStatsProvider, "figures_to_return", {"active_volunteers": 3, "hours_this_year": 2})
     cache.clear()
     html = client.get(outreach.faq.url).content.decode()
@@ -121,6 +132,8 @@ def test_admin_refuses_to_publish_a_story_directly(client, outreach, admin_user)
     html = client.get(edit_url).content.decode()
     assert "发布前的隐私核对清单" in html
     assert 'name="action-publish"' not in html
+    # control: a page outside the privacy workflow keeps its publish button
+    assert 'name="action-publish"' in client.get(f"/cms-admin/pages/{outreach.faq.pk}/edit/").content.decode()
     response = client.post(
         edit_url,
         {"title": "故事草稿", "slug": "draft-story", "kind": "news", "date": "2026-10-01", "action-publish": "1"},
@@ -131,6 +144,6 @@ def test_admin_refuses_to_publish_a_story_directly(client, outreach, admin_user)
 
 
 def test_other_pages_are_not_held_for_privacy_review(outreach):
-    assert Page.objects.get(pk=outreach.faq.pk).get_workflow() is None or (
-        Page.objects.get(pk=outreach.faq.pk).get_workflow().name != "隐私审核"
-    )
+    faq_workflow = Page.objects.get(pk=outreach.faq.pk).get_workflow()
+    assert faq_workflow is None or faq_workflow.name != "隐私审核"
+    assert _story(outreach).get_workflow().name == "隐私审核"  # control: stories are held

@@ -160,3 +160,48 @@ def test_need_follows_its_referrals(world):
     )
     need.refresh_from_db()
     assert need.status == "met"
+
+
+def _places(offering) -> int:
+    return ServiceOffering.objects.get(pk=offering.pk).places_taken
+
+
+def test_a_place_is_taken_and_freed_in_the_referral_offering_only(world):
+    """Found by mutation testing: the counts of other offerings must not move."""
+    provider, officer = world.users["provider"], world.users["officer"]
+    other = ServiceOffering.objects.create(
+        organisation=world.offering.organisation, category=world.offering.category, name="另一项", capacity=3
+    )
+    ServiceOffering.objects.filter(pk=other.pk).update(places_taken=1)
+    referral = _referral_in(world, State.SENT)
+    ServiceOffering.objects.filter(pk=world.offering.pk).update(places_taken=0)
+    actions.transition(referral=referral, to=State.ACCEPTED, actor=provider)
+    assert (_places(world.offering), _places(other)) == (1, 1)
+    actions.transition(referral=referral, to=State.WITHDRAWN, actor=officer)
+    assert (_places(world.offering), _places(other)) == (0, 1)
+
+
+def test_freeing_a_place_never_counts_below_zero(world):
+    referral = _referral_in(world, State.ACCEPTED)
+    ServiceOffering.objects.filter(pk=world.offering.pk).update(places_taken=0)  # e.g. recounted by hand
+    actions.transition(referral=referral, to=State.WITHDRAWN, actor=world.users["officer"])
+    assert _places(world.offering) == 0
+
+
+def test_accepting_for_an_offering_no_longer_active_is_refused(world):
+    referral = _referral_in(world, State.SENT)
+    ServiceOffering.objects.filter(pk=world.offering.pk).update(is_active=False)
+    before = _places(world.offering)
+    with pytest.raises(actions.NoPlaceLeft) as refused:
+        actions.transition(referral=referral, to=State.ACCEPTED, actor=world.users["provider"])
+    assert refused.value.code == "no_place" and refused.value.messages == ["该服务已没有空余名额。"]
+    referral.refresh_from_db()
+    assert referral.state == State.SENT and _places(world.offering) == before
+
+
+def test_allowed_verbs_are_the_table_rows_for_the_state_and_side(world):
+    sent = _referral_in(world, State.SENT)
+    assert sorted(actions.allowed_verbs(sent, actions.PROVIDER)) == ["accept", "decline"]
+    assert actions.allowed_verbs(sent, actions.CASE) == ["withdraw"]
+    assert actions.allowed_verbs(sent, actions.SYSTEM) == ["expire"]
+    assert actions.allowed_verbs(_referral_in(world, State.COMPLETED), actions.PROVIDER) == []

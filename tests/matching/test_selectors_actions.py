@@ -52,17 +52,20 @@ def test_suggestions_rank_eligible_offerings_and_say_why_others_are_left_out(mw)
 
 
 def test_a_declined_offering_is_not_suggested_again_for_that_need(mw):
+    assert mw.near.pk in [s.offering_id for s in selectors.suggestions_for_need(mw.need).result.eligible]
     referral = coordination_actions.create_referral(need=mw.need, offering=mw.near, actor=mw.officer, send=True)
     provider = factories.user_with_role("provider_staff", mw.near.organisation, username="nearstaff")
     coordination_actions.apply_verb(referral=referral, verb="decline", actor=provider, reason="名额已满")
     found = selectors.suggestions_for_need(mw.need)
     assert dict(found.result.excluded)[mw.near.pk] == "declined"
+    assert mw.near.pk not in [s.offering_id for s in found.result.eligible]
 
 
 def test_policy_is_validated_and_used(mw):
     bad = MatchingPolicy(name="bad", data={"weights": {"distance_per_km": -3}})
     with pytest.raises(ValidationError):
         bad.full_clean()
+    assert mw.urban_only.pk not in [s.offering_id for s in selectors.suggestions_for_need(mw.need).result.eligible]
     MatchingPolicy.objects.create(name="strict", data={"disabled_rules": ["household_type"], "suggestions_limit": 5})
     found = selectors.suggestions_for_need(mw.need)
     assert mw.urban_only.pk in [s.offering_id for s in found.result.eligible]
@@ -94,6 +97,7 @@ def test_officer_runs_only_their_office_and_sees_only_their_proposals(mw):
     assert own.needs_count == 1
     city = actions.execute_run(run_id=actions.start_run(actor=mw.bureau, queue=False).pk)
     assert [p.need_id for p in selectors.proposals(mw.other_officer, city)] == [mw.other_need.pk]
+    assert selectors.runs(mw.officer).filter(pk=own.pk).exists()  # control: the office's own officer sees it
     assert not selectors.runs(mw.other_officer).filter(pk=own.pk).exists()
 
 
@@ -148,6 +152,7 @@ def test_a_failing_run_is_marked_failed(mw, monkeypatch):
 
 
 def test_inactive_offerings_are_not_loaded(mw):
+    assert mw.far.pk in {r.id for r in selectors.offering_rows()}  # control: loaded while active
     ServiceOffering.objects.filter(pk=mw.far.pk).update(is_active=False)
     assert mw.far.pk not in {r.id for r in selectors.offering_rows()}
 

@@ -139,7 +139,6 @@ def test_optimal_feasible_and_eligible_on_random_instances(instance):
     assert len(set(result.need_index.tolist())) == result.served, "a need served twice"
     for i, j in zip(result.need_index.tolist(), result.offering_index.tolist(), strict=True):
         assert independent_eligible(needs[i], offerings[j])
-        assert needs[i].category_id == offerings[j].category_id
 
     best_priority, best_cost = exact_by_assignment(problem)
     assert result.served_priority == best_priority
@@ -206,5 +205,4 @@ def test_suggestions_rank_with_reasons_and_list_excluded_offerings():
     assert [r.code for r in first.reasons] == ["same_township", "places_left"]
     assert first.reasons[-1].params == {"count": 3}
     assert second.reasons[0].code == "continuity" and second.terms["continuity"] < 0
-    assert first.score > second.score or first.cost <= second.cost
     assert sorted(result.excluded) == [(3, "vacancies"), (4, "household_type")]

@@ -44,6 +44,13 @@ def test_no_certificate_without_approved_hours(client, db):
     client.force_login(volunteer.user)
     client.post("/volunteers/certificate/")
     assert not Certificate.objects.exists()
+    # control: once an hour entry is approved, the same request issues one
+    entry, _ = actions.log_hours(
+        volunteer=volunteer, activity="普法宣传", date=timezone.localdate(), hours=Decimal("1")
+    )
+    actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), by=None, approve=True)
+    client.post("/volunteers/certificate/")
+    assert Certificate.objects.filter(volunteer=volunteer).count() == 1
 
 
 def test_verification_confirms_without_revealing_more(client, served):
@@ -58,5 +65,8 @@ def test_verification_confirms_without_revealing_more(client, served):
 
 def test_another_volunteer_cannot_download_my_certificate(client, served):
     certificate = actions.issue_certificate(volunteer=served)
+    url = f"/volunteers/certificate/{certificate.code}.pdf"
+    client.force_login(served.user)
+    assert client.get(url).status_code == 200  # control: the owner can
     client.force_login(f.volunteer().user)
-    assert client.get(f"/volunteers/certificate/{certificate.code}.pdf").status_code == 404
+    assert client.get(url).status_code == 404
