@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "matching",
     "volunteers",
     "cms",
+    "operations",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "django_prometheus",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -114,6 +116,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -363,11 +368,28 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging ----------------------------------------------------------------
 
+# LOG_FORMAT=json (production, docs/deployment.md): one JSON object a line with the request id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "json_ensure_ascii": False,
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "jieba": {"level": "WARNING"},
@@ -376,6 +398,18 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- Operations: health, metrics, heartbeat (docs/deployment.md) --------------
+
+# Bearer token for /metrics (empty: only signed-in bureau administrators see it).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# A notification waiting, or a matching run queued/running, longer than this is stuck (readiness fails).
+OPS_STUCK_AFTER_MINUTES = env_int("OPS_STUCK_AFTER_MINUTES", 30)
+# Beat schedules a heartbeat task every 30 s; readiness fails when the last one is older than this.
+OPS_BEAT_MAX_AGE_SECONDS = env_int("OPS_BEAT_MAX_AGE_SECONDS", 120)
+CELERY_BEAT_SCHEDULE["operations-beat-heartbeat"] = {"task": "operations.beat_heartbeat", "schedule": 30.0}
+# Celery's own log lines keep our format (and the request id) instead of replacing the root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Project ----------------------------------------------------------------
 
