@@ -9,8 +9,10 @@ The target must use the same FIELD_ENCRYPTION_KEY as the backup (the fingerprint
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -58,8 +60,8 @@ class Command(BaseCommand):
         if differ:
             raise CommandError(f"row counts differ after restore (manifest, restored): {differ}")
         if media_root:
-            with tarfile.open(folder / MEDIA) as tar:
-                tar.extractall(
-                    Path(media_root).parent if Path(media_root).name == "media" else media_root, filter="data"
-                )
+            with tempfile.TemporaryDirectory() as unpacked, tarfile.open(folder / MEDIA) as tar:
+                tar.extractall(unpacked, filter="data")
+                if (Path(unpacked) / "media").exists():
+                    shutil.copytree(Path(unpacked) / "media", media_root, dirs_exist_ok=True)
         self.stdout.write(f"restored {sum(restored.values())} rows in {len(restored)} tables into {target['NAME']}")
