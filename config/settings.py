@@ -408,6 +408,8 @@ OPS_STUCK_AFTER_MINUTES = env_int("OPS_STUCK_AFTER_MINUTES", 30)
 # Beat schedules a heartbeat task every 30 s; readiness fails when the last one is older than this.
 OPS_BEAT_MAX_AGE_SECONDS = env_int("OPS_BEAT_MAX_AGE_SECONDS", 120)
 CELERY_BEAT_SCHEDULE["operations-beat-heartbeat"] = {"task": "operations.beat_heartbeat", "schedule": 30.0}
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the production-shape test).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # Celery's own log lines keep our format (and the request id) instead of replacing the root handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
