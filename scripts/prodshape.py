@@ -312,6 +312,7 @@ def main() -> int:
                 201,
             )
             referral = Referral.objects.get(uuid=response.json()["uuid"])
+            request_id = response.headers["X-Request-ID"]
             rows = Notification.objects.filter(
                 referral=referral,
                 channel=Notification.Channel.EMAIL,
@@ -331,6 +332,9 @@ def main() -> int:
             emails = set(rows.values_list("recipient__email", flat=True))
             wait_for("the e-mail in the mail folder", lambda: all(e in mails(tmp) for e in emails), 10)
             log(f"referral {referral.uuid} delivered to {sorted(emails)}")
+            worker_log = (tmp / "worker.log").read_text(errors="replace")
+            if f'"request_id": "{request_id}"' not in worker_log:
+                raise Failed(f"the worker's JSON log lines do not carry the request id {request_id}")
 
         with part("matching run: started through the API, done by the worker"):
             response = check(
