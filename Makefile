@@ -13,7 +13,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # The test run: DEBUG off as in production, a throwaway key, assets from the finders.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} FIELD_ENCRYPTION_KEY=$${FIELD_ENCRYPTION_KEY:-test-only-field-key} STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0
 
-.PHONY: run test install lint format check migrate demo messages worker beat bench clean mutate
+.PHONY: run test install lint format check migrate demo messages worker beat bench clean mutate prodshape
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (looked for $(PYTHON))."; exit 1; }
@@ -80,6 +80,10 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(BIN)/celery -A config beat -l info
+
+# Needs PostgreSQL (postgres@127.0.0.1) and Redis; PRODSHAPE_PG / PRODSHAPE_REDIS to change them.
+prodshape: $(STAMP)
+	$(BIN)/python scripts/prodshape.py
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 staticfiles .pytest_cache .ruff_cache mutants

@@ -23,3 +23,7 @@ app.conf.update(
     result_expires=24 * 60 * 60,
 )
 app.autodiscover_tasks()
+
+from config.observability import connect_celery_signals  # noqa: E402
+
+connect_celery_signals()

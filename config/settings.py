@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "matching",
     "volunteers",
     "cms",
+    "operations",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -145,6 +146,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_prometheus",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -158,6 +160,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RejectNulMiddleware",
     "config.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store (docs/security.md)
@@ -174,8 +178,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "accounts.middleware.ApiTokenContextMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    # django-axes turns a locked-out login into the lockout page; after it only the metrics hook.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -504,11 +509,28 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging ----------------------------------------------------------------
 
+# LOG_FORMAT=json (production, docs/deployment.md): one JSON object a line with the request id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "json_ensure_ascii": False,
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "jieba": {"level": "WARNING"},
@@ -521,6 +543,20 @@ LOGGING = {
 if CELERY_TASK_ALWAYS_EAGER:
     # No worker: tasks run inline, so "Task … succeeded" lines are noise in `make run`'s output.
     LOGGING["loggers"] |= {"celery": {"level": "WARNING"}, "kombu": {"level": "ERROR"}}
+
+# --- Operations: health, metrics, heartbeat (docs/deployment.md) --------------
+
+# Bearer token for /metrics (empty: only signed-in bureau administrators see it).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# A notification waiting, or a matching run queued/running, longer than this is stuck (readiness fails).
+OPS_STUCK_AFTER_MINUTES = env_int("OPS_STUCK_AFTER_MINUTES", 30)
+# Beat schedules a heartbeat task every 30 s; readiness fails when the last one is older than this.
+OPS_BEAT_MAX_AGE_SECONDS = env_int("OPS_BEAT_MAX_AGE_SECONDS", 120)
+CELERY_BEAT_SCHEDULE["operations-beat-heartbeat"] = {"task": "operations.beat_heartbeat", "schedule": 30.0}
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the production-shape test).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# Celery's own log lines keep our format (and the request id) instead of replacing the root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Project ----------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import views
+from operations import views as operations_views
 
 urlpatterns = [
     path(settings.DJANGO_ADMIN_PATH, admin.site.urls),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", operations_views.readyz, name="readyz"),
+    path("metrics", operations_views.metrics, name="metrics"),
     path("api/schema/", views.api_docs_guard(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", views.api_docs_guard(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/redoc/", views.api_docs_guard(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
@@ -41,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("casework/bureau/", include("accounts.bureau_urls")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("operations/", include("operations.urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
