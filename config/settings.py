@@ -311,7 +311,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Refresh the city's match proposals every night (docs/matching.md).
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
+    # Fail runs whose worker died, re-queue runs the broker lost (docs/matching.md).
+    "matching-sweep-runs": {"task": "matching.sweep_runs", "schedule": crontab(minute="*")},
 }
+
+# Matching runs never strand (docs/matching.md): a running run beats every HEARTBEAT seconds; one whose
+# heartbeat is older than STALE seconds is failed by the sweep; one still queued after REQUEUE seconds
+# is queued again.
+MATCHING_RUN_HEARTBEAT_SECONDS = env_int("MATCHING_RUN_HEARTBEAT_SECONDS", 10)
+MATCHING_RUN_STALE_SECONDS = env_int("MATCHING_RUN_STALE_SECONDS", 120)
+MATCHING_RUN_REQUEUE_SECONDS = env_int("MATCHING_RUN_REQUEUE_SECONDS", 300)
 
 # --- Wagtail ----------------------------------------------------------------
 
