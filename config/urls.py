@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("directory/", include("services.urls")),
     path("casework/matching/", include("matching.urls")),
+    path("casework/providers/", include("services.deactivation")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("", include("cms.urls")),

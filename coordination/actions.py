@@ -231,6 +231,10 @@ def transition(
     supervisee = referral.need.supervisee
     from_state = referral.state
     event_note = note
+    if to == State.SENT and not (referral.offering.is_active and referral.offering.organisation.is_active):
+        raise ReferralError(
+            {"offering": _("This service is no longer active; choose another service.")}, code="inactive"
+        )
     if to == State.SENT:
         consent = _valid_consent(supervisee, referral.offering.organisation_id)
         if consent is None:
@@ -743,3 +747,20 @@ def create_referral(
     if send:
         referral = transition(referral=referral, to=State.SENT, actor=actor, **send_kwargs)
     return referral
+
+
+def notify_provider_deactivated(*, organisation_name: str, referrals: list[Referral], reason: str) -> list[int]:
+    """Tell each case staff member once which of their referrals a provider's deactivation closed or moved."""
+    by_user: dict[int, tuple[User, list[str]]] = {}
+    for referral in referrals:
+        label = f"{referral.need.category.name} · {referral.offering.name} · {str(referral.uuid)[:8]}"
+        for user in _case_staff(referral):
+            by_user.setdefault(user.pk, (user, []))[1].append(label)
+    subject = str(_("Provider deactivated: %(org)s")) % {"org": organisation_name}
+    ids: list[int] = []
+    for user, labels in by_user.values():
+        body = "\n".join([reason, "", *sorted(set(labels))]).strip()
+        ids += _notify(
+            recipients=[user], kind=Notification.Kind.REFERRAL_WITHDRAWN, subject=subject, body=body, referral=None
+        )
+    return ids
