@@ -273,13 +273,26 @@ def _write(*, run: MatchRun, kind: kinds.ProposalKind, explanations) -> int:
     rows = [kind.row(run, e) for e in explanations]
     if decided:
         rows = [r for r in rows if getattr(r, person) not in decided]
-    kind.model.objects.bulk_create(rows, batch_size=5000)
+    _insert(kind.model, rows)
     # Still ours? Checked last, so the heartbeat keeps beating on the run row while the rows are
     # written; the row lock is then held only until this transaction commits.
     mine = MatchRun.objects.select_for_update().filter(pk=run.pk, attempt=run.attempt, status=MatchRun.Status.RUNNING)
     if not mine.exists():
         raise RunSuperseded(run.pk)
     return len(rows)
+
+
+def _insert(model: type[ProposalBase], rows: list[ProposalBase]) -> None:
+    """Insert new proposals: ``COPY`` on PostgreSQL (one stream, no statement per 5,000 rows), else ``bulk_create``."""
+    if connection.vendor != "postgresql" or not rows:
+        model.objects.bulk_create(rows, batch_size=5000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
 
 
 class Verb:
