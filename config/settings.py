@@ -416,7 +416,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # A run still queued after this many seconds is queued again by the sweep (the broker was down).
-MATCHING_REQUEUE_AFTER = env_int("MATCHING_REQUEUE_AFTER", 600)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks; apps add their own entries here. Times are Asia/Shanghai.
@@ -439,10 +438,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coordination.escalate_overdue_referrals",
         "schedule": crontab(minute=15),
     },
-    "matching-requeue-queued-runs": {"task": "matching.requeue_queued_runs", "schedule": crontab(minute="*/5")},
     # Refresh the city's match proposals every night (docs/matching.md).
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
+    # Fail runs whose worker died, re-queue runs the broker lost (docs/matching.md).
+    "matching-sweep-runs": {"task": "matching.sweep_runs", "schedule": crontab(minute="*")},
 }
+
+# Matching runs never strand (docs/matching.md): a running run beats every HEARTBEAT seconds; one whose
+# heartbeat is older than STALE seconds is failed by the sweep; one still queued after REQUEUE seconds
+# is queued again.
+MATCHING_RUN_HEARTBEAT_SECONDS = env_int("MATCHING_RUN_HEARTBEAT_SECONDS", 10)
+MATCHING_RUN_STALE_SECONDS = env_int("MATCHING_RUN_STALE_SECONDS", 120)
+MATCHING_RUN_REQUEUE_SECONDS = env_int("MATCHING_RUN_REQUEUE_SECONDS", 300)
 
 # --- Wagtail ----------------------------------------------------------------
 

@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("services.urls")),
     path("casework/matching/", include("matching.urls")),
     path("casework/bureau/", include("accounts.bureau_urls")),
+    path("casework/providers/", include("services.deactivation")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("operations/", include("operations.urls")),

@@ -239,6 +239,10 @@ def transition(
     supervisee = referral.need.supervisee
     from_state = referral.state
     event_note = note
+    if to == State.SENT and not (referral.offering.is_active and referral.offering.organisation.is_active):
+        raise ReferralError(
+            {"offering": _("This service is no longer active; choose another service.")}, code="inactive"
+        )
     if to == State.SENT:
         consent = _valid_consent(supervisee, referral.offering.organisation_id)
         if consent is None:
@@ -818,3 +822,20 @@ def rotate_resident_id_keys(*, after_pk: int = 0, batch_size: int = 200) -> KeyR
     return KeyRotationBatch(
         examined=len(rows), reencrypted=reencrypted, rehashed=rehashed, last_pk=rows[-1].pk if rows else None
     )
+
+
+def notify_provider_deactivated(*, organisation_name: str, referrals: list[Referral], reason: str) -> list[int]:
+    """Tell each case staff member once which of their referrals a provider's deactivation closed or moved."""
+    by_user: dict[int, tuple[User, list[str]]] = {}
+    for referral in referrals:
+        label = f"{referral.need.category.name} · {referral.offering.name} · {str(referral.uuid)[:8]}"
+        for user in _case_staff(referral):
+            by_user.setdefault(user.pk, (user, []))[1].append(label)
+    subject = str(_("Provider deactivated: %(org)s")) % {"org": organisation_name}
+    ids: list[int] = []
+    for user, labels in by_user.values():
+        body = "\n".join([reason, "", *sorted(set(labels))]).strip()
+        ids += _notify(
+            recipients=[user], kind=Notification.Kind.REFERRAL_WITHDRAWN, subject=subject, body=body, referral=None
+        )
+    return ids

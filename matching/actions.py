@@ -8,11 +8,15 @@ from the suggestions page, where the officer has chosen the offering.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import threading
 import time
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +33,8 @@ from services.models import Organisation, ServiceOffering
 if TYPE_CHECKING:
     from accounts.models import User
 
+logger = logging.getLogger(__name__)
+
 
 @transaction.atomic
 def start_run(
@@ -42,19 +48,101 @@ def start_run(
     stored, _policy = selectors.current_policy()
     if kind not in MatchRun.Kind.values:
         raise ValidationError({"kind": _("Choose what to match.")}, code="kind")
-    run = MatchRun.objects.create(office=office, created_by=actor, policy=stored, kind=kind)
+    run = MatchRun.objects.create(office=office, created_by=actor, policy=stored, kind=kind, queued_at=timezone.now())
     if queue:
-        from config.queue import enqueue
-        from matching.tasks import run_matching
-
-        transaction.on_commit(lambda: enqueue(run_matching, run.pk))
+        _enqueue(run.pk)
     return run
 
 
+def _enqueue(run_id: int) -> None:
+    """Queue the run's task after commit. If the broker is down the run stays queued and the sweep queues it again."""
+    from config.queue import enqueue
+    from matching.tasks import run_matching
+
+    transaction.on_commit(lambda: enqueue(run_matching, run_id))
+
+
+class RunSuperseded(Exception):
+    """Another execution claimed the run (a redelivered task, or a re-queue); this one stops quietly."""
+
+
 def _progress(run: MatchRun, percent: int, **fields) -> None:
-    """Publish progress at once (its own short transaction), so the run page can poll it."""
+    """Publish progress at once (its own short transaction), so the run page can poll it.
+
+    Only the execution holding the run's current attempt may write; any other stops.
+    """
     with transaction.atomic():
-        MatchRun.objects.filter(pk=run.pk).update(progress=percent, **fields)
+        updated = MatchRun.objects.filter(pk=run.pk, attempt=run.attempt, status=MatchRun.Status.RUNNING).update(
+            progress=percent, heartbeat_at=timezone.now(), **fields
+        )
+    if not updated:
+        raise RunSuperseded(run.pk)
+
+
+class _Heartbeat(threading.Thread):
+    """Beats on the run row every ``MATCHING_RUN_HEARTBEAT_SECONDS`` while the solver works (its own connection)."""
+
+    def __init__(self, run: MatchRun) -> None:
+        super().__init__(name=f"matching-run-{run.pk}-heartbeat", daemon=True)
+        self.run_id, self.attempt = run.pk, run.attempt
+        self.interval = settings.MATCHING_RUN_HEARTBEAT_SECONDS
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    MatchRun.objects.filter(
+                        pk=self.run_id, attempt=self.attempt, status=MatchRun.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:  # a missed beat; the sweep's limit is many beats long
+                    logger.warning("heartbeat of matching run %s failed", self.run_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> _Heartbeat:
+        if self.interval > 0:
+            self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        if self.is_alive():
+            self.join(timeout=self.interval + 5)
+
+
+def _claim(run_id: int) -> MatchRun | None:
+    """Take the run for this execution: a new attempt number, status running, a first heartbeat.
+
+    A run already done is left alone (None). A run marked running is claimed again: its task was
+    delivered again because the worker that held it died, so the run restarts from the beginning
+    (it is idempotent: the write supersedes its own partial rows). An execution still alive with
+    the old attempt stops at its next progress step (``RunSuperseded``).
+    """
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        if run.status == MatchRun.Status.DONE:
+            return None
+        now = timezone.now()
+        run.attempt += 1
+        run.status = MatchRun.Status.RUNNING
+        run.progress = 5
+        run.started_at = run.heartbeat_at = now
+        run.finished_at = None
+        run.error = run.failure = ""
+        run.save(
+            update_fields=[
+                "attempt",
+                "status",
+                "progress",
+                "started_at",
+                "heartbeat_at",
+                "finished_at",
+                "error",
+                "failure",
+            ]
+        )
+    return run
 
 
 def execute_run(*, run_id: int) -> MatchRun:
@@ -62,31 +150,90 @@ def execute_run(*, run_id: int) -> MatchRun:
 
     Progress is published step by step (several short transactions); the proposals
     themselves are written, and the previous open proposals of these needs
-    superseded, in one transaction, so a reader never sees half a run.
+    superseded, in one transaction, so a reader never sees half a run. A run found
+    running (its worker died and the task came again) is restarted; a run done is
+    returned as it is.
     """
-    run = MatchRun.objects.get(pk=run_id)
-    if run.status not in (MatchRun.Status.QUEUED, MatchRun.Status.FAILED):
-        return run
+    run = _claim(run_id)
+    if run is None:
+        return MatchRun.objects.get(pk=run_id)
     solve = _solve_mentor_run if run.kind == MatchRun.Kind.MENTORS else _solve_need_run
     started = time.perf_counter()
-    _progress(run, 5, status=MatchRun.Status.RUNNING, started_at=timezone.now(), error="")
     try:
-        policy = run.policy.policy() if run.policy else selectors.current_policy()[1]
-        count, total_cost = solve(run, policy)
+        with _Heartbeat(run):
+            policy = run.policy.policy() if run.policy else selectors.current_policy()[1]
+            count, total_cost = solve(run, policy)
+        _progress(
+            run,
+            100,
+            status=MatchRun.Status.DONE,
+            finished_at=timezone.now(),
+            proposals_count=count,
+            total_cost=total_cost,
+            seconds=time.perf_counter() - started,
+        )
+    except RunSuperseded:
+        logger.info("matching run %s attempt %s was taken over by another execution", run.pk, run.attempt)
+        return MatchRun.objects.get(pk=run_id)
     except Exception as exc:
-        _progress(run, 0, status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000])
+        MatchRun.objects.filter(pk=run.pk, attempt=run.attempt).update(
+            progress=0,
+            status=MatchRun.Status.FAILED,
+            failure=MatchRun.Failure.ERROR,
+            finished_at=timezone.now(),
+            error=repr(exc)[:2000],
+        )
         raise
-    _progress(
-        run,
-        100,
-        status=MatchRun.Status.DONE,
-        finished_at=timezone.now(),
-        proposals_count=count,
-        total_cost=total_cost,
-        seconds=time.perf_counter() - started,
-    )
     run.refresh_from_db()
     return run
+
+
+def sweep_runs(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
+    """The periodic sweep (beat, every minute): fail runs whose worker died, queue again runs the broker lost.
+
+    A run is failed when its heartbeat is older than ``MATCHING_RUN_STALE_SECONDS`` (the reason is
+    shown on its page with "run again"); a run still queued ``MATCHING_RUN_REQUEUE_SECONDS`` after it
+    was last queued is queued again (a duplicate delivery is harmless: see ``_claim``).
+    """
+    now = now or timezone.now()
+    failed = []
+    for run in selectors.stalled_runs(now=now):
+        updated = MatchRun.objects.filter(pk=run.pk, attempt=run.attempt, status=MatchRun.Status.RUNNING).update(
+            status=MatchRun.Status.FAILED,
+            failure=MatchRun.Failure.WORKER_LOST,
+            finished_at=now,
+            error=f"no heartbeat since {run.heartbeat_at.isoformat() if run.heartbeat_at else '-'} (attempt {run.attempt})",
+        )
+        if updated:
+            failed.append(run.pk)
+    requeued = []
+    for run in selectors.lost_queued_runs(now=now):
+        with transaction.atomic():
+            if MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.QUEUED, queued_at=run.queued_at).update(
+                queued_at=now
+            ):
+                requeued.append(run.pk)
+                _enqueue(run.pk)
+    if failed or requeued:
+        logger.warning("matching sweep: failed %s (no heartbeat), queued again %s", failed, requeued)
+    return {"failed": failed, "requeued": requeued}
+
+
+@transaction.atomic
+def restart_run(*, run: MatchRun, actor: User) -> MatchRun:
+    """ "Run again" on a failed run: the same scope, kind and policy, queued again by someone who may start it."""
+    if not policies.can_start_match_run(actor, run.office_id):
+        raise PermissionDenied("not allowed to run matching for this scope")
+    locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+    if locked.status != MatchRun.Status.FAILED:
+        raise ValidationError(_("Only a failed run can be run again."), code="not_failed")
+    locked.status = MatchRun.Status.QUEUED
+    locked.progress = 0
+    locked.queued_at = timezone.now()
+    locked.created_by = locked.created_by or actor
+    locked.save(update_fields=["status", "progress", "queued_at", "created_by"])
+    _enqueue(locked.pk)
+    return locked
 
 
 def _solve_need_run(run: MatchRun, policy) -> tuple[int, float]:
@@ -105,14 +252,42 @@ def _solve_need_run(run: MatchRun, policy) -> tuple[int, float]:
 
 @transaction.atomic
 def _write(*, run: MatchRun, kind: kinds.ProposalKind, explanations) -> int:
-    """Supersede the open proposals of the run's kind and scope (one UPDATE, no list of ids), write the new ones."""
+    """Supersede the open proposals of the run's kind and scope (one UPDATE, no list of ids), write the new ones.
+
+    Only the execution holding the run's attempt commits (checked under the run's row lock); rows an earlier
+    attempt of the same run left are replaced, except those someone already decided.
+    """
+    own = kind.model.objects.filter(run=run)
+    own.filter(status=ProposalBase.Status.PROPOSED).delete()
+    person = "need_id" if kind.name == MatchRun.Kind.REFERRALS else "supervisee_id"
+    decided = set(own.values_list(person, flat=True))
     earlier = kind.model.objects.filter(status=ProposalBase.Status.PROPOSED).exclude(run=run)
     if run.office_id is not None:
         earlier = earlier.filter(**{f"{kind.supervisee_path}__judicial_office_id": run.office_id})
     earlier.update(status=ProposalBase.Status.SUPERSEDED)
     rows = [kind.row(run, e) for e in explanations]
-    kind.model.objects.bulk_create(rows, batch_size=5000)
+    if decided:
+        rows = [r for r in rows if getattr(r, person) not in decided]
+    _insert(kind.model, rows)
+    # Still ours? Checked last, so the heartbeat keeps beating on the run row while the rows are
+    # written; the row lock is then held only until this transaction commits.
+    mine = MatchRun.objects.select_for_update().filter(pk=run.pk, attempt=run.attempt, status=MatchRun.Status.RUNNING)
+    if not mine.exists():
+        raise RunSuperseded(run.pk)
     return len(rows)
+
+
+def _insert(model: type[ProposalBase], rows: list[ProposalBase]) -> None:
+    """Insert new proposals: ``COPY`` on PostgreSQL (one stream, no statement per 5,000 rows), else ``bulk_create``."""
+    if connection.vendor != "postgresql" or not rows:
+        model.objects.bulk_create(rows, batch_size=5000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
 
 
 class Verb:

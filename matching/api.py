@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -163,6 +164,9 @@ class RunViewSet(viewsets.GenericViewSet):
                 "proposals_count",
                 "total_cost",
                 "seconds",
+                "failure",
+                "attempt",
+                "heartbeat_at",
             ]
 
     serializer_class = Output
@@ -212,6 +216,22 @@ class RunViewSet(viewsets.GenericViewSet):
             raise ValidationError({"office": ["You may run the optimiser only for your own judicial office."]})
         try:
             run = actions.start_run(actor=request.user, office=office, kind=data.validated_data["kind"])
+        except DjangoValidationError as exc:
+            raise _django_error(exc) from exc
+        run.refresh_from_db()
+        return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={202: Output})
+    @action(detail=True, methods=["post"])
+    def restart(self, request: Request, pk: str) -> Response:
+        """Run a failed run again (same scope, kind and policy)."""
+        run = selectors.runs(request.user).filter(pk=pk).first() if pk.isdigit() else None
+        if run is None:
+            raise NotFound
+        try:
+            run = actions.restart_run(run=run, actor=request.user)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
             raise _django_error(exc) from exc
         run.refresh_from_db()

@@ -65,6 +65,10 @@ class MatchRun(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
+    class Failure(models.TextChoices):
+        ERROR = "error", _("The run stopped on an error.")
+        WORKER_LOST = "worker_lost", _("The worker running it stopped answering (no heartbeat); it was stopped.")
+
     class Kind(models.TextChoices):
         REFERRALS = "referrals", _("needs to services")
         MENTORS = "mentors", _("mentor pairing")
@@ -104,6 +108,13 @@ class MatchRun(models.Model):
     total_cost = models.FloatField(_("total cost"), default=0)
     seconds = models.FloatField(_("seconds"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # The run's lifecycle (docs/matching.md, "Runs that never strand"): each execution claims the
+    # run with a new attempt number and beats on ``heartbeat_at`` while it works; a stale heartbeat
+    # means its worker died and the sweep fails the run. ``queued_at``: when it was last queued.
+    attempt = models.PositiveIntegerField(_("attempt"), default=0)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    failure = models.CharField(_("why it failed"), max_length=12, choices=Failure.choices, blank=True)
 
     class Meta:
         verbose_name = _("matching run")
@@ -112,6 +123,7 @@ class MatchRun(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="match_run_progress_max_100"),
         ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="match_run_status_heartbeat")]
 
     def __str__(self) -> str:
         return f"{self.pk} · {self.get_status_display()}"

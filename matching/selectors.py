@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -251,6 +252,29 @@ def need_for_matching(user: User, pk: int) -> Need:
 def runs(user: User, kind: str | None = None) -> QuerySet[MatchRun]:
     qs = scoping.scope(user, MatchRun).select_related("office", "created_by").order_by("-created_at", "-pk")
     return qs if kind is None else qs.filter(kind=kind)
+
+
+def stalled_runs(*, now: dt.datetime | None = None) -> QuerySet[MatchRun]:
+    """Runs marked running whose heartbeat is older than ``MATCHING_RUN_STALE_SECONDS``: their worker died."""
+    limit = (now or timezone.now()) - dt.timedelta(seconds=settings.MATCHING_RUN_STALE_SECONDS)
+    return MatchRun.objects.filter(status=MatchRun.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=limit)
+        | Q(heartbeat_at__isnull=True, started_at__lt=limit)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
+    )
+
+
+def lost_queued_runs(*, now: dt.datetime | None = None) -> QuerySet[MatchRun]:
+    """Runs still queued ``MATCHING_RUN_REQUEUE_SECONDS`` after they were last queued (the broker lost them)."""
+    limit = (now or timezone.now()) - dt.timedelta(seconds=settings.MATCHING_RUN_REQUEUE_SECONDS)
+    return MatchRun.objects.filter(status=MatchRun.Status.QUEUED).filter(
+        Q(queued_at__lt=limit) | Q(queued_at__isnull=True, created_at__lt=limit)
+    )
+
+
+def stuck_runs(*, now: dt.datetime | None = None) -> QuerySet[MatchRun]:
+    """Runs that need the sweep (readiness checks count these): running without a heartbeat, or queued too long."""
+    return (stalled_runs(now=now) | lost_queued_runs(now=now)).order_by("created_at", "pk")
 
 
 def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
@@ -19,23 +18,27 @@ def run_matching(run_id: int) -> int:
     return actions.execute_run(run_id=run_id).proposals_count
 
 
-@shared_task(name="matching.requeue_queued_runs", **RETRY)
-def requeue_queued_runs() -> int:
-    """Periodic: queue again the runs still waiting after MATCHING_REQUEUE_AFTER (the broker was down when started)."""
-    from config.queue import enqueue
-
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.MATCHING_REQUEUE_AFTER)
-    ids = list(
-        MatchRun.objects.filter(status=MatchRun.Status.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)
-    )
-    return sum(1 for pk in ids if enqueue(run_matching, pk))
-
-
 @shared_task(name="matching.nightly_run", **RETRY)
 def nightly_run() -> int:
-    """Nightly: refresh the proposals of the whole city (needs to services, then mentor pairing)."""
+    """Nightly: refresh the proposals of the whole city (needs to services, then mentor pairing).
+
+    Delivered again after its worker died, it takes up tonight's runs where they are (a run done
+    stays done, a run left running restarts) instead of starting new ones.
+    """
     total = 0
+    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     for kind in (MatchRun.Kind.REFERRALS, MatchRun.Kind.MENTORS):
-        run = actions.start_run(actor=None, office=None, queue=False, kind=kind)
+        run = (
+            MatchRun.objects.filter(kind=kind, office=None, created_by=None, created_at__gte=since)
+            .exclude(status=MatchRun.Status.FAILED)
+            .order_by("-pk")
+            .first()
+        ) or actions.start_run(actor=None, office=None, queue=False, kind=kind)
         total += actions.execute_run(run_id=run.pk).proposals_count
     return total
+
+
+@shared_task(name="matching.sweep_runs")
+def sweep_runs() -> dict:
+    """Every minute: fail runs whose worker died (stale heartbeat), queue again runs the broker lost."""
+    return actions.sweep_runs()

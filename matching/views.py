@@ -188,6 +188,22 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matching/run.html", {"run": run, "page": page, "rows": rows})
 
 
+@require_POST
+@login_required
+def restart_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Run again" on a failed run."""
+    _require_matching(request.user)
+    run = _run_or_404(request.user, pk)
+    try:
+        actions.restart_run(run=run, actor=request.user)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The run is queued again."))
+    return redirect("matching:run", pk=run.pk)
+
+
 @require_GET
 @login_required
 def run_progress(request: HttpRequest, pk: int) -> JsonResponse:
@@ -200,6 +216,7 @@ def run_progress(request: HttpRequest, pk: int) -> JsonResponse:
             "progress": run.progress,
             "proposals": run.proposals_count,
             "done": run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED),
+            "failure": run.get_failure_display() if run.status == MatchRun.Status.FAILED else "",
         }
     )
 

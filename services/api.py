@@ -6,7 +6,10 @@ organisation and its offerings. Writes go through ``services.actions``.
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -270,6 +273,17 @@ class OrganisationInput(serializers.Serializer):
     website = serializers.URLField(required=False, allow_blank=True, validators=[validate_safe_url])
     is_active = serializers.BooleanField(required=False)
 
+    # Deactivating (is_active false) goes through actions.deactivate_organisation: say what happens to the
+    # open referrals and why (the same fields as POST …/deactivate/).
+    open_referrals = serializers.ChoiceField(choices=list(actions.Disposition.ALL), required=False, write_only=True)
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, write_only=True)
+    reassign = serializers.DictField(
+        child=serializers.UUIDField(),
+        required=False,
+        write_only=True,
+        help_text="for open_referrals=reassign: {offering id (uuid) of this organisation: another offering id}",
+    )
+
     BUREAU_ONLY = ("name", "kind", "parent", "is_active")
 
     def validate(self, attrs):
@@ -422,13 +436,69 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             instance=org if org.pk else None, data=request.data, partial=partial, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        for name, value in serializer.validated_data.items():
+        data = dict(serializer.validated_data)
+        deactivation = {k: data.pop(k) for k in ("open_referrals", "reason", "reassign") if k in data}
+        deactivate = org.pk is not None and org.is_active and data.get("is_active") is False
+        if deactivate:
+            data.pop("is_active")
+        for name, value in data.items():
             setattr(org, name, value)
         try:
-            actions.save_organisation(organisation=org)
+            with transaction.atomic():
+                actions.save_organisation(organisation=org)
+                if deactivate:
+                    self._deactivate(request, org, deactivation)
         except DjangoValidationError as exc:
             raise _as_drf_error(exc) from exc
         return Organisation.objects.select_related("township", "parent").get(pk=org.pk)
+
+    def _deactivate(self, request: Request, org: Organisation, data: dict) -> None:
+        reassign = {}
+        if data.get("reassign"):
+            refused = serializers.ValidationError(
+                {"reassign": [_("Choose an active service of the same category at another organisation.")]}
+            )
+            try:
+                pairs = {uuid.UUID(str(k)): v for k, v in data["reassign"].items()}
+            except ValueError as exc:
+                raise refused from exc
+            found = {
+                o.uuid: o
+                for o in ServiceOffering.objects.filter(uuid__in=[*pairs, *pairs.values()]).select_related(
+                    "organisation"
+                )
+            }
+            for key, target in pairs.items():
+                source, chosen = found.get(key), found.get(target)
+                if source is None or source.organisation_id != org.pk or chosen is None:
+                    raise refused
+                reassign[source.pk] = chosen
+        actions.deactivate_organisation(
+            organisation=org,
+            actor=request.user,
+            disposition=data.get("open_referrals", ""),
+            reason=data.get("reason", ""),
+            reassign_to=reassign,
+        )
+
+    @extend_schema(
+        summary="Deactivate a provider (bureau only)", request=OrganisationInput, responses=OrganisationOutput
+    )
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, id=None) -> Response:
+        if not roles.is_bureau_admin(request.user):
+            self.permission_denied(request, message=_("Only the justice bureau can change this."))
+        org = self.get_object()
+        serializer = OrganisationInput(instance=org, data=request.data, partial=True, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                self._deactivate(request, org, dict(serializer.validated_data))
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from exc
+        return Response(
+            OrganisationOutput(Organisation.objects.select_related("township", "parent").get(pk=org.pk)).data
+        )
 
     def create(self, request: Request) -> Response:
         if not roles.is_bureau_admin(request.user):

@@ -239,6 +239,21 @@ class OfferingViewSet(ModelViewSet):
 class OrganisationAdminForm(WagtailAdminModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https", validators=[validate_safe_url])
 
+    def clean_is_active(self):
+        """Deactivating asks what happens to the open referrals: that is the bureau's deactivation page."""
+        value = self.cleaned_data.get("is_active")
+        if self.instance.pk and self.instance.is_active and value is False:
+            from django.urls import reverse
+
+            url = reverse("provider-deactivate", kwargs={"uuid": self.instance.uuid})
+            raise forms.ValidationError(
+                _(
+                    "Deactivate the organisation on its deactivation page (%(url)s): it asks what happens to its open referrals."
+                )
+                % {"url": url}
+            )
+        return value
+
 
 class OrganisationViewSet(ModelViewSet):
     name = "directory_organisations"

@@ -70,13 +70,14 @@ def test_broker_down_a_started_run_stays_queued_and_the_sweep_requeues_it(broker
     from matching import tasks as matching_tasks
     from matching.models import MatchRun
 
-    settings.MATCHING_REQUEUE_AFTER = 0
+    settings.MATCHING_RUN_REQUEUE_SECONDS = 0
     started = time.monotonic()
     run = matching_actions.start_run(actor=None, office=None)
     assert time.monotonic() - started < 3
     assert MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.QUEUED
-    # The sweep finds it; queueing fails again (still down) without raising.
-    assert matching_tasks.requeue_queued_runs() == 0
+    # The sweep finds it and queues it again; queueing fails again (still down) without raising.
+    assert matching_actions.sweep_runs()["requeued"] == [run.pk]
+    assert MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.QUEUED
 
 
 # --- Redis cache down -------------------------------------------------------------------------

@@ -70,7 +70,14 @@ def test_run_page_progress_and_review(officer_client, mw, django_capture_on_comm
     assert response.status_code == 302  # eager Celery: the run is done already
     run = mw.city.office.match_runs.get()
     progress = officer_client.get(reverse("matching:run-progress", kwargs={"pk": run.pk})).json()
-    assert progress == {"status": "done", "status_label": "已完成", "progress": 100, "proposals": 1, "done": True}
+    assert progress == {
+        "status": "done",
+        "status_label": "已完成",
+        "progress": 100,
+        "proposals": 1,
+        "done": True,
+        "failure": "",
+    }
     page = officer_client.get(reverse("matching:run", kwargs={"pk": run.pk})).content.decode()
     assert "电工培训" in page and "焊工培训" in page  # proposal and runner-up
     proposal = Proposal.objects.get(run=run)
