@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.retry import RETRY

@@ -67,7 +67,6 @@ def test_broker_down_a_sent_referral_is_committed_and_answered_at_once(broker_do
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_broker_down_a_started_run_stays_queued_and_the_sweep_requeues_it(broker_down, settings):
     from matching import actions as matching_actions
-    from matching import tasks as matching_tasks
     from matching.models import MatchRun
 
     settings.MATCHING_RUN_REQUEUE_SECONDS = 0
