@@ -36,7 +36,7 @@ def nightly_run() -> int:
     return total
 
 
-@shared_task(name="matching.sweep_runs")
+@shared_task(name="matching.sweep_runs", **RETRY)
 def sweep_runs() -> dict:
     """Every minute: fail runs whose worker died (stale heartbeat), queue again runs the broker lost."""
     return actions.sweep_runs()

@@ -293,4 +293,4 @@ def test_the_token_login_asks_officers_for_their_second_factor(city):
     made = client.post(url, {**body, "otp": _code(device)}, content_type="application/json")
     assert made.status_code == 201 and made.json()["token"].startswith("cc_")
     bad = client.post(url, {**body, "days": "many"}, content_type="application/json")
-    assert bad.status_code == 400 and "days" in bad.json()
+    assert bad.status_code == 400 and "days" in bad.json()["errors"]
