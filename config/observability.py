@@ -18,6 +18,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# The path being served, for the access log written by the scoped selectors (coordination/access.py).
+request_path_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_path", default="")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 HEADER = "X-Request-ID"
 TASK_HEADER = "cc_request_id"
@@ -33,11 +35,13 @@ class RequestIdMiddleware:
         incoming = request.headers.get(HEADER, "")
         rid = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(rid)
+        path_token = request_path_var.set(request.path)
         request.request_id = rid
         try:
             response = self.get_response(request)
         finally:
             request_id_var.reset(token)
+            request_path_var.reset(path_token)
         response[HEADER] = rid
         return response
 

@@ -463,6 +463,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "odt", "txt"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "gif": "webp", "jpeg": "webp", "png": "webp"}
 
+# How many resident-ID duplicate checks (intake, edit) one user may make: "<n>/<minute|hour|day>".
+RESIDENT_ID_CHECK_RATE = os.environ.get("RESIDENT_ID_CHECK_RATE", "30/hour")
+
 # --- REST framework ---------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -475,6 +478,11 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
+    ],
+    # The browsable API (HTML forms with choice lists) only while developing: production speaks JSON.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.StandardPagination",
     "PAGE_SIZE": 25,

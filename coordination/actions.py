@@ -26,6 +26,7 @@ from accounts.links import absolute_url
 from accounts.retry import TRANSIENT_ERRORS
 from accounts.security import current_token as current_api_token
 from config.errors import ActionError
+from config.observability import request_path_var
 from config.queue import enqueue
 from coordination import conf, identity, policies
 from coordination.models import (
@@ -99,8 +100,12 @@ def allowed_verbs(referral: Referral, side: str | None) -> list[str]:
 def _notify(
     *, recipients: list[User], kind: str, subject: str, body: str, referral: Referral | None, sms: bool = False
 ) -> list[int]:
-    """Write outbox rows (inbox always; e-mail if the user has an address; SMS if asked and a phone)."""
+    """Write outbox rows (inbox always; e-mail if the user has an address; SMS if asked and a phone).
+
+    About a referral, only those the referral policy's ``audience`` lets read it are told."""
     url = reverse("coordination:referral", kwargs={"uuid": referral.uuid}) if referral else ""
+    if referral is not None:
+        recipients = list(scoping.policy_for(Referral).audience(policies.ReferralNotice(referral, tuple(recipients))))
     rows: list[Notification] = []
     seen: set[int] = set()
     for user in recipients:
@@ -213,8 +218,13 @@ def transition(
     reason: str = "",
     grade: str = "",
     override_consent: bool = False,
+    for_provider: bool = False,
 ) -> Referral:
-    """Move a referral to ``to`` if the table allows it for this actor; record the event and notify."""
+    """Move a referral to ``to`` if the table allows it for this actor; record the event and notify.
+
+    The event's audience: the provider's own answers and the system's steps are seen by both sides;
+    a note by case staff stays with case staff unless ``for_provider`` says it was written for the
+    provider (a consent-override reason never reaches the provider)."""
     referral = (
         Referral.objects.select_for_update(of=("self",))
         .select_related("need__supervisee", "need__category", "offering__organisation", "offering__category")
@@ -287,9 +297,16 @@ def transition(
         referral.closed_at = now
     referral.state = to
     referral.save()
-    ReferralEvent.objects.create(referral=referral, actor=actor, from_state=from_state, to_state=to, note=event_note)
+    if side == CASE and not (for_provider and not referral.consent_override):
+        audience = ReferralEvent.Audience.CASE_STAFF
+    else:
+        audience = ReferralEvent.Audience.BOTH_SIDES
+    ReferralEvent.objects.create(
+        referral=referral, actor=actor, from_state=from_state, to_state=to, note=event_note, audience=audience
+    )
     _sync_need(referral.need)
-    _notify_transition(referral, to, event_note)
+    provider_note = event_note if audience == ReferralEvent.Audience.BOTH_SIDES else ""
+    _notify_transition(referral, to, event_note if side != CASE else provider_note)
     return referral
 
 
@@ -502,6 +519,48 @@ def _check_team_has_woman(supervisee: Supervisee, members: list[tuple[str, bool]
         raise ValidationError({"sex": ValidationError(message, code="art25")})
 
 
+def probe_resident_id(*, actor: User, digest: str, exclude_pk: int | None = None) -> None:
+    """The duplicate check on an ID number, as its own committed step: throttled per user
+    (``RESIDENT_ID_CHECK_RATE``), logged whatever the outcome (who, when, the keyed hash, the outcome),
+    then refused like ``_refuse_duplicate``. Called before the write's transaction, so the log row
+    stays when the write is refused."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    limit, _slash, period = str(getattr(settings, "RESIDENT_ID_CHECK_RATE", "30/hour")).partition("/")
+    seconds = {"minute": 60, "min": 60, "hour": 3600, "day": 86400}.get(period, 3600)
+    key = f"id-check:{actor.pk}:{int(timezone.now().timestamp()) // seconds}"
+    cache.add(key, 0, seconds)
+    try:
+        used = cache.incr(key)
+    except ValueError:
+        used = 1
+    # Only people are throttled (a request is being served); the demo loader and commands are not.
+    if request_path_var.get() and used > int(limit):
+        raise ActionError({"resident_id": _("Too many ID-number checks. Try again later.")}, code="throttled")
+    others = Supervisee.objects.filter(resident_id_hash=digest)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    other = others.first()
+    if other is None:
+        outcome = "id check: no match"
+    elif scoping.scope(actor, Supervisee).filter(pk=other.pk).exists():
+        outcome = "id check: visible"
+    else:
+        outcome = "id check: elsewhere"
+    with transaction.atomic():
+        log_access(
+            user=actor,
+            action=AccessLog.Action.PROBE,
+            object_type="resident id",
+            object_id=digest,
+            supervisee=other,
+            purpose=outcome,
+            path=request_path_var.get(),
+        )
+    _refuse_duplicate(actor, digest, exclude_pk=exclude_pk)
+
+
 def _refuse_duplicate(actor: User, digest: str, *, exclude_pk: int | None = None) -> None:
     """Refuse a resident ID number already registered; name the office only if the user may see that record."""
     others = Supervisee.objects.filter(resident_id_hash=digest)
@@ -521,17 +580,22 @@ def _is_minor(born: dt.date, start: dt.date) -> bool:
     return (start.year - born.year - ((start.month, start.day) < (born.month, born.day))) < 18
 
 
-@transaction.atomic
 def create_supervisee(*, actor: User, resident_id: str, team: list[dict] | None = None, **fields: Any) -> Supervisee:
-    """Register a supervisee: validate the ID number, encrypt it, refuse duplicates, add the initial team."""
+    """Register a supervisee: validate the ID number, check it (logged, throttled), then write."""
     office = fields["judicial_office"]
     if not roles.is_bureau_admin(actor) and office.pk not in roles.organisation_ids(
         actor, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER
     ):
         raise PermissionDenied("not your office")
     number = identity.validate_resident_id(resident_id, date_of_birth=fields["date_of_birth"], sex=fields["sex"])
+    probe_resident_id(actor=actor, digest=identity.lookup_hash(number))
+    return _create_supervisee(actor=actor, number=number, team=team, **fields)
+
+
+@transaction.atomic
+def _create_supervisee(*, actor: User, number: str, team: list[dict] | None, **fields: Any) -> Supervisee:
     digest = identity.lookup_hash(number)
-    _refuse_duplicate(actor, digest)
+    _refuse_duplicate(actor, digest)  # again inside the transaction: a race ends at the unique constraint
     fields["phone"] = identity.normalise_phone(fields.get("phone", ""))
     born: dt.date = fields["date_of_birth"]
     start: dt.date = fields["correction_start"]
@@ -576,14 +640,27 @@ EDITABLE_FIELDS = (
 )
 
 
-@transaction.atomic
 def update_supervisee(
     *, supervisee: Supervisee, actor: User, resident_id: str = "", id_change_note: str = "", **fields: Any
 ) -> Supervisee:
     """Edit a supervisee's record. The ID number changes only with a note; every edit leaves a case note.
 
-    ``resident_id`` empty keeps the stored number (it must still match the date of birth and sex).
+    ``resident_id`` empty keeps the stored number (it must still match the date of birth and sex). A new
+    number is checked for duplicates first, logged and throttled (``probe_resident_id``).
     """
+    if resident_id.strip() and scoping.can(actor, "edit", supervisee):
+        digest = identity.lookup_hash(identity.normalise_resident_id(resident_id))
+        if digest != supervisee.resident_id_hash:
+            probe_resident_id(actor=actor, digest=digest, exclude_pk=supervisee.pk)
+    return _update_supervisee(
+        supervisee=supervisee, actor=actor, resident_id=resident_id, id_change_note=id_change_note, **fields
+    )
+
+
+@transaction.atomic
+def _update_supervisee(
+    *, supervisee: Supervisee, actor: User, resident_id: str, id_change_note: str, **fields: Any
+) -> Supervisee:
     supervisee = Supervisee.objects.select_for_update().get(pk=supervisee.pk)
     if not scoping.can(actor, "edit", supervisee):
         raise PermissionDenied("not your case")
@@ -640,6 +717,7 @@ def update_supervisee(
 def add_team_member(
     *,
     supervisee: Supervisee,
+    actor: User,
     role: str,
     name: str,
     sex: str,
@@ -647,7 +725,12 @@ def add_team_member(
     phone: str = "",
     meeting_schedule: str = "",
 ) -> CorrectionTeamMember:
-    """Add someone to the correction team; Art. 25 is checked on the resulting team."""
+    """Add someone to the correction team; Art. 25 is checked on the resulting team.
+
+    Every path (team page, team API, mentor-proposal confirm and edit) asks the one question here:
+    ``scoping.can(actor, "manage_team", supervisee)``."""
+    if not scoping.can(actor, "manage_team", supervisee):
+        raise PermissionDenied("only the supervisee's office and the bureau manage the team")
     Supervisee.objects.select_for_update().filter(pk=supervisee.pk).first()
     current = list(supervisee.team.filter(is_active=True).values_list("sex", "is_active"))
     _check_team_has_woman(supervisee, [*current, (sex, True)])
@@ -675,8 +758,12 @@ def add_team_member(
 
 
 @transaction.atomic
-def remove_team_member(*, member: CorrectionTeamMember) -> None:
-    """Take someone off the team; refused if a female supervisee would be left without a woman."""
+def remove_team_member(*, member: CorrectionTeamMember, actor: User | None) -> None:
+    """Take someone off the team; refused if a female supervisee would be left without a woman.
+
+    ``actor`` None is the system (a volunteer's status change); a person must pass ``manage_team``."""
+    if actor is not None and not scoping.can(actor, "manage_team", member.supervisee):
+        raise PermissionDenied("only the supervisee's office and the bureau manage the team")
     Supervisee.objects.select_for_update().filter(pk=member.supervisee_id).first()
     rest = list(member.supervisee.team.filter(is_active=True).exclude(pk=member.pk).values_list("sex", "is_active"))
     _check_team_has_woman(member.supervisee, rest)

@@ -245,16 +245,7 @@ class SuperviseeViewSet(
             supervisee = selectors.supervisee_for_read(request.user, kwargs["uuid"])
         except (Supervisee.DoesNotExist, DjangoValidationError):
             raise NotFound from None
-        actions.log_access(
-            user=request.user,
-            action=AccessLog.Action.READ,
-            object_type="supervisee",
-            object_id=str(supervisee.uuid),
-            supervisee=supervisee,
-            purpose="api",
-            path=request.path,
-        )
-        return Response(self._detail(supervisee))
+        return Response(self._detail(supervisee))  # the selector logged the read
 
     def _detail(self, supervisee: Supervisee) -> dict[str, Any]:
         fields = scoping.fields(self.request.user, supervisee)
@@ -423,6 +414,9 @@ class TransitionInput(serializers.Serializer):
     override_consent = serializers.BooleanField(
         default=False, help_text="Send without recorded consent (officers only; the note gives the reason)."
     )
+    for_provider = serializers.BooleanField(
+        default=False, help_text="Case staff: the note is written for the provider (otherwise only case staff see it)."
+    )
 
 
 def _transition_response(request: Request, referral: Referral, verb: str) -> Response:
@@ -471,16 +465,7 @@ class ReferralViewSet(
             raise NotFound from None
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        referral = self._get(kwargs["uuid"])
-        actions.log_access(
-            user=request.user,
-            action=AccessLog.Action.READ,
-            object_type="referral",
-            object_id=str(referral.uuid),
-            supervisee=referral.need.supervisee,
-            purpose="api",
-            path=request.path,
-        )
+        referral = self._get(kwargs["uuid"])  # the selector logs the read (coordination/access.py)
         values = referral_values(request.user, referral)
         values["events"] = [
             {
@@ -490,7 +475,7 @@ class ReferralViewSet(
                 "to_state": e.to_state,
                 "note": e.note,
             }
-            for e in referral.events.all()
+            for e in referral.events.all()  # prefetched from the event policy: the provider gets no internal note
         ]
         return Response(values)
 
@@ -633,10 +618,10 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
     def get_fields(self):
-        from accounts.models import User
-
+        # Only the people the caller could put on a team: no choice list enumerates users beyond scope.
         fields = super().get_fields()
-        fields["user"].queryset = User.objects.filter(is_active=True)
+        request = self.context.get("request")
+        fields["user"].queryset = policies.supervisees().team_candidate_users(getattr(request, "user", None))
         return fields
 
 
@@ -663,7 +648,7 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             and not policies.supervisees().team_candidates(self.request.user, supervisee).filter(pk=user.pk).exists()
         ):
             raise ValidationError({"user": ["Not staff of the office or an active volunteer."]})
-        serializer.instance = actions.add_team_member(supervisee=supervisee, **data)
+        serializer.instance = actions.add_team_member(supervisee=supervisee, actor=self.request.user, **data)
 
 
 # --- Volunteers' mentees, inbox, access log ----------------------------------------------

@@ -394,7 +394,11 @@ class Referral(models.Model):
 
 
 class ReferralEvent(models.Model):
-    """One transition of a referral: who, when, from, to, note."""
+    """One transition of a referral: who, when, from, to, note, and who may read it (``audience``)."""
+
+    class Audience(models.TextChoices):
+        CASE_STAFF = "case", _("case staff only")
+        BOTH_SIDES = "both", _("case staff and the provider")
 
     referral = models.ForeignKey(Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -409,6 +413,10 @@ class ReferralEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=12, choices=Referral.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=Referral.State.choices)
     note = models.TextField(_("note"), blank=True)
+    # Case staff's notes are for case staff unless written for the provider (coordination.actions.transition).
+    audience = models.CharField(
+        _("audience"), max_length=8, choices=Audience.choices, default=Audience.CASE_STAFF, db_index=True
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -442,12 +450,22 @@ ACCESS_PURPOSES = {
     "team": pgettext_lazy("access log purpose", "correction team"),
     "api": pgettext_lazy("access log purpose", "API"),
     "match suggestions": pgettext_lazy("access log purpose", "match suggestions"),
+    # Outcomes of an ID-number duplicate check at intake or edit (finding 10 of issue 11).
+    "id check: no match": pgettext_lazy("access log purpose", "ID check: no match"),
+    "id check: visible": pgettext_lazy("access log purpose", "ID check: registered in a record the user sees"),
+    "id check: elsewhere": pgettext_lazy("access log purpose", "ID check: registered in another office"),
 }
+PROBE_ELSEWHERE = "id check: elsewhere"
 ACCESS_OBJECT_TYPES = {
     "supervisee": pgettext_lazy("access log record", "supervisee"),
     "referral": pgettext_lazy("access log record", "referral"),
     "caseload": pgettext_lazy("access log record", "caseload"),
     "need": pgettext_lazy("access log record", "need"),
+    "case note": pgettext_lazy("access log record", "case note"),
+    "team member": pgettext_lazy("access log record", "team member"),
+    "match proposal": pgettext_lazy("access log record", "match proposal"),
+    "mentor proposal": pgettext_lazy("access log record", "mentor proposal"),
+    "resident id": pgettext_lazy("access log record", "resident ID number (keyed hash)"),
 }
 
 
@@ -461,6 +479,7 @@ class AccessLog(models.Model):
     class Action(models.TextChoices):
         READ = "read", _("read")
         EXPORT = "export", _("export")
+        PROBE = "probe", _("ID-number check")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+"

@@ -3,6 +3,8 @@ the access log and the in-app inbox. Field-disclosure tables live here too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from django.contrib.auth import get_user_model
@@ -24,6 +26,15 @@ from coordination.models import (
 from services.models import Membership, Organisation
 
 Side = Literal["case", "provider"]
+
+
+@dataclass(frozen=True)
+class ReferralNotice:
+    """An event on a referral that someone should be told about, with the people the action proposes."""
+
+    referral: Referral
+    candidates: tuple[Any, ...]
+
 
 # --- Field-disclosure tables ---------------------------------------------------------------
 # The API and the workbench templates both take their field list from these policies.
@@ -162,6 +173,11 @@ class SuperviseePolicy(scoping.BasePolicy):
         supervisee's office and the bureau."""
         return obj is not None and (is_bureau_admin(user) or obj.judicial_office_id in _case_office_ids(user))
 
+    def allow_manage_team(self, user: Any, obj: Supervisee | None) -> bool:
+        """Put someone on (or take them off) the correction team, by any path (team page, API, mentor
+        proposals): staff of the supervisee's office and the bureau; never an agency's social worker."""
+        return self.allow_edit(user, obj)
+
     def allow_override_consent(self, user: Any, obj: Supervisee | None) -> bool:
         """Send a referral without consent, with a logged reason: officers of the office and the bureau."""
         return obj is not None and (
@@ -180,6 +196,21 @@ class SuperviseePolicy(scoping.BasePolicy):
             found.discard("resident_id")
         found.add("resident_id_masked")
         return frozenset(found)
+
+    def team_candidate_users(self, user: Any) -> QuerySet[Any]:
+        """Users the user could put on any team they manage (the team API's choice list): active staff of
+        the offices they may edit for and active volunteers; nobody for anyone who manages no team."""
+        user_model = get_user_model()
+        offices = case_offices(user)
+        if not getattr(user, "is_authenticated", False) or not (is_bureau_admin(user) or offices.exists()):
+            return user_model.objects.none()
+        staff = Membership.objects.filter(
+            organisation__in=offices, role__in=[Role.OFFICE_OFFICER, Role.SOCIAL_WORKER], is_active=True
+        ).values("user_id")
+        volunteers = (
+            scoping.scope(user, "volunteers.Volunteer", "team_candidate").filter(user__isnull=False).values("user_id")
+        )
+        return user_model.objects.filter(Q(pk__in=staff) | Q(pk__in=volunteers), is_active=True)
 
     def team_candidates(self, user: Any, supervisee: Supervisee) -> QuerySet[Any]:
         """Users who may be put on the supervisee's correction team: active staff (officers, social
@@ -248,7 +279,8 @@ class ReferralPolicy(scoping.BasePolicy):
 
     def rows_view(self, user: Any) -> QuerySet[Referral]:
         """The bureau sees all; case staff see the referrals of the supervisees they see; provider staff
-        see referrals to their organisations that are past draft."""
+        see referrals that were actually sent to their organisations (``sent_at`` set), whatever their
+        state now: a draft withdrawn before sending never reaches the provider."""
         if is_bureau_admin(user):
             return Referral.objects.all()
         condition = Q(pk__in=[])
@@ -256,13 +288,13 @@ class ReferralPolicy(scoping.BasePolicy):
             condition |= Q(need__supervisee__in=scoping.scope(user, Supervisee).values("pk"))
         provider_ids = organisation_ids(user, Role.PROVIDER_STAFF)
         if provider_ids:
-            condition |= Q(offering__organisation_id__in=provider_ids) & ~Q(state=Referral.State.DRAFT)
+            condition |= Q(offering__organisation_id__in=provider_ids) & Q(sent_at__isnull=False)
         return Referral.objects.filter(condition)
 
     def rows_inbox(self, user: Any) -> QuerySet[Referral]:
-        """The provider inbox: referrals past draft sent to the user's organisations (the bureau: every
-        referral past draft)."""
-        queryset = self.rows_view(user).exclude(state=Referral.State.DRAFT)
+        """The provider inbox: referrals sent to the user's organisations (the bureau: every referral
+        that was sent)."""
+        queryset = self.rows_view(user).filter(sent_at__isnull=False)
         if not is_bureau_admin(user):
             queryset = queryset.filter(offering__organisation_id__in=organisation_ids(user, Role.PROVIDER_STAFF))
         return queryset
@@ -285,7 +317,7 @@ class ReferralPolicy(scoping.BasePolicy):
             return "case"
         if (
             referral.offering.organisation_id in organisation_ids(user, Role.PROVIDER_STAFF)
-            and referral.state != Referral.State.DRAFT
+            and referral.sent_at is not None
         ):
             return "provider"
         if supervisee.is_minor or not has_role(user, Role.SOCIAL_WORKER):
@@ -297,6 +329,11 @@ class ReferralPolicy(scoping.BasePolicy):
         else:
             on_team = supervisee.pk in team_ids
         return "case" if on_team else None
+
+    def audience(self, event: ReferralNotice) -> Iterable[Any]:
+        """Who is told about a referral: only those of the proposed recipients who may read it now (the
+        same rule as ``rows_view``), so a minor's referral is never announced to an agency's social worker."""
+        return [user for user in event.candidates if user is not None and self.side(user, event.referral) is not None]
 
     def fields(self, user: Any, obj: Referral, *, side: Side | None = None) -> frozenset[str]:
         """The supervisee's fields shown on the referral: the provider's set (base plus their kind's
@@ -315,8 +352,22 @@ class ReferralEventPolicy(scoping.BasePolicy):
     model = ReferralEvent
 
     def rows_view(self, user: Any) -> QuerySet[ReferralEvent]:
-        """The events of the referrals the user sees."""
-        return ReferralEvent.objects.filter(referral__in=scoping.scope(user, Referral).values("pk"))
+        """Case staff see every event of the referrals of their cases; the provider side sees only the
+        events whose audience includes the provider (their own answers, the system's, and notes written
+        for them), never case staff's internal notes or a consent-override reason."""
+        if is_bureau_admin(user):
+            return ReferralEvent.objects.all()
+        condition = Q(pk__in=[])
+        if _case_office_ids(user) or has_role(user, Role.SOCIAL_WORKER):
+            condition |= Q(referral__need__supervisee__in=scoping.scope(user, Supervisee).values("pk"))
+        provider_ids = organisation_ids(user, Role.PROVIDER_STAFF)
+        if provider_ids:
+            condition |= (
+                Q(referral__offering__organisation_id__in=provider_ids)
+                & Q(referral__sent_at__isnull=False)
+                & Q(audience=ReferralEvent.Audience.BOTH_SIDES)
+            )
+        return ReferralEvent.objects.filter(condition)
 
 
 class AccessLogPolicy(scoping.BasePolicy):

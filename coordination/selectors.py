@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import scoping
+from coordination.access import logged
 from coordination.models import (
     AccessLog,
     CaseNote,
@@ -70,7 +71,24 @@ def caseload(user: User, *, sort: str = "name") -> QuerySet[Supervisee]:
             ),
         )
     )
-    return queryset.order_by(*SORTS.get(sort, SORTS["name"]))
+    queryset = queryset.order_by(*SORTS.get(sort, SORTS["name"]))
+    return logged(queryset, user=user, object_type="supervisee", supervisee_id=_pk, object_id=_uuid)
+
+
+def _pk(row) -> int:
+    return row.pk
+
+
+def _uuid(row) -> str:
+    return str(row.uuid)
+
+
+def _of_supervisee(row) -> int:
+    return row.supervisee_id
+
+
+def _of_referral(row) -> int:
+    return row.need.supervisee_id
 
 
 def with_open_needs(queryset: QuerySet[Supervisee], value: bool) -> QuerySet[Supervisee]:
@@ -78,9 +96,10 @@ def with_open_needs(queryset: QuerySet[Supervisee], value: bool) -> QuerySet[Sup
     return queryset.filter(exists) if value else queryset.exclude(exists)
 
 
-def supervisee_for_read(user: User, uuid: str) -> Supervisee:
-    """One supervisee record with everything its page shows; raises DoesNotExist when out of scope."""
-    return (
+def supervisee_for_read(user: User, uuid: str, *, purpose: str | None = None) -> Supervisee:
+    """One supervisee record with everything its page shows (the read is logged); raises DoesNotExist
+    when out of scope."""
+    queryset = (
         scoping.scope(user, Supervisee)
         .select_related("township", "judicial_office")
         .prefetch_related(
@@ -89,8 +108,10 @@ def supervisee_for_read(user: User, uuid: str) -> Supervisee:
             Prefetch("notes", queryset=CaseNote.objects.select_related("author")),
             Prefetch("consents", queryset=Consent.objects.select_related("organisation", "recorded_by")),
         )
-        .get(uuid=uuid)
     )
+    return logged(
+        queryset, user=user, object_type="supervisee", supervisee_id=_pk, object_id=_uuid, purpose=purpose
+    ).get(uuid=uuid)
 
 
 def referrals_of_supervisee(supervisee: Supervisee) -> list[Referral]:
@@ -137,8 +158,9 @@ def timeline(supervisee: Supervisee, referrals: list[Referral]) -> list[Timeline
 
 
 def referral_list(user: User, verb: str = "view") -> QuerySet[Referral]:
-    """Referrals the user may see (or act on with ``verb``), ready for a list (fixed queries)."""
-    return (
+    """Referrals the user may see (or act on with ``verb``), ready for a list (fixed queries); every
+    referral fetched is logged (coordination/access.py)."""
+    queryset = (
         scoping.scope(user, Referral, verb)
         .select_related(
             "need__category",
@@ -149,6 +171,7 @@ def referral_list(user: User, verb: str = "view") -> QuerySet[Referral]:
         )
         .order_by("-created_at", "-pk")
     )
+    return logged(queryset, user=user, object_type="referral", supervisee_id=_of_referral, object_id=_uuid)
 
 
 def provider_inbox(user: User) -> QuerySet[Referral]:
@@ -186,17 +209,26 @@ def pending_notification_ids(*, limit: int = 1000) -> list[int]:
 def referral_for_read(user: User, uuid: str) -> Referral:
     return (
         referral_list(user)
-        .prefetch_related(Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")))
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=scoping.scope(user, ReferralEvent).select_related("actor").order_by("created_at", "pk"),
+            )
+        )
         .get(uuid=uuid)
     )
 
 
 def needs_list(user: User) -> QuerySet[Need]:
-    return scoping.scope(user, Need).select_related("category", "supervisee").order_by("-opened_at", "-pk")
+    """Needs of the user's cases, newest first; every need fetched is logged."""
+    queryset = scoping.scope(user, Need).select_related("category", "supervisee").order_by("-opened_at", "-pk")
+    return logged(queryset, user=user, object_type="need", supervisee_id=_of_supervisee)
 
 
 def notes_list(user: User) -> QuerySet[CaseNote]:
-    return scoping.scope(user, CaseNote).select_related("author", "supervisee").order_by("-created_at", "-pk")
+    """Case notes of the user's cases, newest first; every note fetched is logged."""
+    queryset = scoping.scope(user, CaseNote).select_related("author", "supervisee").order_by("-created_at", "-pk")
+    return logged(queryset, user=user, object_type="case note", supervisee_id=_of_supervisee)
 
 
 def consents_list(user: User) -> QuerySet[Consent]:
@@ -217,11 +249,13 @@ def team_list(user: User) -> QuerySet[CorrectionTeamMember]:
 
 
 def mentees(user: User) -> QuerySet[CorrectionTeamMember]:
-    return (
+    """A volunteer's mentees (given name, meeting times); each one fetched is logged."""
+    queryset = (
         scoping.scope(user, CorrectionTeamMember, "mentor")
         .select_related("supervisee")
         .order_by("supervisee__given_name", "pk")
     )
+    return logged(queryset, user=user, object_type="team member", supervisee_id=_of_supervisee)
 
 
 def inbox(user: User) -> QuerySet[Notification]:
@@ -234,6 +268,13 @@ def unread_count(user: User) -> int:
 
 def access_log(user: User) -> QuerySet[AccessLog]:
     return scoping.scope(user, AccessLog).select_related("supervisee").order_by("-created_at", "-pk")
+
+
+def id_probes_elsewhere(user: User) -> QuerySet[AccessLog]:
+    """ID-number checks whose number was registered in a record the checker may not see (the bureau's report)."""
+    from coordination.models import PROBE_ELSEWHERE
+
+    return access_log(user).filter(action=AccessLog.Action.PROBE, purpose=PROBE_ELSEWHERE)
 
 
 def offerings_for_need(need: Need):

@@ -113,9 +113,10 @@ def display_rows(supervisee: Supervisee, fields: frozenset[str]) -> list[tuple[s
     return rows
 
 
-def _supervisee_or_404(user, uuid) -> Supervisee:
+def _supervisee_or_404(user, uuid, purpose: str = "casework") -> Supervisee:
+    """The record, its read logged by the selector with ``purpose``."""
     try:
-        return selectors.supervisee_for_read(user, uuid)
+        return selectors.supervisee_for_read(user, uuid, purpose=purpose)
     except Supervisee.DoesNotExist:
         raise Http404 from None
 
@@ -213,16 +214,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(policies.can_see_case_list)
 def supervisee_detail(request: HttpRequest, uuid) -> HttpResponse:
-    supervisee = _supervisee_or_404(request.user, uuid)
-    actions.log_access(
-        user=request.user,
-        action=AccessLog.Action.READ,
-        object_type="supervisee",
-        object_id=str(supervisee.uuid),
-        supervisee=supervisee,
-        purpose="casework",
-        path=request.path,
-    )
+    supervisee = _supervisee_or_404(request.user, uuid)  # logged by the selector
     referrals = selectors.referrals_of_supervisee(supervisee)
     fields = scoping.fields(request.user, supervisee)
     return render(
@@ -240,18 +232,6 @@ def supervisee_detail(request: HttpRequest, uuid) -> HttpResponse:
             "team_form": TeamMemberForm(candidates=policies.supervisees().team_candidates(request.user, supervisee)),
             "close_form": CloseNeedForm(),
         },
-    )
-
-
-def _log_read(request: HttpRequest, supervisee: Supervisee, purpose: str) -> None:
-    actions.log_access(
-        user=request.user,
-        action=AccessLog.Action.READ,
-        object_type="supervisee",
-        object_id=str(supervisee.uuid),
-        supervisee=supervisee,
-        purpose=purpose,
-        path=request.path,
     )
 
 
@@ -304,7 +284,7 @@ def supervisee_create(request: HttpRequest) -> HttpResponse:
 
 @requires(policies.can_see_case_list)
 def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
-    supervisee = _supervisee_or_404(request.user, uuid)
+    supervisee = _supervisee_or_404(request.user, uuid, "edit")
     if not scoping.can(request.user, "edit", supervisee):
         raise PermissionDenied
     offices = policies.intake_offices(request.user)
@@ -313,8 +293,6 @@ def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
     initial["judicial_office"] = supervisee.judicial_office_id
     initial["status"] = supervisee.status
     form = SuperviseeForm(request.POST or None, initial=initial, offices=offices, editing=True)
-    if request.method == "GET":
-        _log_read(request, supervisee, "edit")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -337,17 +315,15 @@ def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
 
 @requires(policies.can_see_case_list)
 def team_add(request: HttpRequest, uuid) -> HttpResponse:
-    supervisee = _supervisee_or_404(request.user, uuid)
+    supervisee = _supervisee_or_404(request.user, uuid, "team")
     if not scoping.can(request.user, "edit", supervisee):
         raise PermissionDenied
     form = TeamMemberForm(
         request.POST or None, candidates=policies.supervisees().team_candidates(request.user, supervisee)
     )
-    if request.method == "GET":
-        _log_read(request, supervisee, "team")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.add_team_member(supervisee=supervisee, **form.cleaned_data)
+            actions.add_team_member(supervisee=supervisee, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -364,7 +340,7 @@ def team_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
         raise PermissionDenied
     member = get_object_or_404(CorrectionTeamMember, supervisee=supervisee, pk=pk, is_active=True)
     try:
-        actions.remove_team_member(member=member)
+        actions.remove_team_member(member=member, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -472,17 +448,8 @@ def _referral_or_404(user, uuid) -> Referral:
 @require_GET
 @requires(lambda u: policies.can_see_case_list(u) or policies.can_use_provider_inbox(u))
 def referral_detail(request: HttpRequest, uuid) -> HttpResponse:
-    referral = _referral_or_404(request.user, uuid)
+    referral = _referral_or_404(request.user, uuid)  # the selector logs the read (coordination/access.py)
     supervisee = referral.need.supervisee
-    actions.log_access(
-        user=request.user,
-        action=AccessLog.Action.READ,
-        object_type="referral",
-        object_id=str(referral.uuid),
-        supervisee=supervisee,
-        purpose="casework",
-        path=request.path,
-    )
     policy = policies.referrals()
     side = policy.side(request.user, referral)
     fields = policy.fields(request.user, referral, side=side)
@@ -577,5 +544,8 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @requires(roles.is_bureau_admin)
 def access_log(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.access_log(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "coordination/access_log.html", {"page": page})
+    """The access log; ``?show=id-probes``: the ID-number checks that matched a record in another office."""
+    probes = request.GET.get("show") == "id-probes"
+    rows = selectors.id_probes_elsewhere(request.user) if probes else selectors.access_log(request.user)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "coordination/access_log.html", {"page": page, "probes": probes})

@@ -335,6 +335,7 @@ class ProposalOutput(_ProposalOutput):
         model = Proposal
         ref_name = "MatchProposal"
         fields = _output_fields(["need", "offering"], "chosen_offering", "referral")
+        read_only_fields = fields  # an output: no choice list of people in any form
 
 
 class ProposalDecisionInput(serializers.Serializer):
@@ -380,6 +381,7 @@ class MentorProposalOutput(_ProposalOutput):
         model = MentorProposal
         ref_name = "MatchMentorProposal"
         fields = _output_fields(["supervisee", "mentor", "mentor_name"], "chosen_mentor", "team_member")
+        read_only_fields = fields  # an output: no choice list of people in any form
 
 
 class MentorProposalDecisionInput(serializers.Serializer):

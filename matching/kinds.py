@@ -124,6 +124,7 @@ def _join_team(proposal: MentorProposal, mentor, actor: User, message: str) -> C
         raise ValidationError({"mentor": _("This volunteer is already on the correction team.")}, code="duplicate")
     return coordination_actions.add_team_member(
         supervisee=supervisee,
+        actor=actor,
         role=CorrectionTeamMember.Role.VOLUNTEER,
         name=mentor.full_name,
         sex=mentor.sex,

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import scoping
+from coordination.access import logged
 from coordination.models import CorrectionTeamMember, Need, Referral, Supervisee
 from matching.engine.explain import SuggestionIndex, Suggestions
 from matching.engine.policy import DEFAULT_POLICY, Policy
@@ -233,8 +234,8 @@ def suggestions_for_need(need: Need, *, limit: int | None = None) -> NeedSuggest
 
 
 def matching_needs(user: User) -> QuerySet[Need]:
-    """Open needs the user may match, most urgent and oldest first."""
-    return (
+    """Open needs the user may match, most urgent and oldest first (each need fetched is logged)."""
+    queryset = (
         Need.objects.filter(
             supervisee__in=scoping.scope(user, Supervisee).values("pk"),
             status__in=[Need.Status.OPEN, Need.Status.REFERRED],
@@ -242,6 +243,7 @@ def matching_needs(user: User) -> QuerySet[Need]:
         .select_related("category", "supervisee", "supervisee__township")
         .order_by("-urgency", "opened_at", "pk")
     )
+    return logged(queryset, user=user, object_type="need", supervisee_id=lambda row: row.supervisee_id)
 
 
 def need_for_matching(user: User, pk: int) -> Need:
@@ -278,8 +280,9 @@ def stuck_runs(*, now: dt.datetime | None = None) -> QuerySet[MatchRun]:
 
 
 def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:
-    """The run's proposals the user may see, with what the list shows (fixed number of queries)."""
-    return (
+    """The run's proposals the user may see, with what the list shows (fixed number of queries); each
+    proposal fetched is logged (it names the supervisee and the need)."""
+    queryset = (
         scoping.scope(user, Proposal)
         .filter(run=run)
         .select_related(
@@ -292,6 +295,7 @@ def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:
         )
         .order_by("-need__urgency", "need__opened_at", "pk")
     )
+    return logged(queryset, user=user, object_type="match proposal", supervisee_id=lambda row: row.need.supervisee_id)
 
 
 # --- Mentor pairing ------------------------------------------------------------
@@ -382,9 +386,10 @@ def mentor_proposals(user: User, run: MatchRun | None = None) -> QuerySet[Mentor
     """Mentor proposals the user may see (of one run, or all open ones), with what the list shows."""
     qs = scoping.scope(user, MentorProposal)
     qs = qs.filter(run=run) if run is not None else qs.filter(status=MentorProposal.Status.PROPOSED)
-    return qs.select_related("supervisee__township", "mentor__township", "runner_up", "chosen_mentor", "run").order_by(
+    qs = qs.select_related("supervisee__township", "mentor__township", "runner_up", "chosen_mentor", "run").order_by(
         "-run__created_at", "-score", "pk"
     )
+    return logged(qs, user=user, object_type="mentor proposal", supervisee_id=lambda row: row.supervisee_id)
 
 
 def choosable_mentors(supervisee: Supervisee):

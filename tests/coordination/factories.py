@@ -32,7 +32,7 @@ def make_supervisee(
     today = timezone.localdate()
     born = overrides.pop("date_of_birth", today - dt.timedelta(days=age * 365 + 40))
     start = overrides.pop("correction_start", today - dt.timedelta(days=30))
-    actor = actor or User.objects.filter(is_superuser=True).first() or _bureau_actor()
+    actor = actor or User.objects.filter(is_superuser=True).first() or bureau_actor()
     given = fake.first_name()
     fields = {
         "name": fake.last_name() + given,
@@ -59,7 +59,7 @@ def make_supervisee(
     return actions.create_supervisee(actor=actor, resident_id=resident_id(born=born, sex=sex), team=team, **fields)
 
 
-def _bureau_actor() -> User:
+def bureau_actor() -> User:
     return User.objects.create_superuser(username=f"root{next(_sequence)}", email="", password=factories.PASSWORD)
 
 
@@ -106,6 +106,7 @@ def make_world() -> World:
     supervisee = make_supervisee(office=city.office, actor=bureau)
     actions.add_team_member(
         supervisee=supervisee,
+        actor=bureau,
         role=CorrectionTeamMember.Role.VOLUNTEER,
         name=users["volunteer"].full_name,
         sex=Sex.FEMALE,
@@ -114,6 +115,7 @@ def make_world() -> World:
     )
     actions.add_team_member(
         supervisee=supervisee,
+        actor=bureau,
         role=CorrectionTeamMember.Role.OFFICER,
         name=users["officer"].full_name,
         sex=Sex.MALE,

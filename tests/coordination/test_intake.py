@@ -200,7 +200,12 @@ def test_an_agency_social_worker_on_the_team_may_read_but_not_edit(world):
         "social_worker", world.city.providers["social_work_agency"], username="agencysw"
     )
     actions.add_team_member(
-        supervisee=world.supervisee, role="social_worker", name="社工", sex="female", user=agency_worker
+        actor=world.users["bureau"],
+        supervisee=world.supervisee,
+        role="social_worker",
+        name="社工",
+        sex="female",
+        user=agency_worker,
     )
     client = _client(agency_worker)
     assert client.get(f"/en/casework/supervisees/{world.supervisee.uuid}/").status_code == 200
@@ -338,7 +343,12 @@ def test_the_team_api_follows_the_page_rules(world):
         "social_worker", world.city.providers["social_work_agency"], username="agencysw"
     )
     actions.add_team_member(
-        supervisee=world.supervisee, role="social_worker", name="社工", sex="female", user=agency_worker
+        actor=world.users["bureau"],
+        supervisee=world.supervisee,
+        role="social_worker",
+        name="社工",
+        sex="female",
+        user=agency_worker,
     )
     body = {"supervisee": str(world.supervisee.uuid), "role": "family_contact", "name": "李梅", "sex": "female"}
     url = "/api/v1/team-members/"

@@ -404,6 +404,7 @@ def test_minors_are_seen_only_by_their_office_and_the_bureau(world):
     minor = make_supervisee(office=world.city.office, age=16, correction_start=timezone.localdate())
     assert minor.is_minor
     actions.add_team_member(
+        actor=world.users["bureau"],
         supervisee=minor,
         role=CorrectionTeamMember.Role.VOLUNTEER,
         name="志愿者",
@@ -415,7 +416,14 @@ def test_minors_are_seen_only_by_their_office_and_the_bureau(world):
     from tests import factories
 
     agency_worker = factories.user_with_role("social_worker", agency, username="agencysw")
-    actions.add_team_member(supervisee=minor, role="social_worker", name="社工", sex="female", user=agency_worker)
+    actions.add_team_member(
+        actor=world.users["bureau"],
+        supervisee=minor,
+        role="social_worker",
+        name="社工",
+        sex="female",
+        user=agency_worker,
+    )
     url = f"/api/v1/supervisees/{minor.uuid}/"
     seen = {}
     for role in ("bureau", "officer", "social_worker", "other_officer"):

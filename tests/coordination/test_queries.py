@@ -79,7 +79,11 @@ def _grow_case(world, n: int) -> None:
         organisation = factories.OrganisationFactory(kind=Organisation.Kind.TRAINING_PROVIDER)
         actions.record_consent(supervisee=supervisee, organisation=organisation, recorded_by=officer)
         actions.add_team_member(
-            supervisee=supervisee, role=CorrectionTeamMember.Role.SOCIAL_WORKER, name=f"社工{k}", sex=Sex.FEMALE
+            actor=officer,
+            supervisee=supervisee,
+            role=CorrectionTeamMember.Role.SOCIAL_WORKER,
+            name=f"社工{k}",
+            sex=Sex.FEMALE,
         )
 
 

@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from coordination import actions
 from coordination.models import Referral, ReferralEvent
@@ -30,6 +31,8 @@ def _referral_in(world, state: str) -> Referral:
         holds_place=holds,
         outcome_grade="achieved" if state == State.COMPLETED else "",
         decline_reason="x" if state == State.DECLINED else "",
+        # Past draft a referral has been sent (the provider sees it only then: issue 11, finding 1).
+        sent_at=None if state == State.DRAFT else timezone.now(),
     )
     referral.refresh_from_db()
     return referral

@@ -58,6 +58,7 @@ def test_volunteer_home_shows_only_the_mentees_given_name_and_meeting_times(clie
     actions.book_shift(volunteer=volunteer, shift=meeting)
     supervisee = make_supervisee(office=city.office, sex=Sex.MALE)
     case_actions.add_team_member(
+        actor=supervisee.created_by,
         supervisee=supervisee,
         role=CorrectionTeamMember.Role.VOLUNTEER,
         name=volunteer.full_name,
@@ -67,6 +68,7 @@ def test_volunteer_home_shows_only_the_mentees_given_name_and_meeting_times(clie
     )
     minor = make_supervisee(office=city.office, sex=Sex.MALE, age=16)
     case_actions.add_team_member(
+        actor=supervisee.created_by,
         supervisee=minor,
         role=CorrectionTeamMember.Role.VOLUNTEER,
         name=volunteer.full_name,
