@@ -19,7 +19,7 @@ def test_every_transition_is_allowed_exactly_when_the_table_says(db, start, targ
     coordinator = f.coordinator()
     allowed = target in actions.TRANSITIONS[start]
     if allowed:
-        actions.transition(volunteer=volunteer, to_status=target, by=coordinator, note="面谈通过")
+        actions.transition(volunteer=volunteer, to_status=target, actor=coordinator, note="面谈通过")
         volunteer.refresh_from_db()
         assert volunteer.status == target
         change = StatusChange.objects.filter(volunteer=volunteer).last()
@@ -31,7 +31,7 @@ def test_every_transition_is_allowed_exactly_when_the_table_says(db, start, targ
         )
     else:
         with pytest.raises(actions.VolunteerActionError):
-            actions.transition(volunteer=volunteer, to_status=target, by=coordinator)
+            actions.transition(volunteer=volunteer, to_status=target, actor=coordinator)
         volunteer.refresh_from_db()
         assert volunteer.status == start
 
@@ -48,10 +48,10 @@ def test_trained_needs_the_core_courses_and_names_the_missing_one(db):
     volunteer = f.volunteer(status=Status.BACKGROUND_CHECKED, trained=False)
     f.train(volunteer, ["legal_basics"])
     with pytest.raises(actions.VolunteerActionError) as err:
-        actions.transition(volunteer=volunteer, to_status=Status.TRAINED, by=None)
+        actions.transition(volunteer=volunteer, to_status=Status.TRAINED, actor=None)
     assert "保密与个人信息保护" in str(err.value)
     f.train(volunteer, ["confidentiality"])
-    actions.transition(volunteer=volunteer, to_status=Status.TRAINED, by=None)
+    actions.transition(volunteer=volunteer, to_status=Status.TRAINED, actor=None)
 
 
 def test_activation_mails_a_set_password_link_to_a_login_without_password(db, django_capture_on_commit_callbacks):
@@ -59,7 +59,7 @@ def test_activation_mails_a_set_password_link_to_a_login_without_password(db, dj
     volunteer.user.set_unusable_password()
     volunteer.user.save()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.transition(volunteer=volunteer, to_status=Status.ACTIVE, by=None)
+        actions.transition(volunteer=volunteer, to_status=Status.ACTIVE, actor=None)
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/" in mail.outbox[0].body
     assert volunteer.user.username in mail.outbox[0].body
@@ -69,10 +69,10 @@ def test_suspension_cancels_future_bookings_and_frees_the_place(db):
     volunteer = f.volunteer()
     waiting = f.volunteer()
     shift = f.shift(capacity=1)
-    actions.book_shift(volunteer=volunteer, shift=shift)
-    queued = actions.book_shift(volunteer=waiting, shift=shift)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
+    queued = actions.book_shift(actor=None, volunteer=waiting, shift=shift)
     assert queued.status == Booking.Status.WAITLISTED
-    actions.transition(volunteer=volunteer, to_status=Status.SUSPENDED, by=None, note="暂停")
+    actions.transition(volunteer=volunteer, to_status=Status.SUSPENDED, actor=None, note="暂停")
     queued.refresh_from_db()
     assert queued.status == Booking.Status.BOOKED
     assert not Booking.objects.filter(volunteer=volunteer, status__in=Booking.LIVE).exists()
@@ -87,7 +87,7 @@ def test_coordinator_moves_a_volunteer_on_the_page_and_the_volunteer_sees_it(cli
     assert page.status_code == 200
     bad = client.post(url, {"form": "transition", "t-to_status": Status.ACTIVE})
     assert bad.status_code == 400
-    assert "Select a valid choice" in bad.content.decode()
+    assert "A volunteer who is applied cannot be moved to active." in bad.content.decode()
     ok = client.post(url, {"form": "transition", "t-to_status": Status.INTERVIEWED, "t-note": "面谈顺利"})
     assert ok.status_code == 302
     volunteer.refresh_from_db()

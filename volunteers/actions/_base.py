@@ -18,7 +18,8 @@ from accounts.links import absolute_url
 from accounts.localtime import format_local
 from accounts.models import User
 from config.errors import ActionError
-from services.models import Membership
+from services.models import Membership, Organisation
+from volunteers import policies
 from volunteers.models import (
     Shift,
     Volunteer,
@@ -29,6 +30,43 @@ Status = Volunteer.Status
 
 class VolunteerActionError(ActionError):
     """A rule refused the write; the message says why, in the user's language."""
+
+
+# --- who may: asked inside every action -------------------------------------------------------
+#
+# ``actor`` is the signed-in user; ``None`` is the system (the demo loader, scheduled tasks,
+# management commands), which the pages and the API never pass.
+
+
+def refuse_unless_decider(actor: User | None, volunteer: Volunteer) -> None:
+    """Only a coordinator of the volunteer's team decides on their record, and never on their own."""
+    if actor is None:
+        return
+    if policies.is_own_record(actor, volunteer):
+        raise VolunteerActionError(_("Nobody may decide on their own volunteer record."), code="forbidden")
+    if not policies.VolunteerPolicy().allow_coordinate(actor, volunteer):
+        raise VolunteerActionError(_("You do not coordinate this volunteer's team."), code="forbidden")
+
+
+def refuse_unless_self(actor: User | None, volunteer: Volunteer) -> None:
+    """Only the volunteer themselves does this (book, log hours, check in, their calendar address)."""
+    if actor is not None and not policies.is_own_record(actor, volunteer):
+        raise VolunteerActionError(_("Only the volunteer themselves may do this."), code="forbidden")
+
+
+def refuse_unless_active(volunteer: Volunteer, message: str) -> None:
+    """Only an active volunteer books shifts, logs hours and checks in."""
+    if volunteer.status != Status.ACTIVE:
+        raise VolunteerActionError(message % {"status": Status(volunteer.status).label}, code="forbidden")
+
+
+def refuse_unless_coordinates(actor: User | None, organisation: Organisation | int) -> None:
+    """Only a coordinator of the team (or the bureau) publishes and changes its opportunities and shifts."""
+    if actor is None:
+        return
+    pk = organisation if isinstance(organisation, int) else organisation.pk
+    if not policies.coordinated_organisations(actor).filter(pk=pk).exists():
+        raise VolunteerActionError(_("You do not coordinate this volunteer team."), code="forbidden")
 
 
 # --- mail -----------------------------------------------------------------------------------

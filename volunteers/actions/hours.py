@@ -13,8 +13,9 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import scoping
 from accounts.models import User
-from volunteers.actions._base import VolunteerActionError
+from volunteers.actions._base import VolunteerActionError, refuse_unless_active, refuse_unless_self
 from volunteers.models import (
     Booking,
     HourLog,
@@ -34,8 +35,13 @@ def log_hours(
     shift: Shift | None = None,
     activity: str = "",
     client_token: uuid.UUID | None = None,
+    actor: User | None,
 ) -> tuple[HourLog, bool]:
-    """Log hours; the same client token twice stores one entry. Returns (entry, created)."""
+    """Log hours (an active volunteer, for themselves); the same client token twice stores one entry.
+    Returns (entry, created)."""
+    refuse_unless_self(actor, volunteer)
+    volunteer = Volunteer.objects.get(pk=volunteer.pk)
+    refuse_unless_active(volunteer, _("Only active volunteers can log hours; your status is %(status)s."))
     token = client_token or uuid.uuid4()
     existing = HourLog.objects.filter(volunteer=volunteer, client_token=token).first()
     if existing is not None:
@@ -76,11 +82,18 @@ def log_hours(
 
 
 @transaction.atomic
-@transaction.atomic
-def review_hours(*, entries: QuerySet[HourLog], by: User, approve: bool, note: str = "") -> int:
-    """Approve or reject pending entries (one or many); refused if any was already decided; returns how many."""
+def review_hours(*, entries: QuerySet[HourLog], actor: User | None, approve: bool, note: str = "") -> int:
+    """Approve or reject pending entries (one or many); refused if any was already decided, is the
+    reviewer's own or of a team they do not coordinate; returns how many."""
     status = HourLog.Status.APPROVED if approve else HourLog.Status.REJECTED
     ids = sorted(entries.values_list("pk", flat=True))
+    by = actor
+    if actor is not None:
+        if HourLog.objects.filter(pk__in=ids, volunteer__user_id=actor.pk).exists():
+            raise VolunteerActionError(_("Nobody may decide on their own volunteer record."), code="forbidden")
+        allowed = set(scoping.scope(actor, HourLog, "review").filter(pk__in=ids).values_list("pk", flat=True))
+        if allowed != set(ids):
+            raise VolunteerActionError(_("You do not coordinate this volunteer's team."), code="forbidden")
     # Lock the rows (in id order, so two reviewers cannot deadlock) and decide on what is
     # committed now: a concurrent approve and reject, or two approves, cannot both pass.
     # (Filter on the status after the lock: a WHERE on it would skip rows another reviewer holds.)
@@ -110,10 +123,12 @@ def _quarter_hours(delta: dt.timedelta) -> Decimal:
 
 @transaction.atomic
 def check_in_or_out(
-    *, volunteer: Volunteer, shift: Shift, code: str, now: dt.datetime | None = None
+    *, volunteer: Volunteer, shift: Shift, code: str, actor: User | None, now: dt.datetime | None = None
 ) -> tuple[Booking, HourLog | None]:
     """Scan of the venue's QR code: the first scan checks in, the second checks out and logs the hours."""
     now = now or timezone.now()
+    refuse_unless_self(actor, volunteer)
+    refuse_unless_active(volunteer, _("Only active volunteers can log hours; your status is %(status)s."))
     if not constant_time_compare(code, shift.checkin_code):
         raise VolunteerActionError(_("This check-in code is not valid."))
     booking = (
@@ -140,5 +155,6 @@ def check_in_or_out(
         date=timezone.localdate(shift.starts_at),
         hours=_quarter_hours(max(end - start, dt.timedelta(0))),
         client_token=uuid.uuid5(uuid.NAMESPACE_URL, f"volunteers:checkout:{booking.pk}"),
+        actor=actor,
     )
     return booking, entry

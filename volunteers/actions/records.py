@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts.models import User
 from volunteers import selectors
-from volunteers.actions._base import VolunteerActionError
+from volunteers.actions._base import VolunteerActionError, refuse_unless_self
 from volunteers.models import (
     Certificate,
     Volunteer,
@@ -20,8 +21,9 @@ from volunteers.models import (
 
 
 @transaction.atomic
-def rotate_feed_token(*, volunteer: Volunteer) -> Volunteer:
-    """Revoke the private calendar address and issue a new one."""
+def rotate_feed_token(*, volunteer: Volunteer, actor: User | None) -> Volunteer:
+    """Revoke the private calendar address and issue a new one (the volunteer themselves)."""
+    refuse_unless_self(actor, volunteer)
     volunteer.feed_token = secrets.token_urlsafe(24)
     volunteer.save(update_fields=["feed_token", "updated_at"])
     return volunteer
@@ -36,8 +38,9 @@ def new_certificate_code() -> str:
 
 
 @transaction.atomic
-def issue_certificate(*, volunteer: Volunteer) -> Certificate:
-    """Issue an Art. 19 certificate: a snapshot of approved hours, activities and training."""
+def issue_certificate(*, volunteer: Volunteer, actor: User | None) -> Certificate:
+    """Issue an Art. 19 certificate: a snapshot of approved hours, activities and training (the volunteer)."""
+    refuse_unless_self(actor, volunteer)
     summary = selectors.service_record(volunteer)
     if summary["total_hours"] <= 0:
         raise VolunteerActionError(_("There are no approved hours to certify yet."))

@@ -12,8 +12,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from services.models import Organisation
-from volunteers import selectors
-from volunteers.actions._base import Status, VolunteerActionError, _coordinator_emails, _mail_on_commit, _when
+from volunteers import policies, selectors
+from volunteers.actions._base import (
+    VolunteerActionError,
+    _coordinator_emails,
+    _mail_on_commit,
+    _when,
+    refuse_unless_active,
+    refuse_unless_coordinates,
+    refuse_unless_self,
+)
 from volunteers.models import (
     Booking,
     Opportunity,
@@ -34,8 +42,10 @@ def create_opportunity(
     description: str = "",
     required_courses: Iterable[TrainingCourse] = (),
     is_public: bool = False,
+    actor: User | None,
 ) -> Opportunity:
-    """Publish an opportunity of a team."""
+    """Publish an opportunity of a team (its coordinators and the bureau)."""
+    refuse_unless_coordinates(actor, organisation)
     opportunity = Opportunity.objects.create(
         organisation=organisation, kind=kind, title=title, description=description, is_public=is_public
     )
@@ -45,14 +55,31 @@ def create_opportunity(
 
 @transaction.atomic
 def create_shift(
-    *, opportunity: Opportunity, starts_at: dt.datetime, ends_at: dt.datetime, place: str, capacity: int
+    *,
+    opportunity: Opportunity,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: str,
+    capacity: int,
+    actor: User | None,
 ) -> Shift:
-    """Publish a shift of an opportunity."""
-    if ends_at <= starts_at:
-        raise VolunteerActionError({"ends_at": _("The end must be after the start.")})
+    """Publish a shift of an opportunity (its team's coordinators and the bureau)."""
+    refuse_unless_coordinates(actor, opportunity.organisation_id)
+    _check_times(starts_at, ends_at, new=actor is not None)
     return Shift.objects.create(
         opportunity=opportunity, starts_at=starts_at, ends_at=ends_at, place=place, capacity=capacity
     )
+
+
+def _check_times(starts_at: dt.datetime, ends_at: dt.datetime, *, new: bool) -> None:
+    """A shift ends after it starts; a shift a person publishes or moves starts in the future."""
+    errors: dict[str, str] = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The end must be after the start.")
+    if new and starts_at < timezone.now():
+        errors["starts_at"] = _("The start must be in the future.")
+    if errors:
+        raise VolunteerActionError(errors)
 
 
 def _lock_shift(shift: Shift | int) -> Shift:
@@ -89,7 +116,7 @@ def _promote_waitlist(shift: Shift) -> list[Booking]:
 
 
 @transaction.atomic
-def book_shift(*, volunteer: Volunteer, shift: Shift, now: dt.datetime | None = None) -> Booking:
+def book_shift(*, volunteer: Volunteer, shift: Shift, actor: User | None, now: dt.datetime | None = None) -> Booking:
     """Book a place, or a waitlist place when the shift is full.
 
     Locks the volunteer (against overlapping bookings made at once) and then the shift
@@ -97,12 +124,9 @@ def book_shift(*, volunteer: Volunteer, shift: Shift, now: dt.datetime | None = 
     """
     now = now or timezone.now()
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    refuse_unless_self(actor, volunteer)
     shift = _lock_shift(shift)
-    if volunteer.status != Status.ACTIVE:
-        raise VolunteerActionError(
-            _("Only active volunteers can book shifts; your status is %(status)s.")
-            % {"status": Status(volunteer.status).label}
-        )
+    refuse_unless_active(volunteer, _("Only active volunteers can book shifts; your status is %(status)s."))
     if shift.opportunity.organisation_id != volunteer.organisation_id or not shift.opportunity.is_active:
         raise VolunteerActionError(_("This shift is not open to you."))
     if shift.status == Shift.Status.CANCELLED:
@@ -157,10 +181,13 @@ def book_shift(*, volunteer: Volunteer, shift: Shift, now: dt.datetime | None = 
 
 
 @transaction.atomic
-def cancel_booking(*, booking: Booking, by: User | None, reason: str = "", notify: bool = True) -> Booking:
-    """Cancel a booking (by the volunteer or a coordinator); a freed place goes to the waitlist."""
+def cancel_booking(*, booking: Booking, actor: User | None, reason: str = "", notify: bool = True) -> Booking:
+    """Cancel a booking (by the volunteer or a coordinator of the shift's team); a freed place goes to the waitlist."""
     shift = _lock_shift(booking.shift_id)
     booking = Booking.objects.select_for_update().select_related("volunteer").get(pk=booking.pk)
+    by = actor
+    if actor is not None and not policies.is_own_record(actor, booking.volunteer):
+        refuse_unless_coordinates(actor, shift.opportunity.organisation_id)
     if booking.status == Booking.Status.CANCELLED:
         return booking
     had_place = booking.status == Booking.Status.BOOKED
@@ -200,14 +227,14 @@ def reschedule_shift(
     ends_at: dt.datetime,
     place: str,
     capacity: int,
-    by: User | None,
+    actor: User | None,
 ) -> Shift:
     """Change a shift's time, place or places; calendars see a raised SEQUENCE, volunteers a mail."""
     shift = _lock_shift(shift)
+    refuse_unless_coordinates(actor, shift.opportunity.organisation_id)
     if shift.status == Shift.Status.CANCELLED:
         raise VolunteerActionError(_("This shift has been cancelled."))
-    if ends_at <= starts_at:
-        raise VolunteerActionError({"ends_at": _("The end must be after the start.")})
+    _check_times(starts_at, ends_at, new=actor is not None and starts_at != shift.starts_at)
     if capacity < shift.booked_count:
         raise VolunteerActionError(
             {
@@ -262,9 +289,11 @@ def reschedule_shift(
 
 
 @transaction.atomic
-def cancel_shift(*, shift: Shift, by: User | None, reason: str = "") -> Shift:
+def cancel_shift(*, shift: Shift, actor: User | None, reason: str = "") -> Shift:
     """Cancel a whole shift: every booking ends, volunteers are told, calendars show it cancelled."""
     shift = _lock_shift(shift)
+    refuse_unless_coordinates(actor, shift.opportunity.organisation_id)
+    by = actor
     if shift.status == Shift.Status.CANCELLED:
         return shift
     bookings = list(_live_bookings(shift))

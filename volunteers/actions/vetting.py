@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -9,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.localtime import format_local
 from accounts.models import User
+from accounts.statemachine import StateMachine, Transition
+from coordination import actions as coordination_actions
 from services.models import Organisation, Township
-from volunteers import selectors
+from volunteers import policies, selectors
 from volunteers.actions._base import Status, VolunteerActionError, _mail_on_commit, _password_invitation
 from volunteers.actions.shifts import cancel_booking
 from volunteers.models import (
@@ -21,27 +25,41 @@ from volunteers.models import (
 
 CONSENT_VERSION = "2026-1"
 
-# The vetting state machine: the ONLY place that says which step may follow which.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.APPLIED: frozenset({Status.INTERVIEWED, Status.WITHDRAWN}),
-    Status.INTERVIEWED: frozenset({Status.BACKGROUND_CHECKED, Status.WITHDRAWN}),
-    Status.BACKGROUND_CHECKED: frozenset({Status.TRAINED, Status.WITHDRAWN}),
-    Status.TRAINED: frozenset({Status.ACTIVE, Status.WITHDRAWN}),
-    Status.ACTIVE: frozenset({Status.SUSPENDED, Status.WITHDRAWN}),
-    Status.SUSPENDED: frozenset({Status.ACTIVE, Status.WITHDRAWN}),
-    # A withdrawn volunteer who comes back starts again at the beginning.
-    Status.WITHDRAWN: frozenset({Status.APPLIED}),
-}
+# The vetting state machine: the ONLY place that says which step may follow which, and who may
+# take it. A coordinator of the volunteer's team takes every step; the volunteer themselves may
+# only withdraw (nobody else decides on their own record: policies.vetting_side).
+_BOTH = (policies.COORDINATOR, policies.VOLUNTEER)
+MACHINE = StateMachine.build(
+    "volunteer vetting",
+    Status.values,
+    [
+        Transition(Status.APPLIED, Status.INTERVIEWED, "interview", policies.COORDINATOR),
+        Transition(Status.APPLIED, Status.WITHDRAWN, "withdraw", _BOTH),
+        Transition(Status.INTERVIEWED, Status.BACKGROUND_CHECKED, "clear_background", policies.COORDINATOR),
+        Transition(Status.INTERVIEWED, Status.WITHDRAWN, "withdraw", _BOTH),
+        Transition(Status.BACKGROUND_CHECKED, Status.TRAINED, "complete_training", policies.COORDINATOR),
+        Transition(Status.BACKGROUND_CHECKED, Status.WITHDRAWN, "withdraw", _BOTH),
+        Transition(Status.TRAINED, Status.ACTIVE, "activate", policies.COORDINATOR),
+        Transition(Status.TRAINED, Status.WITHDRAWN, "withdraw", _BOTH),
+        Transition(Status.ACTIVE, Status.SUSPENDED, "suspend", policies.COORDINATOR),
+        Transition(Status.ACTIVE, Status.WITHDRAWN, "withdraw", _BOTH),
+        Transition(Status.SUSPENDED, Status.ACTIVE, "reactivate", policies.COORDINATOR),
+        Transition(Status.SUSPENDED, Status.WITHDRAWN, "withdraw", _BOTH),
+        # A withdrawn volunteer who comes back starts again at the beginning.
+        Transition(Status.WITHDRAWN, Status.APPLIED, "reapply", policies.COORDINATOR),
+    ],
+)
+# The table as status → reachable statuses (read by older callers and the vetting tests).
+TRANSITIONS: dict[str, frozenset[str]] = {s: frozenset(MACHINE.targets(s)) for s in Status.values}
 # Steps that need every course marked "required before activation" to be valid.
 NEEDS_CORE_TRAINING = frozenset({Status.TRAINED, Status.ACTIVE})
-# Leaving active service cancels the volunteer's future bookings.
+# Leaving active service ends future bookings, mentees (team rows), hour logging and the private feed.
 ENDS_SERVICE = frozenset({Status.SUSPENDED, Status.WITHDRAWN})
 
 
-def allowed_transitions(status: str) -> list[str]:
-    """The statuses a volunteer in ``status`` may be moved to, in the order of the vetting path."""
-    order = list(Status.values)
-    return sorted(TRANSITIONS.get(status, frozenset()), key=order.index)
+def allowed_transitions(status: str, side: str | None = policies.COORDINATOR) -> list[str]:
+    """The statuses a volunteer in ``status`` may be moved to by ``side``, in the order of the vetting path."""
+    return [t for t in MACHINE.targets(status) if side is None or side in MACHINE.get(status, t).sides]
 
 
 # --- application and vetting ------------------------------------------------------------------
@@ -133,16 +151,22 @@ def submit_application(
 
 
 @transaction.atomic
-def transition(*, volunteer: Volunteer, to_status: str, by: User | None, note: str = "") -> Volunteer:
-    """Move a volunteer one vetting step, as the table allows, recording the note."""
+def transition(*, volunteer: Volunteer, to_status: str, actor: User | None, note: str = "") -> Volunteer:
+    """Move a volunteer one vetting step, as the machine allows for the actor's side, recording the note."""
     volunteer = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
     from_status = volunteer.status
-    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+    side = None if actor is None else policies.vetting_side(actor, volunteer)
+    _row, refusal = MACHINE.refusal(from_status, to_status, side=side)
+    if refusal is not None and refusal.code == "transition":
         message = _("A volunteer who is %(current)s cannot be moved to %(target)s.") % {
             "current": Status(from_status).label,
             "target": Status(to_status).label if to_status in Status.values else to_status,
         }
         raise VolunteerActionError({"to_status": message}, code="transition")
+    if refusal is not None and actor is not None:
+        if side == policies.VOLUNTEER:
+            raise VolunteerActionError(_("Nobody may decide on their own volunteer record."), code="forbidden")
+        raise VolunteerActionError(_("You do not coordinate this volunteer's team."), code="forbidden")
     if to_status in NEEDS_CORE_TRAINING:
         missing = selectors.missing_core_training(volunteer, timezone.localdate())
         if missing:
@@ -151,19 +175,30 @@ def transition(*, volunteer: Volunteer, to_status: str, by: User | None, note: s
     now = timezone.now()
     volunteer.status = to_status
     volunteer.status_changed_at = now
-    volunteer.save(update_fields=["status", "status_changed_at", "updated_at"])
+    update = ["status", "status_changed_at", "updated_at"]
+    if to_status in ENDS_SERVICE:
+        # The private calendar address stops working at once; back to active, home shows a new one.
+        volunteer.feed_token = secrets.token_urlsafe(24)
+        update.append("feed_token")
+    volunteer.save(update_fields=update)
     StatusChange.objects.create(
-        volunteer=volunteer, from_status=from_status, to_status=to_status, note=note, changed_by=by
+        volunteer=volunteer, from_status=from_status, to_status=to_status, note=note, changed_by=actor
     )
     user = volunteer.user
     if to_status == Status.ACTIVE and not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
     if to_status in ENDS_SERVICE:
+        label = str(Status(to_status).label)
         for booking in Booking.objects.filter(
             volunteer=volunteer, status__in=Booking.LIVE, shift__starts_at__gt=now
         ).select_related("shift"):
-            cancel_booking(booking=booking, by=by, reason=str(Status(to_status).label), notify=False)
+            cancel_booking(booking=booking, actor=None, reason=label, notify=False)
+        coordination_actions.end_volunteer_memberships(
+            user=user,
+            actor=actor,
+            reason=_("Volunteer status changed to %(status)s.") % {"status": label},
+        )
     body = _("Your volunteer status is now: %(status)s.") % {"status": Status(to_status).label}
     if note:
         body += "\n\n" + note
