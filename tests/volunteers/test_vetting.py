@@ -5,21 +5,33 @@ import itertools
 import pytest
 from django.core import mail
 
+import volunteers.actions.vetting  # noqa: F401  (the machine, for the generated test)
 from tests.volunteers import factories as f
 from volunteers import actions
 from volunteers.models import Booking, StatusChange, TrainingRecord, Volunteer
 
 Status = Volunteer.Status
-PAIRS = list(itertools.permutations(Status.values, 2))
+MACHINE = actions.vetting.MACHINE
+SIDES = ["coordinator", "volunteer", "outsider"]
+CASES = [(source, target, side) for source, target, _row in MACHINE.walk() for side in SIDES]
 
 
-@pytest.mark.parametrize(("start", "target"), PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
-def test_every_transition_is_allowed_exactly_when_the_table_says(db, start, target):
+def _actor(side: str, volunteer: Volunteer):
+    if side == "volunteer":
+        return volunteer.user
+    if side == "coordinator":
+        return f.coordinator()
+    return f.coordinator(f.team("另一志愿者协会"))  # coordinates another team only
+
+
+@pytest.mark.parametrize(("start", "target", "side"), CASES, ids=[f"{side}:{a}->{b}" for a, b, side in CASES])
+def test_every_move_for_every_side_is_allowed_exactly_when_the_table_says(db, start, target, side):
+    """Generated from the machine: every ordered pair of states (the same state too), for every side."""
     volunteer = f.volunteer(status=start)
-    coordinator = f.coordinator()
-    allowed = target in actions.TRANSITIONS[start]
-    if allowed:
-        actions.transition(volunteer=volunteer, to_status=target, actor=coordinator, note="面谈通过")
+    actor = _actor(side, volunteer)
+    row = MACHINE.get(start, target)
+    if row is not None and side in row.sides:
+        actions.transition(volunteer=volunteer, to_status=target, actor=actor, note="面谈通过")
         volunteer.refresh_from_db()
         assert volunteer.status == target
         change = StatusChange.objects.filter(volunteer=volunteer).last()
@@ -27,13 +39,22 @@ def test_every_transition_is_allowed_exactly_when_the_table_says(db, start, targ
             start,
             target,
             "面谈通过",
-            coordinator,
+            actor,
         )
-    else:
-        with pytest.raises(actions.VolunteerActionError):
-            actions.transition(volunteer=volunteer, to_status=target, actor=coordinator)
-        volunteer.refresh_from_db()
-        assert volunteer.status == start
+        return
+    with pytest.raises(actions.VolunteerActionError) as err:
+        actions.transition(volunteer=volunteer, to_status=target, actor=actor)
+    # Not in the table: a conflict with the current state; in it but not this side's: forbidden.
+    assert err.value.code == ("transition" if row is None else "forbidden")
+    volunteer.refresh_from_db()
+    assert volunteer.status == start
+    assert not StatusChange.objects.filter(volunteer=volunteer, from_status=start).exists()
+
+
+def test_the_volunteer_side_may_only_withdraw():
+    for source in Volunteer.Status.values:
+        assert set(MACHINE.verbs(source, "volunteer")) <= {"withdraw"}
+    assert MACHINE.final_states() == []
 
 
 def test_the_table_covers_every_state_and_the_happy_path():
