@@ -20,13 +20,19 @@ SYSTEM = "system"
 
 @dataclass(frozen=True)
 class Transition:
-    """One allowed move: ``source`` → ``target`` by ``verb``, done by ``side``, needing ``requires``."""
+    """One allowed move: ``source`` → ``target`` by ``verb``, done by ``side`` (one side, or a tuple
+    of sides when more than one may make the same move), needing ``requires``."""
 
     source: str
     target: str
     verb: str
-    side: str
+    side: str | tuple[str, ...]
     requires: tuple[str, ...] = ()
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """Every side that may make this move."""
+        return (self.side,) if isinstance(self.side, str) else tuple(self.side)
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ class StateMachine:
 
     def verbs(self, source: str, side: str | None = None) -> list[str]:
         """Verbs that leave ``source`` (for ``side`` only, when given), in table order."""
-        return [t.verb for t in self.transitions if t.source == source and (side is None or t.side == side)]
+        return [t.verb for t in self.transitions if t.source == source and (side is None or side in t.sides)]
 
     def targets(self, source: str) -> list[str]:
         """States reachable in one move from ``source``, in the order of ``states``."""
@@ -115,7 +121,7 @@ class StateMachine:
         row = self.get(source, target)
         if row is None:
             return None, Refusal("transition")
-        if side != row.side:
+        if side not in row.sides:
             return row, Refusal("side")
         provided = provided or {}
         missing = tuple(

@@ -58,10 +58,12 @@ def build():
         consent_version="bench",
     )
     for course in TrainingCourse.objects.all():
-        actions.record_training(volunteer=volunteer, course=course, completed_on=timezone.localdate(), by=None)
+        actions.record_training(volunteer=volunteer, course=course, completed_on=timezone.localdate(), actor=None)
     kinds = list(Opportunity.Kind.values)
     opportunities = [
-        actions.create_opportunity(organisation=team, kind=k, title=f"基准项目{i}", description="说明, 含;标点")
+        actions.create_opportunity(
+            actor=None, organisation=team, kind=k, title=f"基准项目{i}", description="说明, 含;标点"
+        )
         for i, k in enumerate(kinds)
     ]
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=60)

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import roles, scoping
 from accounts.links import absolute_url
@@ -771,6 +772,24 @@ def remove_team_member(*, member: CorrectionTeamMember, actor: User | None) -> N
 
 
 @transaction.atomic
+def end_volunteer_memberships(*, user: User, reason: str, actor: User | None) -> int:
+    """End every active volunteer (mentor) row of ``user`` on any correction team, with the reason.
+
+    Called when a volunteer leaves active service: access to mentees ends at once, so the
+    Art. 25 team rule does not hold this back (the case staff see the ended row and its reason).
+    Going back to active does not restore the rows: the judicial office decides the team again.
+    ``actor`` is the coordinator who changed the volunteer's status (None: the system).
+    """
+    rows = CorrectionTeamMember.objects.select_for_update().filter(
+        user=user, role=CorrectionTeamMember.Role.VOLUNTEER, is_active=True
+    )
+    ids = list(rows.values_list("pk", flat=True))
+    return CorrectionTeamMember.objects.filter(pk__in=ids).update(
+        is_active=False, ended_at=timezone.now(), end_reason=reason[:200]
+    )
+
+
+@transaction.atomic
 def record_need(*, supervisee: Supervisee, category: Any, urgency: int, description: str, actor: User) -> Need:
     """Record a need of the supervisee in a directory category."""
     if not scoping.can(actor, "manage", supervisee):
@@ -839,9 +858,40 @@ def record_consent(
 
 @transaction.atomic
 def withdraw_consent(*, consent: Consent, actor: User) -> Consent:
-    """The supervisee withdraws a consent; referrals already sent stay as they are."""
-    Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-    consent.refresh_from_db()
+    """The supervisee withdraws a consent (PIPL Art. 15): it is recorded with who and when, and every
+    referral to that organisation not yet accepted (draft or sent) is withdrawn with the reason. Work
+    already accepted stays: the withdrawal does not undo processing done before it.
+    """
+    consent = Consent.objects.select_for_update().select_related("supervisee", "organisation").get(pk=consent.pk)
+    if not scoping.can(actor, "manage", consent.supervisee):
+        raise PermissionDenied("not your case")
+    if consent.withdrawn_at is not None:
+        raise ActionError(_("This consent was already withdrawn."), code="conflict")
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = actor
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    reason = str(_("The supervisee withdrew their consent to share with %(organisation)s.")) % {
+        "organisation": consent.organisation
+    }
+    pending = Referral.objects.filter(
+        need__supervisee=consent.supervisee,
+        offering__organisation=consent.organisation,
+        state__in=[State.DRAFT, State.SENT],
+    )
+    withdrawn = 0
+    for referral in pending:
+        transition(referral=referral, to=State.WITHDRAWN, actor=actor, note=reason)
+        withdrawn += 1
+    body = reason
+    if withdrawn:
+        body += " " + str(
+            ngettext(
+                "%(n)s referral not yet accepted was withdrawn.",
+                "%(n)s referrals not yet accepted were withdrawn.",
+                withdrawn,
+            )
+        ) % {"n": withdrawn}
+    CaseNote.objects.create(supervisee=consent.supervisee, author=actor, kind=CaseNote.Kind.NOTE, body=body)
     return consent
 
 

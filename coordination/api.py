@@ -589,6 +589,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 class ConsentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsCaseStaff]
     serializer_class = ConsentSerializer
+    lookup_value_regex = ID_PATH
     filterset_class = SuperviseeRefFilter
 
     def get_queryset(self):
@@ -604,6 +605,14 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
             note=data.get("note", ""),
             expires_at=data.get("expires_at"),
         )
+
+    @extend_schema(request=None, responses=ConsentSerializer, summary="Withdraw a consent (PIPL Art. 15)")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """Referrals to the organisation not yet accepted are withdrawn with the reason."""
+        consent = get_object_or_404(self.get_queryset(), pk=pk)
+        consent = actions.withdraw_consent(consent=consent, actor=request.user)
+        return Response(self.get_serializer(consent).data)
 
 
 class TeamMemberSerializer(serializers.ModelSerializer):

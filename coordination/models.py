@@ -177,6 +177,8 @@ class CorrectionTeamMember(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("correction team member")
@@ -292,6 +294,14 @@ class Consent(models.Model):
     granted_at = models.DateTimeField(_("given"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawal recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("consent")

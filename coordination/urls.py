@@ -19,6 +19,7 @@ urlpatterns = [
     path("supervisees/<uuid:uuid>/needs/new/", views.need_create, name="need-create"),
     path("supervisees/<uuid:uuid>/notes/new/", views.note_create, name="note-create"),
     path("supervisees/<uuid:uuid>/consents/new/", views.consent_create, name="consent-create"),
+    path("supervisees/<uuid:uuid>/consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("needs/<int:pk>/refer/", views.referral_create, name="referral-create"),
     path("referrals/<uuid:uuid>/", views.referral_detail, name="referral"),
     path("referrals/<uuid:uuid>/<slug:verb>/", views.referral_transition, name="referral-transition"),

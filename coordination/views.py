@@ -390,6 +390,22 @@ def note_create(request: HttpRequest, uuid) -> HttpResponse:
 
 @require_POST
 @requires(policies.can_see_case_list)
+def consent_withdraw(request: HttpRequest, uuid, pk: int) -> HttpResponse:
+    """The supervisee withdraws a consent (PIPL Art. 15); referrals not yet accepted are withdrawn."""
+    supervisee = _supervisee_or_404(request.user, uuid)
+    consent = get_object_or_404(supervisee.consents.all(), pk=pk)
+    try:
+        actions.withdraw_consent(consent=consent, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Consent withdrawn; referrals not yet accepted were withdrawn."))
+    return redirect("coordination:supervisee", uuid=supervisee.uuid)
+
+
+@require_POST
+@requires(policies.can_see_case_list)
 def consent_create(request: HttpRequest, uuid) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid)
     form = ConsentForm(request.POST)

@@ -110,7 +110,8 @@ def _join_team(proposal: MentorProposal, mentor, actor: User, message: str) -> C
     from volunteers.models import Volunteer
 
     mentor = Volunteer.objects.select_for_update().select_related("user").get(pk=mentor.pk)
-    if mentor.status != Volunteer.Status.ACTIVE or mentor.max_mentees <= 0 or not mentor.sex:
+    candidate = scoping.scope(actor, Volunteer, "team_candidate").filter(pk=mentor.pk).exists()
+    if not candidate or mentor.max_mentees <= 0 or not mentor.sex:
         raise ValidationError({"mentor": _("This volunteer is not an active mentor.")}, code="not_mentor")
     rows = selectors.mentor_rows(Volunteer.objects.filter(pk=mentor.pk))
     if not rows or rows[0].places_left <= 0:

@@ -346,10 +346,9 @@ def mentee_rows(supervisees: QuerySet[Supervisee], *, now: dt.datetime | None = 
 
 
 def mentor_volunteers():
-    """Active volunteers who mentor (maximum mentees above 0). Volunteers serve the whole city."""
-    from volunteers.models import Volunteer
-
-    return Volunteer.objects.filter(status=Volunteer.Status.ACTIVE, max_mentees__gt=0, user__is_active=True)
+    """Volunteers who mentor (maximum mentees above 0) and may join a team: active, with their required
+    training valid (the volunteers policy's "team_candidate" rows). Volunteers serve the whole city."""
+    return scoping.scope(None, "volunteers.Volunteer", "team_candidate").filter(max_mentees__gt=0, user__is_active=True)
 
 
 def mentor_rows(volunteers=None) -> list[MentorRow]:

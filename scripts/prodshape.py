@@ -360,13 +360,14 @@ def main() -> int:
             opportunity = Opportunity.objects.order_by("pk").first()
             starts = timezone.now() + dt.timedelta(hours=6)
             shift = volunteer_actions.create_shift(
+                actor=None,
                 opportunity=opportunity,
                 starts_at=starts,
                 ends_at=starts + dt.timedelta(hours=2),
                 place="prodshape",
                 capacity=3,
             )
-            booking = volunteer_actions.book_shift(volunteer=volunteer, shift=shift)
+            booking = volunteer_actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
             celery_app.send_task("volunteers.send_shift_reminders")
             wait_for(
                 "the reminder to be claimed and mailed",

@@ -27,9 +27,9 @@ REPO = Path(__file__).resolve().parents[1]
 def _approved_volunteer():
     volunteer = f.volunteer(full_name="赵志愿")
     entry, _ = actions.log_hours(
-        volunteer=volunteer, activity="普法宣传", date=dt.date(2026, 11, 20), hours=Decimal("3")
+        actor=None, volunteer=volunteer, activity="普法宣传", date=dt.date(2026, 11, 20), hours=Decimal("3")
     )
-    actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), by=None, approve=True)
+    actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), actor=None, approve=True)
     return volunteer
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -157,7 +156,7 @@ class BookingListApi(generics.ListAPIView):
         shift = selectors.open_shifts(request.user).filter(pk=data.validated_data["shift"]).first()
         if shift is None:
             raise ApiValidationError({"shift": [_("This shift is not open to you.")]})
-        booking = actions.book_shift(volunteer=self.volunteer, shift=shift)
+        booking = actions.book_shift(volunteer=self.volunteer, shift=shift, actor=request.user)
         booking = Booking.objects.select_related("shift__opportunity").get(pk=booking.pk)
         return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
 
@@ -168,7 +167,7 @@ class BookingCancelApi(APIView):
     @extend_schema(request=None, responses=BookingOut, summary="Cancel one's booking")
     def post(self, request: Request, pk: int) -> Response:
         booking = get_object_or_404(scoping.scope(request.user, Booking, "own"), pk=pk)
-        booking = actions.cancel_booking(booking=booking, by=request.user)
+        booking = actions.cancel_booking(booking=booking, actor=request.user)
         booking = Booking.objects.select_related("shift__opportunity").get(pk=booking.pk)
         return Response(BookingOut(booking).data)
 
@@ -196,11 +195,6 @@ class HourListApi(generics.ListAPIView):
         )
         client_token = serializers.UUIDField()
 
-        def validate_date(self, value):
-            if value > timezone.localdate():
-                raise serializers.ValidationError(_("You cannot log hours for a future date."))
-            return value
-
     def get_queryset(self):
         return selectors.own_hours(self.request.user)
 
@@ -220,6 +214,7 @@ class HourListApi(generics.ListAPIView):
             date=data.validated_data["date"],
             hours=data.validated_data["hours"],
             client_token=data.validated_data["client_token"],
+            actor=request.user,
         )
         return Response(HourOut(entry).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -264,7 +259,7 @@ class TransitionApi(APIView):
             volunteer=volunteer,
             to_status=data.validated_data["to_status"],
             note=data.validated_data["note"],
-            by=request.user,
+            actor=request.user,
         )
         return Response(ManagedVolunteerOut(selectors.volunteer_list(request.user).get(pk=volunteer.pk)).data)
 
@@ -318,7 +313,7 @@ class HourReviewApi(APIView):
             raise PermissionDenied
         n = actions.review_hours(
             entries=entries,
-            by=request.user,
+            actor=request.user,
             approve=data.validated_data["decision"] == "approve",
             note=data.validated_data["note"],
         )

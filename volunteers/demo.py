@@ -76,7 +76,7 @@ def _profile(user: User, *, team: Organisation, status: str, phone: str, ctx: De
 
 def _train(volunteer: Volunteer, codes: list[str], completed_on: dt.date) -> None:
     for course in TrainingCourse.objects.filter(code__in=codes):
-        actions.record_training(volunteer=volunteer, course=course, completed_on=completed_on, by=None)
+        actions.record_training(volunteer=volunteer, course=course, completed_on=completed_on, actor=None)
 
 
 def _recount(shift: Shift) -> None:
@@ -158,7 +158,7 @@ def _load(ctx: DemoContext) -> None:
     for n, person in enumerate([volunteer, *active_others]):
         sex, places, minors, langs = mentor_setups[n % len(mentor_setups)]
         actions.set_mentoring(
-            volunteer=person, sex=sex, max_mentees=places, cleared_for_minors=minors, language_codes=langs
+            actor=None, volunteer=person, sex=sex, max_mentees=places, cleared_for_minors=minors, language_codes=langs
         )
 
     # Past shifts: booked and attended (written directly: the booking actions refuse the past).
@@ -173,6 +173,7 @@ def _load(ctx: DemoContext) -> None:
                 defaults={"checked_in_at": shift.starts_at, "checked_out_at": shift.ends_at},
             )
             entry, _ = actions.log_hours(
+                actor=None,
                 volunteer=person,
                 shift=shift,
                 date=timezone.localdate(shift.starts_at),
@@ -181,9 +182,10 @@ def _load(ctx: DemoContext) -> None:
             )
             if (person == volunteer or n % 3 == 0) and entry.status == HourLog.Status.PENDING:
                 # A second load finds it decided already; deciding again is refused (one decision per entry).
-                actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), by=None, approve=True)
+                actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), actor=None, approve=True)
         _recount(shift)
     actions.log_hours(
+        actor=None,
         volunteer=volunteer,
         date=today - dt.timedelta(days=3),
         hours=Decimal("2"),
@@ -201,7 +203,7 @@ def _load(ctx: DemoContext) -> None:
             if Booking.objects.filter(shift=shift, volunteer=person, status__in=Booking.LIVE).exists():
                 continue
             try:
-                actions.book_shift(volunteer=person, shift=shift)
+                actions.book_shift(actor=None, volunteer=person, shift=shift)
             except actions.VolunteerActionError:
                 continue  # an overlap or a full shift: the rules hold in the demo too
 

@@ -98,9 +98,11 @@ class TransitionForm(forms.Form):
         from volunteers.actions import allowed_transitions
 
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [
-            (s, Volunteer.Status(s).label) for s in allowed_transitions(volunteer.status)
-        ]
+        # Any status parses; the vetting action refuses a step its table does not allow, with the
+        # same message the API gives. The menu offers only the allowed steps.
+        field = self.fields["to_status"]
+        field.choices = Volunteer.Status.choices
+        field.widget.choices = [(s, Volunteer.Status(s).label) for s in allowed_transitions(volunteer.status)]
 
 
 class MentoringForm(forms.Form):
@@ -115,25 +117,10 @@ class MentoringForm(forms.Form):
         label=_("Languages spoken"), choices=Language.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("max_mentees"):
-            if not data.get("sex"):
-                self.add_error("sex", _("A mentor's sex is needed for the correction team rule (Art. 25)."))
-            if not data.get("language_codes"):
-                self.add_error("language_codes", _("Choose at least one language the mentor speaks."))
-        return data
-
 
 class TrainingRecordForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=TrainingCourse.objects.all())
     completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean_completed_on(self):
-        day = self.cleaned_data["completed_on"]
-        if day > timezone.localdate():
-            raise ValidationError(_("The date cannot be in the future."))
-        return day
 
 
 class OpportunityForm(forms.ModelForm):
@@ -162,15 +149,6 @@ class ShiftForm(forms.Form):
         if fixed_opportunity:
             del self.fields["opportunity"]
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("starts_at"), data.get("ends_at")
-        if start and end and end <= start:
-            self.add_error("ends_at", _("The end must be after the start."))
-        if start and start < timezone.now():
-            self.add_error("starts_at", _("The start must be in the future."))
-        return data
-
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason (sent to the volunteers)"), max_length=500, required=False)
@@ -190,18 +168,6 @@ class HourLogForm(forms.Form):
         self.fields["shift"].label_from_instance = lambda s: (
             f"{s.opportunity.neutral_title} · {timezone.localtime(s.starts_at):%Y-%m-%d %H:%M}"
         )
-
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        if day > timezone.localdate():
-            raise ValidationError(_("You cannot log hours for a future date."))
-        return day
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("shift") and not (data.get("activity") or "").strip() and "activity" not in self.errors:
-            self.add_error("activity", _("Choose a shift or describe the activity."))
-        return data
 
 
 class ReviewForm(forms.Form):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts import scoping
 from accounts.roles import Role, has_role, is_bureau_admin, organisation_ids
@@ -16,9 +17,14 @@ from volunteers.models import (
     Opportunity,
     Shift,
     StatusChange,
+    TrainingCourse,
     TrainingRecord,
     Volunteer,
 )
+
+# The sides of the vetting machine (volunteers.actions.vetting.MACHINE).
+COORDINATOR = "coordinator"
+VOLUNTEER = "volunteer"
 
 
 def _coordinated_ids(user: Any) -> set[int]:
@@ -35,6 +41,32 @@ def coordinated_organisations(user: Any) -> QuerySet[Organisation]:
     if is_bureau_admin(user):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk__in=_coordinated_ids(user))
+
+
+def is_own_record(user: Any, volunteer: Volunteer) -> bool:
+    """Is this the user's own volunteer record? Nobody decides on their own record."""
+    return bool(getattr(user, "is_authenticated", False)) and volunteer.user_id == user.pk
+
+
+def vetting_side(user: Any, volunteer: Volunteer) -> str | None:
+    """Which side of the vetting machine the user is on for this volunteer: the volunteer themselves
+    (even when they also coordinate the team), a coordinator of their team, or neither (None)."""
+    if is_own_record(user, volunteer):
+        return VOLUNTEER
+    if VolunteerPolicy().rows_coordinate(user).filter(pk=volunteer.pk).exists():
+        return COORDINATOR
+    return None
+
+
+def active_trained(queryset: QuerySet[Volunteer] | None = None) -> QuerySet[Volunteer]:
+    """Active volunteers whose every course required before activation is valid today (no extra query)."""
+    today = timezone.localdate()
+    valid = TrainingRecord.objects.filter(
+        volunteer=OuterRef(OuterRef("pk")), course=OuterRef("pk"), completed_on__lte=today
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    missing = TrainingCourse.objects.filter(required_for_activation=True).filter(~Exists(valid))
+    qs = Volunteer.objects.all() if queryset is None else queryset
+    return qs.filter(status=Volunteer.Status.ACTIVE).filter(~Exists(missing))
 
 
 def own_profile(user: Any) -> Volunteer | None:
@@ -58,14 +90,21 @@ class VolunteerPolicy(scoping.BasePolicy):
         return Volunteer.objects.filter(organisation_id__in=_coordinated_ids(user))
 
     def rows_team_candidate(self, user: Any) -> QuerySet[Volunteer]:
-        """Volunteers who may be put on a correction team (by whoever manages the team): active ones."""
-        return Volunteer.objects.filter(status=Volunteer.Status.ACTIVE)
+        """Volunteers who may be proposed for or put on a correction team (by whoever manages the team):
+        active ones whose required training is valid today."""
+        return active_trained()
 
     def allow_coordinate(self, user: Any, obj: Volunteer | None = None) -> bool:
         """Without a row: may open the coordinators' pages. With a row: coordinates that volunteer's team."""
         if obj is None:
             return can_coordinate_volunteers(user)
         return self.rows_coordinate(user).filter(pk=obj.pk).exists()
+
+    def allow_decide(self, user: Any, obj: Volunteer | None = None) -> bool:
+        """Vet, record training, set mentoring: coordinates the volunteer's team and it is not their own record."""
+        if obj is None:
+            return can_coordinate_volunteers(user)
+        return not is_own_record(user, obj) and self.allow_coordinate(user, obj)
 
 
 class OpportunityPolicy(scoping.BasePolicy):
@@ -78,11 +117,15 @@ class OpportunityPolicy(scoping.BasePolicy):
         return Opportunity.objects.filter(organisation_id__in=_coordinated_ids(user))
 
     def rows_book(self, user: Any) -> QuerySet[Opportunity]:
-        """Opportunities a volunteer may see and book: active ones of their own team."""
+        """Opportunities a volunteer may see: active ones of their own team; only the public ones until
+        the volunteer is active (applicants, suspended and withdrawn volunteers)."""
         profile = own_profile(user)
         if profile is None:
             return Opportunity.objects.none()
-        return Opportunity.objects.filter(is_active=True, organisation_id=profile.organisation_id)
+        qs = Opportunity.objects.filter(is_active=True, organisation_id=profile.organisation_id)
+        if profile.status != Volunteer.Status.ACTIVE:
+            qs = qs.filter(is_public=True)
+        return qs
 
 
 class ShiftPolicy(scoping.BasePolicy):
@@ -119,10 +162,17 @@ class HourLogPolicy(scoping.BasePolicy):
         return HourLog.objects.filter(volunteer__user_id=user.pk)
 
     def rows_coordinate(self, user: Any) -> QuerySet[HourLog]:
-        """Hour entries the user may approve or reject: of the teams they coordinate; the bureau all."""
+        """Hour entries of the teams the user coordinates; the bureau all."""
         if is_bureau_admin(user):
             return HourLog.objects.all()
         return HourLog.objects.filter(volunteer__organisation_id__in=_coordinated_ids(user))
+
+    def rows_review(self, user: Any) -> QuerySet[HourLog]:
+        """Hour entries the user may approve or reject: those they coordinate, never their own."""
+        qs = self.rows_coordinate(user)
+        if getattr(user, "is_authenticated", False):
+            qs = qs.exclude(volunteer__user_id=user.pk)
+        return qs
 
 
 class _OfVolunteer(scoping.BasePolicy):

@@ -127,8 +127,11 @@ def mentees_for(volunteer: Volunteer) -> list[dict[str, Any]]:
 
     Assignments come from the correction teams through the coordination policy's "mentor" rows (which
     leaves out minors and closed cases); meeting times are the team's agreed schedule and
-    the volunteer's booked mentoring-meeting shifts.
+    the volunteer's booked mentoring-meeting shifts. Nobody but an active volunteer has mentees
+    (leaving active service also ends the team rows).
     """
+    if volunteer.status != Volunteer.Status.ACTIVE:
+        return []
     meetings = [
         timezone.localtime(b.shift.starts_at)
         for b in upcoming_bookings(volunteer)

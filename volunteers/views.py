@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -163,7 +164,8 @@ def public_feed(request: HttpRequest) -> HttpResponse:
 
 def private_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The volunteer's own calendar at a secret address (revoked by issuing a new one)."""
-    volunteer = Volunteer.objects.filter(feed_token=token).first()
+    # Only an active volunteer's feed answers: leaving active service ends it at once.
+    volunteer = Volunteer.objects.filter(feed_token=token, status=Volunteer.Status.ACTIVE).first()
     if volunteer is None:
         raise Http404
     bookings = selectors.feed_bookings(volunteer)
@@ -182,7 +184,9 @@ def shift_ics(request: HttpRequest, uuid) -> HttpResponse:
     allowed = shift.opportunity.is_public or (
         request.user.is_authenticated
         and (
-            scoping.scope(request.user, Booking, "own").filter(shift=shift).exists()
+            scoping.scope(request.user, Booking, "own")
+            .filter(shift=shift, status__in=Booking.LIVE, volunteer__status=Volunteer.Status.ACTIVE)
+            .exists()
             or scoping.scope(request.user, Shift, "coordinate").filter(pk=shift.pk).exists()
         )
     )
@@ -245,7 +249,7 @@ def opportunities(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
 def book(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
     shift = get_object_or_404(selectors.open_shifts(request.user), pk=pk)
     try:
-        booking = actions.book_shift(volunteer=volunteer, shift=shift)
+        booking = actions.book_shift(volunteer=volunteer, shift=shift, actor=request.user)
     except ValidationError as exc:
         for message in _errors_of(exc):
             messages.error(request, message)
@@ -261,7 +265,7 @@ def book(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
 @volunteer_required
 def cancel_my_booking(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
     booking = get_object_or_404(scoping.scope(request.user, Booking, "own"), pk=pk)
-    actions.cancel_booking(booking=booking, by=request.user)
+    actions.cancel_booking(booking=booking, actor=request.user)
     messages.success(request, _("Your booking was cancelled."))
     return redirect("volunteers:home")
 
@@ -289,6 +293,7 @@ def hours(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
                     date=data["date"],
                     hours=data["hours"],
                     client_token=data["client_token"],
+                    actor=request.user,
                 )
             except ValidationError as exc:
                 form_errors(form, exc)
@@ -315,7 +320,7 @@ def hours(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
 @require_POST
 @volunteer_required
 def rotate_feed(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
-    actions.rotate_feed_token(volunteer=volunteer)
+    actions.rotate_feed_token(volunteer=volunteer, actor=request.user)
     messages.success(request, _("Your old calendar address no longer works. Subscribe again with the new one."))
     return redirect("volunteers:home")
 
@@ -324,7 +329,7 @@ def rotate_feed(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
 @volunteer_required
 def issue_certificate(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
     try:
-        certificate = actions.issue_certificate(volunteer=volunteer)
+        certificate = actions.issue_certificate(volunteer=volunteer, actor=request.user)
     except ValidationError as exc:
         for message in _errors_of(exc):
             messages.error(request, message)
@@ -342,12 +347,18 @@ def certificate_pdf(request: HttpRequest, code: str, volunteer: Volunteer) -> Ht
 
 @volunteer_required
 def check(request: HttpRequest, pk: int, code: str, volunteer: Volunteer) -> HttpResponse:
-    """The page the venue's QR code opens: one button to check in, later to check out."""
+    """The page the venue's QR code opens: one button to check in, later to check out.
+
+    Shown only to a volunteer booked on the shift who holds its code: anyone else gets the same
+    404 as for a shift that does not exist, so the page reveals no shift's time or place.
+    """
     shift = get_object_or_404(Shift.objects.select_related("opportunity"), pk=pk)
     booking = scoping.scope(request.user, Booking, "own").filter(shift=shift, status=Booking.Status.BOOKED).first()
+    if booking is None or not constant_time_compare(code, shift.checkin_code):
+        raise Http404
     if request.method == "POST":
         try:
-            booking, entry = actions.check_in_or_out(volunteer=volunteer, shift=shift, code=code)
+            booking, entry = actions.check_in_or_out(volunteer=volunteer, shift=shift, code=code, actor=request.user)
         except ValidationError as exc:
             for message in _errors_of(exc):
                 messages.error(request, message)
@@ -367,7 +378,7 @@ def withdraw(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
         actions.transition(
             volunteer=volunteer,
             to_status=Volunteer.Status.WITHDRAWN,
-            by=request.user,
+            actor=request.user,
             note=_("Withdrawn by the volunteer."),
         )
     except ValidationError as exc:
@@ -426,7 +437,7 @@ def manage_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
                         volunteer=volunteer,
                         to_status=transition_form.cleaned_data["to_status"],
                         note=transition_form.cleaned_data["note"],
-                        by=request.user,
+                        actor=request.user,
                     )
                 except ValidationError as exc:
                     form_errors(transition_form, exc)
@@ -436,20 +447,28 @@ def manage_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
         elif which == "mentoring":
             mentoring_form = MentoringForm(request.POST, prefix="m")
             if mentoring_form.is_valid():
-                actions.set_mentoring(volunteer=volunteer, **mentoring_form.cleaned_data)
-                messages.success(request, _("Mentoring saved."))
-                return redirect("volunteers:manage_volunteer", pk=pk)
+                try:
+                    actions.set_mentoring(volunteer=volunteer, actor=request.user, **mentoring_form.cleaned_data)
+                except ValidationError as exc:
+                    form_errors(mentoring_form, exc)
+                else:
+                    messages.success(request, _("Mentoring saved."))
+                    return redirect("volunteers:manage_volunteer", pk=pk)
         elif which == "training":
             training_form = TrainingRecordForm(request.POST, prefix="c")
             if training_form.is_valid():
-                actions.record_training(
-                    volunteer=volunteer,
-                    course=training_form.cleaned_data["course"],
-                    completed_on=training_form.cleaned_data["completed_on"],
-                    by=request.user,
-                )
-                messages.success(request, _("Training recorded."))
-                return redirect("volunteers:manage_volunteer", pk=pk)
+                try:
+                    actions.record_training(
+                        volunteer=volunteer,
+                        course=training_form.cleaned_data["course"],
+                        completed_on=training_form.cleaned_data["completed_on"],
+                        actor=request.user,
+                    )
+                except ValidationError as exc:
+                    form_errors(training_form, exc)
+                else:
+                    messages.success(request, _("Training recorded."))
+                    return redirect("volunteers:manage_volunteer", pk=pk)
         status = 400
     return render(
         request,
@@ -473,15 +492,20 @@ def manage_shifts(request: HttpRequest) -> HttpResponse:
     form = ShiftForm(request.POST or None, opportunities=opportunities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actions.create_shift(
-            opportunity=data["opportunity"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            place=data["place"],
-            capacity=data["capacity"],
-        )
-        messages.success(request, _("Shift published."))
-        return redirect("volunteers:manage_shifts")
+        try:
+            actions.create_shift(
+                opportunity=data["opportunity"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                capacity=data["capacity"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Shift published."))
+            return redirect("volunteers:manage_shifts")
     page = Paginator(selectors.coordinated_shift_list(request.user), 25).get_page(request.GET.get("page"))
     return render(
         request, "volunteers/manage/shifts.html", {"form": form, "page": page}, status=400 if form.errors else 200
@@ -501,6 +525,7 @@ def manage_opportunity_new(request: HttpRequest) -> HttpResponse:
             description=data["description"],
             required_courses=data["required_courses"],
             is_public=data["is_public"],
+            actor=request.user,
         )
         messages.success(request, _("Opportunity published."))
         return redirect("volunteers:manage_shifts")
@@ -529,7 +554,7 @@ def manage_shift(request: HttpRequest, pk: int) -> HttpResponse:
             form = ShiftForm(request.POST, fixed_opportunity=True, prefix="r")
             if form.is_valid():
                 try:
-                    actions.reschedule_shift(shift=shift, by=request.user, **form.cleaned_data)
+                    actions.reschedule_shift(shift=shift, actor=request.user, **form.cleaned_data)
                 except ValidationError as exc:
                     form_errors(form, exc)
                 else:
@@ -538,13 +563,13 @@ def manage_shift(request: HttpRequest, pk: int) -> HttpResponse:
         elif which == "cancel":
             cancel_form = CancelForm(request.POST, prefix="x")
             if cancel_form.is_valid():
-                actions.cancel_shift(shift=shift, by=request.user, reason=cancel_form.cleaned_data["reason"])
+                actions.cancel_shift(shift=shift, actor=request.user, reason=cancel_form.cleaned_data["reason"])
                 messages.success(request, _("Shift cancelled; booked volunteers were told."))
                 return redirect("volunteers:manage_shift", pk=pk)
         elif which == "cancel_booking":
             booking_id = request.POST.get("booking", "")
             booking = get_object_or_404(Booking, pk=int(booking_id) if booking_id.isdigit() else 0, shift=shift)
-            actions.cancel_booking(booking=booking, by=request.user, reason=request.POST.get("reason", "")[:500])
+            actions.cancel_booking(booking=booking, actor=request.user, reason=request.POST.get("reason", "")[:500])
             messages.success(request, _("Booking cancelled; the volunteer was told."))
             return redirect("volunteers:manage_shift", pk=pk)
         status = 400
@@ -585,7 +610,7 @@ def manage_hours(request: HttpRequest) -> HttpResponse:
                 entries=scoping.scope(request.user, HourLog, "coordinate").filter(
                     pk__in=[e.pk for e in form.cleaned_data["entries"]]
                 ),
-                by=request.user,
+                actor=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
                 note=form.cleaned_data["note"],
             )

@@ -105,3 +105,18 @@ def test_a_verb_with_two_targets_cannot_map_to_one():
 def test_a_bad_table_is_refused_when_built(rows, message):
     with pytest.raises(ValueError, match=message):
         StateMachine.build("bad", STATES, rows)
+
+
+def test_a_move_several_sides_may_make():
+    machine = StateMachine.build(
+        "shared",
+        ("open", "closed", "done"),
+        (Transition("open", "closed", "withdraw", ("staff", "owner")), Transition("open", "done", "finish", "staff")),
+    )
+    assert machine.refusal("open", "closed", side="owner") == (machine.get("open", "closed"), None)
+    assert machine.refusal("open", "closed", side="staff")[1] is None
+    assert machine.refusal("open", "closed", side="other")[1] == Refusal("side")
+    assert machine.refusal("open", "done", side="owner")[1] == Refusal("side")
+    assert machine.verbs("open", "owner") == ["withdraw"]
+    assert machine.verbs("open", "staff") == ["withdraw", "finish"]
+    assert machine.get("open", "done").sides == ("staff",)

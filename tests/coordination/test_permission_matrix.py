@@ -66,6 +66,11 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"organisation": w.provider_org.pk, "method": "written"},
         {**OWN_CASE_PAGE, "bureau": 302, "officer": 302, "social_worker": 302},
     ),
+    ("coordination:consent-withdraw", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid, "pk": w.supervisee.consents.first().pk},
+        lambda w: {},
+        {**OWN_CASE_PAGE, "bureau": 302, "officer": 302, "social_worker": 302},
+    ),
     ("coordination:referral-create", "get"): (lambda w: {"pk": w.need.pk}, None, OWN_CASE_PAGE),
     ("coordination:referral-create", "post"): (
         lambda w: {"pk": w.need.pk},
@@ -193,6 +198,11 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {},
         lambda w: {"supervisee": str(w.supervisee.uuid), "organisation": str(w.provider_org.uuid)},
         expect(403, API_ANON, bureau=201, officer=201, social_worker=201, other_officer=400),
+    ),
+    ("coordination-consent-withdraw", "post"): (
+        lambda w: {"pk": w.supervisee.consents.first().pk},
+        lambda w: {},
+        CASE_VERB,
     ),
     ("coordination-team-member-list", "get"): (lambda w: {}, None, CASE_API),
     ("coordination-team-member-list", "post"): (

@@ -46,13 +46,14 @@ def volunteer(
 def train(v: Volunteer, codes: list[str] | None = None, completed_on: dt.date | None = None) -> None:
     day = completed_on or timezone.localdate() - dt.timedelta(days=10)
     for course in TrainingCourse.objects.filter(code__in=codes) if codes else TrainingCourse.objects.all():
-        actions.record_training(volunteer=v, course=course, completed_on=day, by=None)
+        actions.record_training(volunteer=v, course=course, completed_on=day, actor=None)
 
 
 def opportunity(
     *, organisation: Organisation | None = None, kind: str = Opportunity.Kind.EDUCATION_SESSION, courses=(), **kwargs
 ) -> Opportunity:
     return actions.create_opportunity(
+        actor=None,
         organisation=organisation or team(),
         kind=kind,
         title=kwargs.pop("title", "法治教育集中学习"),
@@ -71,6 +72,7 @@ def shift(
 ) -> Shift:
     start = timezone.now().replace(microsecond=0) + dt.timedelta(hours=in_hours)
     return actions.create_shift(
+        actor=None,
         opportunity=opp or opportunity(),
         starts_at=start,
         ends_at=start + dt.timedelta(hours=hours),

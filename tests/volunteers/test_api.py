@@ -38,7 +38,7 @@ def test_volunteer_lists_books_and_cancels(api, db):
     booking_id = created.json()["id"]
     assert api.post(f"/api/v1/volunteers/bookings/{booking_id}/cancel/").json()["status"] == "cancelled"
     other = f.volunteer()
-    other_booking = actions.book_shift(volunteer=other, shift=mine)
+    other_booking = actions.book_shift(actor=None, volunteer=other, shift=mine)
     assert api.post(f"/api/v1/volunteers/bookings/{other_booking.pk}/cancel/").status_code == 404
 
 
@@ -55,7 +55,19 @@ def test_hours_are_idempotent_and_bad_input_gets_field_errors(api, db):
         {"date": (timezone.localdate() + dt.timedelta(days=3)).isoformat(), "hours": "99", "client_token": "nope"},
         format="json",
     ).json()
-    assert set(bad["errors"]) == {"date", "hours", "client_token"}
+    assert set(bad["errors"]) == {"hours", "client_token"}
+    # Parsed input reaches the action, which owns the rules: a future date is its refusal.
+    future = api.post(
+        "/api/v1/volunteers/hours/",
+        {
+            "activity": "普法宣传",
+            "date": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+            "hours": "1",
+            "client_token": str(uuid.uuid4()),
+        },
+        format="json",
+    )
+    assert future.status_code == 400 and set(future.json()["errors"]) == {"date"}
     no_activity = api.post(
         "/api/v1/volunteers/hours/",
         {"date": timezone.localdate().isoformat(), "hours": "1", "client_token": str(uuid.uuid4())},
@@ -103,10 +115,14 @@ def test_coordinator_reviews_hours_in_bulk_through_the_api(api, db):
     volunteer = f.volunteer()
     foreign = f.volunteer(organisation=f.team("别的协会"))
     entries = [
-        actions.log_hours(volunteer=volunteer, activity="服务", date=timezone.localdate(), hours=Decimal("1"))[0]
+        actions.log_hours(
+            actor=None, volunteer=volunteer, activity="服务", date=timezone.localdate(), hours=Decimal("1")
+        )[0]
         for _ in range(3)
     ]
-    other, _ = actions.log_hours(volunteer=foreign, activity="服务", date=timezone.localdate(), hours=Decimal("1"))
+    other, _ = actions.log_hours(
+        actor=None, volunteer=foreign, activity="服务", date=timezone.localdate(), hours=Decimal("1")
+    )
     api.force_authenticate(coordinator)
     assert api.get("/api/v1/volunteers/manage/hours/").json()["count"] == 3
     assert (
@@ -151,8 +167,10 @@ def test_list_endpoints_cost_the_same_queries_for_3_or_12_rows(api, db, url, who
     def grow(n):
         for _ in range(n):
             shift = f.shift(opp=f.opportunity(courses=["legal_basics"]), in_hours=48 + 10 * Booking.objects.count())
-            actions.book_shift(volunteer=volunteer, shift=shift)
-            actions.log_hours(volunteer=volunteer, activity="服务", date=timezone.localdate(), hours=Decimal("1"))
+            actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
+            actions.log_hours(
+                actor=None, volunteer=volunteer, activity="服务", date=timezone.localdate(), hours=Decimal("1")
+            )
             f.volunteer(status=Volunteer.Status.APPLIED)
 
     from accounts import roles

@@ -17,7 +17,7 @@ def test_missing_training_blocks_booking_and_names_the_course(db):
     volunteer = f.volunteer(trained=False)
     shift = f.shift(opp=f.opportunity(courses=["confidentiality"]))
     with pytest.raises(Error) as err:
-        actions.book_shift(volunteer=volunteer, shift=shift)
+        actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     assert "保密与个人信息保护" in str(err.value)
     assert not Booking.objects.exists()
 
@@ -29,24 +29,24 @@ def test_training_that_expires_before_the_shift_blocks_it_with_the_date(db):
     expiry = TrainingRecord.objects.get(volunteer=volunteer).expires_on
     shift = f.shift(opp=f.opportunity(courses=["confidentiality"]))
     with pytest.raises(Error) as err:
-        actions.book_shift(volunteer=volunteer, shift=shift)
+        actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     assert "保密与个人信息保护" in str(err.value) and expiry.isoformat() in str(err.value)
     f.train(volunteer, ["confidentiality"])  # renewed
-    assert actions.book_shift(volunteer=volunteer, shift=shift).status == Booking.Status.BOOKED
+    assert actions.book_shift(actor=None, volunteer=volunteer, shift=shift).status == Booking.Status.BOOKED
 
 
 def test_full_shift_puts_people_on_the_waitlist_and_promotes_in_order(db, django_capture_on_commit_callbacks):
     shift = f.shift(capacity=2)
     a, b, c, d = (f.volunteer() for _ in range(4))
-    assert actions.book_shift(volunteer=a, shift=shift).status == Booking.Status.BOOKED
-    booking_b = actions.book_shift(volunteer=b, shift=shift)
-    assert actions.book_shift(volunteer=c, shift=shift).status == Booking.Status.WAITLISTED
-    assert actions.book_shift(volunteer=d, shift=shift).status == Booking.Status.WAITLISTED
+    assert actions.book_shift(actor=None, volunteer=a, shift=shift).status == Booking.Status.BOOKED
+    booking_b = actions.book_shift(actor=None, volunteer=b, shift=shift)
+    assert actions.book_shift(actor=None, volunteer=c, shift=shift).status == Booking.Status.WAITLISTED
+    assert actions.book_shift(actor=None, volunteer=d, shift=shift).status == Booking.Status.WAITLISTED
     shift.refresh_from_db()
     assert shift.booked_count == 2
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.cancel_booking(booking=booking_b, by=b.user)
+        actions.cancel_booking(booking=booking_b, actor=b.user)
     statuses = dict(Booking.objects.filter(shift=shift).values_list("volunteer_id", "status"))
     assert statuses[c.pk] == Booking.Status.BOOKED  # first in the queue
     assert statuses[d.pk] == Booking.Status.WAITLISTED
@@ -58,9 +58,9 @@ def test_full_shift_puts_people_on_the_waitlist_and_promotes_in_order(db, django
 def test_cancelling_a_waitlist_place_promotes_nobody(db):
     shift = f.shift(capacity=1)
     a, b = f.volunteer(), f.volunteer()
-    actions.book_shift(volunteer=a, shift=shift)
-    waiting = actions.book_shift(volunteer=b, shift=shift)
-    actions.cancel_booking(booking=waiting, by=b.user)
+    actions.book_shift(actor=None, volunteer=a, shift=shift)
+    waiting = actions.book_shift(actor=None, volunteer=b, shift=shift)
+    actions.cancel_booking(booking=waiting, actor=b.user)
     shift.refresh_from_db()
     assert shift.booked_count == 1
 
@@ -68,10 +68,10 @@ def test_cancelling_a_waitlist_place_promotes_nobody(db):
 def test_raising_capacity_promotes_the_waitlist(db):
     shift = f.shift(capacity=1)
     a, b = f.volunteer(), f.volunteer()
-    actions.book_shift(volunteer=a, shift=shift)
-    waiting = actions.book_shift(volunteer=b, shift=shift)
+    actions.book_shift(actor=None, volunteer=a, shift=shift)
+    waiting = actions.book_shift(actor=None, volunteer=b, shift=shift)
     actions.reschedule_shift(
-        shift=shift, starts_at=shift.starts_at, ends_at=shift.ends_at, place=shift.place, capacity=2, by=None
+        shift=shift, starts_at=shift.starts_at, ends_at=shift.ends_at, place=shift.place, capacity=2, actor=None
     )
     waiting.refresh_from_db()
     assert waiting.status == Booking.Status.BOOKED
@@ -81,11 +81,11 @@ def test_raising_capacity_promotes_the_waitlist(db):
 
 def test_capacity_cannot_drop_below_the_booked_places(db):
     shift = f.shift(capacity=2)
-    actions.book_shift(volunteer=f.volunteer(), shift=shift)
-    actions.book_shift(volunteer=f.volunteer(), shift=shift)
+    actions.book_shift(actor=None, volunteer=f.volunteer(), shift=shift)
+    actions.book_shift(actor=None, volunteer=f.volunteer(), shift=shift)
     with pytest.raises(Error) as err:
         actions.reschedule_shift(
-            shift=shift, starts_at=shift.starts_at, ends_at=shift.ends_at, place=shift.place, capacity=1, by=None
+            shift=shift, starts_at=shift.starts_at, ends_at=shift.ends_at, place=shift.place, capacity=1, actor=None
         )
     assert "capacity" in err.value.message_dict
 
@@ -103,37 +103,40 @@ def test_overlapping_shifts_cannot_both_be_booked(db):
     volunteer = f.volunteer()
     first = f.shift(in_hours=48, hours=3)
     overlapping = f.shift(in_hours=50, hours=3)
-    touching = actions.create_shift(  # starts when the first ends
+    touching = actions.create_shift(
+        actor=None,  # starts when the first ends
         opportunity=first.opportunity,
         starts_at=first.ends_at,
         ends_at=first.ends_at + dt.timedelta(hours=2),
         place="x",
         capacity=1,
     )
-    actions.book_shift(volunteer=volunteer, shift=first)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=first)
     with pytest.raises(Error) as err:
-        actions.book_shift(volunteer=volunteer, shift=overlapping)
+        actions.book_shift(actor=None, volunteer=volunteer, shift=overlapping)
     assert "重叠" in str(err.value)
-    assert actions.book_shift(volunteer=volunteer, shift=touching).status == Booking.Status.BOOKED
+    assert actions.book_shift(actor=None, volunteer=volunteer, shift=touching).status == Booking.Status.BOOKED
     # cancelled bookings no longer block
     for booking in Booking.objects.filter(volunteer=volunteer):
-        actions.cancel_booking(booking=booking, by=None)
-    actions.book_shift(volunteer=volunteer, shift=overlapping)
+        actions.cancel_booking(booking=booking, actor=None)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=overlapping)
 
 
 def test_booking_twice_past_start_or_by_inactive_people_is_refused(db):
     volunteer = f.volunteer()
     shift = f.shift()
-    actions.book_shift(volunteer=volunteer, shift=shift)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     with pytest.raises(Error):
-        actions.book_shift(volunteer=volunteer, shift=shift)
+        actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     with pytest.raises(Error):
-        actions.book_shift(volunteer=f.volunteer(), shift=f.shift(in_hours=-1))
+        actions.book_shift(actor=None, volunteer=f.volunteer(), shift=f.shift(in_hours=-1))
     with pytest.raises(Error):
-        actions.book_shift(volunteer=f.volunteer(status=Volunteer.Status.TRAINED), shift=f.shift(in_hours=100))
+        actions.book_shift(
+            actor=None, volunteer=f.volunteer(status=Volunteer.Status.TRAINED), shift=f.shift(in_hours=100)
+        )
     with pytest.raises(Error):
         other_team = f.opportunity(organisation=f.team("别的协会"))
-        actions.book_shift(volunteer=f.volunteer(), shift=f.shift(opp=other_team))
+        actions.book_shift(actor=None, volunteer=f.volunteer(), shift=f.shift(opp=other_team))
 
 
 def test_coordinator_cancellation_tells_the_volunteer_and_volunteer_cancellation_tells_coordinators(
@@ -142,16 +145,16 @@ def test_coordinator_cancellation_tells_the_volunteer_and_volunteer_cancellation
     coordinator = f.coordinator()
     volunteer = f.volunteer()
     shift = f.shift()
-    booking = actions.book_shift(volunteer=volunteer, shift=shift)
+    booking = actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.cancel_booking(booking=booking, by=coordinator, reason="场地临时调整")
+        actions.cancel_booking(booking=booking, actor=coordinator, reason="场地临时调整")
     assert [m.to for m in mail.outbox] == [[volunteer.email]]
     assert "场地临时调整" in mail.outbox[0].body
-    booking = actions.book_shift(volunteer=volunteer, shift=shift)
+    booking = actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.cancel_booking(booking=booking, by=volunteer.user)
+        actions.cancel_booking(booking=booking, actor=volunteer.user)
     recipients = {a for m in mail.outbox for a in m.to}
     assert coordinator.email in recipients and volunteer.email in recipients
 
@@ -159,7 +162,7 @@ def test_coordinator_cancellation_tells_the_volunteer_and_volunteer_cancellation
 def test_reschedule_raises_the_sequence_and_mails_booked_volunteers(db, django_capture_on_commit_callbacks):
     volunteer = f.volunteer()
     shift = f.shift()
-    actions.book_shift(volunteer=volunteer, shift=shift)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         actions.reschedule_shift(
@@ -168,7 +171,7 @@ def test_reschedule_raises_the_sequence_and_mails_booked_volunteers(db, django_c
             ends_at=shift.ends_at + dt.timedelta(hours=1),
             place="新地点",
             capacity=shift.capacity,
-            by=None,
+            actor=None,
         )
     shift.refresh_from_db()
     assert shift.sequence == 1
@@ -179,8 +182,8 @@ def test_a_reschedule_that_would_double_book_a_volunteer_is_refused_and_changes_
     volunteer = f.volunteer(full_name="李志愿")
     morning = f.shift(in_hours=48, hours=3)
     afternoon = f.shift(in_hours=52, hours=3)
-    actions.book_shift(volunteer=volunteer, shift=morning)
-    actions.book_shift(volunteer=volunteer, shift=afternoon)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=morning)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=afternoon)
     with pytest.raises(actions.VolunteerActionError) as excinfo:
         actions.reschedule_shift(
             shift=afternoon,
@@ -188,7 +191,7 @@ def test_a_reschedule_that_would_double_book_a_volunteer_is_refused_and_changes_
             ends_at=morning.ends_at + dt.timedelta(hours=1),
             place=afternoon.place,
             capacity=afternoon.capacity,
-            by=None,
+            actor=None,
         )
     assert "李志愿" in str(excinfo.value)
     before = (afternoon.starts_at, afternoon.sequence)
@@ -201,15 +204,15 @@ def test_a_reschedule_that_would_double_book_a_volunteer_is_refused_and_changes_
         ends_at=afternoon.ends_at + dt.timedelta(hours=24),
         place=afternoon.place,
         capacity=afternoon.capacity,
-        by=None,
+        actor=None,
     )
 
 
 def test_cancelling_a_shift_ends_every_booking(db):
     shift = f.shift(capacity=1)
-    actions.book_shift(volunteer=f.volunteer(), shift=shift)
-    actions.book_shift(volunteer=f.volunteer(), shift=shift)
-    actions.cancel_shift(shift=shift, by=None, reason="天气原因")
+    actions.book_shift(actor=None, volunteer=f.volunteer(), shift=shift)
+    actions.book_shift(actor=None, volunteer=f.volunteer(), shift=shift)
+    actions.cancel_shift(shift=shift, actor=None, reason="天气原因")
     shift.refresh_from_db()
     assert shift.status == Shift.Status.CANCELLED and shift.booked_count == 0 and shift.sequence == 1
     assert not Booking.objects.filter(shift=shift, status__in=Booking.LIVE).exists()
@@ -251,7 +254,19 @@ def test_coordinator_manages_a_shift_on_its_page(client, db):
     )
     assert bad.status_code == 400
     body = bad.content.decode()
-    assert "The end must be after the start." in body and "This field is required." in body
+    assert "This field is required." in body
+    parsed_but_wrong = client.post(
+        "/en/volunteers/manage/shifts/",
+        {
+            "opportunity": opp.pk,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "place": "活动室",
+            "capacity": 2,
+        },
+    )
+    assert parsed_but_wrong.status_code == 400
+    assert "The end must be after the start." in parsed_but_wrong.content.decode()
     ok = client.post(
         "/volunteers/manage/shifts/",
         {

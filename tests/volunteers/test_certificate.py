@@ -17,10 +17,10 @@ def served(db):
     volunteer = f.volunteer(full_name="赵志愿")
     for activity, hours in [("普法宣传", "2.5"), ("公益劳动监督", "4")]:
         entry, _ = actions.log_hours(
-            volunteer=volunteer, activity=activity, date=timezone.localdate(), hours=Decimal(hours)
+            actor=None, volunteer=volunteer, activity=activity, date=timezone.localdate(), hours=Decimal(hours)
         )
-        actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), by=None, approve=True)
-    actions.log_hours(volunteer=volunteer, activity="未审核", date=timezone.localdate(), hours=Decimal("9"))
+        actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), actor=None, approve=True)
+    actions.log_hours(actor=None, volunteer=volunteer, activity="未审核", date=timezone.localdate(), hours=Decimal("9"))
     return volunteer
 
 
@@ -46,15 +46,15 @@ def test_no_certificate_without_approved_hours(client, db):
     assert not Certificate.objects.exists()
     # control: once an hour entry is approved, the same request issues one
     entry, _ = actions.log_hours(
-        volunteer=volunteer, activity="普法宣传", date=timezone.localdate(), hours=Decimal("1")
+        actor=None, volunteer=volunteer, activity="普法宣传", date=timezone.localdate(), hours=Decimal("1")
     )
-    actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), by=None, approve=True)
+    actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), actor=None, approve=True)
     client.post("/volunteers/certificate/")
     assert Certificate.objects.filter(volunteer=volunteer).count() == 1
 
 
 def test_verification_confirms_without_revealing_more(client, served):
-    certificate = actions.issue_certificate(volunteer=served)
+    certificate = actions.issue_certificate(actor=None, volunteer=served)
     page = client.get("/volunteers/verify/", {"code": certificate.code.lower()}).content.decode()
     assert "赵**" in page and "6.50" in page
     assert "赵志愿" not in page and served.phone not in page and "普法宣传" not in page
@@ -64,7 +64,7 @@ def test_verification_confirms_without_revealing_more(client, served):
 
 
 def test_another_volunteer_cannot_download_my_certificate(client, served):
-    certificate = actions.issue_certificate(volunteer=served)
+    certificate = actions.issue_certificate(actor=None, volunteer=served)
     url = f"/volunteers/certificate/{certificate.code}.pdf"
     client.force_login(served.user)
     assert client.get(url).status_code == 200  # control: the owner can

@@ -16,7 +16,7 @@ def test_many_volunteers_booking_the_last_places_at_once_never_overbook():
     shift = f.shift(capacity=5)
     early = [f.volunteer() for _ in range(2)]
     for volunteer in early:
-        actions.book_shift(volunteer=volunteer, shift=shift)  # 3 places left
+        actions.book_shift(actor=None, volunteer=volunteer, shift=shift)  # 3 places left
     crowd = [f.volunteer() for _ in range(12)]
     barrier = threading.Barrier(len(crowd))
     outcomes: list[str] = []
@@ -25,7 +25,7 @@ def test_many_volunteers_booking_the_last_places_at_once_never_overbook():
     def book(volunteer):
         try:
             barrier.wait()
-            outcomes.append(actions.book_shift(volunteer=volunteer, shift=shift).status)
+            outcomes.append(actions.book_shift(actor=None, volunteer=volunteer, shift=shift).status)
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -53,7 +53,7 @@ def test_one_volunteer_booking_two_overlapping_shifts_at_once_gets_one():
     def book(shift: Shift):
         try:
             barrier.wait()
-            actions.book_shift(volunteer=volunteer, shift=shift)
+            actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
             results.append("ok")
         except actions.VolunteerActionError:
             results.append("refused")

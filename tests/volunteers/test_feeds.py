@@ -28,7 +28,7 @@ def booked(db):
     volunteer = f.volunteer()
     shifts = [f.shift(in_hours=48 + 24 * i, capacity=3) for i in range(3)]
     for shift in shifts:
-        actions.book_shift(volunteer=volunteer, shift=shift)
+        actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     return volunteer, shifts
 
 
@@ -67,7 +67,7 @@ def test_uids_are_stable_and_sequence_rises_after_a_reschedule(client, booked):
         ends_at=moved.ends_at + dt.timedelta(hours=2),
         place=moved.place,
         capacity=moved.capacity,
-        by=None,
+        actor=None,
     )
     third = events(feed(client, volunteer).content)
     assert set(third) == set(first)
@@ -78,8 +78,8 @@ def test_uids_are_stable_and_sequence_rises_after_a_reschedule(client, booked):
 
 def test_cancelled_shift_and_cancelled_booking_show_as_cancelled(client, booked):
     volunteer, shifts = booked
-    actions.cancel_shift(shift=shifts[0], by=None)
-    actions.cancel_booking(booking=volunteer.bookings.get(shift=shifts[1]), by=volunteer.user)
+    actions.cancel_shift(shift=shifts[0], actor=None)
+    actions.cancel_booking(booking=volunteer.bookings.get(shift=shifts[1]), actor=volunteer.user)
     parsed = events(feed(client, volunteer).content)
     assert parsed[f"shift-{shifts[0].uuid}@volunteers.cc"].status.value == "CANCELLED"
     assert parsed[f"shift-{shifts[1].uuid}@volunteers.cc"].status.value == "CANCELLED"
@@ -93,7 +93,7 @@ def test_unchanged_feed_answers_304_and_a_change_answers_200(client, booked):
     etag = first["ETag"]
     assert first["Last-Modified"]
     assert feed(client, volunteer, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    actions.cancel_shift(shift=shifts[2], by=None)
+    actions.cancel_shift(shift=shifts[2], actor=None)
     again = feed(client, volunteer, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again["ETag"] != etag
 
@@ -118,7 +118,7 @@ def test_mentoring_meetings_have_a_neutral_summary(client, db):
     volunteer = f.volunteer()
     opp = f.opportunity(kind=Opportunity.Kind.MENTORING_MEETING, title="与张某某谈心")
     shift = f.shift(opp=opp)
-    actions.book_shift(volunteer=volunteer, shift=shift)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     body = feed(client, volunteer).content
     assert "张某某".encode() not in body
     assert events(body)[f"shift-{shift.uuid}@volunteers.cc"].summary.value == "帮教会面"
@@ -145,7 +145,7 @@ def test_public_feed_lists_only_public_events_and_shift_ics_is_guarded(client, d
     assert len(events(one.content)) == 1
     assert client.get(f"/volunteers/shifts/{private.uuid}.ics").status_code == 404
     volunteer = f.volunteer()
-    actions.book_shift(volunteer=volunteer, shift=private)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=private)
     client.force_login(volunteer.user)
     assert client.get(f"/volunteers/shifts/{private.uuid}.ics").status_code == 200
 
@@ -154,8 +154,13 @@ def test_feed_times_are_in_shanghai_even_for_an_evening_shift(client, db):
     volunteer = f.volunteer()
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=3), dt.time(23, 30)))
     shift = actions.create_shift(
-        opportunity=f.opportunity(), starts_at=start, ends_at=start + dt.timedelta(hours=1), place="x", capacity=1
+        actor=None,
+        opportunity=f.opportunity(),
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        place="x",
+        capacity=1,
     )
-    actions.book_shift(volunteer=volunteer, shift=shift)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
     body = feed(client, volunteer).content.decode()
     assert f"DTSTART;TZID=Asia/Shanghai:{start.astimezone(SHANGHAI):%Y%m%dT%H%M%S}" in body

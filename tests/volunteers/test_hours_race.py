@@ -22,7 +22,7 @@ def _race(entry_ids: list[int], decisions: list[bool], by) -> list[str]:
     def decide(approve: bool) -> None:
         try:
             barrier.wait()
-            n = actions.review_hours(entries=HourLog.objects.filter(pk__in=entry_ids), by=by, approve=approve)
+            n = actions.review_hours(entries=HourLog.objects.filter(pk__in=entry_ids), actor=by, approve=approve)
             result = f"{'approved' if approve else 'rejected'}:{n}"
         except actions.VolunteerActionError as exc:
             result = "refused" if exc.code == "already_decided" else f"error: {exc!r}"
@@ -48,9 +48,9 @@ def test_approve_and_reject_at_once_one_wins_the_other_is_refused():
     coordinator = f.coordinator(organisation=volunteer.organisation)
     for round_number in range(ROUNDS):
         entries = [
-            actions.log_hours(volunteer=volunteer, activity=f"第{round_number}轮", date=timezone.localdate(), hours=h)[
-                0
-            ]
+            actions.log_hours(
+                actor=None, volunteer=volunteer, activity=f"第{round_number}轮", date=timezone.localdate(), hours=h
+            )[0]
             for h in (Decimal("1"), Decimal("2"))
         ]
         ids = [e.pk for e in entries]
@@ -68,7 +68,9 @@ def test_the_api_refuses_a_second_decision_with_409(db):
 
     volunteer = f.volunteer()
     coordinator = f.coordinator(organisation=volunteer.organisation)
-    entry, _ = actions.log_hours(volunteer=volunteer, activity="服务", date=timezone.localdate(), hours=Decimal("1"))
+    entry, _ = actions.log_hours(
+        actor=None, volunteer=volunteer, activity="服务", date=timezone.localdate(), hours=Decimal("1")
+    )
     api = APIClient()
     api.force_authenticate(coordinator)
     url = "/api/v1/volunteers/manage/hours/review/"

@@ -17,9 +17,11 @@ from volunteers.models import HourLog, Opportunity, Volunteer
 def test_home_shows_shifts_hours_calendar_certificate_and_status(client, db):
     volunteer = f.volunteer()
     shift = f.shift(opp=f.opportunity(title="法治教育课"))
-    actions.book_shift(volunteer=volunteer, shift=shift)
-    entry, _ = actions.log_hours(volunteer=volunteer, activity="整理", date=timezone.localdate(), hours=Decimal("2.5"))
-    actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), by=None, approve=True)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
+    entry, _ = actions.log_hours(
+        actor=None, volunteer=volunteer, activity="整理", date=timezone.localdate(), hours=Decimal("2.5")
+    )
+    actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), actor=None, approve=True)
     client.force_login(volunteer.user)
     body = client.get("/volunteers/home/").content.decode()
     assert "法治教育课" in body
@@ -55,7 +57,7 @@ def test_volunteer_home_shows_only_the_mentees_given_name_and_meeting_times(clie
     city = make_city()
     volunteer = f.volunteer()
     meeting = f.shift(opp=f.opportunity(kind=Opportunity.Kind.MENTORING_MEETING, title="谈心"))
-    actions.book_shift(volunteer=volunteer, shift=meeting)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=meeting)
     supervisee = make_supervisee(office=city.office, sex=Sex.MALE)
     case_actions.add_team_member(
         actor=supervisee.created_by,
@@ -138,8 +140,9 @@ def test_coordinator_lists_cost_a_fixed_number_of_queries(client, db, url):
         for _ in range(n):
             volunteer = f.volunteer(organisation=team, township=None)
             shift = f.shift(opp=f.opportunity(organisation=team), in_hours=48 + 5 * HourLog.objects.count())
-            actions.book_shift(volunteer=volunteer, shift=shift)
+            actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
             actions.log_hours(
+                actor=None,
                 volunteer=volunteer,
                 activity="服务",
                 date=timezone.localdate() - dt.timedelta(days=1),
@@ -163,7 +166,7 @@ def test_volunteer_pages_cost_a_fixed_number_of_queries(client, db):
     def grow(n):
         for _ in range(n):
             shift = f.shift(opp=f.opportunity(courses=["legal_basics"]), in_hours=48 + 5 * volunteer.bookings.count())
-            actions.book_shift(volunteer=volunteer, shift=shift)
+            actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
 
     counts = {}
     for n in (2, 6):

@@ -16,8 +16,8 @@ from volunteers import actions, tasks
 def test_shift_reminder_is_sent_once_however_often_the_task_runs(db, django_capture_on_commit_callbacks):
     soon, later_shift = f.shift(in_hours=20), f.shift(in_hours=60)
     volunteer = f.volunteer()
-    actions.book_shift(volunteer=volunteer, shift=soon)
-    actions.book_shift(volunteer=volunteer, shift=later_shift)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=soon)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=later_shift)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.send_shift_reminders.apply().get() == 1
@@ -32,7 +32,7 @@ def test_shift_reminder_is_sent_once_however_often_the_task_runs(db, django_capt
 def test_two_schedulers_at_once_send_each_reminder_once():
     shift = f.shift(in_hours=20, capacity=10)
     for _ in range(6):
-        actions.book_shift(volunteer=f.volunteer(), shift=shift)
+        actions.book_shift(actor=None, volunteer=f.volunteer(), shift=shift)
     mail.outbox.clear()
     results = []
     barrier = threading.Barrier(2)
@@ -72,7 +72,9 @@ def test_weekly_digest_tells_coordinators_of_pending_hours(db, django_capture_on
     coordinator = f.coordinator()
     volunteer = f.volunteer()
     for hours in ("1", "2"):
-        actions.log_hours(volunteer=volunteer, activity="服务", date=timezone.localdate(), hours=Decimal(hours))
+        actions.log_hours(
+            actor=None, volunteer=volunteer, activity="服务", date=timezone.localdate(), hours=Decimal(hours)
+        )
     quiet_team = f.team("无待审协会")
     f.coordinator(quiet_team)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,130 @@
+"""Shared pieces of the volunteer actions: the error, mail on commit, and the actor checks."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts.links import absolute_url
+from accounts.localtime import format_local
+from accounts.models import User
+from config.errors import ActionError
+from services.models import Membership, Organisation
+from volunteers import policies
+from volunteers.models import (
+    Shift,
+    Volunteer,
+)
+
+Status = Volunteer.Status
+
+
+class VolunteerActionError(ActionError):
+    """A rule refused the write; the message says why, in the user's language."""
+
+
+# --- who may: asked inside every action -------------------------------------------------------
+#
+# ``actor`` is the signed-in user; ``None`` is the system (the demo loader, scheduled tasks,
+# management commands), which the pages and the API never pass.
+
+
+def refuse_unless_decider(actor: User | None, volunteer: Volunteer) -> None:
+    """Only a coordinator of the volunteer's team decides on their record, and never on their own."""
+    if actor is None:
+        return
+    if policies.is_own_record(actor, volunteer):
+        raise VolunteerActionError(_("Nobody may decide on their own volunteer record."), code="forbidden")
+    if not policies.VolunteerPolicy().allow_coordinate(actor, volunteer):
+        raise VolunteerActionError(_("You do not coordinate this volunteer's team."), code="forbidden")
+
+
+def refuse_unless_self(actor: User | None, volunteer: Volunteer) -> None:
+    """Only the volunteer themselves does this (book, log hours, check in, their calendar address)."""
+    if actor is not None and not policies.is_own_record(actor, volunteer):
+        raise VolunteerActionError(_("Only the volunteer themselves may do this."), code="forbidden")
+
+
+def refuse_unless_active(volunteer: Volunteer, message: str) -> None:
+    """Only an active volunteer books shifts, logs hours and checks in."""
+    if volunteer.status != Status.ACTIVE:
+        raise VolunteerActionError(message % {"status": Status(volunteer.status).label}, code="forbidden")
+
+
+def refuse_unless_coordinates(actor: User | None, organisation: Organisation | int) -> None:
+    """Only a coordinator of the team (or the bureau) publishes and changes its opportunities and shifts."""
+    if actor is None:
+        return
+    pk = organisation if isinstance(organisation, int) else organisation.pk
+    if not policies.coordinated_organisations(actor).filter(pk=pk).exists():
+        raise VolunteerActionError(_("You do not coordinate this volunteer team."), code="forbidden")
+
+
+# --- mail -----------------------------------------------------------------------------------
+
+
+_mail_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("volunteer_mail_suppressed", default=False)
+
+
+@contextlib.contextmanager
+def mail_suppressed() -> Iterator[None]:
+    """Write without mailing anybody (the demo loader: its people are synthetic)."""
+    token = _mail_suppressed.set(True)
+    try:
+        yield
+    finally:
+        _mail_suppressed.reset(token)
+
+
+def _mail_on_commit(*, to: Iterable[str], subject: str, body: str) -> None:
+    """Send a plain-text mail once the surrounding transaction commits."""
+    recipients = [address for address in to if address]
+    if not recipients or _mail_suppressed.get():
+        return
+    transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients))
+
+
+def _coordinator_emails(organisation_id: int) -> list[str]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__role=Membership.Role.VOLUNTEER_COORDINATOR,
+            memberships__is_active=True,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _when(shift: Shift) -> str:
+    return f"{format_local(shift.starts_at, 'Y-m-d H:i')}–{format_local(shift.ends_at, 'H:i')}"
+
+
+def _password_invitation(user: User) -> str:
+    """For a login without a password: the user name and a link to choose one."""
+    if user.has_usable_password():
+        return ""
+    link = absolute_url(
+        reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+    return "\n\n" + _(
+        "To follow your application and, once you are active, book shifts, choose a password here and sign in "
+        "with the user name %(username)s: %(link)s"
+    ) % {"username": user.username, "link": link}
