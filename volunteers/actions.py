@@ -583,6 +583,12 @@ def log_hours(
             errors["shift"] = _("This shift has not started yet.")
         elif HourLog.objects.filter(volunteer=volunteer, shift=shift).exclude(status=HourLog.Status.REJECTED).exists():
             errors["shift"] = _("You have already logged hours for this shift.")
+        elif clash := selectors.overlapping_hours(volunteer, shift).first():
+            # One person cannot serve two shifts at once: the hours would count twice.
+            errors["shift"] = _("You already logged hours for %(title)s at the same time (%(when)s).") % {
+                "title": clash.shift.opportunity.neutral_title,
+                "when": _when(clash.shift),
+            }
     if errors:
         raise VolunteerActionError(errors)
     try:

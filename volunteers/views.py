@@ -269,14 +269,7 @@ def cancel_my_booking(request: HttpRequest, pk: int, volunteer: Volunteer) -> Ht
 @volunteer_required
 def hours(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
     """The volunteer's hour entries and the form to log more."""
-    past_shifts = (
-        Shift.objects.filter(
-            bookings__volunteer=volunteer, bookings__status=Booking.Status.BOOKED, starts_at__lte=timezone.now()
-        )
-        .select_related("opportunity")
-        .order_by("-starts_at")
-    )
-    form = HourLogForm(request.POST or None, shifts=past_shifts)
+    form = HourLogForm(request.POST or None, shifts=selectors.loggable_shifts(volunteer))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -596,9 +589,18 @@ def manage_hours(request: HttpRequest) -> HttpResponse:
             return redirect("volunteers:manage_hours")
     totals = selectors.hour_totals(scoping.scope(request.user, HourLog, "coordinate"))
     last_review = scoping.scope(request.user, HourLog, "coordinate").aggregate(last=Max("reviewed_at"))["last"]
+    shown = list(pending[:200])
+    clashes = selectors.same_time_entries(shown)
+    rows = [{"entry": e, "clashes": clashes.get(e.pk, [])} for e in shown]
     return render(
         request,
         "volunteers/manage/hours.html",
-        {"form": form, "pending": pending[:200], "totals": totals, "last_review": last_review},
+        {
+            "form": form,
+            "pending": rows,
+            "has_clashes": bool(clashes),
+            "totals": totals,
+            "last_review": last_review,
+        },
         status=400 if form.errors else 200,
     )
