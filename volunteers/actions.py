@@ -223,6 +223,17 @@ def submit_application(
         }
         + _password_invitation(user),
     )
+    # The receiving team's coordinators learn of the applicant at once (they may not be the recruiter).
+    _mail_on_commit(
+        to=_coordinator_emails(organisation.pk),
+        subject=_("New volunteer application"),
+        body=_("%(name)s applied to volunteer with %(team)s. Review the application: %(url)s")
+        % {
+            "name": full_name,
+            "team": organisation.display_name,
+            "url": absolute_url(reverse("volunteers:manage_volunteer", args=[volunteer.pk])),
+        },
+    )
     return volunteer
 
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from accounts.localtime import format_local
+from config.confirm import confirm_first
 from config.errors import form_errors
 from volunteers import actions, certificates, feeds, policies, ratelimit, selectors
 from volunteers.filters import VolunteerFilter
@@ -85,6 +87,15 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("volunteers:manage")
     events = selectors.public_feed_shifts().filter(starts_at__gte=timezone.now(), status=Shift.Status.SCHEDULED)[:10]
     return render(request, "volunteers/index.html", {"events": events})
+
+
+def join_shift(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where an event's "volunteer at this event" leads: a volunteer to that shift, a newcomer to the application."""
+    if request.user.is_authenticated and policies.own_profile(request.user) is not None:
+        return redirect(reverse("volunteers:opportunities") + f"#shift-{pk}")
+    if request.user.is_authenticated and policies.can_coordinate_volunteers(request.user):
+        return redirect("volunteers:manage_shift", pk=pk)
+    return redirect("volunteers:apply")
 
 
 def apply(request: HttpRequest) -> HttpResponse:
@@ -260,7 +271,20 @@ def book(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
 @require_POST
 @volunteer_required
 def cancel_my_booking(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
-    booking = get_object_or_404(scoping.scope(request.user, Booking, "own"), pk=pk)
+    booking = get_object_or_404(scoping.scope(request.user, Booking, "own").select_related("shift__opportunity"), pk=pk)
+    asked = confirm_first(
+        request,
+        title=_("Cancel this booking?"),
+        question=_("Your place on %(title)s, %(when)s, goes to the next person on the waitlist.")
+        % {
+            "title": booking.shift.opportunity.neutral_title,
+            "when": format_local(booking.shift.starts_at, "Y-m-d H:i"),
+        },
+        confirm_label=_("Yes, cancel the booking"),
+        back=reverse("volunteers:home"),
+    )
+    if asked:
+        return asked
     actions.cancel_booking(booking=booking, by=request.user)
     messages.success(request, _("Your booking was cancelled."))
     return redirect("volunteers:home")
@@ -531,12 +555,36 @@ def manage_shift(request: HttpRequest, pk: int) -> HttpResponse:
         elif which == "cancel":
             cancel_form = CancelForm(request.POST, prefix="x")
             if cancel_form.is_valid():
+                asked = confirm_first(
+                    request,
+                    title=_("Cancel this shift?"),
+                    question=_("Every booking of %(title)s, %(when)s, ends and all booked volunteers are told.")
+                    % {"title": shift.opportunity.title, "when": format_local(shift.starts_at, "Y-m-d H:i")},
+                    confirm_label=_("Yes, cancel the shift"),
+                    back=reverse("volunteers:manage_shift", args=[pk]),
+                )
+                if asked:
+                    return asked
                 actions.cancel_shift(shift=shift, by=request.user, reason=cancel_form.cleaned_data["reason"])
                 messages.success(request, _("Shift cancelled; booked volunteers were told."))
                 return redirect("volunteers:manage_shift", pk=pk)
         elif which == "cancel_booking":
             booking_id = request.POST.get("booking", "")
-            booking = get_object_or_404(Booking, pk=int(booking_id) if booking_id.isdigit() else 0, shift=shift)
+            booking = get_object_or_404(
+                Booking.objects.select_related("volunteer"),
+                pk=int(booking_id) if booking_id.isdigit() else 0,
+                shift=shift,
+            )
+            asked = confirm_first(
+                request,
+                title=_("Cancel this booking?"),
+                question=_("%(name)s loses the place on this shift and is told.")
+                % {"name": booking.volunteer.full_name},
+                confirm_label=_("Yes, cancel the booking"),
+                back=reverse("volunteers:manage_shift", args=[pk]),
+            )
+            if asked:
+                return asked
             actions.cancel_booking(booking=booking, by=request.user, reason=request.POST.get("reason", "")[:500])
             messages.success(request, _("Booking cancelled; the volunteer was told."))
             return redirect("volunteers:manage_shift", pk=pk)
