@@ -215,11 +215,22 @@ def shift_ics(request: HttpRequest, uuid) -> HttpResponse:
 def home(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
     """Upcoming shifts, hours this year, status, calendar link, certificate, mentees."""
     feed_url = request.build_absolute_uri(reverse("volunteers:private_feed", args=[volunteer.feed_token]))
+    # Undo of a cancellation just made: offered while the shift is still open to this volunteer.
+    undo = request.GET.get("rebook", "")
+    rebook = (
+        selectors.open_shifts(request.user)
+        .filter(pk=int(undo))
+        .exclude(bookings__volunteer=volunteer, bookings__status__in=Booking.LIVE)
+        .first()
+        if undo.isdigit()
+        else None
+    )
     return render(
         request,
         "volunteers/home.html",
         {
             "volunteer": volunteer,
+            "rebook": rebook,
             "bookings": selectors.upcoming_bookings(volunteer, limit=10),
             "hours": selectors.hours_in_year(volunteer),
             "year": timezone.localdate().year,
@@ -287,7 +298,7 @@ def cancel_my_booking(request: HttpRequest, pk: int, volunteer: Volunteer) -> Ht
         return asked
     actions.cancel_booking(booking=booking, by=request.user)
     messages.success(request, _("Your booking was cancelled."))
-    return redirect("volunteers:home")
+    return redirect(reverse("volunteers:home") + f"?rebook={booking.shift_id}")
 
 
 @volunteer_required
