@@ -110,8 +110,8 @@ def _load(ctx: DemoContext) -> None:
         )
 
     events = _pair(home, EventIndexPage, content.EVENT_INDEX, en, show_in_menus=True)
-    outreach_shift = _first_outreach_shift()
     for item in content.EVENTS:
+        outreach_shift = _outreach_shift_near(item["start"])
         _pair(
             events,
             EventPage,
@@ -278,14 +278,11 @@ def _policy_pdf(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def _first_outreach_shift():
-    """The volunteers demo's first upcoming outreach-event shift, for the event that recruits helpers."""
+def _outreach_shift_near(start):
+    """The volunteers demo's upcoming outreach-event shift closest in time to this event (its own shift)."""
     from django.utils import timezone
 
     from volunteers.models import Opportunity, Shift
 
-    return (
-        Shift.objects.filter(opportunity__kind=Opportunity.Kind.OUTREACH_EVENT, starts_at__gte=timezone.now())
-        .order_by("starts_at")
-        .first()
-    )
+    upcoming = Shift.objects.filter(opportunity__kind=Opportunity.Kind.OUTREACH_EVENT, starts_at__gte=timezone.now())
+    return min(upcoming, key=lambda shift: abs(shift.starts_at - start), default=None)

@@ -329,12 +329,12 @@ class EventPage(OutreachPage):
 
     @property
     def shift_link(self) -> str:
-        """Where a volunteer books the linked shift (the shift list, at that shift)."""
+        """Where "volunteer at this event" leads: volunteers to the linked shift, newcomers to the application."""
         if not self.volunteer_shift_id:
             return ""
         from django.urls import reverse
 
-        return reverse("volunteers:opportunities") + f"#shift-{self.volunteer_shift_id}"
+        return reverse("volunteers:join_shift", args=[self.volunteer_shift_id])
 
 
 class RecruitmentPage(OutreachPage):

@@ -55,6 +55,9 @@ def _serve_page(request: HttpRequest, path: str) -> HttpResponse:
     return wagtail_serve(request, path)
 
 
+SEARCH_OFFERINGS_SHOWN = 20
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
@@ -63,11 +66,20 @@ def search(request: HttpRequest) -> HttpResponse:
     if query:
         language = selectors.current_language()
         pages = selectors.search_pages(query=query, language_code=language, request=request)
-        offerings = selectors.search_offerings(query=query)
+        # One more than shown tells whether the directory holds more: then link to all of them there.
+        offerings = selectors.search_offerings(query=query, limit=SEARCH_OFFERINGS_SHOWN + 1)
+    more_offerings = len(offerings) > SEARCH_OFFERINGS_SHOWN
     return render(
         request,
         "cms/search.html",
-        {"form": form, "query": query, "page_hits": pages, "offering_hits": offerings, "searched": bool(query)},
+        {
+            "form": form,
+            "query": query,
+            "page_hits": pages,
+            "offering_hits": offerings[:SEARCH_OFFERINGS_SHOWN],
+            "more_offerings": more_offerings,
+            "searched": bool(query),
+        },
     )
 
 

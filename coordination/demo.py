@@ -29,29 +29,30 @@ from coordination.models import (
     Supervisee,
     SupervisionLevel,
 )
+from services.demo import ROADS
 from services.models import Organisation, ServiceCategory, ServiceOffering
 
 DEMO_OFFICE = "青屏街道司法所"
 DEMO_PROVIDER = "新密市职业技能培训中心"
 REGION = "410183"  # 新密市's administrative division code (public)
 
-# (organisation, category code, offering name, capacity). Prefixed so they never clash with the directory's demo.
+# (organisation, category code, offering name, capacity). Named apart from the directory demo's offerings.
 OFFERINGS = [
-    (DEMO_PROVIDER, "vocational_training", "示范：电工、焊工职业技能培训班", 15),
-    (DEMO_PROVIDER, "job_guidance", "示范：就业指导与职业规划", 10),
-    ("新密市农业技术推广培训站", "vocational_training", "示范：种植养殖实用技术培训", 20),
-    ("新密市惠民家政服务有限公司", "job_placement", "示范：家政服务岗位", 6),
-    ("新密市绿源农产品合作社", "job_placement", "示范：农产品分拣包装岗位", 8),
-    ("新密市阳光心理咨询中心", "psychological_counselling", "示范：个体心理咨询", 10),
-    ("新密市社会救助服务中心", "minimum_living_allowance", "示范：低保申请协办", 30),
-    ("新密市社会救助服务中心", "temporary_assistance", "示范：临时救助", 20),
-    ("新密市社会救助服务中心", "medical_assistance", "示范：医疗救助申请", 15),
-    ("新密市社会救助服务中心", "housing", "示范：住房困难帮扶", 5),
-    ("米村镇米村村民委员会", "responsibility_farmland", "示范：责任田落实协调", 10),
-    ("新密市启航社会工作服务中心", "legal_aid", "示范：法律咨询与援助转介", 12),
-    ("新密市启航社会工作服务中心", "schooling", "示范：复学就学帮扶", 6),
-    ("新密市启航社会工作服务中心", "education_session", "示范：集中教育学习", 40),
-    ("超化镇超化村民委员会", "public_interest_labour", "示范：公益劳动岗位", 25),
+    (DEMO_PROVIDER, "vocational_training", "电工、焊工职业技能培训班", 15),
+    (DEMO_PROVIDER, "job_guidance", "就业指导与职业规划", 10),
+    ("新密市农业技术推广培训站", "vocational_training", "种植养殖实用技术培训", 20),
+    ("新密市惠民家政服务有限公司", "job_placement", "家政服务岗位", 6),
+    ("新密市绿源农产品合作社", "job_placement", "农产品分拣包装岗位", 8),
+    ("新密市阳光心理咨询中心", "psychological_counselling", "心理咨询（社区矫正对象专场）", 10),
+    ("新密市社会救助服务中心", "minimum_living_allowance", "低保申请协办", 30),
+    ("新密市社会救助服务中心", "temporary_assistance", "临时救助申请协办", 20),
+    ("新密市社会救助服务中心", "medical_assistance", "医疗救助申请协办", 15),
+    ("新密市社会救助服务中心", "housing", "住房困难帮扶", 5),
+    ("米村镇米村村民委员会", "responsibility_farmland", "责任田落实协调", 10),
+    ("新密市启航社会工作服务中心", "legal_aid", "法律咨询与援助转介", 12),
+    ("新密市启航社会工作服务中心", "schooling", "复学就学帮扶", 6),
+    ("新密市启航社会工作服务中心", "education_session", "社区矫正对象集中教育学习", 40),
+    ("超化镇超化村民委员会", "public_interest_labour", "公益劳动岗位", 25),
 ]
 
 MEETINGS = ["每周三 15:00 司法所", "每周六 10:00 社区活动室", "每两周周五 19:00 电话联系", "每月第一个周日 14:00"]
@@ -72,7 +73,11 @@ def _offerings() -> dict[str, list[ServiceOffering]]:
         offering, _ = ServiceOffering.objects.get_or_create(
             organisation=organisation,
             name=name,
-            defaults={"category": category, "capacity": capacity, "description": "示范数据，仅供演示。"},
+            defaults={
+                "category": category,
+                "capacity": capacity,
+                "description": f"{name}，面向社区矫正对象，由司法所转介。",
+            },
         )
         by_category.setdefault(code, []).append(offering)
     return by_category
@@ -163,7 +168,7 @@ def load(ctx: DemoContext) -> None:
             phone=faker.phone_number(),
             household_type=rng.choice([HouseholdType.RURAL, HouseholdType.URBAN]),
             township=judicial_office.township,
-            address=f"新密市{judicial_office.township.name}{faker.street_address()}",
+            address=f"新密市{judicial_office.township.name}{rng.choice(ROADS)}{rng.randint(1, 299)}号",
             judicial_office=judicial_office,
             sentence_type=rng.choices(list(SentenceType), weights=[1, 12, 3, 1])[0],
             offence_category=rng.choice(list(OffenceCategory)),

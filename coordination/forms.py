@@ -115,8 +115,9 @@ class SuperviseeForm(forms.Form):
         validators=[validate_person_name],
         help_text=_("What volunteers see instead of the full name."),
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE_WIDGET)
+    # Both follow from the ID number (filled in when left empty); typed values are checked against it.
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE_WIDGET, required=False)
     resident_id = forms.CharField(
         label=_("Resident ID number"),
         max_length=20,
@@ -130,11 +131,12 @@ class SuperviseeForm(forms.Form):
     township = forms.ModelChoiceField(label=_("Township"), queryset=Township.objects.order_by("name"))
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     judicial_office = forms.ModelChoiceField(label=_("Judicial office"), queryset=Organisation.objects.none())
-    sentence_type = forms.ChoiceField(label=_("Sentence type"), choices=SentenceType.choices)
-    offence_category = forms.ChoiceField(label=_("Offence category"), choices=OffenceCategory.choices)
+    # No preselected sentence, offence or risk: a wrong default is worse than a required choice.
+    sentence_type = forms.ChoiceField(label=_("Sentence type"), choices=[("", "—"), *SentenceType.choices])
+    offence_category = forms.ChoiceField(label=_("Offence category"), choices=[("", "—"), *OffenceCategory.choices])
     correction_start = forms.DateField(label=_("Correction starts"), widget=DATE_WIDGET)
     correction_end = forms.DateField(label=_("Correction ends"), widget=DATE_WIDGET)
-    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=[("", "—"), *RiskLevel.choices])
     supervision_level = forms.ChoiceField(
         label=_("Supervision level"), choices=SupervisionLevel.choices, initial=SupervisionLevel.ORDINARY
     )
@@ -169,11 +171,27 @@ class SuperviseeForm(forms.Form):
     def clean(self):
         data = super().clean()
         born, sex, number = data.get("date_of_birth"), data.get("sex"), (data.get("resident_id") or "").strip()
+        if number and not (born and sex):
+            try:
+                parsed = identity.validate_resident_id(number)
+            except ValidationError:
+                parsed = ""  # the check below names the problem
+            if parsed:
+                born = data["date_of_birth"] = born or identity.birth_date_of(parsed)
+                sex = data["sex"] = sex or identity.sex_of(parsed)
         if number and born and sex:
             try:
                 data["resident_id"] = identity.validate_resident_id(number, date_of_birth=born, sex=sex)
             except ValidationError as exc:
                 self.add_error("resident_id", exc.messages)
+        elif number and "resident_id" not in self.errors:
+            try:
+                identity.validate_resident_id(number)
+            except ValidationError as exc:
+                self.add_error("resident_id", exc.messages)
+        for name in ("date_of_birth", "sex"):
+            if not data.get(name) and name not in self.errors and "resident_id" not in self.errors:
+                self.add_error(name, _("Enter the resident ID number, or fill this in."))
         start, end = data.get("correction_start"), data.get("correction_end")
         if start and end and end < start:
             self.add_error("correction_end", _("The correction cannot end before it starts."))

@@ -179,6 +179,33 @@ def provider_inbox(user: User) -> QuerySet[Referral]:
     return referral_list(user, "inbox")
 
 
+def provider_open_work(user: User) -> QuerySet[Referral]:
+    """The inbox's open work: new ones first (then accepted, in service), newest first within each.
+
+    People whose correction has ended (released, terminated, or past the end date) are left out:
+    the provider has nobody left to serve (their history stays under the other state filters).
+    """
+    from django.db.models import Case, IntegerField, Value, When
+
+    return (
+        provider_inbox(user)
+        .filter(
+            state__in=[Referral.State.SENT, Referral.State.ACCEPTED, Referral.State.IN_SERVICE],
+            need__supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+            need__supervisee__correction_end__gte=timezone.localdate(),
+        )
+        .annotate(
+            state_rank=Case(
+                When(state=Referral.State.SENT, then=Value(0)),
+                When(state=Referral.State.ACCEPTED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("state_rank", "-created_at", "-pk")
+    )
+
+
 def overdue_q(now: dt.datetime | None = None) -> Q:
     """The overdue rule, written once: a sent referral past its answer deadline."""
     return Q(state=State.SENT, deadline__lt=now or timezone.now())

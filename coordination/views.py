@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles, scoping, spreadsheet
+from config.confirm import confirm_first
 from config.errors import form_errors
 from coordination import actions, policies, selectors
 from coordination.api import age_on
@@ -160,6 +161,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "filtered": bool(request.GET.get("q") or any(k in request.GET for k in filterset.filters)),
             "can_register": scoping.can(request.user, "register", Supervisee),
+            "today": timezone.localdate(),
         },
     )
 
@@ -339,6 +341,16 @@ def team_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
     if not scoping.can(request.user, "edit", supervisee):
         raise PermissionDenied
     member = get_object_or_404(CorrectionTeamMember, supervisee=supervisee, pk=pk, is_active=True)
+    asked = confirm_first(
+        request,
+        title=_("Take this person off the team?"),
+        question=_("%(name)s will no longer be on the correction team of %(person)s.")
+        % {"name": member.name, "person": supervisee.name},
+        confirm_label=_("Yes, take them off the team"),
+        back=reverse("coordination:supervisee", kwargs={"uuid": supervisee.uuid}) + "#h-team",
+    )
+    if asked:
+        return asked
     try:
         actions.remove_team_member(member=member, actor=request.user)
     except ValidationError as exc:
@@ -518,14 +530,20 @@ def provider_inbox(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     queryset = selectors.provider_inbox(request.user)
     if state == "open":
-        queryset = queryset.filter(state__in=[Referral.State.SENT, Referral.State.ACCEPTED, Referral.State.IN_SERVICE])
+        queryset = selectors.provider_open_work(request.user)
     elif state in Referral.State.values:
         queryset = queryset.filter(state=state)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "coordination/inbox.html",
-        {"page": page, "state": state, "states": Referral.State.choices, "form": TransitionForm()},
+        {
+            "page": page,
+            "state": state,
+            "states": Referral.State.choices,
+            "form": TransitionForm(),
+            "now": timezone.now(),
+        },
     )
 
 

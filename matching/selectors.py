@@ -68,6 +68,8 @@ def open_needs(office_id: int | None = None) -> QuerySet[Need]:
     qs = Need.objects.filter(
         status=Need.Status.OPEN,
         supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+        # Until the lifecycle closes the record, a past end date already means nobody to match.
+        supervisee__correction_end__gte=timezone.localdate(),
     )
     return qs if office_id is None else qs.filter(supervisee__judicial_office_id=office_id)
 
@@ -287,7 +289,7 @@ def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:
         .filter(run=run)
         .select_related(
             "need__category",
-            "need__supervisee",
+            "need__supervisee__township",
             "offering__organisation",
             "runner_up__organisation",
             "chosen_offering",
@@ -311,7 +313,9 @@ def _active_team(role: str | None = None, **extra) -> QuerySet[CorrectionTeamMem
 def mentees_waiting(office_id: int | None = None) -> QuerySet[Supervisee]:
     """Supervisees in intake or under correction with no active volunteer on their team (city or one office)."""
     has_volunteer = _active_team(CorrectionTeamMember.Role.VOLUNTEER, supervisee=OuterRef("pk"))
-    qs = Supervisee.objects.filter(status__in=LIVE_SUPERVISEE).exclude(Exists(has_volunteer))
+    qs = Supervisee.objects.filter(status__in=LIVE_SUPERVISEE, correction_end__gte=timezone.localdate()).exclude(
+        Exists(has_volunteer)
+    )
     return qs if office_id is None else qs.filter(judicial_office_id=office_id)
 
 

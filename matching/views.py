@@ -76,13 +76,18 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+MAX_SUGGESTIONS = 500
+
+
 @require_GET
 @login_required
 def need_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """The ranked offerings for one need, with reasons, and the excluded ones with the rule."""
     _require_matching(request.user)
     need = _need_or_404(request.user, pk)
-    found = selectors.suggestions_for_need(need)
+    show_all = request.GET.get("all") == "1"
+    # The policy's short list by default; "all" shows every eligible service ("more").
+    found = selectors.suggestions_for_need(need, limit=MAX_SUGGESTIONS if show_all else None)
     coordination_actions.log_access(
         user=request.user,
         action=AccessLog.Action.READ,
@@ -118,6 +123,7 @@ def need_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
             "suggestions": suggestions,
             "excluded": excluded,
             "eligible_count": found.result.eligible_count,
+            "show_all": show_all,
         },
     )
 

@@ -345,7 +345,7 @@ def load(ctx: DemoContext) -> None:
                 "name_en": name_en,
                 "kind": kind,
                 "township": townships.get(township_code) if township_code else None,
-                "address": f"新密市{townships[township_code].name if township_code else ''}{ctx.faker.street_address()}",
+                "address": demo_address(ctx, townships[township_code].name if township_code else ""),
                 "phone": ctx.faker.phone_number(),
             },
         )
@@ -354,6 +354,46 @@ def load(ctx: DemoContext) -> None:
         f"Directory: {len(townships)} townships, {Organisation.objects.count()} organisations, "
         f"{offerings} offerings in {ServiceOffering.objects.values('category').distinct().count()} categories."
     )
+
+
+# Welfare offices each run what their own remit covers (a city's housing centre does not take
+# minimum-allowance applications); an office not listed runs every welfare offering.
+WELFARE_REMIT = {
+    "新密市医疗保障服务中心": {"medical_assistance"},
+    "新密市住房保障服务中心": {"housing"},
+    "新密市教育助学服务中心": {"schooling"},
+    "新密市公共就业服务中心": set(),
+}
+EXTRA_OFFERINGS: dict[str, list[tuple[str, str, str, dict]]] = {
+    "新密市公共就业服务中心": [
+        (
+            "job_placement",
+            "求职登记与职业介绍",
+            "免费办理求职登记，推荐岗位，提供就业失业登记和职业介绍服务。",
+            {"rrule": WEEKDAYS, "hours": DAY},
+        ),
+        (
+            "job_guidance",
+            "就业创业政策咨询",
+            "讲解就业补贴、创业担保贷款等政策，协助办理相关申请。",
+            {"rrule": WEEKDAYS, "hours": DAY},
+        ),
+    ],
+}
+ROADS = ["青屏大街", "开阳路", "嵩山大道", "金凤路", "溱水路", "长乐路", "西大街", "东大街", "平安路", "新华路"]
+
+
+def _offerings_of(org: Organisation) -> list[tuple[str, str, str, dict]]:
+    offerings = OFFERINGS_BY_KIND[org.kind]
+    remit = WELFARE_REMIT.get(org.name)
+    if remit is not None:
+        offerings = [o for o in offerings if o[0] in remit]
+    return offerings + EXTRA_OFFERINGS.get(org.name, [])
+
+
+def demo_address(ctx: DemoContext, township_name: str) -> str:
+    """A plausible street address in the city: township, road and house number."""
+    return f"新密市{township_name}{ctx.rng.choice(ROADS)}{ctx.rng.randint(1, 299)}号"
 
 
 def _load_offerings(ctx: DemoContext, townships: dict[str, Township]) -> int:
@@ -375,7 +415,7 @@ def _load_offerings(ctx: DemoContext, townships: dict[str, Township]) -> int:
                 "transportation": ctx.rng.choice(["乘1路公交车可到", "乘3路公交车可到", "城乡公交可到", "步行可到"]),
             },
         )
-        for code, name, description, options in OFFERINGS_BY_KIND[org.kind]:
+        for code, name, description, options in _offerings_of(org):
             capacity = ctx.rng.choice([5, 8, 10, 12, 15, 20, 30, 50])
             contact = ctx.faker.last_name() + ctx.rng.choice(CONTACT_TITLES)
             offering = ServiceOffering.objects.filter(organisation=org, name=name).first() or ServiceOffering(

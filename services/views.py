@@ -57,6 +57,10 @@ def directory(request: HttpRequest) -> HttpResponse:
             "sort_labels": SORT_LABELS,
             "query_string": query.urlencode(),
             "is_filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort", "page_size")),
+            # Filters behind the "Filters (n)" button: everything but the search words, sort and paging.
+            "active_filters": sum(
+                1 for k, v in request.GET.items() if v and k not in ("q", "page", "sort", "page_size")
+            ),
         },
     )
 

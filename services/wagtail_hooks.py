@@ -8,6 +8,7 @@ changes go through ``services.actions``.
 
 from __future__ import annotations
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -15,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from wagtail import hooks
+from wagtail.admin.active_filters import BaseFilterAdapter, register_filter_adapter_class
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column
@@ -156,6 +158,18 @@ class YesNoColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
         return pgettext("yes or no", "yes") if value else pgettext("yes or no", "no")
+
+
+class YesNoFilterAdapter(BaseFilterAdapter):
+    """An active true/false filter chip reads 是/否 (yes/no), not "有效: True"."""
+
+    def get_active_filters(self):
+        for active in super().get_active_filters():
+            yield active._replace(value=pgettext("yes or no", "yes") if self.value else pgettext("yes or no", "no"))
+
+
+# Every admin listing's boolean filters (offerings, organisations, categories, ...).
+register_filter_adapter_class(django_filters.BooleanFilter, YesNoFilterAdapter)
 
 
 class OfferingViewSet(ModelViewSet):

@@ -166,6 +166,18 @@ def _load(ctx: DemoContext) -> None:
     for n, shift in enumerate(past):
         people = [volunteer, *active_others] if n % 2 == 0 else active_others
         for person in people[: shift.capacity]:
+            # Nobody serves two shifts at the same time: skip a person already booked then.
+            if (
+                Booking.objects.filter(
+                    volunteer=person,
+                    status=Booking.Status.BOOKED,
+                    shift__starts_at__lt=shift.ends_at,
+                    shift__ends_at__gt=shift.starts_at,
+                )
+                .exclude(shift=shift)
+                .exists()
+            ):
+                continue
             Booking.objects.get_or_create(
                 shift=shift,
                 volunteer=person,

@@ -40,7 +40,10 @@ class ApplicationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=100, validators=[validate_person_name])
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     email = forms.EmailField(label=_("E-mail"), max_length=254)
-    organisation = forms.ModelChoiceField(label=_("Volunteer team"), queryset=volunteer_teams(), empty_label=None)
+    # No preselected team: the applicant chooses, so they land with the coordinators who expect them.
+    organisation = forms.ModelChoiceField(
+        label=_("Volunteer team"), queryset=volunteer_teams(), empty_label=_("Choose a team")
+    )
     township = forms.ModelChoiceField(
         label=_("Township where you live"), queryset=Township.objects.all(), required=False
     )

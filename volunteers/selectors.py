@@ -221,6 +221,60 @@ def pending_hours(user: User) -> QuerySet[HourLog]:
     )
 
 
+def overlapping_hours(volunteer: Volunteer, shift: Shift) -> QuerySet[HourLog]:
+    """The volunteer's counted (pending or approved) shift entries whose shift overlaps this one's time."""
+    return (
+        HourLog.objects.filter(
+            volunteer=volunteer,
+            shift__isnull=False,
+            shift__starts_at__lt=shift.ends_at,
+            shift__ends_at__gt=shift.starts_at,
+        )
+        .exclude(status=HourLog.Status.REJECTED)
+        .exclude(shift=shift)
+        .select_related("shift__opportunity")
+    )
+
+
+def loggable_shifts(volunteer: Volunteer) -> QuerySet[Shift]:
+    """Past shifts the volunteer was booked on and has not logged yet (a rejected entry may be logged again)."""
+    logged = HourLog.objects.filter(volunteer=volunteer, shift__isnull=False).exclude(status=HourLog.Status.REJECTED)
+    return (
+        Shift.objects.filter(
+            bookings__volunteer=volunteer, bookings__status=Booking.Status.BOOKED, starts_at__lte=timezone.now()
+        )
+        .exclude(pk__in=logged.values("shift_id"))
+        .select_related("opportunity")
+        .order_by("-starts_at")
+    )
+
+
+def same_time_entries(entries: list[HourLog]) -> dict[int, list[HourLog]]:
+    """For each listed shift entry, the volunteer's other counted entries at an overlapping time (one query)."""
+    shifted = [e for e in entries if e.shift_id]
+    if not shifted:
+        return {}
+    others = list(
+        HourLog.objects.filter(volunteer_id__in={e.volunteer_id for e in shifted}, shift__isnull=False)
+        .exclude(status=HourLog.Status.REJECTED)
+        .select_related("shift__opportunity")
+    )
+    clashes: dict[int, list[HourLog]] = {}
+    for entry in shifted:
+        found = [
+            o
+            for o in others
+            if o.pk != entry.pk
+            and o.volunteer_id == entry.volunteer_id
+            and o.shift_id != entry.shift_id
+            and o.shift.starts_at < entry.shift.ends_at
+            and o.shift.ends_at > entry.shift.starts_at
+        ]
+        if found:
+            clashes[entry.pk] = found
+    return clashes
+
+
 def own_hours(user: User) -> QuerySet[HourLog]:
     return scoping.scope(user, HourLog, "own").select_related("shift", "shift__opportunity")
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("shifts/", views.opportunities, name="opportunities"),
     path("shifts/<int:pk>/book/", views.book, name="book"),
+    path("shifts/<int:pk>/join/", views.join_shift, name="join_shift"),
     path("shifts/<int:pk>/check/<str:code>/", views.check, name="check"),
     path("bookings/<int:pk>/cancel/", views.cancel_my_booking, name="cancel_booking"),
     path("hours/", views.hours, name="hours"),

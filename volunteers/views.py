@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from accounts.localtime import format_local
+from config.confirm import confirm_first
 from config.errors import form_errors
 from volunteers import actions, certificates, feeds, policies, ratelimit, selectors
 from volunteers.filters import VolunteerFilter
@@ -86,6 +88,15 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("volunteers:manage")
     events = selectors.public_feed_shifts().filter(starts_at__gte=timezone.now(), status=Shift.Status.SCHEDULED)[:10]
     return render(request, "volunteers/index.html", {"events": events})
+
+
+def join_shift(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where an event's "volunteer at this event" leads: a volunteer to that shift, a newcomer to the application."""
+    if request.user.is_authenticated and policies.own_profile(request.user) is not None:
+        return redirect(reverse("volunteers:opportunities") + f"#shift-{pk}")
+    if request.user.is_authenticated and policies.can_coordinate_volunteers(request.user):
+        return redirect("volunteers:manage_shift", pk=pk)
+    return redirect("volunteers:apply")
 
 
 def apply(request: HttpRequest) -> HttpResponse:
@@ -208,11 +219,22 @@ def shift_ics(request: HttpRequest, uuid) -> HttpResponse:
 def home(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
     """Upcoming shifts, hours this year, status, calendar link, certificate, mentees."""
     feed_url = request.build_absolute_uri(reverse("volunteers:private_feed", args=[volunteer.feed_token]))
+    # Undo of a cancellation just made: offered while the shift is still open to this volunteer.
+    undo = request.GET.get("rebook", "")
+    rebook = (
+        selectors.open_shifts(request.user)
+        .filter(pk=int(undo))
+        .exclude(bookings__volunteer=volunteer, bookings__status__in=Booking.LIVE)
+        .first()
+        if undo.isdigit()
+        else None
+    )
     return render(
         request,
         "volunteers/home.html",
         {
             "volunteer": volunteer,
+            "rebook": rebook,
             "bookings": selectors.upcoming_bookings(volunteer, limit=10),
             "hours": selectors.hours_in_year(volunteer),
             "year": timezone.localdate().year,
@@ -264,23 +286,29 @@ def book(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
 @require_POST
 @volunteer_required
 def cancel_my_booking(request: HttpRequest, pk: int, volunteer: Volunteer) -> HttpResponse:
-    booking = get_object_or_404(scoping.scope(request.user, Booking, "own"), pk=pk)
+    booking = get_object_or_404(scoping.scope(request.user, Booking, "own").select_related("shift__opportunity"), pk=pk)
+    asked = confirm_first(
+        request,
+        title=_("Cancel this booking?"),
+        question=_("Your place on %(title)s, %(when)s, goes to the next person on the waitlist.")
+        % {
+            "title": booking.shift.opportunity.neutral_title,
+            "when": format_local(booking.shift.starts_at, "Y-m-d H:i"),
+        },
+        confirm_label=_("Yes, cancel the booking"),
+        back=reverse("volunteers:home"),
+    )
+    if asked:
+        return asked
     actions.cancel_booking(booking=booking, actor=request.user)
     messages.success(request, _("Your booking was cancelled."))
-    return redirect("volunteers:home")
+    return redirect(reverse("volunteers:home") + f"?rebook={booking.shift_id}")
 
 
 @volunteer_required
 def hours(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
     """The volunteer's hour entries and the form to log more."""
-    past_shifts = (
-        Shift.objects.filter(
-            bookings__volunteer=volunteer, bookings__status=Booking.Status.BOOKED, starts_at__lte=timezone.now()
-        )
-        .select_related("opportunity")
-        .order_by("-starts_at")
-    )
-    form = HourLogForm(request.POST or None, shifts=past_shifts)
+    form = HourLogForm(request.POST or None, shifts=selectors.loggable_shifts(volunteer))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -563,12 +591,36 @@ def manage_shift(request: HttpRequest, pk: int) -> HttpResponse:
         elif which == "cancel":
             cancel_form = CancelForm(request.POST, prefix="x")
             if cancel_form.is_valid():
+                asked = confirm_first(
+                    request,
+                    title=_("Cancel this shift?"),
+                    question=_("Every booking of %(title)s, %(when)s, ends and all booked volunteers are told.")
+                    % {"title": shift.opportunity.title, "when": format_local(shift.starts_at, "Y-m-d H:i")},
+                    confirm_label=_("Yes, cancel the shift"),
+                    back=reverse("volunteers:manage_shift", args=[pk]),
+                )
+                if asked:
+                    return asked
                 actions.cancel_shift(shift=shift, actor=request.user, reason=cancel_form.cleaned_data["reason"])
                 messages.success(request, _("Shift cancelled; booked volunteers were told."))
                 return redirect("volunteers:manage_shift", pk=pk)
         elif which == "cancel_booking":
             booking_id = request.POST.get("booking", "")
-            booking = get_object_or_404(Booking, pk=int(booking_id) if booking_id.isdigit() else 0, shift=shift)
+            booking = get_object_or_404(
+                Booking.objects.select_related("volunteer"),
+                pk=int(booking_id) if booking_id.isdigit() else 0,
+                shift=shift,
+            )
+            asked = confirm_first(
+                request,
+                title=_("Cancel this booking?"),
+                question=_("%(name)s loses the place on this shift and is told.")
+                % {"name": booking.volunteer.full_name},
+                confirm_label=_("Yes, cancel the booking"),
+                back=reverse("volunteers:manage_shift", args=[pk]),
+            )
+            if asked:
+                return asked
             actions.cancel_booking(booking=booking, actor=request.user, reason=request.POST.get("reason", "")[:500])
             messages.success(request, _("Booking cancelled; the volunteer was told."))
             return redirect("volunteers:manage_shift", pk=pk)
@@ -621,9 +673,18 @@ def manage_hours(request: HttpRequest) -> HttpResponse:
             return redirect("volunteers:manage_hours")
     totals = selectors.hour_totals(scoping.scope(request.user, HourLog, "coordinate"))
     last_review = scoping.scope(request.user, HourLog, "coordinate").aggregate(last=Max("reviewed_at"))["last"]
+    shown = list(pending[:200])
+    clashes = selectors.same_time_entries(shown)
+    rows = [{"entry": e, "clashes": clashes.get(e.pk, [])} for e in shown]
     return render(
         request,
         "volunteers/manage/hours.html",
-        {"form": form, "pending": pending[:200], "totals": totals, "last_review": last_review},
+        {
+            "form": form,
+            "pending": rows,
+            "has_clashes": bool(clashes),
+            "totals": totals,
+            "last_review": last_review,
+        },
         status=400 if form.errors else 200,
     )

@@ -41,6 +41,7 @@ def test_apply_vet_book_log_approve_and_download_certificate(page, browser, live
     page.get_by_label("姓名").fill("周晓梅")
     page.get_by_label("手机号码").fill("13912345678")
     page.get_by_label("电子邮箱").fill("zhou@example.cn")
+    page.locator("#id_organisation").select_option(label="新密市社区矫正志愿者协会")  # no team is preselected
     page.get_by_label("可服务时间").fill("周末")
     page.get_by_label("申请动机").fill("帮助他人")
     page.get_by_role("button", name="提交申请").click()

@@ -70,8 +70,11 @@ def test_recruitment_page_leads_to_the_volunteer_application(client, outreach):
 
 def test_event_links_its_volunteer_shift_and_calendar(client, outreach):
     html = client.get(outreach.event.url).content.decode()
-    assert f'href="/volunteers/shifts/#shift-{outreach.event.specific.volunteer_shift_id}"' in html
+    shift_id = outreach.event.specific.volunteer_shift_id
+    assert f'href="/volunteers/shifts/{shift_id}/join/"' in html
     assert f'href="/events/{outreach.event.pk}/calendar.ics"' in html
+    # A newcomer is led to the application, not to a bare login page.
+    assert client.get(f"/volunteers/shifts/{shift_id}/join/")["Location"] == "/volunteers/apply/"
 
 
 @pytest.mark.parametrize(

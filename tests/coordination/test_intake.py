@@ -247,7 +247,10 @@ def test_removing_and_re_adding_a_member_reuses_the_row(world):
     s = world.supervisee
     member = s.team.get(user=world.users["volunteer"])
     client = _client(world.users["officer"])
-    assert client.post(f"/en/casework/supervisees/{s.uuid}/team/{member.pk}/remove/").status_code == 302
+    assert (
+        client.post(f"/en/casework/supervisees/{s.uuid}/team/{member.pk}/remove/", {"confirmed": "yes"}).status_code
+        == 302
+    )
     member.refresh_from_db()
     assert not member.is_active
     v = volunteer()
@@ -269,7 +272,9 @@ def test_art_25_a_female_supervisees_team_keeps_a_woman(world):
     assert client.post(url, {"role": "family_contact", "name": "李梅", "sex": "female"}).status_code == 302
     assert client.post(url, {"role": "officer", "user": officer.pk, "sex": "male"}).status_code == 302
     last_woman = woman.team.get(name="李梅")
-    response = client.post(f"/en/casework/supervisees/{woman.uuid}/team/{last_woman.pk}/remove/", follow=True)
+    response = client.post(
+        f"/en/casework/supervisees/{woman.uuid}/team/{last_woman.pk}/remove/", {"confirmed": "yes"}, follow=True
+    )
     assert "must include a woman" in response.content.decode()
     last_woman.refresh_from_db()
     assert last_woman.is_active
@@ -356,3 +361,13 @@ def test_the_team_api_follows_the_page_rules(world):
     outsider = {**body, "role": "officer", "user": world.users["other_officer"].username, "sex": "male"}
     refused = _client(world.users["officer"]).post(url, outsider, content_type="application/json")
     assert refused.status_code == 400 and "user" in refused.json()["errors"]
+
+
+def test_removing_a_team_member_asks_first(world):
+    s = world.supervisee
+    member = CorrectionTeamMember.objects.filter(supervisee=s, is_active=True).first()
+    client = _client(world.users["officer"])
+    page = client.post(f"/en/casework/supervisees/{s.uuid}/team/{member.pk}/remove/")
+    assert page.status_code == 200 and "Take this person off the team?" in page.content.decode()
+    member.refresh_from_db()
+    assert member.is_active

@@ -151,3 +151,10 @@ def test_admin_listings_show_yes_or_no_not_python_booleans(client, role_users, o
         cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)]
         assert "True" not in cells and "False" not in cells, url
         assert "是" in cells, url
+
+
+def test_an_active_yes_no_filter_reads_yes_not_true(client, role_users, offering):
+    client.force_login(role_users[Membership.Role.BUREAU_ADMIN])
+    html = client.get("/cms-admin/directory/organisations/?is_active=true").content.decode()
+    values = re.findall(r'<b class="w-ml-1">(.*?)</b>', html, flags=re.S)
+    assert values and [v.strip() for v in values] == ["是"], values

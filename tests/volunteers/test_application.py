@@ -121,3 +121,35 @@ def test_a_signed_in_person_applies_with_their_own_login(client, db):
 
 def test_header_links_to_the_volunteer_area(client, db):
     assert 'href="/volunteers/"' in client.get("/volunteers/apply/").content.decode()
+
+
+def test_no_team_is_preselected_and_a_choice_is_required(client, db):
+    f.team()
+    f.team("另一支志愿者队伍")
+    page = client.get("/en/volunteers/apply/").content.decode()
+    select = page[page.index('name="organisation"') : page.index("</select>", page.index('name="organisation"'))]
+    assert "selected" in select and 'value="" selected' in select  # only the empty "Choose a team"
+    response = client.post("/en/volunteers/apply/", good_data(f.team(), organisation=""))
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    assert not Volunteer.objects.exists()
+
+
+def test_the_receiving_teams_coordinators_are_told_of_a_new_application(client, db, django_capture_on_commit_callbacks):
+    team = f.team()
+    coordinator = f.coordinator(team, email="coord@example.cn")
+    f.coordinator(f.team("另一支志愿者队伍"), email="other@example.cn")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/volunteers/apply/", good_data(team))
+    volunteer = Volunteer.objects.get()
+    told = [m for m in mail.outbox if m.to == [coordinator.email]]
+    assert len(told) == 1 and "刘晓燕" in told[0].body
+    assert f"/volunteers/manage/volunteers/{volunteer.pk}/" in told[0].body
+    assert not any("other@example.cn" in m.to for m in mail.outbox)
+
+
+def test_an_events_volunteer_link_takes_a_volunteer_to_that_shift(client, db):
+    volunteer = f.volunteer()
+    shift = f.shift()
+    client.force_login(volunteer.user)
+    response = client.get(f"/volunteers/shifts/{shift.pk}/join/")
+    assert response["Location"] == f"/volunteers/shifts/#shift-{shift.pk}"

@@ -232,7 +232,7 @@ def test_volunteer_books_and_cancels_on_the_pages(client, db):
     response = client.post(f"/volunteers/shifts/{blocked.pk}/book/", follow=True)
     assert "与社区矫正对象工作" in response.content.decode()
     assert "电脑辅导" in client.get("/volunteers/home/").content.decode()
-    client.post(f"/volunteers/bookings/{booking.pk}/cancel/")
+    client.post(f"/volunteers/bookings/{booking.pk}/cancel/", {"confirmed": "yes"})
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
 
@@ -300,7 +300,7 @@ def test_coordinator_manages_a_shift_on_its_page(client, db):
     )
     long_reason = client.post(f"/en/volunteers/manage/shifts/{shift.pk}/", {"form": "cancel", "x-reason": "长" * 600})
     assert long_reason.status_code == 400 and "at most 500 characters" in long_reason.content.decode()
-    client.post(f"/volunteers/manage/shifts/{shift.pk}/", {"form": "cancel", "x-reason": "取消"})
+    client.post(f"/volunteers/manage/shifts/{shift.pk}/", {"form": "cancel", "x-reason": "取消", "confirmed": "yes"})
     shift.refresh_from_db()
     assert shift.status == Shift.Status.CANCELLED
 

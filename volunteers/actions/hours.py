@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 
 from accounts import scoping
 from accounts.models import User
-from volunteers.actions._base import VolunteerActionError, refuse_unless_active, refuse_unless_self
+from volunteers import selectors
+from volunteers.actions._base import VolunteerActionError, _when, refuse_unless_active, refuse_unless_self
 from volunteers.models import (
     Booking,
     HourLog,
@@ -60,6 +61,12 @@ def log_hours(
             errors["shift"] = _("This shift has not started yet.")
         elif HourLog.objects.filter(volunteer=volunteer, shift=shift).exclude(status=HourLog.Status.REJECTED).exists():
             errors["shift"] = _("You have already logged hours for this shift.")
+        elif clash := selectors.overlapping_hours(volunteer, shift).first():
+            # One person cannot serve two shifts at once: the hours would count twice.
+            errors["shift"] = _("You already logged hours for %(title)s at the same time (%(when)s).") % {
+                "title": clash.shift.opportunity.neutral_title,
+                "when": _when(clash.shift),
+            }
     if errors:
         raise VolunteerActionError(errors)
     try:

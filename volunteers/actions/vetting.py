@@ -6,16 +6,24 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.links import absolute_url
 from accounts.localtime import format_local
 from accounts.models import User
 from accounts.statemachine import StateMachine, Transition
 from coordination import actions as coordination_actions
 from services.models import Organisation, Township
 from volunteers import policies, selectors
-from volunteers.actions._base import Status, VolunteerActionError, _mail_on_commit, _password_invitation
+from volunteers.actions._base import (
+    Status,
+    VolunteerActionError,
+    _coordinator_emails,
+    _mail_on_commit,
+    _password_invitation,
+)
 from volunteers.actions.shifts import cancel_booking
 from volunteers.models import (
     Booking,
@@ -146,6 +154,17 @@ def submit_application(
             "version": CONSENT_VERSION,
         }
         + _password_invitation(user),
+    )
+    # The receiving team's coordinators learn of the applicant at once (they may not be the recruiter).
+    _mail_on_commit(
+        to=_coordinator_emails(organisation.pk),
+        subject=_("New volunteer application"),
+        body=_("%(name)s applied to volunteer with %(team)s. Review the application: %(url)s")
+        % {
+            "name": full_name,
+            "team": organisation.display_name,
+            "url": absolute_url(reverse("volunteers:manage_volunteer", args=[volunteer.pk])),
+        },
     )
     return volunteer
 

@@ -1,0 +1,64 @@
+"""Phone size (390x844): directory filters fold behind a counted button; tables become cards."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import PASSWORD, ServiceOfferingFactory, make_city
+from tests.volunteers import factories as f
+from volunteers.models import HourLog
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_directory_filters_fold_behind_a_button_with_the_count(phone):
+    city = make_city()
+    ServiceOfferingFactory(organisation=next(iter(city.providers.values())), name="周末心理咨询")
+    phone.goto("/directory/")
+    assert not phone.get_by_label("类别").is_visible()
+    toggle = phone.get_by_text("筛选（0）")
+    assert toggle.is_visible()
+    # The first screen shows results, not a wall of filters.
+    assert phone.get_by_role("link", name="周末心理咨询").bounding_box()["y"] < PHONE["height"]
+    toggle.click()
+    assert phone.get_by_label("类别").is_visible()
+
+    phone.goto("/directory/?is_free=true&accepts_minors=true")
+    assert phone.get_by_text("筛选（2）").is_visible()
+
+
+def test_hours_review_rows_are_cards_with_labels_on_a_phone(phone, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    coordinator = f.coordinator(username="coord")
+    for name in ("欧阳明月", "司马青云"):
+        HourLog.objects.create(
+            volunteer=f.volunteer(full_name=name),
+            activity="整理普法材料",
+            date=timezone.localdate() - dt.timedelta(days=1),
+            hours=Decimal("2"),
+        )
+    phone.goto("/accounts/login/")
+    phone.locator("#id_username").fill(coordinator.username)
+    phone.locator("#id_password").fill(PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    phone.wait_for_load_state()
+    phone.goto("/volunteers/manage/hours/")
+    name = phone.get_by_text("欧阳明月", exact=True)
+    box = name.bounding_box()
+    assert box["height"] < 40  # one line, not one character per line
+    assert phone.locator("thead").first.bounding_box()["x"] < 0  # header moved off screen
+    assert phone.locator("td[data-label='志愿者']").first.is_visible()
+    # Select all ticks every entry.
+    phone.get_by_label("全选").check()
+    assert phone.locator("input[name=entries]:checked").count() == 2
