@@ -12,7 +12,7 @@ from volunteers.models import Booking, Shift
 def booked(db):
     volunteer = f.volunteer()
     shift = f.shift(in_hours=48)
-    return volunteer, shift, actions.book_shift(volunteer=volunteer, shift=shift)
+    return volunteer, shift, actions.book_shift(volunteer=volunteer, shift=shift, actor=volunteer.user)
 
 
 def test_a_volunteer_is_asked_before_a_booking_is_cancelled(client, booked):

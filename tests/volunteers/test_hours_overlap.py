@@ -20,7 +20,7 @@ def two_same_time_shifts(db):
     volunteer = f.volunteer()
     first = f.shift(in_hours=30, hours=3)
     second = f.shift(opp=f.opportunity(title="社区普法宣传"), in_hours=31, hours=3)
-    actions.book_shift(volunteer=volunteer, shift=first)
+    actions.book_shift(volunteer=volunteer, shift=first, actor=volunteer.user)
     Booking.objects.create(volunteer=volunteer, shift=second, status=Booking.Status.BOOKED)
     return volunteer, first, second
 
@@ -31,7 +31,11 @@ def later(hours: float):
 
 def _log(volunteer, shift):
     return actions.log_hours(
-        volunteer=volunteer, shift=shift, date=timezone.localdate(shift.starts_at), hours=Decimal("3")
+        volunteer=volunteer,
+        shift=shift,
+        date=timezone.localdate(shift.starts_at),
+        hours=Decimal("3"),
+        actor=volunteer.user,
     )
 
 
@@ -49,7 +53,7 @@ def test_a_rejected_entry_does_not_block_the_other_shift(two_same_time_shifts):
     volunteer, first, second = two_same_time_shifts
     with later(40):
         entry, _ = _log(volunteer, first)
-        actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), by=f.coordinator(), approve=False)
+        actions.review_hours(entries=HourLog.objects.filter(pk=entry.pk), actor=f.coordinator(), approve=False)
         _second, created = _log(volunteer, second)
     assert created
 
@@ -58,8 +62,8 @@ def test_touching_shifts_both_count(db):
     volunteer = f.volunteer()
     first = f.shift(in_hours=30, hours=3)
     second = f.shift(opp=f.opportunity(title="社区普法宣传"), in_hours=33, hours=2)
-    actions.book_shift(volunteer=volunteer, shift=first)
-    actions.book_shift(volunteer=volunteer, shift=second)
+    actions.book_shift(volunteer=volunteer, shift=first, actor=volunteer.user)
+    actions.book_shift(volunteer=volunteer, shift=second, actor=volunteer.user)
     with later(40):
         _log(volunteer, first)
         _log(volunteer, second)
