@@ -93,6 +93,9 @@ PERSONAL_DATA_MODELS = [
     "volunteers.Booking",
     "volunteers.HourLog",
     "volunteers.Certificate",
+    "supervision.Obligation",
+    "supervision.RuleChange",
+    "supervision.ObligationFeed",
 ]
 
 INSTALLED_APPS = [
@@ -102,6 +105,7 @@ INSTALLED_APPS = [
     "coordination",
     "matching",
     "volunteers",
+    "supervision",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
@@ -365,6 +369,11 @@ CELERY_BEAT_SCHEDULE = {
     "coordination-escalate-overdue-referrals": {
         "task": "coordination.escalate_overdue_referrals",
         "schedule": crontab(minute=15),
+    },
+    # Raise each overdue obligation's alerts, once per level (docs/supervision.md).
+    "supervision-escalate-obligations": {
+        "task": "supervision.escalate_obligations",
+        "schedule": crontab(minute=20),
     },
     # Refresh the city's match proposals every night (docs/matching.md).
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("volunteers.api_urls")),
     path("api/v1/", include("cms.api_urls")),
     path("api/v1/", include("accounts.api_urls")),
+    path("api/v1/", include("supervision.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("services.urls")),
     path("casework/matching/", include("matching.urls")),
     path("casework/bureau/", include("accounts.bureau_urls")),
+    path("casework/supervision/", include("supervision.urls")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("", include("cms.urls")),

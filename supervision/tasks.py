@@ -1,0 +1,23 @@
+"""Celery tasks: load by id, call an action. Safe to run twice (acks late)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from supervision import actions
+from supervision.models import Obligation
+
+BATCH = 1000
+
+
+@shared_task(name="supervision.escalate_obligations")
+def escalate_obligations() -> int:
+    """Periodic: every open overdue obligation raises the levels it has reached, each level once."""
+    now = timezone.now()
+    ids = list(
+        Obligation.objects.filter(done_at__isnull=True, due_at__lt=now, escalation_level__lt=Obligation.Level.BUREAU)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(len(actions.escalate_obligation(obligation_id=pk, now=now)) for pk in ids)
