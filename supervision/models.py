@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Supervisee
@@ -35,7 +35,7 @@ class Rule(models.Model):
         DAYS = "days", _("days")
         WORKING_DAYS = "working_days", _("working days")
         MONTHS = "months", _("months")
-        HOURS = "hours", _("hours")
+        HOURS = "hours", pgettext_lazy("unit", "hours")
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     measures_zh = models.CharField(_("what it measures (Chinese)"), max_length=200)
@@ -120,8 +120,8 @@ class Obligation(models.Model):
 
     class Level(models.IntegerChoices):
         NONE = 0, _("not escalated")
-        OFFICER = 1, _("officer")
-        OFFICE = 2, _("judicial office")
+        OFFICER = 1, _("responsible officer")
+        OFFICE = 2, _("whole judicial office")
         BUREAU = 3, _("bureau")
 
     supervisee = models.ForeignKey(
