@@ -375,6 +375,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.escalate_obligations",
         "schedule": crontab(minute=20),
     },
+    "supervision-sync-obligations": {"task": "supervision.sync_obligations", "schedule": crontab(hour=1, minute=40)},
     # Refresh the city's match proposals every night (docs/matching.md).
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
 }

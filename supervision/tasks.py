@@ -21,3 +21,19 @@ def escalate_obligations() -> int:
         .values_list("pk", flat=True)
     )
     return sum(len(actions.escalate_obligation(obligation_id=pk, now=now)) for pk in ids)
+
+
+@shared_task(name="supervision.sync_obligations")
+def sync_obligations() -> int:
+    """Nightly: every supervisee under correction (or in intake) owes what their state owes; released and
+    terminated people owe nothing more. Catches records registered or changed since the last run."""
+    from coordination.models import Supervisee
+
+    active = Supervisee.objects.filter(status__in=actions.ACTIVE_STATUSES)
+    finished = Supervisee.objects.exclude(status__in=actions.ACTIVE_STATUSES).filter(obligations__done_at__isnull=True)
+    ids = sorted(set(active.values_list("pk", flat=True)) | set(finished.values_list("pk", flat=True)))
+    created = 0
+    for start in range(0, len(ids), BATCH):
+        for supervisee in Supervisee.objects.filter(pk__in=ids[start : start + BATCH]):
+            created += actions.sync_obligations(supervisee=supervisee)
+    return created

@@ -128,3 +128,40 @@ def test_todo_buckets_and_the_clean_up_list(world):
     # The other office's officer sees none of it.
     other = world.users["other_officer"]
     assert all(sup.pk != s.pk for rows in selectors.todo(other).values() for sup, _ in rows)
+
+
+@pytest.mark.django_db
+def test_the_nightly_sync_picks_up_new_and_released_records(world):
+    assert tasks.sync_obligations() >= 2  # both supervisees of the world owe their release
+    assert tasks.sync_obligations() == 0
+    Supervisee.objects.filter(pk=world.supervisee.pk).update(status=Supervisee.Status.TERMINATED)
+    tasks.sync_obligations()
+    assert not world.supervisee.obligations.filter(done_at__isnull=True).exists()
+    assert world.other_supervisee.obligations.filter(done_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_data_migration_creates_the_same_obligations_as_the_action(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("supervision.migrations.0003_obligations_for_existing_supervisees")
+    today = timezone.localdate()
+    Supervisee.objects.filter(pk=world.supervisee.pk).update(
+        status=Supervisee.Status.INTAKE, correction_start=today - dt.timedelta(days=40)
+    )
+    migration.create(apps, None)
+    rows = {
+        (o.supervisee_id, o.kind, timezone.localdate(o.due_at))
+        for o in Obligation.objects.filter(supervisee=world.supervisee)
+    }
+    Obligation.objects.all().delete()
+    world.supervisee.refresh_from_db()
+    actions.sync_obligations(supervisee=world.supervisee)
+    expected = {
+        (o.supervisee_id, o.kind, timezone.localdate(o.due_at))
+        for o in Obligation.objects.filter(supervisee=world.supervisee)
+    }
+    assert rows == expected
+    assert {kind for _s, kind, _d in rows} == {Obligation.Kind.INTAKE_REPORT, Obligation.Kind.RELEASE}
