@@ -103,6 +103,9 @@ PERSONAL_DATA_MODELS = [
     "volunteers.Booking",
     "volunteers.HourLog",
     "volunteers.Certificate",
+    "supervision.Obligation",
+    "supervision.RuleChange",
+    "supervision.ObligationFeed",
 ]
 
 INSTALLED_APPS = [
@@ -112,6 +115,7 @@ INSTALLED_APPS = [
     "coordination",
     "matching",
     "volunteers",
+    "supervision",
     "cms",
     "operations",
     # Wagtail
@@ -442,6 +446,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coordination.escalate_overdue_referrals",
         "schedule": crontab(minute=15),
     },
+    # Raise each overdue obligation's alerts, once per level (docs/supervision.md).
+    "supervision-escalate-obligations": {
+        "task": "supervision.escalate_obligations",
+        "schedule": crontab(minute=20),
+    },
+    "supervision-sync-obligations": {"task": "supervision.sync_obligations", "schedule": crontab(hour=1, minute=40)},
     # Refresh the city's match proposals every night (docs/matching.md).
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
     # Fail runs whose worker died, re-queue runs the broker lost (docs/matching.md).

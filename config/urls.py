@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/v1/", include("volunteers.api_urls")),
     path("api/v1/", include("cms.api_urls")),
     path("api/v1/", include("accounts.api_urls")),
+    path("api/v1/", include("supervision.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -43,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("casework/matching/", include("matching.urls")),
     path("casework/bureau/", include("accounts.bureau_urls")),
     path("casework/providers/", include("services.deactivation")),
+    path("casework/supervision/", include("supervision.urls")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("operations/", include("operations.urls")),

@@ -12,6 +12,7 @@ import accounts.tasks
 import coordination.tasks
 import matching.tasks
 import operations.tasks
+import supervision.tasks
 import volunteers.tasks
 from accounts.retry import TRANSIENT_ERRORS
 from config.celery import app
@@ -19,9 +20,9 @@ from config.celery import app
 PROJECT_TASKS = sorted(
     name
     for name in app.tasks
-    if name.split(".")[0] in {"accounts", "coordination", "matching", "operations", "volunteers"}
+    if name.split(".")[0] in {"accounts", "coordination", "matching", "operations", "supervision", "volunteers"}
 )
-MODULES = [accounts.tasks, coordination.tasks, matching.tasks, operations.tasks, volunteers.tasks]
+MODULES = [accounts.tasks, coordination.tasks, matching.tasks, operations.tasks, supervision.tasks, volunteers.tasks]
 
 
 def test_every_scheduled_task_is_one_of_ours(settings):

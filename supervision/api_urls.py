@@ -1,0 +1,11 @@
+"""API routes of supervision, mounted under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+from supervision import api
+
+router = SimpleRouter()
+router.register("supervision/rules", api.RuleViewSet, basename="supervision-rule")
+router.register("supervision/obligations", api.ObligationViewSet, basename="supervision-obligation")
+
+urlpatterns = router.urls

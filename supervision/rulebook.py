@@ -1,0 +1,99 @@
+"""The rule book: the value of a legal clock by its code, and due dates computed from it.
+
+Code asks ``rulebook.value(code)`` or ``rulebook.due(code, start)``; it never writes the number.
+Working days skip weekends and the bureau's public holidays, and count make-up working days (调休).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+from supervision.models import Holiday, Rule
+
+# The codes the platform uses (each is a seeded row; docs/rules.md lists them).
+DECISION_NOTICE = "decision_notice"
+DOCUMENT_DELIVERY = "document_delivery"
+INTAKE_REPORT = "intake_report"
+RELEASE_REMINDER = "release_reminder"
+ESCALATE_OFFICER = "escalate_officer"
+ESCALATE_OFFICE = "escalate_office"
+ESCALATE_BUREAU = "escalate_bureau"
+
+
+class UnknownRule(LookupError):
+    """No rule-book row has this code."""
+
+
+def rule(code: str) -> Rule:
+    """The rule-book row of a code."""
+    try:
+        return Rule.objects.get(code=code)
+    except Rule.DoesNotExist:
+        raise UnknownRule(code) from None
+
+
+def value(code: str) -> int:
+    """The value in force (the deployment's override, else the legal default)."""
+    return rule(code).value
+
+
+def _calendar(start: dt.date, end: dt.date) -> tuple[set[dt.date], set[dt.date]]:
+    rows = Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
+    holidays = {d for d, kind in rows if kind == Holiday.Kind.HOLIDAY}
+    workdays = {d for d, kind in rows if kind == Holiday.Kind.WORKDAY}
+    return holidays, workdays
+
+
+def is_working_day(day: dt.date, holidays: set[dt.date], workdays: set[dt.date]) -> bool:
+    if day in workdays:
+        return True
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(start: dt.date, count: int) -> dt.date:
+    """The date ``count`` working days after ``start`` (``start`` itself not counted)."""
+    # A generous window: no run of non-working days in China is longer than ten days.
+    holidays, workdays = _calendar(start, start + dt.timedelta(days=count * 3 + 30))
+    day = start
+    left = count
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, holidays, workdays):
+            left -= 1
+    return day
+
+
+def add(amount: int, unit: str, start: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    """``start`` moved forward by ``amount`` of ``unit`` (a Rule.Unit)."""
+    if unit == Rule.Unit.HOURS:
+        if not isinstance(start, dt.datetime):
+            start = dt.datetime.combine(start, dt.time.min)
+        return start + dt.timedelta(hours=amount)
+    day = start.date() if isinstance(start, dt.datetime) else start
+    if unit == Rule.Unit.DAYS:
+        return day + dt.timedelta(days=amount)
+    if unit == Rule.Unit.MONTHS:
+        return day + relativedelta(months=amount)
+    if unit == Rule.Unit.WORKING_DAYS:
+        return add_working_days(day, amount)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def due(code: str, start: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    """The last day (or, for hours, the moment) by which the clock ``code`` started at ``start`` is met.
+
+    Days count from the day after the start (the start day itself is not counted, as in
+    Chinese procedure law): a 10-day clock started on the 1st is met on the 11th and overdue on the 12th.
+    """
+    row = rule(code)
+    return add(row.value, row.unit, start)
+
+
+def before(code: str, end: dt.date) -> dt.date:
+    """The date ``value(code)`` days (or months) before ``end``: when a reminder starts."""
+    row = rule(code)
+    if row.unit == Rule.Unit.MONTHS:
+        return end - relativedelta(months=row.value)
+    return end - dt.timedelta(days=row.value)

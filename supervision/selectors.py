@@ -1,0 +1,141 @@
+"""Every read of the supervision app beyond a plain get; each starts from the scoped querysets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts import scoping
+from coordination.models import Supervisee
+from coordination.policies import case_offices
+from services.models import Organisation
+from supervision import rulebook
+from supervision.actions import end_of_day, start_of_day
+from supervision.models import Obligation, Rule, RuleChange
+
+WEEK = 7  # "this week" on 今日待办: the seven days after today (a view choice, not a legal clock)
+BUCKETS = ("overdue", "today", "week", "upcoming")
+
+
+def obligations(user: Any) -> QuerySet[Obligation]:
+    """The obligations the user may see, with the supervisee and office loaded."""
+    return scoping.scope(user, Obligation).select_related("supervisee", "supervisee__judicial_office", "done_by")
+
+
+def open_obligations(user: Any, *, office: Organisation | None = None) -> QuerySet[Obligation]:
+    """Open obligations of supervisees still under correction (or in intake), optionally of one office."""
+    rows = obligations(user).filter(
+        done_at__isnull=True,
+        supervisee__status__in=(Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION),
+    )
+    if office is not None:
+        rows = rows.filter(supervisee__judicial_office=office)
+    return rows
+
+
+def _bounds(now: dt.datetime) -> dict[str, dt.datetime]:
+    today = timezone.localdate(now)
+    return {
+        "now": now,
+        "today_start": start_of_day(today),
+        "today_end": end_of_day(today),
+        "week_end": end_of_day(today + dt.timedelta(days=WEEK)),
+    }
+
+
+def bucket_filters(now: dt.datetime) -> dict[str, Q]:
+    """The four lists of 今日待办 as filters: overdue, due today, due in the coming week, reminders already running."""
+    b = _bounds(now)
+    return {
+        "overdue": Q(due_at__lt=b["today_start"]),
+        "today": Q(due_at__gte=b["today_start"], due_at__lte=b["today_end"]),
+        "week": Q(due_at__gt=b["today_end"], due_at__lte=b["week_end"]),
+        "upcoming": Q(due_at__gt=b["week_end"], remind_from__lte=now),
+    }
+
+
+def todo(user: Any, *, office: Organisation | None = None, now: dt.datetime | None = None) -> dict[str, list]:
+    """今日待办: for each bucket, a list of (supervisee, [obligations]) grouped by supervisee, soonest first."""
+    now = now or timezone.now()
+    b = _bounds(now)
+    rows = open_obligations(user, office=office).filter(Q(remind_from__lte=now) | Q(due_at__lte=b["week_end"]))
+    result: dict[str, OrderedDict] = {name: OrderedDict() for name in BUCKETS}
+    for row in rows.order_by("due_at", "pk"):
+        if row.due_at < b["today_start"]:
+            name = "overdue"
+        elif row.due_at <= b["today_end"]:
+            name = "today"
+        elif row.due_at <= b["week_end"]:
+            name = "week"
+        else:
+            name = "upcoming"
+        result[name].setdefault(row.supervisee, []).append(row)
+    return {name: list(groups.items()) for name, groups in result.items()}
+
+
+def office_counts(user: Any, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Per judicial office the user may see: open obligations overdue, due today and in the coming week."""
+    now = now or timezone.now()
+    filters = bucket_filters(now)
+    counts = {
+        row["supervisee__judicial_office"]: row
+        for row in open_obligations(user)
+        .values("supervisee__judicial_office")
+        .annotate(
+            overdue=Count("pk", filter=filters["overdue"]),
+            today=Count("pk", filter=filters["today"]),
+            week=Count("pk", filter=filters["week"]),
+        )
+    }
+    result = []
+    for office in case_offices(user).order_by("name"):
+        row = counts.get(office.pk, {})
+        result.append(
+            {
+                "office": office,
+                "overdue": row.get("overdue", 0),
+                "today": row.get("today", 0),
+                "week": row.get("week", 0),
+            }
+        )
+    return result
+
+
+def cleanup_list(user: Any, *, today: dt.date | None = None) -> dict[str, QuerySet[Supervisee]]:
+    """Records that contradict the clocks, for the bureau to resolve (flagged, never fixed by the platform):
+    still under correction after the end date; still in intake longer than the report period."""
+    today = today or timezone.localdate()
+    visible = scoping.scope(user, Supervisee).select_related("judicial_office").order_by("judicial_office__name", "pk")
+    report_days = rulebook.rule(rulebook.INTAKE_REPORT)
+    # The latest start whose report period has run out by today (working out the unit once).
+    latest_start = today
+    while rulebook.add(report_days.value, report_days.unit, latest_start) >= today:
+        latest_start -= dt.timedelta(days=1)
+    return {
+        "ended": visible.filter(status=Supervisee.Status.UNDER_CORRECTION, correction_end__lt=today),
+        "stale_intake": visible.filter(status=Supervisee.Status.INTAKE, correction_start__lte=latest_start),
+    }
+
+
+def rules(user: Any) -> QuerySet[Rule]:
+    """The rule book as the user may read it."""
+    return scoping.scope(user, Rule).order_by("code")
+
+
+def rule_changes(user: Any) -> QuerySet[RuleChange]:
+    """The history of overrides, newest first."""
+    return scoping.scope(user, RuleChange).select_related("rule", "changed_by")
+
+
+def feed_obligations(user: Any) -> QuerySet[Obligation]:
+    """What the user's private calendar lists: open obligations they may complete."""
+    return (
+        scoping.scope(user, Obligation, "complete")
+        .filter(done_at__isnull=True)
+        .select_related("supervisee")
+        .order_by("due_at", "pk")
+    )

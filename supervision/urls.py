@@ -1,0 +1,17 @@
+from django.urls import path
+
+from supervision import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("today/", views.today, name="today"),
+    path("obligations/<int:pk>/done/", views.obligation_done, name="obligation-done"),
+    path("calendar/new-address/", views.rotate_feed, name="rotate-feed"),
+    path("calendar/<str:token>.ics", views.feed, name="feed"),
+    path("cleanup/", views.cleanup, name="cleanup"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/<slug:code>/", views.rule_edit, name="rule-edit"),
+    path("holidays/", views.holidays, name="holidays"),
+    path("holidays/<int:pk>/remove/", views.holiday_remove, name="holiday-remove"),
+]

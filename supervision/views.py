@@ -1,0 +1,182 @@
+"""Supervision pages: 今日待办, the bureau's per-office view and clean-up list, the rule book, the holiday
+calendar, and the officer's private calendar feed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import scoping
+from accounts.roles import is_bureau_admin
+from coordination.policies import case_offices
+from supervision import actions, feeds, policies, selectors
+from supervision.forms import HolidayForm, RuleOverrideForm
+from supervision.models import Holiday, Obligation, ObligationFeed, Rule
+
+
+def requires(predicate: Callable) -> Callable:
+    """Signed in (else the login page) and allowed by a policy predicate (else 403)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+@require_GET
+@requires(policies.can_use_todo)
+def today(request: HttpRequest) -> HttpResponse:
+    """今日待办: overdue, due today, due this week and running reminders, by supervisee; the bureau per office."""
+    office = None
+    office_id = request.GET.get("office")
+    bureau = is_bureau_admin(request.user)
+    if office_id:
+        if not office_id.isdigit():
+            raise Http404
+        office = get_object_or_404(case_offices(request.user), pk=int(office_id))
+    feed = actions.feed_for(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("supervision:feed", args=[feed.token]))
+    return render(
+        request,
+        "supervision/today.html",
+        {
+            "buckets": selectors.todo(request.user, office=office),
+            "offices": selectors.office_counts(request.user) if bureau else None,
+            "office": office,
+            "bureau": bureau,
+            "now": timezone.now(),
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        },
+    )
+
+
+@require_POST
+@requires(policies.can_use_todo)
+def obligation_done(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_object_or_404(scoping.scope(request.user, Obligation, "complete"), pk=pk)
+    actions.complete_obligation(obligation=obligation, actor=request.user)
+    messages.success(request, _("Marked as done."))
+    return redirect(request.POST.get("next") or reverse("supervision:today"))
+
+
+@require_POST
+@requires(policies.can_use_todo)
+def rotate_feed(request: HttpRequest) -> HttpResponse:
+    actions.rotate_feed(user=request.user)
+    messages.success(request, _("Your old calendar address no longer works. Subscribe again with the new one."))
+    return redirect("supervision:today")
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The officer's calendar at a secret address (revoked by issuing a new one)."""
+    row = ObligationFeed.objects.select_related("user").filter(token=token).first()
+    if row is None or not row.user.is_active or not policies.can_use_todo(row.user):
+        raise Http404
+    body = feeds.build(selectors.feed_obligations(row.user))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+@requires(is_bureau_admin)
+def cleanup(request: HttpRequest) -> HttpResponse:
+    """The bureau's clean-up list: records that contradict the clocks, flagged for a person to resolve."""
+    return render(request, "supervision/cleanup.html", {"lists": selectors.cleanup_list(request.user)})
+
+
+@require_GET
+@requires(policies.is_case_staff)
+def rules(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "supervision/rules.html",
+        {
+            "rules": selectors.rules(request.user),
+            "changes": selectors.rule_changes(request.user)[:50],
+            "can_override": scoping.can(request.user, "override", Rule),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(is_bureau_admin)
+def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
+    rule = get_object_or_404(selectors.rules(request.user), code=code)
+    form = RuleOverrideForm(request.POST or None, initial={"value": rule.override_value})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_rule_override(
+                rule=rule, value=form.cleaned_data["value"], reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The rule is changed and the change is recorded."))
+            return redirect("supervision:rules")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "supervision/rule_edit.html", {"rule": rule, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.is_case_staff)
+def holidays(request: HttpRequest) -> HttpResponse:
+    can_manage = scoping.can(request.user, "manage", Holiday)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.add_holiday(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for message in msgs:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, _("The day is added to the calendar."))
+                return redirect("supervision:holidays")
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else timezone.localdate().year
+    rows = scoping.scope(request.user, Holiday).filter(date__year=year)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "supervision/holidays.html",
+        {"rows": rows, "year": year, "form": form, "can_manage": can_manage},
+        status=status,
+    )
+
+
+@require_POST
+@requires(is_bureau_admin)
+def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    holiday = get_object_or_404(scoping.scope(request.user, Holiday), pk=pk)
+    actions.remove_holiday(holiday=holiday, actor=request.user)
+    messages.success(request, _("The day is removed from the calendar."))
+    return redirect("supervision:holidays")

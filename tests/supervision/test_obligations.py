@@ -1,0 +1,167 @@
+"""Obligations follow the supervisee's state; each overdue alert is raised exactly once per level."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from coordination.models import Notification, Supervisee
+from supervision import actions, selectors, tasks
+from supervision.models import Obligation
+
+KIND = actions.NOTIFICATION_KIND
+
+
+def _inbox(user) -> list[str]:
+    return list(
+        Notification.objects.filter(recipient=user, kind=KIND, channel=Notification.Channel.INBOX).values_list(
+            "body", flat=True
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_intake_owes_the_report_and_the_release_once(world):
+    s = world.supervisee
+    today = timezone.localdate()
+    Supervisee.objects.filter(pk=s.pk).update(
+        status=Supervisee.Status.INTAKE, correction_start=today, correction_end=today + dt.timedelta(days=400)
+    )
+    s.refresh_from_db()
+    assert actions.sync_obligations(supervisee=s) == 2
+    assert actions.sync_obligations(supervisee=s) == 0
+    report = s.obligations.get(kind=Obligation.Kind.INTAKE_REPORT)
+    assert timezone.localdate(report.due_at) == today + dt.timedelta(days=10)
+    release = s.obligations.get(kind=Obligation.Kind.RELEASE)
+    assert timezone.localdate(release.remind_from) == today + dt.timedelta(days=370)
+
+
+@pytest.mark.django_db
+def test_release_stops_every_reminder(world):
+    s = world.supervisee
+    actions.sync_obligations(supervisee=s)
+    assert s.obligations.filter(done_at__isnull=True).exists()
+    Supervisee.objects.filter(pk=s.pk).update(status=Supervisee.Status.RELEASED)
+    s.refresh_from_db()
+    actions.sync_obligations(supervisee=s)
+    assert not s.obligations.filter(done_at__isnull=True).exists()
+
+
+def _overdue(world, days: int) -> Obligation:
+    s = world.supervisee
+    actions.sync_obligations(supervisee=s)
+    obligation = s.obligations.get(kind=Obligation.Kind.RELEASE)
+    Obligation.objects.filter(pk=obligation.pk).update(
+        due_at=actions.end_of_day(timezone.localdate() - dt.timedelta(days=days))
+    )
+    return obligation
+
+
+@pytest.mark.django_db
+def test_nothing_is_raised_before_the_deadline_passes(world):
+    s = world.supervisee
+    actions.sync_obligations(supervisee=s)
+    Obligation.objects.filter(supervisee=s).update(due_at=actions.end_of_day(timezone.localdate()))
+    assert tasks.escalate_obligations() == 0
+    assert not Notification.objects.filter(kind=KIND).exists()
+
+
+@pytest.mark.django_db
+def test_every_level_is_raised_exactly_once_when_the_task_runs_twice(world, django_capture_on_commit_callbacks):
+    obligation = _overdue(world, days=6)  # past the office (2 days) and the bureau (5 days) delays
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.escalate_obligations() == 3
+        assert tasks.escalate_obligations() == 0
+    obligation.refresh_from_db()
+    assert obligation.escalation_level == Obligation.Level.BUREAU
+    officer, bureau, other = world.users["officer"], world.users["bureau"], world.users["other_officer"]
+    # The officer is on the team (level 1) and an officer of the office (level 2); the bureau hears once.
+    assert len(_inbox(officer)) == 2
+    assert len(_inbox(bureau)) == 1
+    assert _inbox(other) == []
+    # SMS only from the office level on.
+    assert Notification.objects.filter(kind=KIND, channel=Notification.Channel.SMS, recipient=officer).count() == 1
+    # The supervisee's name never travels in an alert.
+    assert not Notification.objects.filter(kind=KIND, subject__contains=world.supervisee.name).exists()
+
+
+@pytest.mark.django_db
+def test_levels_follow_the_delays_day_by_day(world):
+    obligation = _overdue(world, days=1)
+    assert tasks.escalate_obligations() == 1
+    obligation.refresh_from_db()
+    assert obligation.escalation_level == Obligation.Level.OFFICER
+    assert tasks.escalate_obligations() == 0
+    Obligation.objects.filter(pk=obligation.pk).update(
+        due_at=actions.end_of_day(timezone.localdate() - dt.timedelta(days=3))
+    )
+    assert tasks.escalate_obligations() == 1
+    obligation.refresh_from_db()
+    assert obligation.escalation_level == Obligation.Level.OFFICE
+    assert len(_inbox(world.users["bureau"])) == 0
+
+
+@pytest.mark.django_db
+def test_a_done_obligation_is_never_escalated(world):
+    obligation = _overdue(world, days=6)
+    actions.complete_obligation(obligation=obligation, actor=world.users["officer"])
+    assert tasks.escalate_obligations() == 0
+    obligation.refresh_from_db()
+    assert obligation.done_by == world.users["officer"]
+
+
+@pytest.mark.django_db
+def test_todo_buckets_and_the_clean_up_list(world):
+    s = world.supervisee
+    today = timezone.localdate()
+    Supervisee.objects.filter(pk=s.pk).update(
+        status=Supervisee.Status.UNDER_CORRECTION,
+        correction_start=today - dt.timedelta(days=400),
+        correction_end=today - dt.timedelta(days=3),
+    )
+    s.refresh_from_db()
+    actions.sync_obligations(supervisee=s)
+    officer = world.users["officer"]
+    buckets = selectors.todo(officer)
+    assert [sup.pk for sup, _rows in buckets["overdue"]] == [s.pk]
+    assert selectors.cleanup_list(officer)["ended"].filter(pk=s.pk).exists()
+    # The other office's officer sees none of it.
+    other = world.users["other_officer"]
+    assert all(sup.pk != s.pk for rows in selectors.todo(other).values() for sup, _ in rows)
+
+
+@pytest.mark.django_db
+def test_the_nightly_sync_picks_up_new_and_released_records(world):
+    assert tasks.sync_obligations() >= 2  # both supervisees of the world owe their release
+    assert tasks.sync_obligations() == 0
+    Supervisee.objects.filter(pk=world.supervisee.pk).update(status=Supervisee.Status.TERMINATED)
+    tasks.sync_obligations()
+    assert not world.supervisee.obligations.filter(done_at__isnull=True).exists()
+    assert world.other_supervisee.obligations.filter(done_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_data_migration_creates_the_same_obligations_as_the_action(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("supervision.migrations.0003_obligations_for_existing_supervisees")
+    today = timezone.localdate()
+    Supervisee.objects.filter(pk=world.supervisee.pk).update(
+        status=Supervisee.Status.INTAKE, correction_start=today - dt.timedelta(days=40)
+    )
+    migration.create(apps, None)
+    rows = {
+        (o.supervisee_id, o.kind, timezone.localdate(o.due_at))
+        for o in Obligation.objects.filter(supervisee=world.supervisee)
+    }
+    Obligation.objects.all().delete()
+    world.supervisee.refresh_from_db()
+    actions.sync_obligations(supervisee=world.supervisee)
+    expected = {
+        (o.supervisee_id, o.kind, timezone.localdate(o.due_at))
+        for o in Obligation.objects.filter(supervisee=world.supervisee)
+    }
+    assert rows == expected
+    assert {kind for _s, kind, _d in rows} == {Obligation.Kind.INTAKE_REPORT, Obligation.Kind.RELEASE}

@@ -1,0 +1,130 @@
+"""Every supervision page and API endpoint, for every role. The matrix must name every route of
+supervision/urls.py and supervision/api_urls.py; a new route not in it fails the first test."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from supervision import actions
+from supervision.models import Holiday, Obligation
+
+ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
+PAGE_LOGIN = 302
+API_ANON = 403
+
+
+def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = anonymous
+    table.update(per_role)
+    return table
+
+
+TODO_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=200)
+STAFF_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, social_worker=200, other_officer=200)
+BUREAU_PAGE = expect(403, PAGE_LOGIN, bureau=200)
+STAFF_API = expect(403, API_ANON, bureau=200, officer=200, social_worker=200, other_officer=200)
+OWN_API = expect(403, API_ANON, bureau=200, officer=200, social_worker=200, other_officer=404)
+
+MATRIX: dict[tuple[str, str], tuple] = {
+    ("supervision:today", "get"): (lambda w: {}, None, TODO_PAGE),
+    ("supervision:obligation-done", "post"): (
+        lambda w: {"pk": w.obligation.pk},
+        lambda w: {},
+        expect(403, PAGE_LOGIN, bureau=302, officer=302, other_officer=404),
+    ),
+    ("supervision:rotate-feed", "post"): (
+        lambda w: {},
+        lambda w: {},
+        {**TODO_PAGE, **dict.fromkeys(["bureau", "officer", "other_officer"], 302)},
+    ),
+    ("supervision:feed", "get"): (lambda w: {"token": w.feed_token}, None, expect(200, 200)),
+    ("supervision:cleanup", "get"): (lambda w: {}, None, BUREAU_PAGE),
+    ("supervision:rules", "get"): (lambda w: {}, None, STAFF_PAGE),
+    ("supervision:rule-edit", "get"): (lambda w: {"code": "intake_report"}, None, BUREAU_PAGE),
+    ("supervision:rule-edit", "post"): (
+        lambda w: {"code": "intake_report"},
+        lambda w: {"value": "9", "reason": "测试"},
+        {**BUREAU_PAGE, "bureau": 302},
+    ),
+    ("supervision:holidays", "get"): (lambda w: {}, None, STAFF_PAGE),
+    ("supervision:holidays", "post"): (
+        lambda w: {},
+        lambda w: {"date": "2026-03-03", "name": "地方假日", "kind": "holiday"},
+        {**STAFF_PAGE, "bureau": 302, "officer": 403, "social_worker": 403, "other_officer": 403},
+    ),
+    ("supervision:holiday-remove", "post"): (
+        lambda w: {"pk": w.holiday.pk},
+        lambda w: {},
+        {**BUREAU_PAGE, "bureau": 302},
+    ),
+    ("supervision-rule-list", "get"): (lambda w: {}, None, STAFF_API),
+    ("supervision-rule-detail", "get"): (lambda w: {"code": "intake_report"}, None, STAFF_API),
+    ("supervision-obligation-list", "get"): (lambda w: {}, None, STAFF_API),
+    ("supervision-obligation-detail", "get"): (lambda w: {"pk": w.obligation.pk}, None, OWN_API),
+    ("supervision-obligation-complete", "post"): (
+        lambda w: {"pk": w.obligation.pk},
+        lambda w: {},
+        expect(403, API_ANON, bureau=200, officer=200, social_worker=404, other_officer=404),
+    ),
+}
+
+
+def _route_names() -> set[str]:
+    names: set[str] = set()
+
+    def module_of(callback) -> str:
+        view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+        return (view_class or callback).__module__
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern) and module_of(pattern.callback).startswith("supervision."):
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_the_matrix_covers_every_route():
+    assert _route_names() == {name for name, _method in MATRIX}
+
+
+def _prepare(world):
+    actions.sync_obligations(supervisee=world.supervisee)
+    world.obligation = Obligation.objects.filter(supervisee=world.supervisee).first()
+    world.feed_token = actions.feed_for(user=world.users["officer"]).token
+    world.holiday = Holiday.objects.filter(date__year=2026).first()
+
+
+def _client(world, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_for_every_role(world, role):
+    _prepare(world)
+    failures = []
+    for (name, method), (kwargs_builder, body_builder, table) in MATRIX.items():
+        # Each write runs against fresh rows: undo what an earlier request changed.
+        world.obligation.refresh_from_db()
+        Obligation.objects.filter(pk=world.obligation.pk).update(done_at=None, done_by=None)
+        Holiday.objects.filter(date="2026-03-03").delete()
+        world.feed_token = actions.feed_for(user=world.users["officer"]).token
+        if not Holiday.objects.filter(pk=world.holiday.pk).exists():
+            world.holiday.save()
+        client = _client(world, role)
+        url = reverse(name, kwargs=kwargs_builder(world))
+        response = client.get(url) if method == "get" else client.post(url, body_builder(world))
+        if response.status_code != table[role]:
+            failures.append((name, method, response.status_code, table[role]))
+    assert failures == []
