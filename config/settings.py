@@ -94,7 +94,8 @@ PERSONAL_DATA_MODELS = [
     "coordination.Referral",
     "coordination.ReferralEvent",
     "coordination.AccessLog",
-    "coordination.Notification",
+    "notifications.Notification",
+    "notifications.Preference",
     "matching.Proposal",
     "matching.MentorProposal",
     "volunteers.Volunteer",
@@ -114,6 +115,7 @@ INSTALLED_APPS = [
     "volunteers",
     "cms",
     "operations",
+    "notifications",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -431,8 +433,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.send_pending_hours_digest",
         "schedule": crontab(hour=8, minute=30, day_of_week="mon"),
     },
-    "coordination-deliver-pending-notifications": {
-        "task": "coordination.deliver_pending_notifications",
+    "notifications-deliver-pending": {
+        "task": "notifications.deliver_pending_notifications",
         "schedule": crontab(minute="*/5"),
     },
     "coordination-escalate-overdue-referrals": {

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,6 @@ from coordination.models import (
     CorrectionTeamMember,
     HouseholdType,
     Need,
-    Notification,
     OffenceCategory,
     Referral,
     RiskLevel,
@@ -685,31 +683,6 @@ class MenteeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return selectors.mentees(self.request.user)
-
-
-class NotificationOutput(serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "subject", "body", "url", "created_at", "read_at"]
-
-
-@extend_schema_view(list=extend_schema(summary="My in-app notifications"))
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = NotificationOutput
-    filter_backends: list = []
-    lookup_value_regex = ID_PATH
-
-    def get_queryset(self):
-        return selectors.inbox(self.request.user)
-
-    @extend_schema(summary="Mark read", request=None, responses=NotificationOutput)
-    @action(detail=True, methods=["post"])
-    def read(self, request: Request, pk: str) -> Response:
-        notification: Model = get_object_or_404(self.get_queryset(), pk=pk)
-        actions.mark_notification_read(notification=notification)
-        notification.refresh_from_db()
-        return Response(NotificationOutput(notification).data)
 
 
 class AccessLogOutput(serializers.ModelSerializer):

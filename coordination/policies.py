@@ -16,7 +16,6 @@ from coordination.models import (
     Consent,
     CorrectionTeamMember,
     Need,
-    Notification,
     Referral,
     ReferralEvent,
     Supervisee,
@@ -327,16 +326,6 @@ class AccessLogPolicy(scoping.BasePolicy):
         return AccessLog.objects.all() if is_bureau_admin(user) else AccessLog.objects.none()
 
 
-class NotificationPolicy(scoping.BasePolicy):
-    model = Notification
-
-    def rows_view(self, user: Any) -> QuerySet[Notification]:
-        """The user's own in-app inbox."""
-        if not getattr(user, "is_authenticated", False):
-            return Notification.objects.none()
-        return Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX)
-
-
 def register() -> None:
     scoping.register(Supervisee, SuperviseePolicy())
     scoping.register(Need, NeedPolicy())
@@ -346,7 +335,6 @@ def register() -> None:
     scoping.register(Referral, ReferralPolicy())
     scoping.register(ReferralEvent, ReferralEventPolicy())
     scoping.register(AccessLog, AccessLogPolicy())
-    scoping.register(Notification, NotificationPolicy())
 
 
 def supervisees() -> SuperviseePolicy:

@@ -20,7 +20,6 @@ from coordination.models import (
     Consent,
     CorrectionTeamMember,
     Need,
-    Notification,
     Referral,
     ReferralEvent,
     Supervisee,
@@ -174,15 +173,6 @@ def overdue_referral_ids(*, now: dt.datetime | None = None) -> list[int]:
     return list(Referral.objects.filter(overdue_q(now)).order_by("deadline", "pk").values_list("pk", flat=True))
 
 
-def pending_notification_ids(*, limit: int = 1000) -> list[int]:
-    """Outbox rows still waiting for delivery, oldest first, at most ``limit`` per sweep."""
-    return list(
-        Notification.objects.filter(status=Notification.Status.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
 def referral_for_read(user: User, uuid: str) -> Referral:
     return (
         referral_list(user)
@@ -222,14 +212,6 @@ def mentees(user: User) -> QuerySet[CorrectionTeamMember]:
         .select_related("supervisee")
         .order_by("supervisee__given_name", "pk")
     )
-
-
-def inbox(user: User) -> QuerySet[Notification]:
-    return scoping.scope(user, Notification).order_by("-created_at", "-pk")
-
-
-def unread_count(user: User) -> int:
-    return scoping.scope(user, Notification).filter(read_at__isnull=True).count()
 
 
 def access_log(user: User) -> QuerySet[AccessLog]:

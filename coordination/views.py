@@ -560,21 +560,6 @@ def mentees(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "coordination/notifications.html", {"page": page})
-
-
-@require_POST
-@login_required
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
-    actions.mark_notification_read(notification=notification)
-    return redirect(notification.url or reverse("coordination:notifications"))
-
-
-@require_GET
 @requires(roles.is_bureau_admin)
 def access_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.access_log(request.user), 50).get_page(request.GET.get("page"))

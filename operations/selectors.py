@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from coordination.models import Notification
 from matching.models import MatchRun
+from notifications.models import Notification
 from operations.models import FailedTask
 
 

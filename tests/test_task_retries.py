@@ -11,14 +11,17 @@ from django.db import OperationalError
 import accounts.tasks
 import coordination.tasks
 import matching.tasks
+import notifications.tasks
 import volunteers.tasks
 from accounts.retry import TRANSIENT_ERRORS
 from config.celery import app
 
 PROJECT_TASKS = sorted(
-    name for name in app.tasks if name.split(".")[0] in {"accounts", "coordination", "matching", "volunteers"}
+    name
+    for name in app.tasks
+    if name.split(".")[0] in {"accounts", "coordination", "matching", "volunteers", "notifications"}
 )
-MODULES = [accounts.tasks, coordination.tasks, matching.tasks, volunteers.tasks]
+MODULES = [accounts.tasks, coordination.tasks, matching.tasks, volunteers.tasks, notifications.tasks]
 
 
 def test_every_scheduled_task_is_one_of_ours(settings):

@@ -18,7 +18,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
@@ -33,6 +32,8 @@ from accounts.links import absolute_url
 from accounts.localtime import format_local
 from accounts.models import User
 from config.errors import ActionError
+from notifications.actions import Address, notify
+from notifications.models import Notification
 from services.models import Membership, Organisation, Township
 from volunteers import selectors
 from volunteers.models import (
@@ -94,11 +95,11 @@ def mail_suppressed() -> Iterator[None]:
 
 
 def _mail_on_commit(*, to: Iterable[str], subject: str, body: str) -> None:
-    """Send a plain-text mail once the surrounding transaction commits."""
-    recipients = [address for address in to if address]
+    """Mail through the outbox: rows written with the change, sent by a worker after the commit (never in the request)."""
+    recipients = [Address(email=address) for address in to if address]
     if not recipients or _mail_suppressed.get():
         return
-    transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients))
+    notify(recipients=recipients, kind=Notification.Kind.VOLUNTEER, subject=subject, body=body)
 
 
 def _coordinator_emails(organisation_id: int) -> list[str]:

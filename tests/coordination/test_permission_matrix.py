@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from coordination.models import Notification, Referral
+from coordination.models import Referral
+from notifications.models import Notification
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 CASE = {"bureau", "officer", "social_worker"}
@@ -85,8 +86,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("coordination:inbox", "get"): (lambda w: {}, None, expect(403, PAGE_LOGIN, bureau=200, provider=200)),
     ("coordination:overdue", "get"): (lambda w: {}, None, CASE_PAGE),
     ("coordination:mentees", "get"): (lambda w: {}, None, ANY_USER_PAGE),
-    ("coordination:notifications", "get"): (lambda w: {}, None, ANY_USER_PAGE),
-    ("coordination:notification-read", "post"): (
+    ("coordination:notifications", "get"): (lambda w: {}, None, expect(302, PAGE_LOGIN)),
+    ("notifications:inbox", "get"): (lambda w: {}, None, ANY_USER_PAGE),
+    ("notifications:read", "post"): (
         lambda w: {"pk": w.officer_notification.pk},
         lambda w: {},
         expect(404, PAGE_LOGIN, officer=302),
