@@ -86,13 +86,6 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("coordination:inbox", "get"): (lambda w: {}, None, expect(403, PAGE_LOGIN, bureau=200, provider=200)),
     ("coordination:overdue", "get"): (lambda w: {}, None, CASE_PAGE),
     ("coordination:mentees", "get"): (lambda w: {}, None, ANY_USER_PAGE),
-    ("coordination:notifications", "get"): (lambda w: {}, None, expect(302, PAGE_LOGIN)),
-    ("notifications:inbox", "get"): (lambda w: {}, None, ANY_USER_PAGE),
-    ("notifications:read", "post"): (
-        lambda w: {"pk": w.officer_notification.pk},
-        lambda w: {},
-        expect(404, PAGE_LOGIN, officer=302),
-    ),
     ("coordination:access-log", "get"): (lambda w: {}, None, expect(403, PAGE_LOGIN, bureau=200)),
     ("coordination:supervisee-create", "get"): (lambda w: {}, None, CASE_PAGE),
     ("coordination:supervisee-create", "post"): (
@@ -203,12 +196,6 @@ MATRIX: dict[tuple[str, str], tuple] = {
         expect(403, API_ANON, bureau=201, officer=201, social_worker=201, other_officer=400),
     ),
     ("coordination-mentee-list", "get"): (lambda w: {}, None, ANY_USER_API),
-    ("coordination-notification-list", "get"): (lambda w: {}, None, ANY_USER_API),
-    ("coordination-notification-read", "post"): (
-        lambda w: {"pk": w.officer_notification.pk},
-        lambda w: {},
-        expect(404, API_ANON, officer=200),
-    ),
     ("coordination-access-log-list", "get"): (lambda w: {}, None, expect(403, API_ANON, bureau=200)),
 }
 

@@ -109,3 +109,23 @@ def test_email_and_sms_wait_out_the_quiet_hours_the_inbox_does_not(user):
     with time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=SHANGHAI), tick=False):
         ids = actions.notify(recipients=[user], kind=KIND, subject="s")
         assert not Notification.objects.filter(pk__in=ids, due_at__isnull=False).exists()
+
+
+def test_only_the_recipient_reads_a_notification(user):
+    [inbox_id] = [
+        pk
+        for pk in actions.notify(recipients=[user], kind=KIND, subject="s")
+        if Notification.objects.get(pk=pk).channel == "inbox"
+    ]
+    other = factories.UserFactory()
+    stranger = Client()
+    stranger.force_login(other)
+    assert stranger.post(f"/notifications/{inbox_id}/read/").status_code == 404
+    assert stranger.post(f"/api/v1/notifications/{inbox_id}/read/").status_code == 404
+    anonymous = Client()
+    assert anonymous.get("/notifications/").status_code == 302
+    assert anonymous.post(f"/api/v1/notifications/{inbox_id}/read/").status_code == 403
+    owner = Client()
+    owner.force_login(user)
+    assert owner.post(f"/api/v1/notifications/{inbox_id}/read/").json()["read_at"] is not None
+    assert Notification.objects.get(pk=inbox_id).read_at is not None

@@ -51,6 +51,4 @@ def test_rows_are_copied_with_their_ids_times_and_referral():
     back = executor.loader.project_state(BEFORE).apps.get_model("coordination", "Notification")
     assert set(back.objects.values_list("pk", flat=True)) == {row.pk, inbox.pk}
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    MigrationExecutor(connection).migrate(AFTER)  # leave the schema as the other tests expect it
