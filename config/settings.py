@@ -424,6 +424,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks; apps add their own entries here. Times are Asia/Shanghai.
 CELERY_BEAT_SCHEDULE = {
     "daily-health-summary": {"task": "accounts.daily_health_summary", "schedule": crontab(hour=6, minute=0)},
+    "purge-idempotency-keys": {"task": "accounts.purge_idempotency_keys", "schedule": crontab(hour=3, minute=40)},
     "volunteer-shift-reminders": {"task": "volunteers.send_shift_reminders", "schedule": crontab(minute=5)},
     "volunteer-training-expiry": {
         "task": "volunteers.send_training_expiry_warnings",

@@ -9,14 +9,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts import roles, scoping
+from accounts import idempotency, roles, scoping
 from accounts.validators import validate_person_name
 from coordination import actions, identity, policies, selectors
 from coordination.filters import NeedFilter, ReferralFilter, SuperviseeFilter, SuperviseeRefFilter
@@ -435,7 +435,19 @@ def _transition_response(request: Request, referral: Referral, verb: str) -> Res
 @extend_schema_view(
     list=extend_schema(summary="Referrals I may see", responses=ReferralOutput(many=True)),
     retrieve=extend_schema(summary="One referral with its events (logged)", responses=ReferralDetailOutput),
-    create=extend_schema(summary="Draft (or send) a referral", request=ReferralInput, responses={201: ReferralOutput}),
+    create=extend_schema(
+        summary="Draft (or send) a referral",
+        request=ReferralInput,
+        responses={201: ReferralOutput},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Repeat the call with the same key (within a day) to get the first referral again.",
+            )
+        ],
+    ),
 )
 class ReferralViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -495,6 +507,9 @@ class ReferralViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         if not policies.can_see_case_list(request.user):
             raise PermissionDenied(_("Only case staff send referrals."))
+        key = request.headers.get(idempotency.HEADER, "")
+        if key and not idempotency.valid_key(key):
+            raise ValidationError({idempotency.HEADER: [idempotency.INVALID_MESSAGE]})
         data = ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -503,11 +518,18 @@ class ReferralViewSet(
             raise ValidationError({"need": ["No such need in your caseload."]})
         send = values.pop("send")
         send_kwargs = {"override_consent": values.pop("override_consent"), "note": values.pop("note")}
-        referral = actions.create_referral(
-            need=need, actor=request.user, send=send, **values, **(send_kwargs if send else {})
+        referral, created = idempotency.once(
+            user=request.user,
+            endpoint=actions.REFERRAL_CREATE,
+            key=key,
+            create=lambda: actions.create_referral(
+                need=need, actor=request.user, send=send, **values, **(send_kwargs if send else {})
+            ),
         )
         referral = selectors.referral_for_read(request.user, referral.uuid)
-        return Response(referral_values(request.user, referral), status=status.HTTP_201_CREATED)
+        # A repeat answers the first result again, marked as a replay.
+        headers = {} if created else {"Idempotent-Replayed": "true"}
+        return Response(referral_values(request.user, referral), status=status.HTTP_201_CREATED, headers=headers)
 
     def _verb(self, request: Request, uuid: str, verb: str) -> Response:
         return _transition_response(request, self._get(uuid), verb)

@@ -21,7 +21,7 @@ from django.utils.translation import get_language_info, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import roles, scoping, spreadsheet
+from accounts import idempotency, roles, scoping, spreadsheet
 from config.errors import form_errors
 from coordination import actions, policies, selectors
 from coordination.api import age_on
@@ -437,23 +437,32 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         send = data["send_now"]
         try:
-            referral = actions.create_referral(
-                need=need,
-                offering=data["offering"],
-                actor=request.user,
-                message=data["message"],
-                send=send,
-                **(
-                    {"override_consent": data.get("override_consent", False), "note": data.get("override_reason", "")}
-                    if send
-                    else {}
+            referral, created = idempotency.once(
+                user=request.user,
+                endpoint=actions.REFERRAL_CREATE,
+                key=data[idempotency.FORM_FIELD],
+                create=lambda: actions.create_referral(
+                    need=need,
+                    offering=data["offering"],
+                    actor=request.user,
+                    message=data["message"],
+                    send=send,
+                    **(
+                        {
+                            "override_consent": data.get("override_consent", False),
+                            "note": data.get("override_reason", ""),
+                        }
+                        if send
+                        else {}
+                    ),
                 ),
             )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Referral sent.") if send else _("Referral saved as a draft."))
+            if created:
+                messages.success(request, _("Referral sent.") if send else _("Referral saved as a draft."))
             return redirect("coordination:referral", uuid=referral.uuid)
     return render(
         request,

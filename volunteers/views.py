@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import scoping
+from accounts import idempotency, scoping
 from config.errors import form_errors
 from volunteers import actions, certificates, feeds, policies, ratelimit, selectors
 from volunteers.filters import VolunteerFilter
@@ -473,14 +473,20 @@ def manage_shifts(request: HttpRequest) -> HttpResponse:
     form = ShiftForm(request.POST or None, opportunities=opportunities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actions.create_shift(
-            opportunity=data["opportunity"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            place=data["place"],
-            capacity=data["capacity"],
+        _shift, created = idempotency.once(
+            user=request.user,
+            endpoint="volunteers.shift.publish",
+            key=data[idempotency.FORM_FIELD],
+            create=lambda: actions.create_shift(
+                opportunity=data["opportunity"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                capacity=data["capacity"],
+            ),
         )
-        messages.success(request, _("Shift published."))
+        if created:
+            messages.success(request, _("Shift published."))
         return redirect("volunteers:manage_shifts")
     page = Paginator(selectors.coordinated_shift_list(request.user), 25).get_page(request.GET.get("page"))
     return render(
