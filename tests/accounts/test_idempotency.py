@@ -39,7 +39,7 @@ def test_a_failed_create_records_no_key(db, django_user_model):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_tries_make_one_object(django_user_model):
     user = django_user_model.objects.create(username="racer")
     results: list[tuple[int, bool]] = []

@@ -102,6 +102,11 @@ def test_email_and_sms_wait_out_the_quiet_hours_the_inbox_does_not(user):
         assert mail.outbox == []
         held = Notification.objects.filter(pk__in=ids).exclude(channel="inbox")
         assert {timezone.localtime(r.due_at, SHANGHAI).time() for r in held} == {dt.time(7, 0)}
+    from operations.selectors import backlog_counts
+
+    with time_machine.travel(dt.datetime(2026, 12, 2, 1, 0, tzinfo=SHANGHAI), tick=False):
+        assert tasks.deliver_pending_notifications() == 0
+        assert backlog_counts()["notifications_stuck"] == 0  # held for quiet hours is not stuck
     with time_machine.travel(dt.datetime(2026, 12, 2, 7, 1, tzinfo=SHANGHAI), tick=False):
         assert tasks.deliver_pending_notifications() == 2
     assert len(mail.outbox) == 1

@@ -10,7 +10,7 @@ BEFORE = [("coordination", "0005_person_name_validators"), ("notifications", "00
 AFTER = [("coordination", "0006_remove_notification"), ("notifications", "0002_copy_from_coordination")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rows_are_copied_with_their_ids_times_and_referral():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
