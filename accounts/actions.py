@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import DatabaseError, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -89,24 +88,19 @@ def record_health_summary() -> HealthReport:
     report = HealthReport.objects.create(
         summary={"checks": checks, "counts": counts, "at": timezone.now().isoformat()}, ok=ok
     )
-    recipients = list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Membership.Role.BUREAU_ADMIN,
-            memberships__is_active=True,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
+    from notifications.actions import notify
+    from notifications.models import Notification
+
+    recipients = User.objects.filter(
+        is_active=True, memberships__role=Membership.Role.BUREAU_ADMIN, memberships__is_active=True
+    ).distinct()
+    status = _("healthy") if ok else _("PROBLEM")
+    notify(
+        recipients=list(recipients),
+        kind=Notification.Kind.HEALTH_REPORT,
+        subject=_("Platform health: %(status)s") % {"status": status},
+        body=json.dumps(report.summary, ensure_ascii=False, indent=2),
     )
-    if recipients:
-        status = _("healthy") if ok else _("PROBLEM")
-        send_mail(
-            subject=_("Platform health: %(status)s") % {"status": status},
-            message=json.dumps(report.summary, ensure_ascii=False, indent=2),
-            from_email=None,
-            recipient_list=recipients,
-        )
     return report
 
 

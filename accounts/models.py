@@ -97,3 +97,26 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.kind} {self.subject}"
+
+
+class IdempotencyKey(models.Model):
+    """A create a user may retry (double-click, API retry): the key they sent and what the first try made.
+
+    Kept a day (``accounts.idempotency.TTL``); see ``accounts.idempotency.once``.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
+    endpoint = models.CharField(_("endpoint"), max_length=100)
+    key = models.CharField(_("key"), max_length=100)
+    # A pointer to the first result: the model label and primary key of the object created.
+    result_model = models.CharField(_("result type"), max_length=100, blank=True)
+    result_pk = models.CharField(_("result"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "endpoint", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint}:{self.key}"

@@ -8,3 +8,11 @@ from accounts.retry import RETRY
 def daily_health_summary() -> int:
     """Nightly: record and e-mail the platform's health summary. Returns the report id."""
     return actions.record_health_summary().pk
+
+
+@shared_task(name="accounts.purge_idempotency_keys", **RETRY)
+def purge_idempotency_keys() -> int:
+    """Daily: forget idempotency keys older than a day. Returns how many."""
+    from accounts import idempotency
+
+    return idempotency.purge_expired()

@@ -94,7 +94,8 @@ PERSONAL_DATA_MODELS = [
     "coordination.Referral",
     "coordination.ReferralEvent",
     "coordination.AccessLog",
-    "coordination.Notification",
+    "notifications.Notification",
+    "notifications.Preference",
     "matching.Proposal",
     "matching.MentorProposal",
     "volunteers.Volunteer",
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
     "supervision",
     "cms",
     "operations",
+    "notifications",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -429,6 +431,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks; apps add their own entries here. Times are Asia/Shanghai.
 CELERY_BEAT_SCHEDULE = {
     "daily-health-summary": {"task": "accounts.daily_health_summary", "schedule": crontab(hour=6, minute=0)},
+    "purge-idempotency-keys": {"task": "accounts.purge_idempotency_keys", "schedule": crontab(hour=3, minute=40)},
     "volunteer-shift-reminders": {"task": "volunteers.send_shift_reminders", "schedule": crontab(minute=5)},
     "volunteer-training-expiry": {
         "task": "volunteers.send_training_expiry_warnings",
@@ -438,8 +441,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.send_pending_hours_digest",
         "schedule": crontab(hour=8, minute=30, day_of_week="mon"),
     },
-    "coordination-deliver-pending-notifications": {
-        "task": "coordination.deliver_pending_notifications",
+    "notifications-deliver-pending": {
+        "task": "notifications.deliver_pending_notifications",
         "schedule": crontab(minute="*/5"),
     },
     "coordination-escalate-overdue-referrals": {

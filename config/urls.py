@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/v1/", include("cms.api_urls")),
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("supervision.api_urls")),
+    path("api/v1/", include("notifications.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -48,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("operations/", include("operations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -10,7 +10,6 @@ transaction; delivery is queued with ``transaction.on_commit``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import roles, scoping
-from accounts.links import absolute_url
-from accounts.retry import TRANSIENT_ERRORS
 from accounts.security import current_token as current_api_token
 from config.errors import ActionError
 from config.observability import request_path_var
-from config.queue import enqueue
 from coordination import conf, identity, policies
 from coordination.models import (
     AccessLog,
@@ -36,13 +32,14 @@ from coordination.models import (
     Consent,
     CorrectionTeamMember,
     Need,
-    Notification,
     Referral,
     ReferralEvent,
     Sex,
     Supervisee,
 )
 from coordination.selectors import overdue_q
+from notifications.actions import notify
+from notifications.models import Notification
 from services.models import Membership, ServiceOffering
 
 if TYPE_CHECKING:
@@ -61,6 +58,9 @@ class NoPlaceLeft(ReferralError):
 
 
 # --- The referral state machine ----------------------------------------------
+
+# The idempotency namespace of creating a referral, shared by the page and the API (accounts.idempotency).
+REFERRAL_CREATE = "coordination.referral.create"
 
 CASE = "case"  # staff managing the supervisee's case (office officer, social worker, bureau)
 PROVIDER = "provider"  # staff of the organisation the referral was sent to
@@ -101,37 +101,13 @@ def allowed_verbs(referral: Referral, side: str | None) -> list[str]:
 def _notify(
     *, recipients: list[User], kind: str, subject: str, body: str, referral: Referral | None, sms: bool = False
 ) -> list[int]:
-    """Write outbox rows (inbox always; e-mail if the user has an address; SMS if asked and a phone).
+    """Notify through the outbox (inbox always; e-mail if the user has an address; SMS if asked and a phone).
 
     About a referral, only those the referral policy's ``audience`` lets read it are told."""
     url = reverse("coordination:referral", kwargs={"uuid": referral.uuid}) if referral else ""
     if referral is not None:
         recipients = list(scoping.policy_for(Referral).audience(policies.ReferralNotice(referral, tuple(recipients))))
-    rows: list[Notification] = []
-    seen: set[int] = set()
-    for user in recipients:
-        if user is None or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        common = {"recipient": user, "kind": kind, "subject": subject, "body": body, "url": url, "referral": referral}
-        rows.append(Notification(channel=Notification.Channel.INBOX, **common))
-        if user.email:
-            rows.append(Notification(channel=Notification.Channel.EMAIL, **common))
-        if sms and user.phone:
-            rows.append(Notification(channel=Notification.Channel.SMS, **common))
-    created = Notification.objects.bulk_create(rows)
-    ids = [row.pk for row in created]
-    if ids:
-        # Robust: if queueing fails (broker down; in eager mode, a failed first delivery) the request
-        # has committed and must not fail; the rows stay pending for the periodic sweep.
-        transaction.on_commit(lambda: _queue_delivery(ids), robust=True)
-    return ids
-
-
-def _queue_delivery(ids: list[int]) -> None:
-    from coordination import tasks
-
-    enqueue(tasks.deliver_notifications, ids)
+    return notify(recipients=recipients, kind=kind, subject=subject, body=body, link=url, about=referral, sms=sms)
 
 
 def _members(organisation_id: int, *roles: str) -> list[User]:
@@ -399,83 +375,6 @@ def escalate_referral(*, referral_id: int, now: dt.datetime | None = None) -> st
         )
         return "officer"
     return None
-
-
-# --- Notifications: delivery ----------------------------------------------------
-
-
-def deliver_notification(*, notification_id: int) -> bool:
-    """Deliver one outbox row at most once: claim it by conditional update, send, mark sent."""
-    now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
-        status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    try:
-        _send(notification)
-    except Exception as exc:
-        # A permanent failure (refused address, a bug) is given up at once; a transient one is
-        # retried by the calling task with backoff (and by the sweep) until the attempts run out.
-        transient = isinstance(exc, TRANSIENT_ERRORS)
-        failed = not transient or notification.attempts >= conf.MAX_DELIVERY_ATTEMPTS()
-        Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
-            last_error=str(exc)[:500],
-        )
-        if not failed:
-            raise
-        return False
-    Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return True
-
-
-def deliver_notifications(*, notification_ids: Iterable[int]) -> int:
-    """Deliver each row (claimed one by one); a transient failure of one row is raised after the others were tried."""
-    delivered, transient = 0, None
-    for pk in notification_ids:
-        try:
-            delivered += deliver_notification(notification_id=pk)
-        except TRANSIENT_ERRORS as exc:
-            transient = transient or exc
-    if transient is not None:
-        raise transient
-    return delivered
-
-
-def _send(notification: Notification) -> None:
-    from django.core.mail import send_mail
-
-    from accounts.sms import send_sms
-
-    link = absolute_url(notification.url) if notification.url else ""
-    if notification.channel == Notification.Channel.EMAIL:
-        send_mail(
-            subject=notification.subject,
-            message="\n\n".join(part for part in [notification.body, link] if part),
-            from_email=None,
-            recipient_list=[notification.recipient.email],
-        )
-    elif notification.channel == Notification.Channel.SMS:
-        send_sms(to=notification.recipient.phone, body=f"{notification.subject} {link}".strip())
-    # The in-app inbox needs no transport: the row is the message.
-
-
-def release_stale_claims(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """Rows left 'sending' by a worker that died go back to pending (the retry task picks them up)."""
-    return Notification.objects.filter(
-        status=Notification.Status.SENDING, claimed_at__lt=timezone.now() - older_than
-    ).update(status=Notification.Status.PENDING)
-
-
-@transaction.atomic
-def mark_notification_read(*, notification: Notification) -> None:
-    """Mark an inbox message read (only the recipient's own, checked by the caller's queryset)."""
-    if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
 
 
 # --- Access log ---------------------------------------------------------------

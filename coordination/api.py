@@ -6,18 +6,17 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts import roles, scoping
+from accounts import idempotency, roles, scoping
 from accounts.validators import validate_person_name
 from coordination import actions, identity, policies, selectors
 from coordination.filters import NeedFilter, ReferralFilter, SuperviseeFilter, SuperviseeRefFilter
@@ -30,7 +29,6 @@ from coordination.models import (
     CorrectionTeamMember,
     HouseholdType,
     Need,
-    Notification,
     OffenceCategory,
     Referral,
     RiskLevel,
@@ -431,7 +429,19 @@ def _transition_response(request: Request, referral: Referral, verb: str) -> Res
 @extend_schema_view(
     list=extend_schema(summary="Referrals I may see", responses=ReferralOutput(many=True)),
     retrieve=extend_schema(summary="One referral with its events (logged)", responses=ReferralDetailOutput),
-    create=extend_schema(summary="Draft (or send) a referral", request=ReferralInput, responses={201: ReferralOutput}),
+    create=extend_schema(
+        summary="Draft (or send) a referral",
+        request=ReferralInput,
+        responses={201: ReferralOutput},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Repeat the call with the same key (within a day) to get the first referral again.",
+            )
+        ],
+    ),
 )
 class ReferralViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -482,6 +492,9 @@ class ReferralViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         if not policies.can_see_case_list(request.user):
             raise PermissionDenied(_("Only case staff send referrals."))
+        key = request.headers.get(idempotency.HEADER, "")
+        if key and not idempotency.valid_key(key):
+            raise ValidationError({idempotency.HEADER: [idempotency.INVALID_MESSAGE]})
         data = ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -490,11 +503,18 @@ class ReferralViewSet(
             raise ValidationError({"need": ["No such need in your caseload."]})
         send = values.pop("send")
         send_kwargs = {"override_consent": values.pop("override_consent"), "note": values.pop("note")}
-        referral = actions.create_referral(
-            need=need, actor=request.user, send=send, **values, **(send_kwargs if send else {})
+        referral, created = idempotency.once(
+            user=request.user,
+            endpoint=actions.REFERRAL_CREATE,
+            key=key,
+            create=lambda: actions.create_referral(
+                need=need, actor=request.user, send=send, **values, **(send_kwargs if send else {})
+            ),
         )
         referral = selectors.referral_for_read(request.user, referral.uuid)
-        return Response(referral_values(request.user, referral), status=status.HTTP_201_CREATED)
+        # A repeat answers the first result again, marked as a replay.
+        headers = {} if created else {"Idempotent-Replayed": "true"}
+        return Response(referral_values(request.user, referral), status=status.HTTP_201_CREATED, headers=headers)
 
     def _verb(self, request: Request, uuid: str, verb: str) -> Response:
         return _transition_response(request, self._get(uuid), verb)
@@ -679,31 +699,6 @@ class MenteeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return selectors.mentees(self.request.user)
-
-
-class NotificationOutput(serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "subject", "body", "url", "created_at", "read_at"]
-
-
-@extend_schema_view(list=extend_schema(summary="My in-app notifications"))
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = NotificationOutput
-    filter_backends: list = []
-    lookup_value_regex = ID_PATH
-
-    def get_queryset(self):
-        return selectors.inbox(self.request.user)
-
-    @extend_schema(summary="Mark read", request=None, responses=NotificationOutput)
-    @action(detail=True, methods=["post"])
-    def read(self, request: Request, pk: str) -> Response:
-        notification: Model = get_object_or_404(self.get_queryset(), pk=pk)
-        actions.mark_notification_read(notification=notification)
-        notification.refresh_from_db()
-        return Response(NotificationOutput(notification).data)
 
 
 class AccessLogOutput(serializers.ModelSerializer):

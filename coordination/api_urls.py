@@ -12,7 +12,6 @@ router.register("case-notes", api.NoteViewSet, basename="coordination-note")
 router.register("consents", api.ConsentViewSet, basename="coordination-consent")
 router.register("team-members", api.TeamMemberViewSet, basename="coordination-team-member")
 router.register("mentees", api.MenteeViewSet, basename="coordination-mentee")
-router.register("notifications", api.NotificationViewSet, basename="coordination-notification")
 router.register("access-log", api.AccessLogViewSet, basename="coordination-access-log")
 
 urlpatterns = router.urls

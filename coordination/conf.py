@@ -31,7 +31,3 @@ def BUREAU_AFTER_DAYS() -> int:
 def EXPIRE_AFTER_DAYS() -> int:
     """Days past the deadline after which an unanswered referral expires."""
     return int(getattr(settings, "REFERRAL_EXPIRE_AFTER_DAYS", 14))
-
-
-def MAX_DELIVERY_ATTEMPTS() -> int:
-    return int(getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 5))

@@ -20,7 +20,6 @@ from coordination.models import (
     CorrectionTeamMember,
     HouseholdType,
     Need,
-    Notification,
     OffenceCategory,
     Referral,
     RiskLevel,
@@ -29,6 +28,7 @@ from coordination.models import (
     Supervisee,
     SupervisionLevel,
 )
+from notifications.models import Notification
 from services.demo import ROADS
 from services.models import Organisation, ServiceCategory, ServiceOffering
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.idempotency import IdempotentFormMixin
 from accounts.validators import validate_person_name
 from coordination import identity
 from coordination.models import (
@@ -54,7 +55,7 @@ class ConsentForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(IdempotentFormMixin):
     offering = forms.ModelChoiceField(label=_("Service"), queryset=None, empty_label=None)
     message = forms.CharField(
         label=_("Message to the provider"),

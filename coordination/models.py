@@ -22,8 +22,7 @@ Final model fields (kept stable for the matching engine; later changes only add 
 - ``ReferralEvent``: referral, actor (null: the system), from_state, to_state, note, created_at.
 - ``AccessLog``: user, username, supervisee, action (read, export, list_export), object_type,
   object_id, purpose, path, created_at. Append-only.
-- ``Notification``: recipient, channel (inbox, email, sms), kind, subject, body, url, referral,
-  status (pending, sending, sent, failed), attempts, last_error, claimed_at, created_at, sent_at, read_at.
+- Notifications live in the ``notifications`` app (the outbox of every app).
 
 The choices ``SentenceType``, ``RiskLevel``, ``HouseholdType`` and ``Sex`` use the same names and
 values as the directory's (services.models); the lead unifies them at merge.
@@ -534,63 +533,3 @@ class AccessLog(models.Model):
 
     def get_object_type_display(self) -> str:
         return str(ACCESS_OBJECT_TYPES.get(self.object_type, self.object_type))
-
-
-class Notification(models.Model):
-    """An outbox row: written with the event in one transaction, delivered later by Celery, once."""
-
-    class Channel(models.TextChoices):
-        INBOX = "inbox", _("in-app inbox")
-        EMAIL = "email", _("e-mail")
-        SMS = "sms", _("SMS")
-
-    class Kind(models.TextChoices):
-        REFERRAL_SENT = "referral_sent", _("referral received")
-        REFERRAL_ACCEPTED = "referral_accepted", _("referral accepted")
-        REFERRAL_DECLINED = "referral_declined", _("referral declined")
-        REFERRAL_COMPLETED = "referral_completed", _("referral completed")
-        REFERRAL_WITHDRAWN = "referral_withdrawn", _("referral withdrawn")
-        REFERRAL_OVERDUE = "referral_overdue", _("referral overdue")
-        REFERRAL_EXPIRED = "referral_expired", _("referral expired")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENDING = "sending", _("sending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
-    )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    referral = models.ForeignKey(
-        Referral,
-        verbose_name=_("referral"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["status", "created_at"], name="notification_status_created"),
-            models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"

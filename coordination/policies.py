@@ -18,7 +18,6 @@ from coordination.models import (
     Consent,
     CorrectionTeamMember,
     Need,
-    Notification,
     Referral,
     ReferralEvent,
     Supervisee,
@@ -378,16 +377,6 @@ class AccessLogPolicy(scoping.BasePolicy):
         return AccessLog.objects.all() if is_bureau_admin(user) else AccessLog.objects.none()
 
 
-class NotificationPolicy(scoping.BasePolicy):
-    model = Notification
-
-    def rows_view(self, user: Any) -> QuerySet[Notification]:
-        """The user's own in-app inbox."""
-        if not getattr(user, "is_authenticated", False):
-            return Notification.objects.none()
-        return Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX)
-
-
 def register() -> None:
     scoping.register(Supervisee, SuperviseePolicy())
     scoping.register(Need, NeedPolicy())
@@ -397,7 +386,6 @@ def register() -> None:
     scoping.register(Referral, ReferralPolicy())
     scoping.register(ReferralEvent, ReferralEventPolicy())
     scoping.register(AccessLog, AccessLogPolicy())
-    scoping.register(Notification, NotificationPolicy())
 
 
 def supervisees() -> SuperviseePolicy:

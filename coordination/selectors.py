@@ -21,7 +21,6 @@ from coordination.models import (
     Consent,
     CorrectionTeamMember,
     Need,
-    Notification,
     Referral,
     ReferralEvent,
     Supervisee,
@@ -224,15 +223,6 @@ def overdue_referral_ids(*, now: dt.datetime | None = None) -> list[int]:
     return list(Referral.objects.filter(overdue_q(now)).order_by("deadline", "pk").values_list("pk", flat=True))
 
 
-def pending_notification_ids(*, limit: int = 1000) -> list[int]:
-    """Outbox rows still waiting for delivery, oldest first, at most ``limit`` per sweep."""
-    return list(
-        Notification.objects.filter(status=Notification.Status.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
 def referral_for_read(user: User, uuid: str) -> Referral:
     return (
         referral_list(user)
@@ -283,14 +273,6 @@ def mentees(user: User) -> QuerySet[CorrectionTeamMember]:
         .order_by("supervisee__given_name", "pk")
     )
     return logged(queryset, user=user, object_type="team member", supervisee_id=_of_supervisee)
-
-
-def inbox(user: User) -> QuerySet[Notification]:
-    return scoping.scope(user, Notification).order_by("-created_at", "-pk")
-
-
-def unread_count(user: User) -> int:
-    return scoping.scope(user, Notification).filter(read_at__isnull=True).count()
 
 
 def access_log(user: User) -> QuerySet[AccessLog]:

@@ -8,24 +8,6 @@ from accounts.retry import RETRY
 from coordination import actions, selectors
 
 
-@shared_task(name="coordination.deliver_notification", **RETRY)
-def deliver_notification(notification_id: int) -> bool:
-    return actions.deliver_notification(notification_id=notification_id)
-
-
-@shared_task(name="coordination.deliver_notifications", **RETRY)
-def deliver_notifications(notification_ids: list[int]) -> int:
-    """The rows one event wrote, delivered in one task (each row still claimed on its own)."""
-    return actions.deliver_notifications(notification_ids=notification_ids)
-
-
-@shared_task(name="coordination.deliver_pending_notifications", **RETRY)
-def deliver_pending_notifications() -> int:
-    """Periodic sweep: deliver whatever is still pending (and free claims of dead workers)."""
-    actions.release_stale_claims()
-    return actions.deliver_notifications(notification_ids=selectors.pending_notification_ids())
-
-
 @shared_task(name="coordination.escalate_overdue_referrals", **RETRY)
 def escalate_overdue_referrals() -> int:
     """Periodic: every sent referral past its deadline moves one escalation step."""

@@ -1,6 +1,7 @@
 """Pages of the casework workbench, under /casework/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from coordination import views
 
@@ -26,7 +27,7 @@ urlpatterns = [
     path("inbox/", views.provider_inbox, name="inbox"),
     path("overdue/", views.overdue, name="overdue"),
     path("mentees/", views.mentees, name="mentees"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    # The inbox moved to /notifications/ (the notifications app); old links still land there.
+    path("notifications/", RedirectView.as_view(pattern_name="notifications:inbox"), name="notifications"),
     path("access-log/", views.access_log, name="access-log"),
 ]

@@ -21,7 +21,7 @@ from django.utils.translation import get_language_info, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import roles, scoping, spreadsheet
+from accounts import idempotency, roles, scoping, spreadsheet
 from config.confirm import confirm_first
 from config.errors import form_errors
 from coordination import actions, policies, selectors
@@ -441,23 +441,32 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         send = data["send_now"]
         try:
-            referral = actions.create_referral(
-                need=need,
-                offering=data["offering"],
-                actor=request.user,
-                message=data["message"],
-                send=send,
-                **(
-                    {"override_consent": data.get("override_consent", False), "note": data.get("override_reason", "")}
-                    if send
-                    else {}
+            referral, created = idempotency.once(
+                user=request.user,
+                endpoint=actions.REFERRAL_CREATE,
+                key=data[idempotency.FORM_FIELD],
+                create=lambda: actions.create_referral(
+                    need=need,
+                    offering=data["offering"],
+                    actor=request.user,
+                    message=data["message"],
+                    send=send,
+                    **(
+                        {
+                            "override_consent": data.get("override_consent", False),
+                            "note": data.get("override_reason", ""),
+                        }
+                        if send
+                        else {}
+                    ),
                 ),
             )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Referral sent.") if send else _("Referral saved as a draft."))
+            if created:
+                messages.success(request, _("Referral sent.") if send else _("Referral saved as a draft."))
             return redirect("coordination:referral", uuid=referral.uuid)
     return render(
         request,
@@ -558,21 +567,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @login_required
 def mentees(request: HttpRequest) -> HttpResponse:
     return render(request, "coordination/mentees.html", {"rows": list(selectors.mentees(request.user))})
-
-
-@require_GET
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "coordination/notifications.html", {"page": page})
-
-
-@require_POST
-@login_required
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
-    actions.mark_notification_read(notification=notification)
-    return redirect(notification.url or reverse("coordination:notifications"))
 
 
 @require_GET

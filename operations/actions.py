@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
-from coordination.models import Notification
+from notifications import actions as notification_actions
+from notifications.models import Notification
 from operations.models import FailedTask
 
 if TYPE_CHECKING:
@@ -52,14 +53,12 @@ def retry_failed_task(*, failed_task: FailedTask, actor: User) -> bool:
 def retry_notification(*, notification: Notification, actor: User) -> bool:
     """Put a failed or stuck notification back to pending with fresh attempts, and queue its delivery."""
     _require_operator(actor)
-    changed = (
-        Notification.objects.filter(pk=notification.pk)
-        .exclude(status=Notification.Status.SENT)
-        .update(status=Notification.Status.PENDING, attempts=0, claimed_at=None, last_error="")
-    )
-    if changed:
-        from coordination import tasks
+    return bool(notification_actions.requeue(notification_ids=[notification.pk]))
 
-        pk = notification.pk
-        transaction.on_commit(lambda: tasks.deliver_notification.delay(pk))
-    return bool(changed)
+
+@transaction.atomic
+def retry_failed_notifications(*, actor: User) -> int:
+    """Queue every failed notification again (after an outage); returns how many."""
+    _require_operator(actor)
+    failed = Notification.objects.filter(status=Notification.Status.FAILED).values_list("pk", flat=True)
+    return len(notification_actions.requeue(notification_ids=failed))

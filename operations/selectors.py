@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from coordination.models import Notification
 from matching.models import MatchRun
+from notifications.models import Notification
 from operations.models import FailedTask
 
 
@@ -25,14 +25,19 @@ def open_failed_tasks() -> QuerySet[FailedTask]:
 
 def undelivered_notifications(*, now: dt.datetime | None = None) -> QuerySet[Notification]:
     """Notifications that failed, or still wait (pending or sending) longer than the stuck limit."""
-    from django.db.models import Q
-
     cutoff = (now or timezone.now()) - stuck_after()
-    waiting = Q(status__in=[Notification.Status.PENDING, Notification.Status.SENDING], created_at__lt=cutoff)
+    waiting = _waiting_too_long(cutoff, now or timezone.now())
     return (
         Notification.objects.filter(Q(status=Notification.Status.FAILED) | waiting)
         .select_related("recipient")
         .order_by("created_at", "pk")
+    )
+
+
+def _waiting_too_long(cutoff: dt.datetime, now: dt.datetime) -> Q:
+    """Pending or sending since before ``cutoff``; a row held for the recipient's quiet hours is not stuck."""
+    return Q(status__in=[Notification.Status.PENDING, Notification.Status.SENDING], created_at__lt=cutoff) & ~Q(
+        due_at__gt=now
     )
 
 
@@ -51,9 +56,7 @@ def backlog_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
         "notifications_pending": Notification.objects.filter(
             status__in=[Notification.Status.PENDING, Notification.Status.SENDING]
         ).count(),
-        "notifications_stuck": Notification.objects.filter(
-            status__in=[Notification.Status.PENDING, Notification.Status.SENDING], created_at__lt=cutoff
-        ).count(),
+        "notifications_stuck": Notification.objects.filter(_waiting_too_long(cutoff, now or timezone.now())).count(),
         "notifications_failed": Notification.objects.filter(status=Notification.Status.FAILED).count(),
         "runs_stuck": stuck_runs(now=now).count(),
         "tasks_failed": open_failed_tasks().count(),

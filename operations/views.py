@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
-from coordination.models import Notification
+from notifications.models import Notification
 from operations import actions, health, selectors
 from operations.models import FailedTask
 
@@ -116,4 +116,14 @@ def retry_notification(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The notification will be delivered again."))
     else:
         messages.info(request, _("This notification was already delivered."))
+    return redirect("operations:index")
+
+
+@require_POST
+@login_required
+def retry_failed_notifications(request: HttpRequest) -> HttpResponse:
+    """After an outage is over: every failed notification queued again at once."""
+    _require_bureau(request)
+    count = actions.retry_failed_notifications(actor=request.user)
+    messages.success(request, _("%(count)d notifications will be delivered again.") % {"count": count})
     return redirect("operations:index")

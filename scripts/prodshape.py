@@ -278,7 +278,8 @@ def main() -> int:
             wait_for("/readyz to answer 200", ready, 120, every=3)
 
         with part("referral: sent through the API, provider's e-mail delivered by the worker"):
-            from coordination.models import Need, Notification, Referral
+            from coordination.models import Need, Referral
+            from notifications.models import Notification
             from services.models import Membership, ServiceOffering
 
             officer = login(base, "officer")
@@ -313,8 +314,7 @@ def main() -> int:
             )
             referral = Referral.objects.get(uuid=response.json()["uuid"])
             request_id = response.headers["X-Request-ID"]
-            rows = Notification.objects.filter(
-                referral=referral,
+            rows = Notification.objects.about(referral).filter(
                 channel=Notification.Channel.EMAIL,
                 recipient__memberships__organisation=offering.organisation,
             )

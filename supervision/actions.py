@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
-from coordination.models import Notification, Supervisee
+from coordination.models import Supervisee
+from notifications.actions import notify
+from notifications.models import Notification
 from supervision import rulebook
 from supervision.models import Holiday, Obligation, ObligationFeed, Rule, RuleChange, new_token
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
 ACTIVE_STATUSES = (Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION)
 # The notification kind of an escalated obligation (written to the coordination outbox).
-NOTIFICATION_KIND = "obligation_overdue"
+NOTIFICATION_KIND = Notification.Kind.OBLIGATION_OVERDUE
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -145,7 +147,7 @@ def level_reached(obligation: Obligation, now: dt.datetime) -> int:
 
 
 def _notify(*, obligation: Obligation, level: int) -> list[int]:
-    """Write outbox rows for the level's audience (inbox; e-mail with an address; SMS from the office level)."""
+    """Outbox rows for the level's audience (inbox; e-mail with an address; SMS from the office level)."""
     recipients = scoping.policy_for(Obligation).audience((obligation, level))
     # Neutral text: the kind and the date, never the supervisee's name (it travels by e-mail and SMS).
     subject = _("Overdue: %(kind)s, due %(date)s") % {
@@ -153,25 +155,15 @@ def _notify(*, obligation: Obligation, level: int) -> list[int]:
         "date": timezone.localdate(obligation.due_at).isoformat(),
     }
     body = _("Escalated to: %(level)s.") % {"level": Obligation.Level(level).label}
-    url = reverse("supervision:today")
-    rows: list[Notification] = []
-    for user in recipients:
-        common = {"recipient": user, "kind": NOTIFICATION_KIND, "subject": subject, "body": body, "url": url}
-        rows.append(Notification(channel=Notification.Channel.INBOX, **common))
-        if user.email:
-            rows.append(Notification(channel=Notification.Channel.EMAIL, **common))
-        if level >= Obligation.Level.OFFICE and getattr(user, "phone", ""):
-            rows.append(Notification(channel=Notification.Channel.SMS, **common))
-    ids = [row.pk for row in Notification.objects.bulk_create(rows)]
-    if ids:
-        transaction.on_commit(lambda: _queue_delivery(ids))
-    return ids
-
-
-def _queue_delivery(ids: list[int]) -> None:
-    from coordination import tasks
-
-    tasks.deliver_notifications.delay(ids)
+    return notify(
+        recipients=recipients,
+        kind=NOTIFICATION_KIND,
+        subject=subject,
+        body=body,
+        link=reverse("supervision:today"),
+        about=obligation,
+        sms=level >= Obligation.Level.OFFICE,
+    )
 
 
 def escalate_obligation(*, obligation_id: int, now: dt.datetime | None = None) -> list[int]:

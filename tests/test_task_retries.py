@@ -11,6 +11,7 @@ from django.db import OperationalError
 import accounts.tasks
 import coordination.tasks
 import matching.tasks
+import notifications.tasks
 import operations.tasks
 import supervision.tasks
 import volunteers.tasks
@@ -20,9 +21,18 @@ from config.celery import app
 PROJECT_TASKS = sorted(
     name
     for name in app.tasks
-    if name.split(".")[0] in {"accounts", "coordination", "matching", "operations", "supervision", "volunteers"}
+    if name.split(".")[0]
+    in {"accounts", "coordination", "matching", "notifications", "operations", "supervision", "volunteers"}
 )
-MODULES = [accounts.tasks, coordination.tasks, matching.tasks, operations.tasks, supervision.tasks, volunteers.tasks]
+MODULES = [
+    accounts.tasks,
+    coordination.tasks,
+    matching.tasks,
+    notifications.tasks,
+    operations.tasks,
+    supervision.tasks,
+    volunteers.tasks,
+]
 
 
 def test_every_scheduled_task_is_one_of_ours(settings):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.idempotency import IdempotentFormMixin
 from accounts.validators import validate_person_name
 from services.models import Language, Organisation, Sex, Township
 from volunteers.models import MAX_MENTEES, HourLog, Opportunity, Shift, TrainingCourse, Volunteer
@@ -138,7 +139,7 @@ class OpportunityForm(forms.ModelForm):
             self.fields["organisation"].queryset = organisations
 
 
-class ShiftForm(forms.Form):
+class ShiftForm(IdempotentFormMixin):
     opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=Opportunity.objects.none())
     starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -149,8 +150,9 @@ class ShiftForm(forms.Form):
         super().__init__(*args, **kwargs)
         if opportunities is not None:
             self.fields["opportunity"].queryset = opportunities
-        if fixed_opportunity:
+        if fixed_opportunity:  # rescheduling an existing shift: not a create, no idempotency key
             del self.fields["opportunity"]
+            del self.fields["idempotency_key"]
 
 
 class CancelForm(forms.Form):

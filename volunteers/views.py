@@ -20,7 +20,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import scoping
+from accounts import idempotency, scoping
 from accounts.localtime import format_local
 from config.confirm import confirm_first
 from config.errors import form_errors
@@ -521,18 +521,24 @@ def manage_shifts(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.create_shift(
-                opportunity=data["opportunity"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                place=data["place"],
-                capacity=data["capacity"],
-                actor=request.user,
+            _shift, created = idempotency.once(
+                user=request.user,
+                endpoint="volunteers.shift.publish",
+                key=data[idempotency.FORM_FIELD],
+                create=lambda: actions.create_shift(
+                    opportunity=data["opportunity"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    place=data["place"],
+                    capacity=data["capacity"],
+                    actor=request.user,
+                ),
             )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("Shift published."))
+            if created:
+                messages.success(request, _("Shift published."))
             return redirect("volunteers:manage_shifts")
     page = Paginator(selectors.coordinated_shift_list(request.user), 25).get_page(request.GET.get("page"))
     return render(

@@ -27,7 +27,7 @@ SIGNED_IN = [
     "/casework/supervisees/new/",
     "/casework/inbox/",
     "/casework/overdue/",
-    "/casework/notifications/",
+    "/notifications/",
     "/casework/access-log/",
     "/casework/matching/",
     "/volunteers/home/",

@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 
 from config.api_errors import api_exception_handler
 from config.errors import ActionError, form_errors
-from coordination.models import Notification, Referral
+from coordination.models import Referral
+from notifications.models import Notification
 from tests.coordination.factories import make_world
 
 SHAPE = {"status", "code", "detail", "errors"}
@@ -136,14 +137,18 @@ def test_a_nul_character_in_an_address_is_a_400(world, url):
 
 
 def test_an_unexpected_api_error_is_a_json_500(world, monkeypatch):
-    from coordination import actions
+    from notifications import actions
 
     def broken(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(actions, "mark_notification_read", broken)
+    monkeypatch.setattr(actions, "mark_read", broken)
     notification = Notification.objects.create(
-        recipient=world.users["officer"], kind="x", subject="s", body="b", channel=Notification.Channel.INBOX
+        recipient=world.users["officer"],
+        kind="referral_sent",
+        subject="s",
+        body="b",
+        channel=Notification.Channel.INBOX,
     )
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(world.users["officer"])

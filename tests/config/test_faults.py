@@ -16,7 +16,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from cms.models import NewsPage
-from coordination.models import Notification, Referral
+from coordination.models import Referral
+from notifications.models import Notification
 from tests.cms import factories as cms_factories
 from tests.coordination.factories import make_world
 
@@ -61,7 +62,7 @@ def test_broker_down_a_sent_referral_is_committed_and_answered_at_once(broker_do
     referral = Referral.objects.get(uuid=response.json()["id"] if "id" in response.json() else response.json()["uuid"])
     assert referral.state == Referral.State.SENT
     # The provider's notification waits in the outbox for the periodic sweep.
-    assert Notification.objects.filter(referral=referral, status=Notification.Status.PENDING).exists()
+    assert Notification.objects.about(referral).filter(status=Notification.Status.PENDING).exists()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

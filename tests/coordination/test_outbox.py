@@ -7,7 +7,10 @@ from django.core import mail
 from django.utils import timezone
 
 from coordination import actions, tasks
-from coordination.models import Notification, Referral
+from coordination.models import Referral
+from notifications import actions as outbox
+from notifications import tasks as outbox_tasks
+from notifications.models import Notification
 
 
 def test_sending_writes_outbox_rows_in_the_same_transaction(world):
@@ -16,7 +19,7 @@ def test_sending_writes_outbox_rows_in_the_same_transaction(world):
     referral = actions.create_referral(
         need=world.need, offering=world.offering, actor=world.users["officer"], send=True
     )
-    rows = Notification.objects.filter(recipient=provider, referral=referral)
+    rows = Notification.objects.about(referral).filter(recipient=provider)
     assert rows.count() == Notification.objects.filter(recipient=provider).count() - before
     assert set(rows.values_list("channel", flat=True)) == {"inbox", "email", "sms"}
     assert set(rows.values_list("status", flat=True)) == {"pending"}
@@ -37,10 +40,10 @@ def test_delivery_task_run_twice_delivers_exactly_once(world, sms_outbox, django
     actions.create_referral(need=world.need, offering=world.offering, actor=world.users["officer"], send=True)
     pending = Notification.objects.filter(status="pending")
     assert pending.count() == 3
-    assert tasks.deliver_pending_notifications() == 3
-    assert tasks.deliver_pending_notifications() == 0
+    assert outbox_tasks.deliver_pending_notifications() == 3
+    assert outbox_tasks.deliver_pending_notifications() == 0
     for pk in Notification.objects.values_list("pk", flat=True):
-        tasks.deliver_notification(pk)  # a duplicate message from the broker
+        outbox_tasks.deliver_notification(pk)  # a duplicate message from the broker
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [world.users["provider"].email]
     assert len(sms_outbox) == 1 and sms_outbox[0].to == world.users["provider"].phone
     assert not Notification.objects.exclude(status="sent").exists()
@@ -63,27 +66,29 @@ def test_on_commit_queues_delivery(world, sms_outbox, django_capture_on_commit_c
         referral = actions.create_referral(
             need=world.need, offering=world.offering, actor=world.users["officer"], send=True
         )
-    assert not Notification.objects.filter(referral=referral).exclude(status="sent").exists()
+    assert not Notification.objects.about(referral).exclude(status="sent").exists()
     assert len(mail.outbox) == 1 and len(sms_outbox) == 1
 
 
 def test_failures_are_retried_then_given_up(world, settings, monkeypatch, tasks_retry_in_process):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 5
+    settings.NOTIFICATION_BACKOFF_SECONDS = 0  # the sweep's backoff is tested in tests/notifications
     Notification.objects.update(status=Notification.Status.SENT)
     settings.EMAIL_BACKEND = "tests.coordination.test_outbox.BrokenBackend"
     actions.create_referral(need=world.need, offering=world.offering, actor=world.users["officer"], send=True)
     email = Notification.objects.get(status="pending", channel="email")
     with pytest.raises(ConnectionError):  # called directly, the outage reaches the caller: Celery retries it
-        tasks.deliver_pending_notifications()
+        outbox_tasks.deliver_pending_notifications()
     email.refresh_from_db()
     assert email.status == "pending" and email.attempts == 1 and "gateway down" in email.last_error
-    tasks.deliver_pending_notifications.apply()  # the task retries with backoff until the attempts run out
+    outbox_tasks.deliver_pending_notifications.apply()  # the task retries with backoff until the attempts run out
     email.refresh_from_db()
     assert email.status == "failed" and email.attempts == 5
 
 
 def test_a_stale_claim_is_released_for_retry(world):
     Notification.objects.update(status=Notification.Status.SENDING, claimed_at=timezone.now() - dt.timedelta(hours=1))
-    assert actions.release_stale_claims() == Notification.objects.count()
+    assert outbox.release_stale_claims() == Notification.objects.count()
 
 
 class BrokenBackend:
@@ -140,4 +145,4 @@ def test_inbox_page_and_mark_read(world):
 
 def test_periodic_tasks_are_scheduled(settings):
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {tasks.deliver_pending_notifications.name, tasks.escalate_overdue_referrals.name} <= tasks_scheduled
+    assert {outbox_tasks.deliver_pending_notifications.name, tasks.escalate_overdue_referrals.name} <= tasks_scheduled

@@ -70,7 +70,7 @@ def _pages(world) -> list[tuple[str, str]]:
         ("officer", f"/casework/needs/{world.need.pk}/refer/"),
         ("officer", f"/casework/referrals/{world.referrals['sent'].uuid}/"),
         ("officer", "/casework/overdue/"),
-        ("officer", "/casework/notifications/"),
+        ("officer", "/notifications/"),
         ("provider", "/casework/inbox/"),
         ("provider", f"/casework/referrals/{world.referrals['accepted'].uuid}/"),
         ("bureau", "/casework/access-log/"),

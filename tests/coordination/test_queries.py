@@ -25,7 +25,7 @@ URLS = [
     ("officer", "/casework/caseload/"),
     ("officer", "/casework/caseload/?risk_level=medium&open_needs=true&sort=risk"),
     ("officer", "/casework/overdue/"),
-    ("officer", "/casework/notifications/"),
+    ("officer", "/notifications/"),
     ("provider", "/casework/inbox/"),
     ("bureau", "/casework/access-log/"),
     ("officer", "/api/v1/supervisees/"),

@@ -12,8 +12,9 @@ import smtplib
 import pytest
 from django.core import mail
 
-from coordination import actions, tasks
-from coordination.models import Notification
+from coordination import actions
+from notifications import tasks
+from notifications.models import Notification
 from tests.fakes import FlakyEmailBackend, FlakySmsBackend
 
 pytestmark = pytest.mark.usefixtures("tasks_retry_in_process")
@@ -110,6 +111,6 @@ def test_a_failed_first_delivery_does_not_fail_the_committed_request(
             )
     finally:
         app.conf.task_always_eager = was_eager
-    email = Notification.objects.get(referral=referral, channel=Notification.Channel.EMAIL)
+    email = Notification.objects.about(referral).get(channel=Notification.Channel.EMAIL)
     assert email.status == Notification.Status.PENDING and email.attempts == 1  # the sweep will deliver it
     assert referral.state == "sent"

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination.models import Notification
+from notifications.models import Notification
 from operations import actions, health
 from operations.models import FailedTask
 from services.models import Membership
@@ -112,10 +112,10 @@ def test_bureau_retries_a_failed_notification_and_it_is_delivered(
 
 
 def test_a_failing_task_is_recorded_and_retried_once(role_users, django_capture_on_commit_callbacks, eager):
-    from coordination import tasks
+    from notifications import tasks
 
     assert tasks.deliver_notification.apply(args=["not-a-number"], throw=False).failed()
-    failed = FailedTask.objects.get(task_name="coordination.deliver_notification")
+    failed = FailedTask.objects.get(task_name="notifications.deliver_notification")
     assert failed.args == ["not-a-number"]
     bureau = role_users[BUREAU]
     with pytest.raises(Exception), django_capture_on_commit_callbacks(execute=True):  # noqa: B017

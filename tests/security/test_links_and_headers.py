@@ -122,7 +122,7 @@ def test_every_url_field_of_every_model_uses_the_safe_url_validator():
 
 
 # Written by the platform's own code (reverse()), never typed in by a person.
-INTERNAL_URL_FIELDS = {("coordination.Notification", "url")}
+INTERNAL_URL_FIELDS = {("notifications.Notification", "url")}
 
 
 def test_no_template_has_inline_script_or_event_handlers():

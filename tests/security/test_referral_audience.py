@@ -11,7 +11,8 @@ from django.test import Client
 
 from accounts import scoping
 from coordination import actions
-from coordination.models import CorrectionTeamMember, Notification, Referral, ReferralEvent, Sex
+from coordination.models import CorrectionTeamMember, Referral, ReferralEvent, Sex
+from notifications.models import Notification, topic_for
 from services.models import Membership, Organisation
 from tests import factories
 from tests.coordination.factories import make_supervisee, make_world
@@ -151,8 +152,8 @@ def test_a_minors_referral_is_never_announced_to_an_agency_social_worker(world):
 
     told = set(
         Notification.objects.filter(recipient=agency_worker, kind=Notification.Kind.REFERRAL_ACCEPTED).values_list(
-            "referral_id", flat=True
+            "topic", flat=True
         )
     )
-    assert told == {sent[adult.pk].pk}  # told about the adult they may see, never about the minor
-    assert Notification.objects.filter(recipient=officer, referral=sent[minor.pk]).exists()
+    assert told == {topic_for(sent[adult.pk])}  # told about the adult they may see, never about the minor
+    assert Notification.objects.about(sent[minor.pk]).filter(recipient=officer).exists()

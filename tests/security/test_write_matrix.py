@@ -21,11 +21,11 @@ from coordination.models import (
     Consent,
     CorrectionTeamMember,
     Need,
-    Notification,
     Referral,
     ReferralEvent,
     Supervisee,
 )
+from notifications.models import Notification
 from tests.coordination.factories import make_world
 from tests.coordination.test_permission_matrix import MATRIX, ROLES, _prepare, _url
 
@@ -86,8 +86,11 @@ def test_refused_writes_change_nothing_and_announcements_follow_the_read_scope(w
                 wrong[role] = f"refused ({response.status_code}) but the database changed"
             elif success and not changed:
                 wrong[role] = f"succeeded ({response.status_code}) but nothing changed"
-            for note in Notification.objects.filter(pk__gt=last_notification, referral__isnull=False):
-                if not scoping.policy_for(Referral).side(note.recipient, note.referral):
+            for note in Notification.objects.filter(
+                pk__gt=last_notification, topic__startswith=f"{Referral._meta.label_lower}:", recipient__isnull=False
+            ):
+                referral = Referral.objects.get(pk=int(note.topic.split(":")[1]))
+                if not scoping.policy_for(Referral).side(note.recipient, referral):
                     wrong[role] = f"told {note.recipient} about a referral they may not read"
             for event in ReferralEvent.objects.filter(pk__gt=last_event):
                 provider = world.users["provider"]

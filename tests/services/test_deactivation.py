@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from coordination import actions as coordination_actions
-from coordination.models import Notification, Referral
+from coordination.models import Referral
+from notifications.models import Notification
 from services import actions
 from services.models import Membership, Organisation, ServiceOffering
 from tests import factories
@@ -143,7 +144,7 @@ def test_api_patch_is_active_goes_through_the_action(provider_world, client):
     client.force_login(w["bureau"])
     refused = client.patch(url, {"is_active": False}, content_type="application/json")
     assert refused.status_code == 400
-    assert {"open_referrals", "reason"} <= set(refused.json())
+    assert {"open_referrals", "reason"} <= set(refused.json()["errors"])
     assert Organisation.objects.get(pk=w["provider"].pk).is_active
     done = client.patch(
         url, {"is_active": False, "open_referrals": "withdraw", "reason": "停业"}, content_type="application/json"

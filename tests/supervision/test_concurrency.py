@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from coordination.models import Notification
+from notifications.models import Notification
 from supervision import actions, tasks
 from supervision.models import Obligation
 from tests.coordination.factories import make_world

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from coordination.models import Notification, Supervisee
+from coordination.models import Supervisee
+from notifications.models import Notification
 from supervision import actions, selectors, tasks
 from supervision.models import Obligation
 

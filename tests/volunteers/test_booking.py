@@ -328,3 +328,28 @@ def test_new_opportunity_form_shows_field_errors_and_publishes(client, db):
         {"organisation": other_team.pk, "kind": Opportunity.Kind.OUTREACH_EVENT, "title": "越权"},
     )
     assert refused.status_code == 400
+
+
+def test_publishing_a_shift_twice_with_one_form_makes_one_shift(client, db):
+    import re
+
+    coordinator = f.coordinator()
+    opp = f.opportunity()
+    client.force_login(coordinator)
+    page = client.get("/volunteers/manage/shifts/").content.decode()
+    token = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page).group(1)
+    start = timezone.localtime() + dt.timedelta(days=3)
+    form = {
+        "opportunity": opp.pk,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "会议室",
+        "capacity": 3,
+        "idempotency_key": token,
+    }
+    assert client.post("/volunteers/manage/shifts/", form).status_code == 302
+    assert client.post("/volunteers/manage/shifts/", form).status_code == 302
+    assert Shift.objects.filter(opportunity=opp).count() == 1
+    form["idempotency_key"] = "f" * 32  # another form: another shift
+    client.post("/volunteers/manage/shifts/", form)
+    assert Shift.objects.filter(opportunity=opp).count() == 2

@@ -7,8 +7,6 @@ import contextvars
 from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -18,6 +16,8 @@ from accounts.links import absolute_url
 from accounts.localtime import format_local
 from accounts.models import User
 from config.errors import ActionError
+from notifications.actions import Address, notify
+from notifications.models import Notification
 from services.models import Membership, Organisation
 from volunteers import policies
 from volunteers.models import (
@@ -86,11 +86,11 @@ def mail_suppressed() -> Iterator[None]:
 
 
 def _mail_on_commit(*, to: Iterable[str], subject: str, body: str) -> None:
-    """Send a plain-text mail once the surrounding transaction commits."""
-    recipients = [address for address in to if address]
+    """Mail through the outbox: rows written with the change, sent by a worker after the commit (never in the request)."""
+    recipients = [Address(email=address) for address in to if address]
     if not recipients or _mail_suppressed.get():
         return
-    transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients))
+    notify(recipients=recipients, kind=Notification.Kind.VOLUNTEER, subject=subject, body=body)
 
 
 def _coordinator_emails(organisation_id: int) -> list[str]:
