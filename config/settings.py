@@ -85,6 +85,7 @@ FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 # fails otherwise) and appears in docs/visibility.md.
 PERSONAL_DATA_MODELS = [
     "accounts.User",
+    "accounts.AccountChange",
     "services.Membership",
     "coordination.Supervisee",
     "coordination.CorrectionTeamMember",
