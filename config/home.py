@@ -52,7 +52,7 @@ def case_items(user) -> list[Item]:
     items = []
     todo = optional_url("supervision:today")
     if todo:
-        items.append(Item("todo", _("今日待办 (today's supervision tasks)"), todo))
+        items.append(Item("todo", _("Today's supervision tasks"), todo))
     overdue = case_selectors.overdue(user).count()
     waiting = case_selectors.referral_list(user).filter(state=Referral.State.SENT).count()
     caseload = reverse("coordination:caseload")
