@@ -92,7 +92,9 @@ def record_health_summary() -> HealthReport:
     from notifications.models import Notification
 
     recipients = User.objects.filter(
-        is_active=True, memberships__role=Membership.Role.BUREAU_ADMIN, memberships__is_active=True
+        is_active=True,
+        memberships__role__in=roles.holders_of(Membership.Role.BUREAU_ADMIN),
+        memberships__is_active=True,
     ).distinct()
     status = _("healthy") if ok else _("PROBLEM")
     notify(
@@ -185,3 +187,141 @@ def replace_recovery_codes(*, actor: User) -> list[str]:
 
     _record(actor=actor, kind=SecurityEvent.Kind.RECOVERY_CODES, subject=actor.get_username())
     return _new_recovery_codes(actor)
+
+
+# --- People and roles (docs/people.md) -------------------------------------------------
+# Every change names its actor and a reason and leaves an AccountChange row; the rules of who may
+# do what are the policies' (accounts/policies.py UserPolicy, services/policies.py MembershipPolicy).
+
+
+def _record_change(*, actor: User, user: User, kind: str, reason: str, membership: Membership | None = None) -> None:
+    from accounts.models import AccountChange
+
+    AccountChange.objects.create(
+        user=user,
+        actor=actor,
+        actor_username=actor.get_username(),
+        kind=kind,
+        organisation=membership.organisation if membership else None,
+        role=membership.role if membership else "",
+        reason=reason,
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def set_password_link(user: User) -> str:
+    """The site-relative link with which a new user chooses their password (Django's reset token)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def _send_invitation(user: User, *, organisation: Organisation, role: str, by_sms: bool) -> None:
+    """Through the outbox (sent by a worker after the commit, retried; never inside the request)."""
+    from accounts.links import absolute_url
+    from notifications.actions import Address, notify
+    from notifications.models import Notification
+
+    link = absolute_url(set_password_link(user))
+    role_label = str(Membership.Role(role).label)
+    subject = _("You are invited to the community corrections platform")
+    if by_sms:
+        recipient = Address(phone=user.phone)
+        body = subject = _(
+            "Community corrections platform: you were invited as %(role)s of %(org)s. Set your password: %(link)s"
+        ) % {"role": role_label, "org": organisation.name, "link": link}
+    else:
+        recipient = Address(email=user.email)
+        body = _(
+            "You were invited as %(role)s of %(org)s. Your user name is %(username)s.\n"
+            "Choose your password here (the link works once and expires in a few days):\n%(link)s"
+        ) % {"role": role_label, "org": organisation.name, "username": user.get_username(), "link": link}
+    notify(recipients=[recipient], kind=Notification.Kind.ACCOUNT, subject=subject, body=body)
+
+
+@transaction.atomic
+def invite_user(
+    *,
+    actor: User,
+    full_name: str,
+    email: str,
+    phone: str,
+    organisation: Organisation,
+    role: str,
+    reason: str,
+) -> User:
+    """Make an account for a new person with a first role; they set their password from an e-mail (or an SMS
+    when only a phone is given). The user name is the e-mail, else the phone number."""
+    from accounts import scoping
+    from accounts.models import AccountChange
+
+    _require(scoping.can(actor, "manage_people", User))
+    _require(scoping.can(actor, "grant", Membership(organisation=organisation, role=role)))
+    user = User(username=email or phone, full_name=full_name, email=email, phone=phone, is_active=True)
+    user.set_unusable_password()
+    user.save()
+    _record_change(actor=actor, user=user, kind=AccountChange.Kind.INVITED, reason=reason)
+    grant_role(actor=actor, user=user, organisation=organisation, role=role, reason=reason)
+    transaction.on_commit(lambda: _send_invitation(user, organisation=organisation, role=role, by_sms=not email))
+    return user
+
+
+@transaction.atomic
+def grant_role(*, actor: User, user: User, organisation: Organisation, role: str, reason: str) -> Membership:
+    """Give someone a role in an organisation, as the actor, for a reason (recorded)."""
+    from accounts import scoping
+    from accounts.models import AccountChange
+
+    _require(scoping.can(actor, "grant", Membership(user=user, organisation=organisation, role=role)))
+    existing = Membership.objects.filter(user=user, organisation=organisation, role=role, is_active=True).first()
+    if existing is not None:
+        return existing
+    membership = grant_membership(user=user, organisation=organisation, role=role)
+    _record_change(actor=actor, user=user, kind=AccountChange.Kind.ROLE_GRANTED, reason=reason, membership=membership)
+    return membership
+
+
+@transaction.atomic
+def revoke_role(*, actor: User, membership: Membership, reason: str) -> None:
+    """End someone's role, as the actor, for a reason (recorded); the membership row is kept."""
+    from accounts import scoping
+    from accounts.models import AccountChange
+
+    _require(scoping.can(actor, "revoke", membership))
+    if not membership.is_active:
+        return
+    revoke_membership(membership=membership)
+    _record_change(
+        actor=actor, user=membership.user, kind=AccountChange.Kind.ROLE_REVOKED, reason=reason, membership=membership
+    )
+
+
+@transaction.atomic
+def set_user_active(*, actor: User, user: User, active: bool, reason: str) -> None:
+    """Deactivate (no sign-in, API tokens dropped) or reactivate an account, as the actor, for a reason."""
+    from accounts import scoping
+    from accounts.models import AccountChange, ApiToken
+
+    _require(scoping.can(actor, "deactivate", user))
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        ApiToken.objects.filter(user=user).delete()
+    roles.forget(user)
+    kind = AccountChange.Kind.REACTIVATED if active else AccountChange.Kind.DEACTIVATED
+    _record_change(actor=actor, user=user, kind=kind, reason=reason)

@@ -7,6 +7,7 @@ from accounts import api
 
 router = SimpleRouter()
 router.register("auth/tokens", api.ApiTokenViewSet, basename="accounts-token")
+router.register("people", api.PeopleViewSet, basename="accounts-people")
 
 urlpatterns = [
     path("auth/token-login/", api.TokenLoginView.as_view(), name="accounts-token-login"),

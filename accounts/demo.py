@@ -15,7 +15,9 @@ Role = Membership.Role
 # username, role (None: no organisation role, e.g. a volunteer), organisation name
 DEMO_USERS = [
     ("bureau", Role.BUREAU_ADMIN, "新密市司法局"),
+    ("bureauhead", Role.BUREAU_HEAD, "新密市司法局"),
     ("officer", Role.OFFICE_OFFICER, "青屏街道司法所"),
+    ("officehead", Role.OFFICE_HEAD, "青屏街道司法所"),
     ("socialworker", Role.SOCIAL_WORKER, "青屏街道司法所"),
     ("provider", Role.PROVIDER_STAFF, "新密市职业技能培训中心"),
     ("coordinator", Role.VOLUNTEER_COORDINATOR, "新密市社区矫正志愿者协会"),

@@ -13,10 +13,12 @@ from services.models import Membership
 
 Role = Membership.Role
 
-# (role or "volunteer", URL name, label) in order of precedence: a user holding several roles
-# lands on the first that applies. The bureau's own home pages are not built yet: it lands on
-# the caseload.
+# Everyone with a role or a volunteer profile lands on the home page ("today", config/home.py): the
+# counts that need their action, each linking to the place below where they act on it. These are the
+# places each role's work happens, best first, linked from the home page and the workspace.
 PLACES: list[tuple[str, str, object]] = [
+    (Role.BUREAU_ADMIN, "accounts-bureau:people", _("People and roles")),
+    (Role.OFFICE_HEAD, "accounts-bureau:people", _("People and roles")),
     (Role.BUREAU_ADMIN, "coordination:caseload", _("My caseload")),
     (Role.OFFICE_OFFICER, "coordination:caseload", _("My caseload")),
     (Role.SOCIAL_WORKER, "coordination:caseload", _("My caseload")),
@@ -42,6 +44,6 @@ def places(user) -> list[tuple[str, object]]:
 
 
 def landing_url(user) -> str:
-    """The page a user goes to after signing in (their workspace when no role applies)."""
-    found = places(user)
-    return found[0][0] if found else reverse("accounts:home")
+    """The page a user goes to after signing in: the home page when any role (or volunteering) gives them
+    work, else their workspace (which says how to get a role)."""
+    return reverse("today") if places(user) else reverse("accounts:home")

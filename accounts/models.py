@@ -120,3 +120,55 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint}:{self.key}"
+
+
+class AccountChange(models.Model):
+    """A change to who someone is on the platform: invited, a role granted or revoked, deactivated.
+
+    Written only by the people actions in accounts/actions.py, always with the actor and the reason,
+    and shown on the user's page. Rows are never edited or deleted.
+    """
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", _("invited")
+        ROLE_GRANTED = "role_granted", _("role granted")
+        ROLE_REVOKED = "role_revoked", _("role revoked")
+        DEACTIVATED = "deactivated", _("account deactivated")
+        REACTIVATED = "reactivated", _("account reactivated")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="account_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_username = models.CharField(_("by (user name)"), max_length=150)
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        "services.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=32, blank=True)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="account_change_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.kind} {self.user_id}"
+
+    @property
+    def role_label(self) -> str:
+        # Looked up through the registry: accounts' models import no other app's models.
+        from django.apps import apps
+
+        role = apps.get_model("services", "Membership").Role
+        return str(role(self.role).label) if self.role in role.values else self.role

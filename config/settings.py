@@ -85,6 +85,7 @@ FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 # fails otherwise) and appears in docs/visibility.md.
 PERSONAL_DATA_MODELS = [
     "accounts.User",
+    "accounts.AccountChange",
     "services.Membership",
     "coordination.Supervisee",
     "coordination.CorrectionTeamMember",
@@ -288,7 +289,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"  # X-Forwarded-For's last hop when BEHIND_PROXY
 # Roles that must pass a second factor (TOTP or a recovery code) after the password.
-TWO_FACTOR_REQUIRED_ROLES = ["bureau_admin", "office_officer"]
+TWO_FACTOR_REQUIRED_ROLES = ["bureau_admin", "office_officer", "office_head", "bureau_head"]
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "社区矫正协同平台")
 # API tokens (django-rest-knox): stored as SHA-512 digests, named, expiring, revocable.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name

@@ -14,7 +14,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config import views
+from config import home, views
 from operations import views as operations_views
 
 urlpatterns = [
@@ -40,6 +40,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("today/", home.today, name="today"),
     path("accounts/", include("accounts.urls")),
     path("directory/", include("services.urls")),
     path("casework/matching/", include("matching.urls")),

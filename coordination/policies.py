@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from accounts import scoping
-from accounts.roles import Role, has_role, is_bureau_admin, organisation_ids
+from accounts.roles import Role, has_role, holders_of, is_bureau_admin, organisation_ids
 from coordination.models import (
     AccessLog,
     CaseNote,
@@ -220,7 +220,7 @@ class SuperviseePolicy(scoping.BasePolicy):
             return user_model.objects.none()
         staff = Membership.objects.filter(
             organisation_id=supervisee.judicial_office_id,
-            role__in=[Role.OFFICE_OFFICER, Role.SOCIAL_WORKER],
+            role__in=holders_of(Role.OFFICE_OFFICER, Role.SOCIAL_WORKER),
             is_active=True,
         ).values("user_id")
         volunteers = (

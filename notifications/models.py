@@ -48,6 +48,7 @@ class Notification(models.Model):
         VOLUNTEER = "volunteer", _("volunteering (applications, shifts, hours)")
         HEALTH_REPORT = "health_report", _("platform health report")
         OBLIGATION_OVERDUE = "obligation_overdue", _("supervision obligation overdue")
+        ACCOUNT = "account", _("your account (invitations)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

@@ -265,6 +265,12 @@ class Membership(models.Model):
         PROVIDER_STAFF = "provider_staff", _("provider staff")
         VOLUNTEER_COORDINATOR = "volunteer_coordinator", _("volunteer coordinator")
         CONTENT_EDITOR = "content_editor", _("content editor")
+        # The approvers (issues 14 and 15): the office head (司法所负责人) approves short travel and
+        # classification changes; the bureau head (局负责人) longer travel, relocation, contact, entry,
+        # location monitoring and sanctions. Each also holds every power of the role below it
+        # (accounts.roles.IMPLIED_ROLES).
+        OFFICE_HEAD = "office_head", _("judicial-office head")
+        BUREAU_HEAD = "bureau_head", _("justice-bureau head")
 
     # Which organisation kinds each role can be held in.
     ALLOWED_KINDS: dict[str, tuple[str, ...]] = {
@@ -279,6 +285,8 @@ class Membership(models.Model):
             Organisation.Kind.JUSTICE_BUREAU,
         ),
         Role.CONTENT_EDITOR: (Organisation.Kind.JUSTICE_BUREAU,),
+        Role.OFFICE_HEAD: (Organisation.Kind.JUDICIAL_OFFICE,),
+        Role.BUREAU_HEAD: (Organisation.Kind.JUSTICE_BUREAU,),
     }
 
     user = models.ForeignKey(

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accounts import scoping
-from accounts.roles import Role, has_role, is_bureau_admin, organisation_ids
+from accounts.roles import Role, grantable_roles, has_role, is_bureau_admin, organisation_ids
 from services.models import CapacityChange, Location, Membership, Organisation, ServiceOffering
 
 
@@ -23,6 +23,13 @@ class OrganisationPolicy(scoping.BasePolicy):
         if is_bureau_admin(user):
             return Organisation.objects.all()
         return Organisation.objects.filter(pk__in=organisation_ids(user, Role.PROVIDER_STAFF))
+
+    def rows_people(self, user: Any) -> QuerySet[Organisation]:
+        """Organisations whose people (roles) the user manages: the bureau every active organisation; an
+        office head their own office."""
+        if is_bureau_admin(user):
+            return Organisation.objects.filter(is_active=True)
+        return Organisation.objects.filter(is_active=True, pk__in=organisation_ids(user, Role.OFFICE_HEAD))
 
     def allow_use_directory_admin(self, user: Any, obj: Any = None) -> bool:
         """The directory's admin pages and API writes: the bureau and provider staff."""
@@ -75,12 +82,25 @@ class MembershipPolicy(scoping.BasePolicy):
     model = Membership
 
     def rows_view(self, user: Any) -> QuerySet[Membership]:
-        """A user sees their own memberships (their account page); the bureau sees all."""
+        """A user sees their own memberships (their account page); the bureau sees all; an office head
+        sees every membership in their own office (who holds which role there)."""
         if is_bureau_admin(user):
             return Membership.objects.all()
         if not getattr(user, "is_authenticated", False):
             return Membership.objects.none()
-        return Membership.objects.filter(user_id=user.pk)
+        offices = organisation_ids(user, Role.OFFICE_HEAD)
+        return Membership.objects.filter(Q(user_id=user.pk) | Q(organisation_id__in=offices))
+
+    def allow_grant(self, user: Any, obj: Membership | None) -> bool:
+        """Grant (or revoke) a role: never one's own; the bureau any role its organisation's kind allows; an
+        office head an officer's, social worker's or volunteer coordinator's role in their own office."""
+        if obj is None or obj.user_id == getattr(user, "pk", None):
+            return False
+        return obj.role in grantable_roles(user, obj.organisation)
+
+    def allow_revoke(self, user: Any, obj: Membership | None) -> bool:
+        """Revoke a role: whoever may grant it."""
+        return self.allow_grant(user, obj)
 
 
 def register() -> None:

@@ -54,7 +54,7 @@ def test_load_demo_prints_every_login(db, capsys, caplog):
 def test_each_demo_user_logs_in_and_sees_their_name(demo, client, username):
     response = client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302, response.content.decode()[:500]
-    if username in {"bureau", "officer"}:  # two-factor sign-in, with the code the demo prints the key for
+    if username in {"bureau", "officer", "bureauhead", "officehead"}:  # two-factor sign-in, with the demo key
         out = StringIO()
         call_command("demo_otp_code", stdout=out)
         verify = client.post(reverse("accounts:two-factor-verify"), {"code": out.getvalue().strip()})

@@ -8,6 +8,7 @@ from coordination import actions as coordination_actions
 from coordination.models import Referral
 from matching.models import MatchRun, Proposal
 from tests import factories
+from tests.browser.conftest import pass_second_factor
 from tests.coordination.factories import make_supervisee
 from tests.matching.factories import make_match_world
 
@@ -29,6 +30,7 @@ def test_officer_confirms_edits_and_rejects_referral_proposals_on_a_phone(page, 
     page.get_by_label("Username").fill("mofficer")
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    pass_second_factor(page, "mofficer")
     page.wait_for_url("**/casework/matching/")
     page.get_by_label("Judicial office").select_option(str(mw.city.office.pk))
     page.get_by_role("button", name="Run the optimiser").click()

@@ -1,0 +1,137 @@
+"""The home page ("today") of every role: it is where each lands, it is never empty, and each count equals an
+independent count of the rows it stands for (only the rows the role may see)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from coordination.models import Referral, Supervisee
+from notifications.models import Notification
+from services.models import Membership
+from tests.coordination.factories import make_world
+from tests.factories import PASSWORD, user_with_role
+from tests.volunteers import factories as vf
+from volunteers import actions as volunteer_actions
+from volunteers.models import HourLog
+
+Role = Membership.Role
+
+
+def _items(client) -> dict[str, object]:
+    response = client.get("/today/")
+    assert response.status_code == 200
+    return {item.key: item for _title, items in response.context["groups"] for item in items}
+
+
+@pytest.fixture
+def world(db):
+    w = make_world()
+    # The sent referral is late: its answer deadline passed yesterday.
+    Referral.objects.filter(pk=w.referrals["sent"].pk).update(deadline=timezone.now() - dt.timedelta(days=1))
+    return w
+
+
+def test_officer_and_office_head_counts_match_their_office(client, world):
+    office = world.city.office
+    head = user_with_role(Role.OFFICE_HEAD, office, username="head")
+    of_office = Referral.objects.filter(need__supervisee__judicial_office=office)
+    for user in (world.users["officer"], head):
+        client.force_login(user)
+        items = _items(client)
+        assert items["caseload"].count == Supervisee.objects.filter(judicial_office=office).count() == 1
+        assert items["waiting"].count == of_office.filter(state=Referral.State.SENT).count() == 1
+        assert items["overdue"].count == of_office.filter(state="sent", deadline__lt=timezone.now()).count() == 1
+        assert items["overdue"].warn
+        assert items["todo"].url == "/casework/supervision/today/"  # 今日待办 of the supervision app
+    client.force_login(head)
+    assert _items(client)["people"].count >= 3  # the officer, the social worker and the head themselves
+
+
+def test_the_other_office_sees_none_of_it(client, world):
+    client.force_login(world.users["other_officer"])
+    items = _items(client)
+    assert items["overdue"].count == 0 and items["waiting"].count == 0
+    assert items["caseload"].count == Supervisee.objects.filter(judicial_office=world.city.other_office).count()
+
+
+def test_the_bureau_sees_the_city(client, world):
+    client.force_login(world.users["bureau"])
+    items = _items(client)
+    assert items["caseload"].count == Supervisee.objects.count() == 2
+    assert items["waiting"].count == Referral.objects.filter(state=Referral.State.SENT).count()
+    assert items["unstaffed"].count == 0  # both offices have an officer
+    assert items["people"].count == User.objects.filter(is_active=True).count()
+
+
+def test_provider_counts_referrals_to_answer(client, world):
+    client.force_login(world.users["provider"])
+    items = _items(client)
+    sent = Referral.objects.filter(offering__organisation=world.provider_org, state=Referral.State.SENT)
+    assert items["to_answer"].count == sent.count() == 1
+    assert items["late"].count == sent.filter(deadline__lt=timezone.now()).count() == 1
+    assert "caseload" not in items
+    client.force_login(world.users["employer"])
+    assert _items(client)["to_answer"].count == 0
+
+
+def test_coordinator_counts_hours_to_approve_and_applications(client, db):
+    team = vf.team()
+    coordinator = vf.coordinator(team, username="coord")
+    people = [vf.volunteer(organisation=team) for _ in range(3)]
+    for person in people:
+        volunteer_actions.log_hours(
+            volunteer=person, date=timezone.localdate(), hours=Decimal("2"), activity="宣传", actor=person.user
+        )
+    elsewhere = vf.volunteer(organisation=vf.team("别的志愿队"))
+    volunteer_actions.log_hours(
+        volunteer=elsewhere, date=timezone.localdate(), hours=Decimal("1"), activity="x", actor=elsewhere.user
+    )
+    vf.volunteer(organisation=team, status="applied")
+    client.force_login(coordinator)
+    items = _items(client)
+    assert items["hours"].count == HourLog.objects.filter(status="pending", volunteer__organisation=team).count() == 3
+    assert items["applicants"].count == 1
+
+
+def test_unread_notifications_are_counted(client, world):
+    officer = world.users["officer"]
+    client.force_login(officer)
+    expected = Notification.objects.filter(recipient=officer, channel="inbox", read_at__isnull=True).count()
+    assert client.get("/today/").context["unread"] == expected
+    Notification.objects.create(recipient=officer, channel="inbox", kind="referral_overdue", subject="x")
+    assert client.get("/today/").context["unread"] == expected + 1
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.BUREAU_ADMIN,
+        Role.OFFICE_OFFICER,
+        Role.SOCIAL_WORKER,
+        Role.PROVIDER_STAFF,
+        Role.VOLUNTEER_COORDINATOR,
+        Role.CONTENT_EDITOR,
+    ],
+)
+def test_every_role_lands_on_a_home_page_with_something_to_do(client, role_users, role):
+    response = client.post("/accounts/login/", {"username": role_users[role].username, "password": PASSWORD})
+    assert response["Location"] == "/today/"
+    client.force_login(role_users[role])
+    page = client.get("/today/")
+    assert page.context["groups"], role
+    assert "您尚未在任何机构中担任角色" not in page.content.decode()
+
+
+def test_a_volunteer_lands_on_today_with_their_shifts(client, db):
+    person = vf.volunteer()
+    response = client.post("/accounts/login/", {"username": person.user.username, "password": PASSWORD})
+    assert response["Location"] == "/today/"
+    client.force_login(person.user)
+    items = _items(client)
+    assert items["shifts"].count == 0 and items["my_hours"].count == 0
+    assert "您尚未在任何机构中担任角色" not in client.get("/today/").content.decode()
