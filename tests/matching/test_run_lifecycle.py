@@ -140,7 +140,7 @@ def test_the_api_runs_a_failed_run_again(mw, client, django_capture_on_commit_ca
     client.force_login(mw.bureau)
     url = f"/api/v1/matching/runs/{run.pk}/restart/"
     refused = client.post(url)
-    assert refused.status_code == 400 and "non_field_errors" in refused.json()
+    assert refused.status_code == 400 and refused.json()["detail"] == "只有失败的运行才能重新运行。"
     MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.FAILED, failure=MatchRun.Failure.ERROR)
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(url)
