@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts import actions, security
 from accounts.models import ApiToken
+from accounts.validators import validate_person_name
 
 
 def _days_field() -> serializers.IntegerField:
@@ -166,7 +167,7 @@ class PersonDetailOutput(PersonOutput):
 
 
 class InviteInput(serializers.Serializer):
-    full_name = serializers.CharField(max_length=100)
+    full_name = serializers.CharField(max_length=100, validators=[validate_person_name])
     email = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True)
     organisation = serializers.IntegerField()

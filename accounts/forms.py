@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_person_name
+
 TOKEN_LIFETIMES = [(30, _("30 days")), (90, _("90 days")), (365, _("one year"))]
 
 
@@ -101,7 +103,7 @@ class RoleForm(ReasonForm):
 
 
 class InviteForm(RoleForm):
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    full_name = forms.CharField(label=_("Full name"), max_length=100, validators=[validate_person_name])
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     field_order = ["full_name", "email", "phone", "organisation", "role", "reason"]
