@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts import idempotency, roles, scoping
 from accounts.validators import validate_person_name
+from config.api_fields import RecordIdField
 from coordination import actions, identity, policies, selectors
 from coordination.filters import NeedFilter, ReferralFilter, SuperviseeFilter, SuperviseeRefFilter
 from coordination.models import (
@@ -393,7 +394,7 @@ def referral_values(user, referral: Referral, *, team_ids: set[int] | None = Non
 
 
 class ReferralInput(serializers.Serializer):
-    need = serializers.IntegerField()
+    need = RecordIdField()
     offering = serializers.SlugRelatedField(slug_field="uuid", queryset=ServiceOffering.objects.filter(is_active=True))
     message = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
     send = serializers.BooleanField(default=False, help_text="Send at once (consent is checked).")
