@@ -250,7 +250,9 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
             # Redis down is a cache miss, never a 500 (config/cache.py).
             "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cc"),
+            # Parallel test processes (pytest-xdist sets PYTEST_XDIST_WORKER) share one Redis
+            # database; each keeps to its own keys, and clear() removes only those.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cc") + os.environ.get("PYTEST_XDIST_WORKER", ""),
             "OPTIONS": {
                 "socket_connect_timeout": env_float("CACHE_CONNECT_TIMEOUT", 0.5),
                 "socket_timeout": env_float("CACHE_TIMEOUT", 1.0),
