@@ -511,22 +511,27 @@ def referral_transition(request: HttpRequest, uuid, verb: str) -> HttpResponse:
     if verb not in actions.VERBS or verb == "expire":
         raise Http404
     form = TransitionForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        actions.apply_verb(
-            referral=referral,
-            verb=verb,
-            actor=request.user,
-            note=data.get("note", ""),
-            reason=data.get("reason", ""),
-            grade=data.get("grade", ""),
-        )
-    except actions.ReferralError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     else:
-        messages.success(request, _("Referral updated."))
+        data = form.cleaned_data
+        try:
+            actions.apply_verb(
+                referral=referral,
+                verb=verb,
+                actor=request.user,
+                note=data["note"],
+                reason=data["reason"],
+                grade=data["grade"],
+                for_provider=data["for_provider"],
+            )
+        except actions.ReferralError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Referral updated."))
     next_url = request.POST.get("next", "")
     if next_url == "inbox":
         return redirect("coordination:inbox")
