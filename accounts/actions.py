@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import roles, selectors
 from accounts.models import HealthReport, User
 from accounts.roles import ROLE_GROUPS, managed_group_names
 from services.models import Membership, Organisation
@@ -91,14 +91,9 @@ def record_health_summary() -> HealthReport:
     from notifications.actions import notify
     from notifications.models import Notification
 
-    recipients = User.objects.filter(
-        is_active=True,
-        memberships__role__in=roles.holders_of(Membership.Role.BUREAU_ADMIN),
-        memberships__is_active=True,
-    ).distinct()
     status = _("healthy") if ok else _("PROBLEM")
     notify(
-        recipients=list(recipients),
+        recipients=selectors.bureau_admins(),
         kind=Notification.Kind.HEALTH_REPORT,
         subject=_("Platform health: %(status)s") % {"status": status},
         body=json.dumps(report.summary, ensure_ascii=False, indent=2),
