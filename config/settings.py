@@ -185,6 +185,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "accounts.middleware.ApiTokenContextMiddleware",
+    "coordination.middleware.TokenUseLogMiddleware",  # one access-log row per API-token request
     # django-axes turns a locked-out login into the lockout page; after it only the metrics hook.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",

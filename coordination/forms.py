@@ -100,6 +100,8 @@ class TransitionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason for declining"), required=False, max_length=TEXT_MAX_LENGTH)
     grade = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", "—"), *Referral.Outcome.choices])
+    # Case staff: the note is written for the provider (otherwise only case staff see it; issue 11, finding 2).
+    for_provider = forms.BooleanField(label=_("Show this note to the provider"), required=False)
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

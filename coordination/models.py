@@ -475,6 +475,7 @@ ACCESS_OBJECT_TYPES = {
     "match proposal": pgettext_lazy("access log record", "match proposal"),
     "mentor proposal": pgettext_lazy("access log record", "mentor proposal"),
     "resident id": pgettext_lazy("access log record", "resident ID number (keyed hash)"),
+    "api token": pgettext_lazy("access log record", "API token"),
 }
 
 
@@ -489,6 +490,7 @@ class AccessLog(models.Model):
         READ = "read", _("read")
         EXPORT = "export", _("export")
         PROBE = "probe", _("ID-number check")
+        TOKEN_USE = "token_use", _("API token use")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+"

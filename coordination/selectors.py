@@ -286,6 +286,11 @@ def id_probes_elsewhere(user: User) -> QuerySet[AccessLog]:
     return access_log(user).filter(action=AccessLog.Action.PROBE, purpose=PROBE_ELSEWHERE)
 
 
+def token_uses(user: User) -> QuerySet[AccessLog]:
+    """Every request a program made with an API token (the token-use rows of the access log)."""
+    return access_log(user).filter(action=AccessLog.Action.TOKEN_USE)
+
+
 def offerings_for_need(need: Need):
     """Active offerings in the need's category, with vacancies first (for the send-a-referral form)."""
     from django.db.models import F

@@ -511,22 +511,27 @@ def referral_transition(request: HttpRequest, uuid, verb: str) -> HttpResponse:
     if verb not in actions.VERBS or verb == "expire":
         raise Http404
     form = TransitionForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        actions.apply_verb(
-            referral=referral,
-            verb=verb,
-            actor=request.user,
-            note=data.get("note", ""),
-            reason=data.get("reason", ""),
-            grade=data.get("grade", ""),
-        )
-    except actions.ReferralError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     else:
-        messages.success(request, _("Referral updated."))
+        data = form.cleaned_data
+        try:
+            actions.apply_verb(
+                referral=referral,
+                verb=verb,
+                actor=request.user,
+                note=data["note"],
+                reason=data["reason"],
+                grade=data["grade"],
+                for_provider=data["for_provider"],
+            )
+        except actions.ReferralError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Referral updated."))
     next_url = request.POST.get("next", "")
     if next_url == "inbox":
         return redirect("coordination:inbox")
@@ -572,8 +577,17 @@ def mentees(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(roles.is_bureau_admin)
 def access_log(request: HttpRequest) -> HttpResponse:
-    """The access log; ``?show=id-probes``: the ID-number checks that matched a record in another office."""
-    probes = request.GET.get("show") == "id-probes"
-    rows = selectors.id_probes_elsewhere(request.user) if probes else selectors.access_log(request.user)
+    """The access log; ``?show=id-probes``: the ID-number checks that matched a record in another office;
+    ``?show=token-uses``: every request made with an API token."""
+    show = request.GET.get("show")
+    probes, token_uses = show == "id-probes", show == "token-uses"
+    if probes:
+        rows = selectors.id_probes_elsewhere(request.user)
+    elif token_uses:
+        rows = selectors.token_uses(request.user)
+    else:
+        rows = selectors.access_log(request.user)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "coordination/access_log.html", {"page": page, "probes": probes})
+    query = f"show={show}" if probes or token_uses else ""
+    context = {"page": page, "probes": probes, "token_uses": token_uses, "query": query}
+    return render(request, "coordination/access_log.html", context)

@@ -235,8 +235,9 @@ def suggestions_for_need(need: Need, *, limit: int | None = None) -> NeedSuggest
     return NeedSuggestions(need, result, by_id)
 
 
-def matching_needs(user: User) -> QuerySet[Need]:
-    """Open needs the user may match, most urgent and oldest first (each need fetched is logged)."""
+def matching_needs(user: User, *, purpose: str | None = None) -> QuerySet[Need]:
+    """Open needs the user may match, most urgent and oldest first (each need fetched is logged, with
+    ``purpose`` when given)."""
     queryset = (
         Need.objects.filter(
             supervisee__in=scoping.scope(user, Supervisee).values("pk"),
@@ -245,12 +246,12 @@ def matching_needs(user: User) -> QuerySet[Need]:
         .select_related("category", "supervisee", "supervisee__township")
         .order_by("-urgency", "opened_at", "pk")
     )
-    return logged(queryset, user=user, object_type="need", supervisee_id=lambda row: row.supervisee_id)
+    return logged(queryset, user=user, object_type="need", supervisee_id=lambda row: row.supervisee_id, purpose=purpose)
 
 
-def need_for_matching(user: User, pk: int) -> Need:
-    """One need the user may match (raises Need.DoesNotExist otherwise)."""
-    return matching_needs(user).get(pk=pk)
+def need_for_matching(user: User, pk: int, *, purpose: str | None = None) -> Need:
+    """One need the user may match (raises Need.DoesNotExist otherwise); the read is logged once, here."""
+    return matching_needs(user, purpose=purpose).get(pk=pk)
 
 
 def runs(user: User, kind: str | None = None) -> QuerySet[MatchRun]:

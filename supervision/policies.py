@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from accounts import scoping
 from accounts.roles import Role, has_role, is_bureau_admin
+from accounts.selectors import bureau_admins
 from coordination.models import CorrectionTeamMember, Supervisee
 from supervision.models import Holiday, Obligation, ObligationFeed, Rule, RuleChange
 
@@ -96,7 +97,7 @@ class ObligationPolicy(scoping.BasePolicy):
         if level == Obligation.Level.OFFICE:
             return list(office)
         if level == Obligation.Level.BUREAU:
-            return list(active.filter(memberships__role=Role.BUREAU_ADMIN, memberships__is_active=True).distinct())
+            return bureau_admins()
         return []
 
 

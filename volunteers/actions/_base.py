@@ -1,4 +1,4 @@
-"""Shared pieces of the volunteer actions: the error, mail on commit, and the actor checks."""
+"""Shared pieces of the volunteer actions: the error, messages on commit, and the actor checks."""
 
 from __future__ import annotations
 
@@ -85,15 +85,25 @@ def mail_suppressed() -> Iterator[None]:
         _mail_suppressed.reset(token)
 
 
-def _mail_on_commit(*, to: Iterable[str], subject: str, body: str) -> None:
-    """Mail through the outbox: rows written with the change, sent by a worker after the commit (never in the request)."""
-    recipients = [Address(email=address) for address in to if address]
+def recipient_for(volunteer: Volunteer) -> User | Address:
+    """Who a message to a volunteer goes to: their account when it is active (inbox plus the channels they
+    chose), else the bare e-mail address of their record (a login that is switched off cannot read an inbox)."""
+    user = volunteer.user
+    return user if user.is_active else Address(email=volunteer.email)
+
+
+def _notify_on_commit(*, to: Iterable[User | Address], subject: str, body: str, link: str = "") -> None:
+    """Tell people through the outbox (``notifications.notify``): rows written with the change, delivered by a
+    worker after the commit (never in the request). Users get an inbox row and their channels; only people
+    without an account get a bare address."""
+    recipients = list(to)
     if not recipients or _mail_suppressed.get():
         return
-    notify(recipients=recipients, kind=Notification.Kind.VOLUNTEER, subject=subject, body=body)
+    notify(recipients=recipients, kind=Notification.Kind.VOLUNTEER, subject=subject, body=body, link=link)
 
 
-def _coordinator_emails(organisation_id: int) -> list[str]:
+def _coordinators(organisation_id: int) -> list[User]:
+    """The active coordinators of a volunteer team (as recipients)."""
     return list(
         User.objects.filter(
             is_active=True,
@@ -101,9 +111,8 @@ def _coordinator_emails(organisation_id: int) -> list[str]:
             memberships__role=Membership.Role.VOLUNTEER_COORDINATOR,
             memberships__is_active=True,
         )
-        .exclude(email="")
-        .values_list("email", flat=True)
         .distinct()
+        .order_by("pk")
     )
 
 

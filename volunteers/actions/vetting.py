@@ -20,9 +20,10 @@ from volunteers import policies, selectors
 from volunteers.actions._base import (
     Status,
     VolunteerActionError,
-    _coordinator_emails,
-    _mail_on_commit,
+    _coordinators,
+    _notify_on_commit,
     _password_invitation,
+    recipient_for,
 )
 from volunteers.actions.shifts import cancel_booking
 from volunteers.models import (
@@ -82,8 +83,8 @@ def notify_duplicate_application(*, phone: str, email: str) -> int:
     existing = Volunteer.objects.filter(Q(phone=phone) | Q(email__iexact=email.strip()))
     count = 0
     for volunteer in existing:
-        _mail_on_commit(
-            to=[volunteer.email],
+        _notify_on_commit(
+            to=[recipient_for(volunteer)],
             subject=_("Someone applied again with your details"),
             body=_(
                 "Hello %(name)s,\n\nA volunteer application was just made with your phone number or e-mail "
@@ -139,8 +140,8 @@ def submit_application(
         consent_version=CONSENT_VERSION,
     )
     StatusChange.objects.create(volunteer=volunteer, from_status="", to_status=Status.APPLIED)
-    _mail_on_commit(
-        to=[email],
+    _notify_on_commit(
+        to=[recipient_for(volunteer)],
         subject=_("We received your volunteer application"),
         body=_(
             "Dear %(name)s,\n\nthank you for applying to volunteer with %(team)s. A coordinator will contact you "
@@ -156,8 +157,8 @@ def submit_application(
         + _password_invitation(user),
     )
     # The receiving team's coordinators learn of the applicant at once (they may not be the recruiter).
-    _mail_on_commit(
-        to=_coordinator_emails(organisation.pk),
+    _notify_on_commit(
+        to=_coordinators(organisation.pk),
         subject=_("New volunteer application"),
         body=_("%(name)s applied to volunteer with %(team)s. Review the application: %(url)s")
         % {
@@ -165,6 +166,7 @@ def submit_application(
             "team": organisation.display_name,
             "url": absolute_url(reverse("volunteers:manage_volunteer", args=[volunteer.pk])),
         },
+        link=reverse("volunteers:manage_volunteer", args=[volunteer.pk]),
     )
     return volunteer
 
@@ -223,5 +225,5 @@ def transition(*, volunteer: Volunteer, to_status: str, actor: User | None, note
         body += "\n\n" + note
     if to_status == Status.ACTIVE:
         body += _password_invitation(user)
-    _mail_on_commit(to=[volunteer.email], subject=_("Your volunteer status has changed"), body=body)
+    _notify_on_commit(to=[recipient_for(volunteer)], subject=_("Your volunteer status has changed"), body=body)
     return volunteer
