@@ -33,6 +33,9 @@ from matching.engine.eligibility import eligible
 from matching.engine.policy import DEFAULT_POLICY, Policy
 from matching.engine.rows import MenteeRow, MentorRow, NeedRow, OfferingRow
 
+# Rules the candidate edges meet by construction (``candidate_edges``), by whether they were built by area.
+CANDIDATES_ENFORCE = {True: frozenset({"category", "service_area"}), False: frozenset({"category"})}
+
 # OR-Tools' cost scaling multiplies costs by the number of nodes; stay well inside int64.
 _INT64_SAFE = 1 << 61
 
@@ -179,8 +182,9 @@ class Problem:
         o = offerings if isinstance(offerings, OfferingArrays) else OfferingArrays.build(offerings, townships or {})
         n = NeedArrays.build(needs, o)
         t1 = time.perf_counter()
-        ei, ej = candidate_edges(n, o, by_area=policy.rule_on("service_area"))
-        ok = eligible(n, o, ei, ej, policy)
+        by_area = policy.rule_on("service_area")
+        ei, ej = candidate_edges(n, o, by_area=by_area)
+        ok = eligible(n, o, ei, ej, policy, enforced=CANDIDATES_ENFORCE[by_area])
         ei, ej = ei[ok], ej[ok]
         t2 = time.perf_counter()
         cost = pair_costs(n, o, ei, ej, policy)

@@ -251,3 +251,30 @@ def test_suggestions_rank_with_reasons_and_list_excluded_offerings():
     assert first.reasons[-1].params == {"count": 3}
     assert second.reasons[0].code == "continuity" and second.terms["continuity"] < 0
     assert sorted(result.excluded) == [(3, "vacancies"), (4, "household_type")]
+
+
+def test_runner_up_is_the_cheapest_candidate_not_chosen_on_a_seeded_instance():
+    """The vectorised runner-up search agrees with a plain loop over the edges (first edge among equal costs)."""
+    inst = generate(n_needs=1500, n_offerings=200, n_cities=2, townships_per_city=5, seed=11)
+    problem = Problem.build(inst.needs, inst.offerings, inst.townships)
+    result = assign_needs(problem)
+    chosen = set(result.chosen.tolist())
+    best: dict[int, tuple[int, int]] = {}
+    for k, (i, c) in enumerate(zip(problem.ei.tolist(), problem.cost.tolist(), strict=True)):
+        if k not in chosen and (i not in best or c < best[i][0]):
+            best[i] = (c, k)
+    left = result.remaining_places()
+    explanations = explain_assignment(result)
+    assert len(explanations) == result.served > 0
+    with_runner_up = 0
+    for e, i in zip(explanations, result.need_index.tolist(), strict=True):
+        if i in best:
+            c, k = best[i]
+            j = int(problem.ej[k])
+            assert e.runner_up_offering_id == int(problem.offerings.id[j])
+            assert e.runner_up_cost == c / COST_SCALE
+            assert e.runner_up_full == bool(left[j] <= 0)
+            with_runner_up += 1
+        else:
+            assert e.runner_up_offering_id is None and not e.runner_up_full
+    assert with_runner_up > 100
