@@ -285,9 +285,35 @@ def _insert(model: type[ProposalBase], rows: list[ProposalBase]) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
+    # Numbers, text, flags and keys go as they are (psycopg adapts them, and refuses any other type);
+    # the rest (JSON, dates) through the field's own conversion.
+    plain = [f.get_internal_type() in _COPY_AS_IS for f in fields]
+    attnames = [f.attname for f in fields]
+    convert = [None if as_is else f.get_db_prep_save for f, as_is in zip(fields, plain, strict=True)]
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
+            values = [getattr(row, name) for name in attnames]
+            copy.write_row([v if c is None else c(v, connection) for v, c in zip(values, convert, strict=True)])
+
+
+# Field types whose Python value is already what PostgreSQL stores (no conversion in ``get_db_prep_save``
+# beyond int()/float()/str() of a value of that type).
+_COPY_AS_IS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "FloatField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
 
 
 class Verb:
