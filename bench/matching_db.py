@@ -165,6 +165,20 @@ def load_mentors(n_mentors: int, seed: int = 1) -> None:
     )
 
 
+def backend_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL server process (None if the server is not local)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def mentor_bench() -> None:
     from matching.engine.solver import pair_mentors
     from matching.models import MentorProposal
@@ -216,6 +230,7 @@ def main() -> None:
     # end to end through the action first, in a fresh process (load + solve + explain + write + progress)
     print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     run = actions.start_run(actor=None, office=None, queue=False)
+    db3 = backend_cpu()
     c3, t3 = time.process_time(), time.perf_counter()
     if args.profile:
         import cProfile
@@ -226,6 +241,7 @@ def main() -> None:
     else:
         run = actions.execute_run(run_id=run.pk)
     c4, t4 = time.process_time(), time.perf_counter()
+    db4 = backend_cpu()
     print(f"load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     # then phase by phase (the same steps execute_run takes; the write goes to a second run)
@@ -258,6 +274,8 @@ def main() -> None:
         f"| end to end: execute_run (load, solve, explain, write {run.proposals_count:,} proposals) "
         f"| **{t4 - t3:.2f}** | {c4 - c3:.2f} |"
     )
+    if db3 is not None and db4 is not None:
+        print(f"PostgreSQL backend CPU during execute_run: {db4 - db3:.2f} s (its connection's server process)")
     print(
         f"objective: {assignment.served:,} served, priority {assignment.served_priority:,}, "
         f"cost {assignment.total_cost:,.1f}; run total cost {run.total_cost:,.1f}"

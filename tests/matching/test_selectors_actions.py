@@ -99,7 +99,9 @@ def test_proposals_written_by_copy_on_postgresql_hold_what_the_engine_explained(
     problem = Problem.build(
         selectors.need_rows(selectors.open_needs()), selectors.offering_rows(), selectors.townships()
     )
-    expected = {e.need_id: kinds.REFERRALS.row(run, e) for e in explain_assignment(assign_needs(problem))}
+    expected = {
+        e.need_id: Proposal(**kinds.REFERRALS.values(run, e)) for e in explain_assignment(assign_needs(problem))
+    }
     stored = {p.need_id: p for p in Proposal.objects.filter(run=run)}
     assert set(stored) == set(expected) == {mw.need.pk, mw.other_need.pk}
     columns = [f.attname for f in Proposal._meta.concrete_fields if not f.primary_key]
