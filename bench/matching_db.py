@@ -2,9 +2,14 @@
 
 Usage (on a SCRATCH database; it deletes its own previous rows, marked "BENCH-"):
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cc_match SECRET_KEY=x \
-    .venv/bin/python bench/matching_db.py [--needs 20000] [--offerings 2000] [--province] [--mentors 5000]
+    .venv/bin/python bench/matching_db.py [--needs 20000] [--offerings 2000] [--cities 1] [--province]
+    [--reuse] [--mentors 5000] [--profile FILE]
 Migrates, inserts a synthetic city (bench/matching_data.py) with bulk_create, then runs
-``matching.actions.execute_run`` for the whole city and prints the time of each phase.
+``matching.actions.execute_run`` for the whole city and prints its wall time, this process's CPU
+time and the PostgreSQL backend's CPU time, then the same steps phase by phase (load, build, solve,
+explain, write) with wall and CPU time each. On a shared machine compare CPU times: wall time
+grows with the load average, which is printed. ``--profile`` writes a cProfile (CPU time) of
+``execute_run``; read it with ``python -m pstats FILE``.
 """
 
 from __future__ import annotations
