@@ -96,16 +96,16 @@ def need_rows(needs: QuerySet[Need], *, now: dt.datetime | None = None) -> list[
             "supervisee__judicial_office_id",
         )
     )
-    need_ids = [row[0] for row in data]
+    # The same needs as subqueries, not lists of ids: a province run has 150,000 of them, and a
+    # parameter per id made these two queries cost more than the rows they read.
     declined: dict[int, set[int]] = defaultdict(set)
-    for need_id, offering_id in Referral.objects.filter(need_id__in=need_ids, state__in=DECLINED_STATES).values_list(
-        "need_id", "offering_id"
-    ):
+    for need_id, offering_id in Referral.objects.filter(
+        need_id__in=needs.values("pk"), state__in=DECLINED_STATES
+    ).values_list("need_id", "offering_id"):
         declined[need_id].add(offering_id)
-    supervisee_ids = {row[4] for row in data}
     working: dict[int, set[int]] = defaultdict(set)
     for supervisee_id, org_id in Referral.objects.filter(
-        need__supervisee_id__in=supervisee_ids, state__in=WORKING_STATES
+        need__supervisee_id__in=needs.values("supervisee_id"), state__in=WORKING_STATES
     ).values_list("need__supervisee_id", "offering__organisation_id"):
         working[supervisee_id].add(org_id)
     rows = []
@@ -157,7 +157,7 @@ def offering_rows(offerings: QuerySet[ServiceOffering] | None = None) -> list[Of
             "organisation__township_id",
         )
     )
-    ids = [row[0] for row in data]
+    ids = qs.values("pk")  # a subquery (see need_rows)
     areas: dict[int, set[int]] = defaultdict(set)
     through = ServiceOffering.service_townships.through
     for offering_id, township_id in through.objects.filter(serviceoffering_id__in=ids).values_list(
