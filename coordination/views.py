@@ -26,7 +26,7 @@ from config.confirm import confirm_first
 from config.errors import form_errors
 from coordination import actions, policies, selectors
 from coordination.api import age_on
-from coordination.filters import SuperviseeFilter
+from coordination.filters import AccessLogFilter, SuperviseeFilter
 from coordination.forms import (
     CloseNeedForm,
     ConsentForm,
@@ -59,6 +59,7 @@ def requires(predicate: Callable) -> Callable:
 
 
 DISPLAY_ORDER = [
+    "case_number",
     "name",
     "given_name",
     "sex",
@@ -543,6 +544,10 @@ def provider_inbox(request: HttpRequest) -> HttpResponse:
     elif state in Referral.State.values:
         queryset = queryset.filter(state=state)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = policies.referrals()
+    for referral in page.object_list:
+        # Each person named only as far as the provider may see them (a minor: given name only).
+        referral.person_fields = policy.fields(request.user, referral, side="provider")
     return render(
         request,
         "coordination/inbox.html",
@@ -575,5 +580,14 @@ def access_log(request: HttpRequest) -> HttpResponse:
     """The access log; ``?show=id-probes``: the ID-number checks that matched a record in another office."""
     probes = request.GET.get("show") == "id-probes"
     rows = selectors.id_probes_elsewhere(request.user) if probes else selectors.access_log(request.user)
+    filters = AccessLogFilter(request.GET or None, queryset=rows)
+    if filters.is_bound and filters.is_valid():
+        rows = filters.qs
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "coordination/access_log.html", {"page": page, "probes": probes})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "coordination/access_log.html",
+        {"page": page, "probes": probes, "filters": filters, "query": query.urlencode()},
+    )
