@@ -93,37 +93,51 @@ def _mail_on_commit(*, to: Iterable[str], subject: str, body: str) -> None:
     notify(recipients=recipients, kind=Notification.Kind.VOLUNTEER, subject=subject, body=body)
 
 
+def mail_is_suppressed() -> bool:
+    return _mail_suppressed.get()
+
+
+def _sms_on_commit(*, phone: str, subject: str, link: str = "") -> None:
+    """An SMS to someone without an account or an e-mail address (an applicant): the text and a link."""
+    if not phone or _mail_suppressed.get():
+        return
+    notify(recipients=[Address(phone=phone)], kind=Notification.Kind.VOLUNTEER, subject=subject, link=link)
+
+
+def _coordinators(organisation_id: int):
+    """The team's active volunteer coordinators (told in their inbox, by e-mail if they have one)."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__role=Membership.Role.VOLUNTEER_COORDINATOR,
+        memberships__is_active=True,
+    ).distinct()
+
+
 def _coordinator_emails(organisation_id: int) -> list[str]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=organisation_id,
-            memberships__role=Membership.Role.VOLUNTEER_COORDINATOR,
-            memberships__is_active=True,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    return list(_coordinators(organisation_id).exclude(email="").values_list("email", flat=True))
 
 
 def _when(shift: Shift) -> str:
     return f"{format_local(shift.starts_at, 'Y-m-d H:i')}–{format_local(shift.ends_at, 'H:i')}"
 
 
+def password_link(user: User) -> str:
+    """The site path where the user chooses a password (the reset-confirm link)."""
+    return reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
 def _password_invitation(user: User) -> str:
     """For a login without a password: the user name and a link to choose one."""
     if user.has_usable_password():
         return ""
-    link = absolute_url(
-        reverse(
-            "accounts:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-    )
+    link = absolute_url(password_link(user))
     return "\n\n" + _(
         "To follow your application and, once you are active, book shifts, choose a password here and sign in "
         "with the user name %(username)s: %(link)s"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,14 +14,19 @@ from accounts.localtime import format_local
 from accounts.models import User
 from accounts.statemachine import StateMachine, Transition
 from coordination import actions as coordination_actions
+from notifications.actions import notify
+from notifications.models import Notification
 from services.models import Organisation, Township
 from volunteers import policies, selectors
 from volunteers.actions._base import (
     Status,
     VolunteerActionError,
-    _coordinator_emails,
+    _coordinators,
     _mail_on_commit,
     _password_invitation,
+    _sms_on_commit,
+    mail_is_suppressed,
+    password_link,
 )
 from volunteers.actions.shifts import cancel_booking
 from volunteers.models import (
@@ -79,9 +83,13 @@ def notify_duplicate_application(*, phone: str, email: str) -> int:
     The public form answers as for a new application (it must not reveal who is registered);
     this mail is how the real person learns of it. Returns how many were told.
     """
-    existing = Volunteer.objects.filter(Q(phone=phone) | Q(email__iexact=email.strip()))
+    existing = Volunteer.objects.filter(selectors.same_person(phone=phone, email=email))
     count = 0
     for volunteer in existing:
+        if not volunteer.email:
+            _sms_on_commit(phone=volunteer.phone, subject=_("Someone applied again with your phone number."))
+            count += 1
+            continue
         _mail_on_commit(
             to=[volunteer.email],
             subject=_("Someone applied again with your details"),
@@ -102,8 +110,8 @@ def submit_application(
     *,
     full_name: str,
     phone: str,
-    email: str,
     organisation: Organisation,
+    email: str = "",
     township: Township | None = None,
     skills: str = "",
     languages: str = "",
@@ -112,7 +120,7 @@ def submit_application(
     user: User | None = None,
 ) -> Volunteer:
     """Record an application with consent; create a password-less login unless the applicant is signed in."""
-    email = email.strip().lower()
+    email = (email or "").strip().lower()
     if selectors.duplicate_application(phone=phone, email=email):
         raise VolunteerActionError(_("An application with this phone number or e-mail address already exists."))
     if user is None:
@@ -139,6 +147,18 @@ def submit_application(
         consent_version=CONSENT_VERSION,
     )
     StatusChange.objects.create(volunteer=volunteer, from_status="", to_status=Status.APPLIED)
+    if not email:
+        # A phone number alone: the confirmation, and the link to choose a password, by SMS.
+        _sms_on_commit(
+            phone=phone,
+            subject=_(
+                "%(team)s received your volunteer application. Choose a password to follow it (user name %(username)s):"
+            )
+            % {"team": organisation.display_name, "username": user.username}
+            if not user.has_usable_password()
+            else _("%(team)s received your volunteer application.") % {"team": organisation.display_name},
+            link="" if user.has_usable_password() else password_link(user),
+        )
     _mail_on_commit(
         to=[email],
         subject=_("We received your volunteer application"),
@@ -155,17 +175,18 @@ def submit_application(
         }
         + _password_invitation(user),
     )
-    # The receiving team's coordinators learn of the applicant at once (they may not be the recruiter).
-    _mail_on_commit(
-        to=_coordinator_emails(organisation.pk),
-        subject=_("New volunteer application"),
-        body=_("%(name)s applied to volunteer with %(team)s. Review the application: %(url)s")
-        % {
-            "name": full_name,
-            "team": organisation.display_name,
-            "url": absolute_url(reverse("volunteers:manage_volunteer", args=[volunteer.pk])),
-        },
-    )
+    # The receiving team's coordinators learn of the applicant at once (they may not be the recruiter):
+    # in their inbox, with the link to the application, and by e-mail if they have an address.
+    if not mail_is_suppressed():
+        review = reverse("volunteers:manage_volunteer", args=[volunteer.pk])
+        notify(
+            recipients=list(_coordinators(organisation.pk)),
+            kind=Notification.Kind.VOLUNTEER,
+            subject=_("New volunteer application"),
+            body=_("%(name)s applied to volunteer with %(team)s. Review the application: %(url)s")
+            % {"name": full_name, "team": organisation.display_name, "url": absolute_url(review)},
+            link=review,
+        )
     return volunteer
 
 
