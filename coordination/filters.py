@@ -32,7 +32,11 @@ class SuperviseeFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(given_name__icontains=value)) if value else queryset
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(given_name__icontains=value) | Q(case_number__icontains=value)
+        )
 
     def filter_open_needs(self, queryset, name, value):
         return queryset if value is None else selectors.with_open_needs(queryset, value)

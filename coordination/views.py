@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -187,6 +188,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
     )
     writer = spreadsheet.writer(_Echo())
     header = [
+        capfirst(Supervisee._meta.get_field("case_number").verbose_name),
         pgettext("person", "Name"),
         _("Township"),
         _("Judicial office"),
@@ -200,6 +202,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
         for s in queryset.iterator(chunk_size=500):
             yield writer.writerow(
                 [
+                    s.case_number,
                     s.name,
                     s.township.name,
                     s.judicial_office.name,

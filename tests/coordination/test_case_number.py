@@ -93,3 +93,15 @@ def test_a_minor_is_named_to_the_provider_by_given_name_only(world):
     page = _client(world.users["provider"]).get("/casework/inbox/").content.decode()
     assert minor.given_name in page and minor.name not in page
     assert f"矫正编号…{minor.case_number[-4:]}" in page
+
+
+def test_the_caseload_finds_a_person_by_case_number_and_exports_it(world):
+    twin = make_supervisee(office=world.city.office, name=world.supervisee.name)
+    officer = _client(world.users["officer"])
+    page = officer.get(f"/casework/caseload/?q={twin.case_number}").content.decode()
+    assert f"矫正编号…{twin.case_number[-4:]}" in page
+    assert f"矫正编号…{world.supervisee.case_number[-4:]}" not in page
+    response = officer.get("/casework/caseload/export.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert body.splitlines()[0].lstrip("\ufeff").startswith("矫正编号,")
+    assert f"{twin.case_number},{twin.name}," in body
