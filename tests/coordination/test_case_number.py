@@ -105,3 +105,11 @@ def test_the_caseload_finds_a_person_by_case_number_and_exports_it(world):
     body = b"".join(response.streaming_content).decode()
     assert body.splitlines()[0].lstrip("\ufeff").startswith("矫正编号,")
     assert f"{twin.case_number},{twin.name}," in body
+
+
+def test_the_suggestions_page_tells_whose_need_it_is(world):
+    from django.urls import reverse
+
+    page = _client(world.users["officer"]).get(reverse("matching:need", kwargs={"pk": world.need.pk}))
+    assert page.status_code == 200
+    assert f"矫正编号…{world.supervisee.case_number[-4:]}" in page.content.decode()
