@@ -207,3 +207,18 @@ def test_the_receiving_teams_coordinators_see_the_application_in_their_inbox(
     volunteer = Volunteer.objects.get()
     row = Notification.objects.get(recipient=coordinator, channel="inbox")
     assert "刘晓燕" in row.body and row.url == f"/volunteers/manage/volunteers/{volunteer.pk}/"
+
+
+def test_a_volunteer_without_e_mail_gets_their_reminders_by_sms(db, sms_outbox, django_capture_on_commit_callbacks):
+    from volunteers import actions
+
+    volunteer = f.volunteer()
+    Volunteer.objects.filter(pk=volunteer.pk).update(email="")
+    volunteer.refresh_from_db()
+    shift = f.shift(in_hours=20)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
+    sms_outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.send_due_shift_reminders() == 1
+    texts = [m.body for m in sms_outbox if m.to == volunteer.phone]
+    assert len(texts) == 1 and shift.place in texts[0] and "/volunteers/" in texts[0]

@@ -104,6 +104,19 @@ def _sms_on_commit(*, phone: str, subject: str, link: str = "") -> None:
     notify(recipients=[Address(phone=phone)], kind=Notification.Kind.VOLUNTEER, subject=subject, link=link)
 
 
+SMS_TEXT_LIMIT = 150  # characters of text before the link (the outbox keeps 200 for the subject)
+
+
+def _tell_volunteer(*, volunteer: Volunteer, subject: str, body: str) -> None:
+    """Tell a volunteer: by e-mail, or by SMS (the subject and a link home) when they gave only a phone."""
+    if volunteer.email:
+        _mail_on_commit(to=[volunteer.email], subject=subject, body=body)
+        return
+    # An SMS carries a short body whole (a reminder's time and place); a long one stays behind the link.
+    text = f"{subject}: {body}" if len(subject) + len(body) <= SMS_TEXT_LIMIT else subject
+    _sms_on_commit(phone=volunteer.phone, subject=text, link=reverse("volunteers:home"))
+
+
 def _coordinators(organisation_id: int):
     """The team's active volunteer coordinators (told in their inbox, by e-mail if they have one)."""
     return User.objects.filter(

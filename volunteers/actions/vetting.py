@@ -25,6 +25,7 @@ from volunteers.actions._base import (
     _mail_on_commit,
     _password_invitation,
     _sms_on_commit,
+    _tell_volunteer,
     mail_is_suppressed,
     password_link,
 )
@@ -90,8 +91,8 @@ def notify_duplicate_application(*, phone: str, email: str) -> int:
             _sms_on_commit(phone=volunteer.phone, subject=_("Someone applied again with your phone number."))
             count += 1
             continue
-        _mail_on_commit(
-            to=[volunteer.email],
+        _tell_volunteer(
+            volunteer=volunteer,
             subject=_("Someone applied again with your details"),
             body=_(
                 "Hello %(name)s,\n\nA volunteer application was just made with your phone number or e-mail "
@@ -244,5 +245,5 @@ def transition(*, volunteer: Volunteer, to_status: str, actor: User | None, note
         body += "\n\n" + note
     if to_status == Status.ACTIVE:
         body += _password_invitation(user)
-    _mail_on_commit(to=[volunteer.email], subject=_("Your volunteer status has changed"), body=body)
+    _tell_volunteer(volunteer=volunteer, subject=_("Your volunteer status has changed"), body=body)
     return volunteer
