@@ -183,15 +183,18 @@ class Supervisee(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        """The first save gives the case number; two registrations racing for the same number retry."""
+        """The first save gives the case number; registrations of one office take turns (and retry if need be)."""
         if self.case_number or self.pk:
             super().save(*args, **kwargs)
             return
         year = timezone.localdate().year
         for attempt in range(CASE_NUMBER_TRIES):
-            self.case_number = next_case_number(self.judicial_office_id, year)
             try:
                 with transaction.atomic():
+                    # Registrations in one office queue on the office's row until the transaction ends,
+                    # so each sees the number the one before took (PostgreSQL; the retry is the fallback).
+                    Organisation.objects.select_for_update().filter(pk=self.judicial_office_id).first()
+                    self.case_number = next_case_number(self.judicial_office_id, year)
                     super().save(*args, **kwargs)
                 return
             except IntegrityError:
