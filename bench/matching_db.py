@@ -113,6 +113,7 @@ def load(n_needs: int, n_offerings: int, n_cities: int) -> None:
             date_of_birth=today - dt.timedelta(days=int(r.age * 365.25) + 10),
             resident_id_encrypted="bench",
             resident_id_hash=f"bench-{r.id}",
+            case_number=f"bench-{r.id}",
             resident_id_masked="4101**********0000",
             household_type=r.household_type,
             township=town[r.township_id],

@@ -81,6 +81,7 @@ def supervisee_values(supervisee: Supervisee, fields: frozenset[str]) -> dict[st
     """The supervisee as a dict holding only ``fields`` (the per-role field rule)."""
     every: dict[str, Any] = {
         "uuid": lambda s: str(s.uuid),
+        "case_number": lambda s: s.case_number,
         "name": lambda s: s.name,
         "given_name": lambda s: s.given_name,
         "sex": lambda s: s.sex,
@@ -110,6 +111,9 @@ class SuperviseeRecordOutput(serializers.Serializer):
     """A supervisee's fields. Which ones are present depends on who asks (see docs/casework.md)."""
 
     uuid = serializers.UUIDField(required=False)
+    case_number = serializers.CharField(
+        required=False, help_text="The platform's case number (矫正编号), given at registration; read-only."
+    )
     name = serializers.CharField(required=False)
     given_name = serializers.CharField(required=False)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
@@ -136,6 +140,7 @@ class SuperviseeRecordOutput(serializers.Serializer):
 LIST_FIELDS = frozenset(
     {
         "uuid",
+        "case_number",
         "name",
         "given_name",
         "sex",

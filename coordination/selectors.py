@@ -276,7 +276,7 @@ def mentees(user: User) -> QuerySet[CorrectionTeamMember]:
 
 
 def access_log(user: User) -> QuerySet[AccessLog]:
-    return scoping.scope(user, AccessLog).select_related("supervisee").order_by("-created_at", "-pk")
+    return scoping.scope(user, AccessLog).select_related("supervisee__township", "user").order_by("-created_at", "-pk")
 
 
 def id_probes_elsewhere(user: User) -> QuerySet[AccessLog]:

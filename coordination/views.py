@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +27,7 @@ from config.confirm import confirm_first
 from config.errors import form_errors
 from coordination import actions, policies, selectors
 from coordination.api import age_on
-from coordination.filters import SuperviseeFilter
+from coordination.filters import AccessLogFilter, SuperviseeFilter
 from coordination.forms import (
     CloseNeedForm,
     ConsentForm,
@@ -59,6 +60,7 @@ def requires(predicate: Callable) -> Callable:
 
 
 DISPLAY_ORDER = [
+    "case_number",
     "name",
     "given_name",
     "sex",
@@ -186,6 +188,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
     )
     writer = spreadsheet.writer(_Echo())
     header = [
+        capfirst(Supervisee._meta.get_field("case_number").verbose_name),
         pgettext("person", "Name"),
         _("Township"),
         _("Judicial office"),
@@ -199,6 +202,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
         for s in queryset.iterator(chunk_size=500):
             yield writer.writerow(
                 [
+                    s.case_number,
                     s.name,
                     s.township.name,
                     s.judicial_office.name,
@@ -548,6 +552,10 @@ def provider_inbox(request: HttpRequest) -> HttpResponse:
     elif state in Referral.State.values:
         queryset = queryset.filter(state=state)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = policies.referrals()
+    for referral in page.object_list:
+        # Each person named only as far as the provider may see them (a minor: given name only).
+        referral.person_fields = policy.fields(request.user, referral, side="provider")
     return render(
         request,
         "coordination/inbox.html",
@@ -577,8 +585,9 @@ def mentees(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(roles.is_bureau_admin)
 def access_log(request: HttpRequest) -> HttpResponse:
-    """The access log; ``?show=id-probes``: the ID-number checks that matched a record in another office;
-    ``?show=token-uses``: every request made with an API token."""
+    """The access log, filtered by person, record, reader, date and purpose; ``?show=id-probes``: the
+    ID-number checks that matched a record in another office; ``?show=token-uses``: every request made
+    with an API token."""
     show = request.GET.get("show")
     probes, token_uses = show == "id-probes", show == "token-uses"
     if probes:
@@ -587,7 +596,14 @@ def access_log(request: HttpRequest) -> HttpResponse:
         rows = selectors.token_uses(request.user)
     else:
         rows = selectors.access_log(request.user)
+    filters = AccessLogFilter(request.GET or None, queryset=rows)
+    if filters.is_bound and filters.is_valid():
+        rows = filters.qs
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = f"show={show}" if probes or token_uses else ""
-    context = {"page": page, "probes": probes, "token_uses": token_uses, "query": query}
-    return render(request, "coordination/access_log.html", context)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "coordination/access_log.html",
+        {"page": page, "probes": probes, "token_uses": token_uses, "filters": filters, "query": query.urlencode()},
+    )

@@ -221,13 +221,13 @@ def run_progress(request: HttpRequest, pk: int) -> JsonResponse:
 _DECIDE_RELATED = {
     MatchRun.Kind.REFERRALS: (
         "need__category",
-        "need__supervisee",
+        "need__supervisee__township",
         "offering__organisation",
         "runner_up__organisation",
         "chosen_offering__organisation",
         "run",
     ),
-    MatchRun.Kind.MENTORS: ("supervisee", "mentor__township", "runner_up", "chosen_mentor", "run"),
+    MatchRun.Kind.MENTORS: ("supervisee__township", "mentor__township", "runner_up", "chosen_mentor", "run"),
 }
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from coordination import naming
 from coordination.models import Supervisee
 from notifications.actions import notify
 from notifications.models import Notification
@@ -149,11 +150,13 @@ def level_reached(obligation: Obligation, now: dt.datetime) -> int:
 def _notify(*, obligation: Obligation, level: int) -> list[int]:
     """Outbox rows for the level's audience (inbox; e-mail with an address; SMS from the office level)."""
     recipients = scoping.policy_for(Obligation).audience((obligation, level))
-    # Neutral text: the kind and the date, never the supervisee's name (it travels by e-mail and SMS).
+    # Neutral text: the kind, the date and the case-number tail, never the supervisee's name (it travels
+    # by e-mail and SMS); the tail tells the officer which case it is without naming anyone.
     subject = _("Overdue: %(kind)s, due %(date)s") % {
         "kind": obligation.get_kind_display(),
         "date": timezone.localdate(obligation.due_at).isoformat(),
     }
+    subject = f"{subject} · {naming.case_tail(obligation.supervisee)}"
     body = _("Escalated to: %(level)s.") % {"level": Obligation.Level(level).label}
     return notify(
         recipients=recipients,

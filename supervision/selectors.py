@@ -23,7 +23,9 @@ BUCKETS = ("overdue", "today", "week", "upcoming")
 
 def obligations(user: Any) -> QuerySet[Obligation]:
     """The obligations the user may see, with the supervisee and office loaded."""
-    return scoping.scope(user, Obligation).select_related("supervisee", "supervisee__judicial_office", "done_by")
+    return scoping.scope(user, Obligation).select_related(
+        "supervisee", "supervisee__judicial_office", "supervisee__township", "done_by"
+    )
 
 
 def open_obligations(user: Any, *, office: Organisation | None = None) -> QuerySet[Obligation]:
@@ -109,7 +111,11 @@ def cleanup_list(user: Any, *, today: dt.date | None = None) -> dict[str, QueryS
     """Records that contradict the clocks, for the bureau to resolve (flagged, never fixed by the platform):
     still under correction after the end date; still in intake longer than the report period."""
     today = today or timezone.localdate()
-    visible = scoping.scope(user, Supervisee).select_related("judicial_office").order_by("judicial_office__name", "pk")
+    visible = (
+        scoping.scope(user, Supervisee)
+        .select_related("judicial_office", "township")
+        .order_by("judicial_office__name", "pk")
+    )
     report_days = rulebook.rule(rulebook.INTAKE_REPORT)
     # The latest start whose report period has run out by today (working out the unit once).
     latest_start = today

@@ -69,7 +69,7 @@ def test_the_bureau_sees_token_uses_next_to_the_access_log(city):
     page = client.get("/casework/access-log/?show=token-uses")
     body = page.content.decode()
     assert page.status_code == 200
-    assert "API 令牌使用记录" in body and worker.username in body and "移动执法终端" in body
+    assert "API 令牌使用记录" in body and worker.get_full_name() in body and "移动执法终端" in body
     assert "/api/v1/notifications/" in body
     assert 'data-testid="token-uses"' in client.get("/casework/access-log/").content.decode()
     api_rows = client.get("/api/v1/access-log/").json()["results"]

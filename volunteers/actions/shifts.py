@@ -17,8 +17,8 @@ from volunteers.actions._base import (
     VolunteerActionError,
     _coordinators,
     _notify_on_commit,
+    _tell_volunteer,
     _when,
-    recipient_for,
     refuse_unless_active,
     refuse_unless_coordinates,
     refuse_unless_self,
@@ -107,8 +107,8 @@ def _promote_waitlist(shift: Shift) -> list[Booking]:
         Shift.objects.filter(pk=shift.pk).update(booked_count=F("booked_count") + 1)
         shift.booked_count += 1
         promoted.append(nxt)
-        _notify_on_commit(
-            to=[recipient_for(nxt.volunteer)],
+        _tell_volunteer(
+            volunteer=nxt.volunteer,
             subject=_("A place became free: you are booked"),
             body=_("You moved up from the waitlist and now have a place: %(title)s, %(when)s, %(place)s.")
             % {"title": shift.opportunity.neutral_title, "when": _when(shift), "place": shift.place},
@@ -173,8 +173,8 @@ def book_shift(*, volunteer: Volunteer, shift: Shift, actor: User | None, now: d
         body = _(
             "The shift is full; you are on its waitlist and will get the next free place: %(title)s, %(when)s, %(place)s."
         )
-    _notify_on_commit(
-        to=[recipient_for(volunteer)],
+    _tell_volunteer(
+        volunteer=volunteer,
         subject=subject,
         body=body % {"title": shift.opportunity.neutral_title, "when": _when(shift), "place": shift.place},
     )
@@ -212,7 +212,7 @@ def cancel_booking(*, booking: Booking, actor: User | None, reason: str = "", no
         body = _("Your booking was cancelled: %(title)s, %(when)s, %(place)s.") % facts
         if reason:
             body += "\n\n" + reason
-        _notify_on_commit(to=[recipient_for(booking.volunteer)], subject=_("Booking cancelled"), body=body)
+        _tell_volunteer(volunteer=booking.volunteer, subject=_("Booking cancelled"), body=body)
     return booking
 
 
@@ -280,8 +280,8 @@ def reschedule_shift(
     _promote_waitlist(shift)
     if moved:
         for booking in _live_bookings(shift):
-            _notify_on_commit(
-                to=[recipient_for(booking.volunteer)],
+            _tell_volunteer(
+                volunteer=booking.volunteer,
                 subject=_("A shift you booked has changed"),
                 body=_("New time and place: %(title)s, %(when)s, %(place)s.")
                 % {"title": shift.opportunity.neutral_title, "when": _when(shift), "place": shift.place},
@@ -314,5 +314,5 @@ def cancel_shift(*, shift: Shift, actor: User | None, reason: str = "") -> Shift
         }
         if reason:
             body += "\n\n" + reason
-        _notify_on_commit(to=[recipient_for(booking.volunteer)], subject=_("Shift cancelled"), body=body)
+        _tell_volunteer(volunteer=booking.volunteer, subject=_("Shift cancelled"), body=body)
     return shift
