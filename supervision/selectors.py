@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import scoping
-from coordination.models import Supervisee
+from coordination.models import LIVE_STATUSES, Supervisee
 from coordination.policies import case_offices
 from services.models import Organisation
 from supervision import rulebook
@@ -30,7 +30,7 @@ def open_obligations(user: Any, *, office: Organisation | None = None) -> QueryS
     """Open obligations of supervisees still under correction (or in intake), optionally of one office."""
     rows = obligations(user).filter(
         done_at__isnull=True,
-        supervisee__status__in=(Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION),
+        supervisee__status__in=LIVE_STATUSES,
     )
     if office is not None:
         rows = rows.filter(supervisee__judicial_office=office)
