@@ -618,3 +618,28 @@ def record_release_notice(
     return ReleaseNotice.objects.create(
         supervisee=supervisee, recipient=recipient, sent_on=sent_on, method=method, recorded_by=actor
     )
+
+
+def run_step(step: str, supervisee: Supervisee, actor: User, data: dict):
+    """Run a lifecycle step by its name (the pages and the API use the same names)."""
+    if step == "sentence":
+        return record_sentence(supervisee=supervisee, actor=actor, **data)
+    if step == "document":
+        sentence = current_sentence(supervisee)
+        if sentence is None:
+            raise LifecycleError(_("Record the sentence first."), code="precondition")
+        return record_document(sentence=sentence, actor=actor, **data)
+    if step == "register":
+        return register(supervisee=supervisee, actor=actor, **data)
+    if step == "announce":
+        return announce(supervisee=supervisee, actor=actor, **data)
+    if step == "suspend":
+        return suspend(supervisee=supervisee, actor=actor, **data)
+    if step == "resume":
+        return resume(supervisee=supervisee, actor=actor, **data)
+    if step == "release":
+        data["released_on"] = data.pop("held_on")
+        return release(supervisee=supervisee, actor=actor, **data)
+    if step == "terminate":
+        return terminate(supervisee=supervisee, actor=actor, **data)
+    return record_release_notice(supervisee=supervisee, actor=actor, **data)

@@ -15,7 +15,7 @@ from coordination.policies import case_offices
 from services.models import Organisation
 from supervision import rulebook
 from supervision.actions import end_of_day, start_of_day
-from supervision.models import Obligation, Rule, RuleChange
+from supervision.models import Announcement, Obligation, ReleaseNotice, Rule, RuleChange, Sentence, StatusChange
 
 WEEK = 7  # "this week" on 今日待办: the seven days after today (a view choice, not a legal clock)
 BUCKETS = ("overdue", "today", "week", "upcoming")
@@ -139,3 +139,37 @@ def feed_obligations(user: Any) -> QuerySet[Obligation]:
         .select_related("supervisee")
         .order_by("due_at", "pk")
     )
+
+
+# --- The sentence lifecycle -------------------------------------------------------------------------
+
+# The steps each status allows, in the order the page offers them.
+NEXT_STEPS = {
+    Supervisee.Status.INTAKE: ("sentence", "document", "register", "terminate"),
+    Supervisee.Status.REGISTERED: ("document", "announce", "terminate"),
+    Supervisee.Status.UNDER_CORRECTION: ("suspend", "release", "terminate"),
+    Supervisee.Status.SUSPENDED: ("resume", "terminate"),
+    Supervisee.Status.RELEASED: ("notice", "sentence"),
+    Supervisee.Status.TERMINATED: ("notice", "sentence"),
+}
+
+
+def next_steps(supervisee: Supervisee) -> tuple[str, ...]:
+    steps = NEXT_STEPS.get(supervisee.status, ())
+    if supervisee.status == Supervisee.Status.INTAKE and not supervisee.sentences.exists():
+        steps = tuple(step for step in steps if step != "document")
+    return steps
+
+
+def lifecycle(user: Any, supervisee: Supervisee) -> dict[str, Any]:
+    """Everything the lifecycle page shows of one supervisee, each list from its scoped selector."""
+    return {
+        "sentences": scoping.scope(user, Sentence)
+        .filter(supervisee=supervisee)
+        .prefetch_related("documents")
+        .order_by("-effective_date", "-pk"),
+        "history": scoping.scope(user, StatusChange).filter(supervisee=supervisee).select_related("actor"),
+        "announcements": scoping.scope(user, Announcement).filter(supervisee=supervisee),
+        "notices": scoping.scope(user, ReleaseNotice).filter(supervisee=supervisee),
+        "obligations": obligations(user).filter(supervisee=supervisee, done_at__isnull=True).order_by("due_at"),
+    }

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from config.errors import ActionError
 from coordination.models import CorrectionTeamMember, Need, Referral, ReferralEvent, Supervisee
@@ -231,7 +232,11 @@ def test_release_closes_needs_referrals_team_and_reminders(world):
     sent = world.referrals["sent"]
     event = ReferralEvent.objects.filter(referral=sent, to_state="withdrawn").get()
     assert event.audience == ReferralEvent.Audience.BOTH_SIDES
-    assert event.note == "Community correction ended: the person was released."
+    assert (
+        event.note
+        == gettext("Community correction ended: the person was released.")
+        == "社区矫正已结束：该对象已解除矫正。"
+    )
     assert Notification.objects.filter(recipient=world.users["provider"], kind="referral_withdrawn").exists()
     assert not CorrectionTeamMember.objects.filter(supervisee=s, is_active=True).exists()
     volunteer_row = CorrectionTeamMember.objects.get(supervisee=s, role="volunteer")

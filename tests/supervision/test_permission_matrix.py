@@ -6,13 +6,17 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from coordination.models import Supervisee
 from supervision import actions
-from supervision.models import Holiday, Obligation
+from supervision.models import Holiday, Obligation, StatusChange
+from tests.coordination.factories import make_supervisee
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 PAGE_LOGIN = 302
 API_ANON = 403
+TODAY = timezone.localdate()
 
 
 def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
@@ -26,6 +30,7 @@ TODO_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=200)
 STAFF_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, social_worker=200, other_officer=200)
 BUREAU_PAGE = expect(403, PAGE_LOGIN, bureau=200)
 STAFF_API = expect(403, API_ANON, bureau=200, officer=200, social_worker=200, other_officer=200)
+CASE_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, social_worker=200, other_officer=404)
 OWN_API = expect(403, API_ANON, bureau=200, officer=200, social_worker=200, other_officer=404)
 
 MATRIX: dict[tuple[str, str], tuple] = {
@@ -69,6 +74,28 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {},
         expect(403, API_ANON, bureau=200, officer=200, social_worker=404, other_officer=404),
     ),
+    ("supervision:lifecycle", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, CASE_PAGE),
+    ("supervision:lifecycle-step", "get"): (
+        lambda w: {"uuid": w.supervisee.uuid, "step": "suspend"},
+        None,
+        expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404),
+    ),
+    ("supervision:lifecycle-step", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid, "step": "suspend"},
+        lambda w: {"on": TODAY.isoformat(), "note": "被公安机关刑事拘留"},
+        expect(403, PAGE_LOGIN, bureau=302, officer=302, other_officer=404),
+    ),
+    ("supervision:release-certificate", "get"): (
+        lambda w: {"uuid": w.released.uuid},
+        None,
+        expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404),
+    ),
+    ("supervision-lifecycle-detail", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, OWN_API),
+    ("supervision-lifecycle-step", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid, "step": "suspend"},
+        lambda w: {"on": TODAY.isoformat(), "note": "被公安机关刑事拘留"},
+        expect(403, API_ANON, bureau=201, officer=201, other_officer=404),
+    ),
 }
 
 
@@ -100,6 +127,17 @@ def _prepare(world):
     world.obligation = Obligation.objects.filter(supervisee=world.supervisee).first()
     world.feed_token = actions.feed_for(user=world.users["officer"]).token
     world.holiday = Holiday.objects.filter(date__year=2026).first()
+    world.released = make_supervisee(
+        office=world.city.office, actor=world.users["bureau"], status=Supervisee.Status.RELEASED
+    )
+    StatusChange.objects.create(
+        supervisee=world.released,
+        action="release",
+        from_status="under_correction",
+        to_status="released",
+        occurred_on=TODAY,
+        actor=world.users["officer"],
+    )
 
 
 def _client(world, role: str) -> Client:
@@ -122,6 +160,7 @@ def test_every_route_for_every_role(world, role):
         world.feed_token = actions.feed_for(user=world.users["officer"]).token
         if not Holiday.objects.filter(pk=world.holiday.pk).exists():
             world.holiday.save()
+        Supervisee.objects.filter(pk=world.supervisee.pk).update(status=Supervisee.Status.UNDER_CORRECTION)
         client = _client(world, role)
         url = reverse(name, kwargs=kwargs_builder(world))
         response = client.get(url) if method == "get" else client.post(url, body_builder(world))
