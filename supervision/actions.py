@@ -283,7 +283,42 @@ def _set_status(
     )
     Supervisee.objects.filter(pk=supervisee.pk).update(status=to, updated_at=timezone.now())
     supervisee.status = to
+    _notify_status(change, actor)
     return change
+
+
+def _notify_status(change: StatusChange, actor: User) -> list[int]:
+    """Tell the people on the correction team with an account (officers, social workers, mentors) and, for
+    a suspension or termination, every officer of the office. Neutral text: the new status and an
+    8-character case reference, never the person's name (it travels by e-mail and SMS)."""
+    from coordination.models import CorrectionTeamMember
+
+    supervisee = change.supervisee
+    team = CorrectionTeamMember.objects.filter(supervisee=supervisee, is_active=True, user__isnull=False)
+    recipients = {m.user for m in team.select_related("user") if m.user.is_active}
+    if change.to_status in (Status.SUSPENDED, Status.TERMINATED):
+        office = scoping.policy_for(Obligation).audience((_AudienceProbe(supervisee), Obligation.Level.OFFICE))
+        recipients.update(office)
+    recipients.discard(actor)
+    subject = _("Supervision status changed to “%(status)s” (case %(ref)s)") % {
+        "status": Status(change.to_status).label,
+        "ref": str(supervisee.uuid)[:8],
+    }
+    return notify(
+        recipients=sorted(recipients, key=lambda u: u.pk),
+        kind=Notification.Kind.SUPERVISION_STATUS,
+        subject=subject,
+        link=reverse("supervision:lifecycle", args=[supervisee.uuid]),
+        about=supervisee,
+    )
+
+
+class _AudienceProbe:
+    """What the obligation policy's audience needs to name the office's officers."""
+
+    def __init__(self, supervisee: Supervisee):
+        self.supervisee = supervisee
+        self.supervisee_id = supervisee.pk
 
 
 def current_sentence(supervisee: Supervisee) -> Sentence | None:

@@ -294,3 +294,15 @@ def test_a_new_sentence_after_release_is_a_new_row_and_a_new_intake(world, intak
     assert intake.status == S.INTAKE and intake.correction_start == second.start
     assert list(Sentence.objects.filter(supervisee=intake).order_by("pk")) == [first, second]
     assert intake.obligations.filter(kind=Obligation.Kind.INTAKE_REPORT, done_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_status_changes_tell_the_team_without_the_name(world):
+    s, officer = world.supervisee, world.users["officer"]
+    actions.suspend(supervisee=s, actor=world.users["bureau"], on=TODAY(), note="刑事拘留")
+    rows = Notification.objects.filter(kind="supervision_status", channel=Notification.Channel.INBOX)
+    recipients = set(rows.values_list("recipient__username", flat=True))
+    assert {officer.username, world.users["volunteer"].username} <= recipients
+    assert world.users["provider"].username not in recipients
+    assert world.users["bureau"].username not in recipients  # the actor is not told what they did
+    assert all(s.name not in subject for subject in rows.values_list("subject", flat=True))
