@@ -113,6 +113,7 @@ PERSONAL_DATA_MODELS = [
     "supervision.StatusChange",
     "supervision.Announcement",
     "supervision.ReleaseNotice",
+    "supervision.Investigation",
 ]
 
 INSTALLED_APPS = [

@@ -20,7 +20,16 @@ from coordination.models import Supervisee
 from coordination.policies import case_offices
 from coordination.selectors import supervisee_for_read
 from supervision import actions, forms, policies, selectors
-from supervision.models import Announcement, LegalDocument, Obligation, ReleaseNotice, Rule, Sentence, StatusChange
+from supervision.models import (
+    Announcement,
+    Investigation,
+    LegalDocument,
+    Obligation,
+    ReleaseNotice,
+    Rule,
+    Sentence,
+    StatusChange,
+)
 
 
 class IsCaseStaff(permissions.IsAuthenticated):
@@ -263,3 +272,65 @@ class LifecycleViewSet(viewsets.ViewSet):
         actions.run_step(step, supervisee, request.user, dict(form.cleaned_data))
         supervisee.refresh_from_db()
         return Response(_lifecycle_values(request.user, supervisee), status=201)
+
+
+# --- Pre-sentence investigations ---------------------------------------------------------------------
+
+
+class InvestigationOutput(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "id",
+            "judicial_office",
+            "organ_kind",
+            "organ_name",
+            "subject_name",
+            "received_on",
+            "expedited",
+            "rule_code",
+            "due_on",
+            "overdue",
+            "opinion",
+            "opinion_note",
+            "opinion_sent_on",
+        ]
+
+    def get_overdue(self, obj) -> bool:
+        return actions.investigation_overdue(obj)
+
+
+class InvestigationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Investigation requests (调查评估) of the offices I may see; ``?open=true`` only those waiting."""
+
+    permission_classes = [IsCaseStaff]
+    serializer_class = InvestigationOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        open_only = self.request.query_params.get("open") in ("true", "1")
+        return selectors.investigations(self.request.user, open_only=open_only)
+
+    @extend_schema(summary="Record an investigation request", request=None, responses={201: InvestigationOutput})
+    def create(self, request: Request) -> Response:
+        if not policies.can_use_todo(request.user):
+            raise PermissionDenied
+        form = forms.InvestigationForm(request.data, offices=case_offices(request.user))
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        investigation = actions.record_investigation(actor=request.user, **form.cleaned_data)
+        return Response(InvestigationOutput(investigation).data, status=201)
+
+    @extend_schema(summary="Record the opinion", request=None, responses=InvestigationOutput)
+    @action(detail=True, methods=["post"])
+    def opinion(self, request: Request, pk: str) -> Response:
+        investigation = get_object_or_404(self.get_queryset(), pk=pk)
+        if not policies.can_use_todo(request.user):
+            raise PermissionDenied
+        form = forms.OpinionForm(request.data)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        investigation = actions.record_opinion(investigation=investigation, actor=request.user, **form.cleaned_data)
+        return Response(InvestigationOutput(investigation).data)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import SentenceType
-from supervision.models import DecidingOrganKind, Holiday, LegalDocument, ReleaseNotice, StatusChange
+from supervision.models import DecidingOrganKind, Holiday, Investigation, LegalDocument, ReleaseNotice, StatusChange
 
 
 class RuleOverrideForm(forms.Form):
@@ -103,3 +103,25 @@ STEP_FORMS = {
     "terminate": TerminateForm,
     "notice": NoticeForm,
 }
+
+
+class InvestigationForm(forms.Form):
+    judicial_office = forms.ModelChoiceField(label=_("Judicial office"), queryset=None)
+    organ_kind = forms.ChoiceField(label=_("Requesting organ kind"), choices=[("", "—"), *DecidingOrganKind.choices])
+    organ_name = forms.CharField(label=_("Requesting organ"), max_length=200)
+    subject_name = forms.CharField(label=_("Person investigated"), max_length=100)
+    received_on = forms.DateField(label=_("Request received"), widget=DATE)
+    expedited = forms.BooleanField(label=_("Expedited (fast-track) case"), required=False)
+
+    def __init__(self, *args, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judicial_office"].queryset = offices
+        only = list(offices[:2]) if offices is not None else []
+        if len(only) == 1:
+            self.fields["judicial_office"].initial = only[0].pk
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.ChoiceField(label=_("Opinion"), choices=[("", "—"), *Investigation.Opinion.choices])
+    opinion_note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+    opinion_sent_on = forms.DateField(label=_("Opinion sent"), widget=DATE)

@@ -374,3 +374,42 @@ class ReleaseNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_recipient_display()} · {self.sent_on}"
+
+
+class Investigation(models.Model):
+    """A pre-sentence investigation request (调查评估) a judicial office received: its working-day clock
+    (shorter for expedited cases) and the opinion. The person is not a supervisee (yet), so the clock
+    lives on this row (``due_on``), not on an ``Obligation``."""
+
+    class Opinion(models.TextChoices):
+        SUITABLE = "suitable", _("suitable for community correction")
+        UNSUITABLE = "unsuitable", _("not suitable for community correction")
+
+    judicial_office = models.ForeignKey(
+        "services.Organisation",
+        verbose_name=_("judicial office"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organ_kind = models.CharField(_("requesting organ kind"), max_length=30, choices=DecidingOrganKind.choices)
+    organ_name = models.CharField(_("requesting organ"), max_length=200)
+    subject_name = models.CharField(_("person investigated"), max_length=100)
+    received_on = models.DateField(_("request received"))
+    expedited = models.BooleanField(_("expedited (fast-track) case"), default=False)
+    rule_code = models.SlugField(_("rule code"), max_length=60)
+    due_on = models.DateField(_("opinion due"))
+    opinion = models.CharField(_("opinion"), max_length=20, choices=Opinion.choices, blank=True)
+    opinion_note = models.TextField(_("reasons"), blank=True)
+    opinion_sent_on = models.DateField(_("opinion sent"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("investigation request")
+        verbose_name_plural = _("investigation requests")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organ_name} · {self.received_on}"

@@ -13,6 +13,7 @@ from coordination.models import CorrectionTeamMember, Supervisee
 from supervision.models import (
     Announcement,
     Holiday,
+    Investigation,
     LegalDocument,
     Obligation,
     ObligationFeed,
@@ -180,6 +181,27 @@ class ReleaseNoticePolicy(_CaseRecordPolicy):
     model = ReleaseNotice
 
 
+class InvestigationPolicy(scoping.BasePolicy):
+    model = Investigation
+
+    def rows_view(self, user: Any) -> QuerySet[Investigation]:
+        """The bureau sees all; officers and social workers of a judicial office see that office's requests;
+        nobody else (the person investigated is not a supervisee, and may never be one)."""
+        if is_bureau_admin(user):
+            return Investigation.objects.all()
+        if not is_case_staff(user):
+            return Investigation.objects.none()
+        return Investigation.objects.filter(
+            judicial_office_id__in=organisation_ids(user, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER)
+        )
+
+    def allow_record(self, user: Any, obj: Any = None) -> bool:
+        """Record a request or its opinion (``obj`` is the judicial office): its officers and the bureau."""
+        if obj is None:
+            return False
+        return is_bureau_admin(user) or obj.pk in organisation_ids(user, Role.OFFICE_OFFICER)
+
+
 def register() -> None:
     scoping.register(Rule, RulePolicy())
     scoping.register(RuleChange, RuleChangePolicy())
@@ -191,3 +213,4 @@ def register() -> None:
     scoping.register(StatusChange, StatusChangePolicy())
     scoping.register(Announcement, AnnouncementPolicy())
     scoping.register(ReleaseNotice, ReleaseNoticePolicy())
+    scoping.register(Investigation, InvestigationPolicy())

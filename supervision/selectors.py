@@ -15,7 +15,16 @@ from coordination.policies import case_offices
 from services.models import Organisation
 from supervision import rulebook
 from supervision.actions import end_of_day, start_of_day
-from supervision.models import Announcement, Obligation, ReleaseNotice, Rule, RuleChange, Sentence, StatusChange
+from supervision.models import (
+    Announcement,
+    Investigation,
+    Obligation,
+    ReleaseNotice,
+    Rule,
+    RuleChange,
+    Sentence,
+    StatusChange,
+)
 
 WEEK = 7  # "this week" on 今日待办: the seven days after today (a view choice, not a legal clock)
 BUCKETS = ("overdue", "today", "week", "upcoming")
@@ -173,3 +182,9 @@ def lifecycle(user: Any, supervisee: Supervisee) -> dict[str, Any]:
         "notices": scoping.scope(user, ReleaseNotice).filter(supervisee=supervisee),
         "obligations": obligations(user).filter(supervisee=supervisee, done_at__isnull=True).order_by("due_at"),
     }
+
+
+def investigations(user: Any, *, open_only: bool = False) -> QuerySet[Investigation]:
+    """The investigation requests the user may see, soonest due first."""
+    rows = scoping.scope(user, Investigation).select_related("judicial_office").order_by("due_on", "pk")
+    return rows.filter(opinion_sent_on__isnull=True) if open_only else rows

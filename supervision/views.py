@@ -281,3 +281,62 @@ def release_certificate(request: HttpRequest, uuid) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="release-{supervisee.uuid}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Pre-sentence investigations ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.can_use_todo)
+def investigations(request: HttpRequest) -> HttpResponse:
+    """Investigation requests (调查评估): the open ones by due date, the answered ones, and a form to record one."""
+    offices = case_offices(request.user)
+    form = forms.InvestigationForm(request.POST or None, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_investigation(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("judicial_office", _("You may not record requests for this office."))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("supervision:investigations")
+    rows = list(selectors.investigations(request.user)[:200])
+    today = timezone.localdate()
+    return render(
+        request,
+        "supervision/investigations.html",
+        {
+            "open": [(i, actions.investigation_overdue(i, today)) for i in rows if i.opinion_sent_on is None],
+            "answered": [i for i in rows if i.opinion_sent_on is not None],
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.can_use_todo)
+def investigation_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    investigation = get_object_or_404(selectors.investigations(request.user), pk=pk)
+    form = forms.OpinionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_opinion(investigation=investigation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("supervision:investigations")
+    return render(
+        request,
+        "supervision/lifecycle_step.html",
+        {
+            "s": {"name": investigation.subject_name},
+            "form": form,
+            "title": _("Record the opinion"),
+            "back": reverse("supervision:investigations"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
