@@ -678,7 +678,21 @@ def run_step(step: str, supervisee: Supervisee, actor: User, data: dict):
         return release(supervisee=supervisee, actor=actor, **data)
     if step == "terminate":
         return terminate(supervisee=supervisee, actor=actor, **data)
+    if step == "scan":
+        return attach_scan(supervisee=supervisee, actor=actor, **data)
     return record_release_notice(supervisee=supervisee, actor=actor, **data)
+
+
+@transaction.atomic
+def attach_scan(*, supervisee: Supervisee, actor: User, kind: str, signed_scan) -> Announcement:
+    """Attach the signed scan to the newest announcement of a kind (intake or release)."""
+    _may_change(actor, supervisee)
+    announcement = Announcement.objects.filter(supervisee=supervisee, kind=kind).order_by("-held_on", "-pk").first()
+    if announcement is None:
+        raise LifecycleError({"kind": _("There is no such announcement yet.")}, code="precondition")
+    announcement.signed_scan = signed_scan
+    announcement.save(update_fields=["signed_scan"])
+    return announcement
 
 
 # --- Pre-sentence investigations (调查评估) ----------------------------------------------------------

@@ -6,7 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import SentenceType
-from supervision.models import DecidingOrganKind, Holiday, Investigation, LegalDocument, ReleaseNotice, StatusChange
+from supervision.models import (
+    Announcement,
+    DecidingOrganKind,
+    Holiday,
+    Investigation,
+    LegalDocument,
+    ReleaseNotice,
+    StatusChange,
+)
 
 
 class RuleOverrideForm(forms.Form):
@@ -69,11 +77,18 @@ class AnnouncementForm(forms.Form):
 
 
 class ReleaseForm(AnnouncementForm):
-    """The release announcement; its date is the release date."""
+    """The release announcement; its date is the release date. Release asks for confirmation first and a
+    file cannot travel through the confirmation page, so the signed scan is attached afterwards ("scan")."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["held_on"].label = _("Released on")
+        del self.fields["signed_scan"]
+
+
+class ScanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Announcement"), choices=Announcement.Kind.choices)
+    signed_scan = forms.FileField(label=_("Signed scan"))
 
 
 class DatedNoteForm(forms.Form):
@@ -102,6 +117,7 @@ STEP_FORMS = {
     "release": ReleaseForm,
     "terminate": TerminateForm,
     "notice": NoticeForm,
+    "scan": ScanForm,
 }
 
 

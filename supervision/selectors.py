@@ -156,9 +156,9 @@ def feed_obligations(user: Any) -> QuerySet[Obligation]:
 NEXT_STEPS = {
     Supervisee.Status.INTAKE: ("sentence", "document", "register", "terminate"),
     Supervisee.Status.REGISTERED: ("document", "announce", "terminate"),
-    Supervisee.Status.UNDER_CORRECTION: ("suspend", "release", "terminate"),
+    Supervisee.Status.UNDER_CORRECTION: ("suspend", "release", "terminate", "scan"),
     Supervisee.Status.SUSPENDED: ("resume", "terminate"),
-    Supervisee.Status.RELEASED: ("notice", "sentence"),
+    Supervisee.Status.RELEASED: ("notice", "scan", "sentence"),
     Supervisee.Status.TERMINATED: ("notice", "sentence"),
 }
 

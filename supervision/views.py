@@ -199,6 +199,7 @@ STEP_TITLES = {
     "release": gettext_lazy("Release"),
     "terminate": gettext_lazy("Terminate"),
     "notice": gettext_lazy("Record a notice of release or termination"),
+    "scan": gettext_lazy("Attach a signed scan"),
 }
 # Steps that cannot be undone ask first (config/confirm.py).
 CONFIRM = {"release", "terminate"}
@@ -240,7 +241,7 @@ def lifecycle_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
     form = forms.STEP_FORMS[step](request.POST or None, request.FILES or None)
     back = reverse("supervision:lifecycle", args=[supervisee.uuid])
     if request.method == "POST" and form.is_valid():
-        if step in CONFIRM and not request.FILES:
+        if step in CONFIRM:
             asked = confirm_first(
                 request,
                 title=str(STEP_TITLES[step]),

@@ -102,3 +102,23 @@ def test_the_api_runs_the_same_steps_with_the_same_refusals(world):
     assert done.json()["history"][0]["ground"] == "death"
     social = _client(world.users["social_worker"]).get(base).json()
     assert social["next_steps"] == []
+
+
+@pytest.mark.django_db
+def test_the_signed_scan_is_attached_after_the_announcement(world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from supervision.models import Announcement
+
+    settings.MEDIA_ROOT = tmp_path
+    officer = _client(world.users["officer"])
+    s = world.supervisee
+    scan = SimpleUploadedFile("宣告书.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    refused = officer.post(_url(s, "scan"), {"kind": "release", "signed_scan": scan})
+    assert refused.status_code == 400 and "no such announcement" in refused.content.decode()
+    Supervisee.objects.filter(pk=s.pk).update(correction_end=TODAY)
+    body = {"held_on": TODAY.isoformat(), **ANNOUNCEMENT, "confirmed": "yes"}
+    assert officer.post(_url(s, "release"), body).status_code == 302
+    scan.seek(0)
+    assert officer.post(_url(s, "scan"), {"kind": "release", "signed_scan": scan}).status_code == 302
+    assert Announcement.objects.get(supervisee=s, kind="release").signed_scan.read() == b"%PDF-1.4 signed"
