@@ -36,10 +36,11 @@ def obligations(user: Any) -> QuerySet[Obligation]:
 
 
 def open_obligations(user: Any, *, office: Organisation | None = None) -> QuerySet[Obligation]:
-    """Open obligations of supervisees still under correction (or in intake), optionally of one office."""
+    """Open obligations of supervisees still under correction (or in intake), and the archive clock that
+    outlives the correction, optionally of one office."""
     rows = obligations(user).filter(
+        Q(supervisee__status__in=LIVE_STATUSES) | Q(kind=Obligation.Kind.ARCHIVE),
         done_at__isnull=True,
-        supervisee__status__in=LIVE_STATUSES,
     )
     if office is not None:
         rows = rows.filter(supervisee__judicial_office=office)

@@ -122,3 +122,16 @@ def test_the_signed_scan_is_attached_after_the_announcement(world, settings, tmp
     scan.seek(0)
     assert officer.post(_url(s, "scan"), {"kind": "release", "signed_scan": scan}).status_code == 302
     assert Announcement.objects.get(supervisee=s, kind="release").signed_scan.read() == b"%PDF-1.4 signed"
+
+
+@pytest.mark.django_db
+def test_the_archive_clock_shows_on_todo_after_release(world):
+    from supervision import selectors
+
+    s, officer = world.supervisee, world.users["officer"]
+    Supervisee.objects.filter(pk=s.pk).update(correction_end=TODAY)
+    body = {"held_on": TODAY.isoformat(), **ANNOUNCEMENT, "confirmed": "yes"}
+    assert _client(officer).post(_url(s, "release"), body).status_code == 302
+    later = timezone.now() + dt.timedelta(days=31)
+    overdue = selectors.todo(officer, now=later)["overdue"]
+    assert [(supervisee.pk, [o.kind for o in rows]) for supervisee, rows in overdue] == [(s.pk, ["archive"])]
