@@ -306,3 +306,15 @@ def test_status_changes_tell_the_team_without_the_name(world):
     assert world.users["provider"].username not in recipients
     assert world.users["bureau"].username not in recipients  # the actor is not told what they did
     assert all(s.name not in subject for subject in rows.values_list("subject", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_nightly_sync_leaves_the_archive_clock_alone(world):
+    from supervision import tasks
+
+    s, officer = world.supervisee, world.users["officer"]
+    _end_today(s)
+    actions.release(supervisee=s, actor=officer, released_on=TODAY(), **_announcement())
+    tasks.sync_obligations()
+    tasks.sync_obligations()
+    assert list(s.obligations.filter(done_at__isnull=True).values_list("kind", flat=True)) == ["archive"]
