@@ -108,6 +108,12 @@ PERSONAL_DATA_MODELS = [
     "supervision.Obligation",
     "supervision.RuleChange",
     "supervision.ObligationFeed",
+    "supervision.Sentence",
+    "supervision.LegalDocument",
+    "supervision.StatusChange",
+    "supervision.Announcement",
+    "supervision.ReleaseNotice",
+    "supervision.Investigation",
 ]
 
 INSTALLED_APPS = [

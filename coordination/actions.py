@@ -542,7 +542,6 @@ EDITABLE_FIELDS = (
     "correction_end",
     "risk_level",
     "supervision_level",
-    "status",
     "preferred_language",
 )
 

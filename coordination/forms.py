@@ -24,7 +24,6 @@ from coordination.models import (
     RiskLevel,
     SentenceType,
     Sex,
-    Supervisee,
     SupervisionLevel,
 )
 from services.models import Organisation, ServiceCategory, Township
@@ -163,7 +162,6 @@ class SuperviseeForm(forms.Form):
             self.fields["id_change_note"] = forms.CharField(
                 label=_("Reason for changing the ID number"), max_length=255, required=False
             )
-            self.fields["status"] = forms.ChoiceField(label=_("Status"), choices=Supervisee.Status.choices)
 
     def clean_phone(self):
         try:

@@ -106,7 +106,9 @@ class Supervisee(models.Model):
 
     class Status(models.TextChoices):
         INTAKE = "intake", _("intake")
+        REGISTERED = "registered", _("registered")
         UNDER_CORRECTION = "under_correction", _("under correction")
+        SUSPENDED = "suspended", _("suspended while detained")
         RELEASED = "released", _("released")
         TERMINATED = "terminated", _("terminated")
 
@@ -146,7 +148,8 @@ class Supervisee(models.Model):
     supervision_level = models.CharField(
         _("supervision level"), max_length=10, choices=SupervisionLevel.choices, default=SupervisionLevel.ORDINARY
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INTAKE)
+    # Changed only by the supervision app's status actions (register, announce, suspend, release, terminate).
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INTAKE, editable=False)
     is_minor = models.BooleanField(
         _("minor"), default=False, editable=False, help_text=_("Under 18 when correction began (Art. 54).")
     )
@@ -202,6 +205,16 @@ class Supervisee(models.Model):
                 self.case_number = ""
                 if not taken or attempt == CASE_NUMBER_TRIES - 1:
                     raise
+
+
+# The statuses of a person still serving the sentence (in intake, registered, under correction or
+# suspended while detained): they have live needs, referrals and obligations.
+LIVE_STATUSES = (
+    Supervisee.Status.INTAKE,
+    Supervisee.Status.REGISTERED,
+    Supervisee.Status.UNDER_CORRECTION,
+    Supervisee.Status.SUSPENDED,
+)
 
 
 class CorrectionTeamMember(models.Model):

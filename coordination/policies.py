@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from accounts import scoping
 from accounts.roles import Role, has_role, holders_of, is_bureau_admin, organisation_ids
 from coordination.models import (
+    LIVE_STATUSES,
     AccessLog,
     CaseNote,
     Consent,
@@ -268,7 +269,7 @@ class CorrectionTeamMemberPolicy(_OfSupervisee):
             role=CorrectionTeamMember.Role.VOLUNTEER,
             is_active=True,
             supervisee__is_minor=False,
-            supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+            supervisee__status__in=LIVE_STATUSES,
         )
 
 

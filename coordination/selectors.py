@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts import scoping
 from coordination.access import logged
 from coordination.models import (
+    LIVE_STATUSES,
     AccessLog,
     CaseNote,
     Consent,
@@ -190,7 +191,7 @@ def provider_open_work(user: User) -> QuerySet[Referral]:
         provider_inbox(user)
         .filter(
             state__in=[Referral.State.SENT, Referral.State.ACCEPTED, Referral.State.IN_SERVICE],
-            need__supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+            need__supervisee__status__in=LIVE_STATUSES,
             need__supervisee__correction_end__gte=timezone.localdate(),
         )
         .annotate(

@@ -297,7 +297,6 @@ def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
     initial = {name: getattr(supervisee, name) for name in SUPERVISEE_FIELDS if name != "id_change_note"}
     initial["township"] = supervisee.township_id
     initial["judicial_office"] = supervisee.judicial_office_id
-    initial["status"] = supervisee.status
     form = SuperviseeForm(request.POST or None, initial=initial, offices=offices, editing=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts import scoping
 from coordination.access import logged
-from coordination.models import CorrectionTeamMember, Need, Referral, Supervisee
+from coordination.models import LIVE_STATUSES, CorrectionTeamMember, Need, Referral, Supervisee
 from matching.engine.explain import SuggestionIndex, Suggestions
 from matching.engine.policy import DEFAULT_POLICY, Policy
 from matching.engine.rows import MenteeRow, MentorRow, NeedRow, OfferingRow
@@ -67,7 +67,7 @@ def open_needs(office_id: int | None = None) -> QuerySet[Need]:
     """Open needs of supervisees in intake or under correction, of the city or one office."""
     qs = Need.objects.filter(
         status=Need.Status.OPEN,
-        supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+        supervisee__status__in=LIVE_STATUSES,
         # Until the lifecycle closes the record, a past end date already means nobody to match.
         supervisee__correction_end__gte=timezone.localdate(),
     )
@@ -303,7 +303,7 @@ def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:
 
 # --- Mentor pairing ------------------------------------------------------------
 
-LIVE_SUPERVISEE = (Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION)
+LIVE_SUPERVISEE = LIVE_STATUSES
 
 
 def _active_team(role: str | None = None, **extra) -> QuerySet[CorrectionTeamMember]:

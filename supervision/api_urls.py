@@ -8,4 +8,7 @@ router = SimpleRouter()
 router.register("supervision/rules", api.RuleViewSet, basename="supervision-rule")
 router.register("supervision/obligations", api.ObligationViewSet, basename="supervision-obligation")
 
+router.register("supervision/investigations", api.InvestigationViewSet, basename="supervision-investigation")
+router.register("supervision/supervisees", api.LifecycleViewSet, basename="supervision-lifecycle")
+
 urlpatterns = router.urls

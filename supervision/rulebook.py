@@ -20,6 +20,9 @@ RELEASE_REMINDER = "release_reminder"
 ESCALATE_OFFICER = "escalate_officer"
 ESCALATE_OFFICE = "escalate_office"
 ESCALATE_BUREAU = "escalate_bureau"
+ARCHIVE_FILE = "archive_file"
+INVESTIGATION = "investigation"
+INVESTIGATION_EXPEDITED = "investigation_expedited"
 
 
 class UnknownRule(LookupError):

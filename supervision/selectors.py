@@ -10,12 +10,21 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import scoping
-from coordination.models import Supervisee
+from coordination.models import LIVE_STATUSES, Supervisee
 from coordination.policies import case_offices
 from services.models import Organisation
 from supervision import rulebook
 from supervision.actions import end_of_day, start_of_day
-from supervision.models import Obligation, Rule, RuleChange
+from supervision.models import (
+    Announcement,
+    Investigation,
+    Obligation,
+    ReleaseNotice,
+    Rule,
+    RuleChange,
+    Sentence,
+    StatusChange,
+)
 
 WEEK = 7  # "this week" on 今日待办: the seven days after today (a view choice, not a legal clock)
 BUCKETS = ("overdue", "today", "week", "upcoming")
@@ -29,10 +38,11 @@ def obligations(user: Any) -> QuerySet[Obligation]:
 
 
 def open_obligations(user: Any, *, office: Organisation | None = None) -> QuerySet[Obligation]:
-    """Open obligations of supervisees still under correction (or in intake), optionally of one office."""
+    """Open obligations of supervisees still under correction (or in intake), and the archive clock that
+    outlives the correction, optionally of one office."""
     rows = obligations(user).filter(
+        Q(supervisee__status__in=LIVE_STATUSES) | Q(kind=Obligation.Kind.ARCHIVE),
         done_at__isnull=True,
-        supervisee__status__in=(Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION),
     )
     if office is not None:
         rows = rows.filter(supervisee__judicial_office=office)
@@ -145,3 +155,43 @@ def feed_obligations(user: Any) -> QuerySet[Obligation]:
         .select_related("supervisee")
         .order_by("due_at", "pk")
     )
+
+
+# --- The sentence lifecycle -------------------------------------------------------------------------
+
+# The steps each status allows, in the order the page offers them.
+NEXT_STEPS = {
+    Supervisee.Status.INTAKE: ("sentence", "document", "register", "terminate"),
+    Supervisee.Status.REGISTERED: ("document", "announce", "terminate"),
+    Supervisee.Status.UNDER_CORRECTION: ("suspend", "release", "terminate", "scan"),
+    Supervisee.Status.SUSPENDED: ("resume", "terminate"),
+    Supervisee.Status.RELEASED: ("notice", "scan", "sentence"),
+    Supervisee.Status.TERMINATED: ("notice", "sentence"),
+}
+
+
+def next_steps(supervisee: Supervisee) -> tuple[str, ...]:
+    steps = NEXT_STEPS.get(supervisee.status, ())
+    if supervisee.status == Supervisee.Status.INTAKE and not supervisee.sentences.exists():
+        steps = tuple(step for step in steps if step != "document")
+    return steps
+
+
+def lifecycle(user: Any, supervisee: Supervisee) -> dict[str, Any]:
+    """Everything the lifecycle page shows of one supervisee, each list from its scoped selector."""
+    return {
+        "sentences": scoping.scope(user, Sentence)
+        .filter(supervisee=supervisee)
+        .prefetch_related("documents")
+        .order_by("-effective_date", "-pk"),
+        "history": scoping.scope(user, StatusChange).filter(supervisee=supervisee).select_related("actor"),
+        "announcements": scoping.scope(user, Announcement).filter(supervisee=supervisee),
+        "notices": scoping.scope(user, ReleaseNotice).filter(supervisee=supervisee),
+        "obligations": obligations(user).filter(supervisee=supervisee, done_at__isnull=True).order_by("due_at"),
+    }
+
+
+def investigations(user: Any, *, open_only: bool = False) -> QuerySet[Investigation]:
+    """The investigation requests the user may see, soonest due first."""
+    rows = scoping.scope(user, Investigation).select_related("judicial_office").order_by("due_on", "pk")
+    return rows.filter(opinion_sent_on__isnull=True) if open_only else rows

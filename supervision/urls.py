@@ -14,4 +14,9 @@ urlpatterns = [
     path("rules/<slug:code>/", views.rule_edit, name="rule-edit"),
     path("holidays/", views.holidays, name="holidays"),
     path("holidays/<int:pk>/remove/", views.holiday_remove, name="holiday-remove"),
+    path("investigations/", views.investigations, name="investigations"),
+    path("investigations/<int:pk>/opinion/", views.investigation_opinion, name="investigation-opinion"),
+    path("supervisees/<uuid:uuid>/", views.lifecycle, name="lifecycle"),
+    path("supervisees/<uuid:uuid>/release-certificate.pdf", views.release_certificate, name="release-certificate"),
+    path("supervisees/<uuid:uuid>/<slug:step>/", views.lifecycle_step, name="lifecycle-step"),
 ]
