@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import roles, scoping
 from coordination import actions as coordination_actions
 from coordination import policies as coordination_policies
+from coordination import selectors as coordination_selectors
 from coordination.models import AccessLog, Need
 from matching import actions, kinds, policies, selectors
 from matching.engine.explain import Reason
@@ -97,9 +98,7 @@ def need_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
         purpose="match suggestions",
         path=request.path,
     )
-    consented = set(
-        need.supervisee.consents.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True)
-    )
+    consented = coordination_selectors.consented_organisation_ids(need.supervisee)
     suggestions = [
         {
             "s": s,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,13 +41,15 @@ def record_need(*, supervisee: Supervisee, category: Any, urgency: int, descript
 def close_need(*, need: Need, actor: User, reason: str = "") -> Need:
     """Close a need nobody will work on any more (open referrals are withdrawn first).
 
-    The reason, when given, is kept as a case note (it shows in the timeline).
+    The reason is required and kept as a case note (it shows in the timeline).
     """
     need = Need.objects.select_for_update(of=("self",)).select_related("supervisee", "category").get(pk=need.pk)
     if not scoping.can(actor, "manage", need.supervisee):
         raise PermissionDenied("not your case")
     if need.status == Need.Status.CLOSED:
-        raise ValidationError({"need": _("This need is already closed.")}, code="need_closed")
+        raise ActionError({"need": _("This need is already closed.")}, code="need_closed")
+    if not reason.strip():
+        raise ActionError({"reason": _("The need was not closed: say why it is closed.")}, code="required")
     if reason.strip():
         CaseNote.objects.create(
             supervisee=need.supervisee,
@@ -65,9 +67,11 @@ def close_need(*, need: Need, actor: User, reason: str = "") -> Need:
 
 @transaction.atomic
 def add_note(*, supervisee: Supervisee, author: User, body: str, kind: str = CaseNote.Kind.NOTE) -> CaseNote:
-    """Add a case note."""
+    """Add a case note (it must say something)."""
     if not scoping.can(author, "manage", supervisee):
         raise PermissionDenied("not your case")
+    if not body.strip():
+        raise ActionError({"body": _("The note was not saved: write some text.")}, code="required")
     return CaseNote.objects.create(supervisee=supervisee, author=author, body=body, kind=kind)
 
 

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from accounts.statemachine import SYSTEM, StateMachine, Transition
-from coordination import conf, policies
+from coordination import conf, policies, selectors
 from coordination.actions._base import NoPlaceLeft, ReferralError, Role, State, _case_staff, _members, _notify
 from coordination.models import (
     Consent,
@@ -76,13 +76,7 @@ def allowed_verbs(referral: Referral, side: str | None) -> list[str]:
 
 
 def _valid_consent(supervisee: Supervisee, organisation_id: int) -> Consent | None:
-    now = timezone.now()
-    return (
-        Consent.objects.filter(supervisee=supervisee, organisation_id=organisation_id, withdrawn_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .order_by("-granted_at")
-        .first()
-    )
+    return selectors.valid_consents(supervisee, organisation_id).order_by("-granted_at").first()
 
 
 def _take_place(offering_id: int) -> None:

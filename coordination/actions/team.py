@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
+from config.errors import ActionError
 from coordination import identity
 from coordination.actions.supervisees import _check_team_has_woman
 from coordination.models import (
@@ -19,6 +20,20 @@ from coordination.models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+def _member_name(*, role: str, user: User | None, name: str) -> str:
+    """A staff member or volunteer is a user of the platform; a family contact is not, and is named."""
+    family = CorrectionTeamMember.Role.FAMILY_CONTACT
+    if role != family and user is None:
+        raise ActionError({"user": _("Choose the staff member or volunteer.")}, code="required")
+    if role == family and user is not None:
+        raise ActionError(
+            {"user": _("A family contact is not a user of the platform: give the name and phone.")}, code="invalid"
+        )
+    if role == family and not name.strip():
+        raise ActionError({"name": _("Give the family contact's name.")}, code="required")
+    return name.strip() or user.get_full_name()
 
 
 @transaction.atomic
@@ -39,6 +54,7 @@ def add_team_member(
     ``scoping.can(actor, "manage_team", supervisee)``."""
     if not scoping.can(actor, "manage_team", supervisee):
         raise PermissionDenied("only the supervisee's office and the bureau manage the team")
+    name = _member_name(role=role, user=user, name=name)
     Supervisee.objects.select_for_update().filter(pk=supervisee.pk).first()
     current = list(supervisee.team.filter(is_active=True).values_list("sex", "is_active"))
     _check_team_has_woman(supervisee, [*current, (sex, True)])
