@@ -68,3 +68,38 @@ def test_rows_follow_the_serializer_order_with_labels_and_choice_names(world):
     assert len(page_order) == len([n for n in api_order if n != "resident_id_masked"])
     assert {str(label): value for label, value in rows}[_label("sex")] == supervisee.get_sex_display()
     assert page_order.index(_label("name")) < page_order.index(_label("correction_end"))
+
+
+# --- Found by mutation testing of coordination/policies.py (docs/development.md) -----------------
+
+
+def test_the_policy_works_out_the_side_when_not_told_and_adds_the_provider_kinds_fields(world):
+    referral = world.referrals["sent"]
+    policy = policies.referrals()
+    provider_fields = policy.fields(world.users["provider"], referral)  # no side given
+    assert provider_fields == policy.fields(world.users["provider"], referral, side="provider")
+    # A training provider also needs the household type and the correction's end; never the risk level.
+    assert {"name", "phone", "household_type", "correction_end"} <= provider_fields
+    assert "risk_level" not in provider_fields
+    assert "risk_level" in policy.fields(world.users["officer"], referral)
+
+
+def test_a_minors_name_contact_and_offence_stay_hidden_from_the_provider(world):
+    from coordination import actions
+    from tests.coordination.factories import make_supervisee
+
+    minor = make_supervisee(office=world.city.office, age=16)
+    officer = world.users["officer"]
+    actions.record_consent(supervisee=minor, organisation=world.offering.organisation, recorded_by=officer)
+    need = actions.record_need(
+        supervisee=minor, category=world.offering.category, urgency=2, description="学技能", actor=officer
+    )
+    referral = actions.create_referral(need=need, offering=world.offering, actor=officer, send=True)
+    seen = policies.referrals().fields(world.users["provider"], referral)
+    assert not {"name", "phone", "address", "resident_id", "offence_category"} & seen
+    assert {"given_name", "household_type"} <= seen
+
+
+def test_case_staff_without_the_full_number_get_the_masked_one(world):
+    fields = policies.supervisees().fields(world.users["social_worker"], world.supervisee)
+    assert "resident_id" not in fields and "resident_id_masked" in fields
