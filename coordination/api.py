@@ -224,7 +224,7 @@ class CloseNeedInput(serializers.Serializer):
 def _visible_supervisee(user, uuid) -> Supervisee:
     supervisee = scoping.scope(user, Supervisee).filter(uuid=uuid).first()
     if supervisee is None:
-        raise ValidationError({"supervisee": ["No such supervisee in your caseload."]})
+        raise ValidationError({"supervisee": [_("No such supervisee in your caseload.")]})
     return supervisee
 
 
@@ -445,7 +445,7 @@ class ReferralViewSet(
         values = dict(data.validated_data)
         need = selectors.needs_list(request.user).filter(pk=values.pop("need")).first()
         if need is None:
-            raise ValidationError({"need": ["No such need in your caseload."]})
+            raise ValidationError({"need": [_("No such need in your caseload.")]})
         send = values.pop("send")
         send_kwargs = {"override_consent": values.pop("override_consent"), "note": values.pop("note")}
         referral, created = idempotency.once(
@@ -624,7 +624,7 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             user is not None
             and not policies.supervisees().team_candidates(self.request.user, supervisee).filter(pk=user.pk).exists()
         ):
-            raise ValidationError({"user": ["Not staff of the office or an active volunteer."]})
+            raise ValidationError({"user": [_("Not staff of the office or an active volunteer.")]})
         serializer.instance = actions.add_team_member(supervisee=supervisee, actor=self.request.user, **data)
 
 

@@ -170,7 +170,8 @@ def test_a_note_on_another_offices_case_is_refused_by_both(world, api, client):
     response = api.post(
         "/api/v1/case-notes/", {"supervisee": str(world.supervisee.uuid), "kind": "note", "body": "x"}, format="json"
     )
-    assert response.status_code in (400, 403, 404)
+    assert response.status_code == 400
+    assert _api_message(response, "supervisee") == "您的案件中没有该社区矫正对象。"  # in the user's language
     page = _page(client, world.users["other_officer"]).post(
         f"/casework/supervisees/{world.supervisee.uuid}/notes/new/", {"kind": "note", "body": "x"}
     )
