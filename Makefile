@@ -50,7 +50,7 @@ test: $(STAMP)
 
 # Mutation testing (slow; not part of `make test`). Which files are mutated and which tests run
 # against each mutant: [tool.mutmut] in pyproject.toml. MUTANTS narrows the run to some functions,
-# e.g. make mutate MUTANTS='coordination.actions.x_transition*'. Results: .venv/bin/mutmut results.
+# e.g. make mutate MUTANTS='coordination.actions.referrals.x_transition*'. Results: .venv/bin/mutmut results.
 MUTANTS ?=
 mutate: $(STAMP)
 	$(TEST_ENV) $(BIN)/mutmut run --max-children 2 $(MUTANTS)

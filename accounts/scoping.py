@@ -22,7 +22,6 @@ A model in ``settings.PERSONAL_DATA_MODELS`` without a policy is a system-check 
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
@@ -46,7 +45,7 @@ class PolicyError(LookupError):
 
 
 @runtime_checkable
-class Policy(Protocol):
+class Policy(Protocol):  # pragma: no mutate block  (a runtime-checked protocol: no mutant attributes on it)
     model: type[Model]
 
     def queryset(self, user: UserLike, verb: str = "view") -> QuerySet[Any]: ...
@@ -65,13 +64,6 @@ class BasePolicy:
     # Named field sets the policy uses (for the auditor's page): {"title": frozenset(fields)}.
     field_tables: ClassVar[Mapping[str, frozenset[str]]] = {}
 
-    def verbs(self) -> list[str]:
-        """Every verb this policy answers, sorted."""
-        names = {
-            name.split("_", 1)[1] for name, _ in inspect.getmembers(type(self)) if name.startswith(("rows_", "allow_"))
-        }
-        return sorted(names)
-
     def queryset(self, user: UserLike, verb: str = "view") -> QuerySet[Any]:
         method: Callable[[UserLike], QuerySet[Any]] | None = getattr(self, f"rows_{verb}", None)
         if method is None:
@@ -83,7 +75,9 @@ class BasePolicy:
         if method is not None:
             return bool(method(user, obj))
         if obj is None or not hasattr(self, f"rows_{verb}"):
-            raise PolicyError(f"{self.model._meta.label} cannot answer {verb!r}" + (" without a row" if obj else ""))
+            raise PolicyError(
+                f"{self.model._meta.label} cannot answer {verb!r}" + (" without a row" if obj is None else "")
+            )
         return self.queryset(user, verb).filter(pk=obj.pk).exists()
 
     def fields(self, user: UserLike, obj: Model) -> frozenset[str]:

@@ -125,7 +125,7 @@ class StateMachine:
             return row, Refusal("side")
         provided = provided or {}
         missing = tuple(
-            name for name in row.requires if provided.get(name) in (None, "") or str(provided.get(name)).strip() == ""
+            name for name in row.requires if provided.get(name) is None or str(provided.get(name)).strip() == ""
         )
         if missing:
             return row, Refusal("required", missing)

@@ -34,7 +34,7 @@ must have a policy (system check `accounts.E011`).
 """
 
 
-_BASE_NAMES = {"queryset", "can", "fields", "audience", "verbs"}
+_BASE_NAMES = {"queryset", "can", "fields", "audience"}
 
 
 def _doc(func: Callable[..., Any]) -> str:

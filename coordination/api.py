@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -38,6 +36,7 @@ from coordination.models import (
     Supervisee,
     SupervisionLevel,
 )
+from coordination.serializers import SuperviseeRecordOutput
 from services.models import Membership, Organisation, ServiceCategory, ServiceOffering, Township
 
 # --- Permissions -----------------------------------------------------------------
@@ -72,69 +71,9 @@ UUID_PATH = "[0-9a-fA-F-]{32,36}"
 # --- Field rules ----------------------------------------------------------------------
 
 
-def age_on(born: dt.date, today: dt.date | None = None) -> int:
-    today = today or timezone.localdate()
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 def supervisee_values(supervisee: Supervisee, fields: frozenset[str]) -> dict[str, Any]:
-    """The supervisee as a dict holding only ``fields`` (the per-role field rule)."""
-    every: dict[str, Any] = {
-        "uuid": lambda s: str(s.uuid),
-        "case_number": lambda s: s.case_number,
-        "name": lambda s: s.name,
-        "given_name": lambda s: s.given_name,
-        "sex": lambda s: s.sex,
-        "date_of_birth": lambda s: s.date_of_birth.isoformat(),
-        "age": lambda s: age_on(s.date_of_birth),
-        "resident_id": lambda s: identity.decrypt(s.resident_id_encrypted),
-        "resident_id_masked": lambda s: s.resident_id_masked,
-        "phone": lambda s: s.phone,
-        "household_type": lambda s: s.household_type,
-        "township": lambda s: s.township.name,
-        "address": lambda s: s.address,
-        "judicial_office": lambda s: s.judicial_office.name,
-        "sentence_type": lambda s: s.sentence_type,
-        "offence_category": lambda s: s.offence_category,
-        "correction_start": lambda s: s.correction_start.isoformat(),
-        "correction_end": lambda s: s.correction_end.isoformat(),
-        "risk_level": lambda s: s.risk_level,
-        "supervision_level": lambda s: s.supervision_level,
-        "status": lambda s: s.status,
-        "is_minor": lambda s: s.is_minor,
-        "preferred_language": lambda s: s.preferred_language,
-    }
-    return {key: getter(supervisee) for key, getter in every.items() if key in fields}
-
-
-class SuperviseeRecordOutput(serializers.Serializer):
-    """A supervisee's fields. Which ones are present depends on who asks (see docs/casework.md)."""
-
-    uuid = serializers.UUIDField(required=False)
-    case_number = serializers.CharField(
-        required=False, help_text="The platform's case number (矫正编号), given at registration; read-only."
-    )
-    name = serializers.CharField(required=False)
-    given_name = serializers.CharField(required=False)
-    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
-    date_of_birth = serializers.DateField(required=False)
-    age = serializers.IntegerField(required=False)
-    resident_id = serializers.CharField(required=False, help_text="Officers of the office and the bureau only.")
-    resident_id_masked = serializers.CharField(required=False)
-    phone = serializers.CharField(required=False)
-    household_type = serializers.ChoiceField(choices=HouseholdType.choices, required=False)
-    township = serializers.CharField(required=False)
-    address = serializers.CharField(required=False)
-    judicial_office = serializers.CharField(required=False)
-    sentence_type = serializers.ChoiceField(choices=SentenceType.choices, required=False)
-    offence_category = serializers.ChoiceField(choices=OffenceCategory.choices, required=False)
-    correction_start = serializers.DateField(required=False)
-    correction_end = serializers.DateField(required=False)
-    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
-    supervision_level = serializers.ChoiceField(choices=SupervisionLevel.choices, required=False)
-    status = serializers.ChoiceField(choices=Supervisee.Status.choices, required=False)
-    is_minor = serializers.BooleanField(required=False)
-    preferred_language = serializers.CharField(required=False)
+    """The supervisee's record holding only ``fields`` (the policy's field rule), by the one serializer."""
+    return SuperviseeRecordOutput(supervisee, fields=fields).data
 
 
 LIST_FIELDS = frozenset(
@@ -279,13 +218,15 @@ class NeedInput(serializers.Serializer):
 
 
 class CloseNeedInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )  # required by the action
 
 
 def _visible_supervisee(user, uuid) -> Supervisee:
     supervisee = scoping.scope(user, Supervisee).filter(uuid=uuid).first()
     if supervisee is None:
-        raise ValidationError({"supervisee": ["No such supervisee in your caseload."]})
+        raise ValidationError({"supervisee": [_("No such supervisee in your caseload.")]})
     return supervisee
 
 
@@ -506,7 +447,7 @@ class ReferralViewSet(
         values = dict(data.validated_data)
         need = selectors.needs_list(request.user).filter(pk=values.pop("need")).first()
         if need is None:
-            raise ValidationError({"need": ["No such need in your caseload."]})
+            raise ValidationError({"need": [_("No such need in your caseload.")]})
         send = values.pop("send")
         send_kwargs = {"override_consent": values.pop("override_consent"), "note": values.pop("note")}
         referral, created = idempotency.once(
@@ -577,7 +518,8 @@ class NoteSerializer(serializers.ModelSerializer):
         model = CaseNote
         fields = ["id", "supervisee", "kind", "body", "author", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
-        extra_kwargs = {"body": {"max_length": NOTE_MAX_LENGTH}}
+        # The action refuses an empty note (coordination.actions.add_note), with the page's message.
+        extra_kwargs = {"body": {"max_length": NOTE_MAX_LENGTH, "required": False, "allow_blank": True, "default": ""}}
 
 
 @extend_schema_view(list=extend_schema(summary="Case notes"), create=extend_schema(summary="Add a case note"))
@@ -651,6 +593,8 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         model = CorrectionTeamMember
         fields = ["id", "supervisee", "role", "user", "name", "sex", "phone", "meeting_schedule"]
         read_only_fields = ["id"]
+        # A family contact's name is required by the action (coordination.actions.add_team_member).
+        extra_kwargs = {"name": {"required": False, "allow_blank": True, "default": ""}}
 
     def get_fields(self):
         # Only the people the caller could put on a team: no choice list enumerates users beyond scope.
@@ -682,7 +626,7 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             user is not None
             and not policies.supervisees().team_candidates(self.request.user, supervisee).filter(pk=user.pk).exists()
         ):
-            raise ValidationError({"user": ["Not staff of the office or an active volunteer."]})
+            raise ValidationError({"user": [_("Not staff of the office or an active volunteer.")]})
         serializer.instance = actions.add_team_member(supervisee=supervisee, actor=self.request.user, **data)
 
 

@@ -43,7 +43,10 @@ class NeedForm(forms.Form):
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseNote.Kind.choices)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH)
+    # Required by the action (coordination.actions.add_note), so the page and the API say the same.
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH, required=False
+    )
 
 
 class ConsentForm(forms.Form):
@@ -86,11 +89,7 @@ class ReferralForm(IdempotentFormMixin):
             "consent": consent,
         }
 
-    def clean(self):
-        data = super().clean()
-        if data.get("override_consent") and not (data.get("override_reason") or "").strip():
-            self.add_error("override_reason", _("Give the reason for sending without consent."))
-        return data
+    # An override without a reason is refused by the action (coordination.actions.transition).
 
 
 class TransitionForm(forms.Form):
@@ -239,20 +238,10 @@ class TeamMemberForm(forms.Form):
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from None
 
-    def clean(self):
-        data = super().clean()
-        role, user = data.get("role"), data.get("user")
-        family = CorrectionTeamMember.Role.FAMILY_CONTACT
-        if role and role != family and user is None:
-            self.add_error("user", _("Choose the staff member or volunteer."))
-        if role == family and user is not None:
-            self.add_error("user", _("A family contact is not a user of the platform: give the name and phone."))
-        if role == family and not (data.get("name") or "").strip():
-            self.add_error("name", _("Give the family contact's name."))
-        if user is not None and not (data.get("name") or "").strip():
-            data["name"] = user.get_full_name()
-        return data
+    # Who may be on the team in which role, and the family contact's name: the action's rules
+    # (coordination.actions.add_team_member), shown on this form by the view.
 
 
 class CloseNeedForm(forms.Form):
-    reason = forms.CharField(label=_("Why is the need closed?"), max_length=500)
+    # Required by the action (coordination.actions.close_need).
+    reason = forms.CharField(label=_("Why is the need closed?"), max_length=500, required=False)

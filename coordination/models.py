@@ -529,6 +529,7 @@ ACCESS_PURPOSES = {
     "team": pgettext_lazy("access log purpose", "correction team"),
     "api": pgettext_lazy("access log purpose", "API"),
     "match suggestions": pgettext_lazy("access log purpose", "match suggestions"),
+    "audit review": pgettext_lazy("access log purpose", "reviewing the access log"),
     # Outcomes of an ID-number duplicate check at intake or edit (finding 10 of issue 11).
     "id check: no match": pgettext_lazy("access log purpose", "ID check: no match"),
     "id check: visible": pgettext_lazy("access log purpose", "ID check: registered in a record the user sees"),
@@ -546,6 +547,7 @@ ACCESS_OBJECT_TYPES = {
     "mentor proposal": pgettext_lazy("access log record", "mentor proposal"),
     "resident id": pgettext_lazy("access log record", "resident ID number (keyed hash)"),
     "api token": pgettext_lazy("access log record", "API token"),
+    "access log": pgettext_lazy("access log record", "access log page"),
 }
 
 

@@ -292,6 +292,20 @@ def token_uses(user: User) -> QuerySet[AccessLog]:
     return access_log(user).filter(action=AccessLog.Action.TOKEN_USE)
 
 
+def valid_consents(supervisee: Supervisee | int, organisation_id: int | None = None) -> QuerySet[Consent]:
+    """The consents that count now: not withdrawn and not expired (the one rule, for actions and pages)."""
+    now = timezone.now()
+    rows = Consent.objects.filter(supervisee=supervisee, withdrawn_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    return rows if organisation_id is None else rows.filter(organisation_id=organisation_id)
+
+
+def consented_organisation_ids(supervisee: Supervisee) -> set[int]:
+    """The organisations the supervisee's record may be shared with now (valid consents only)."""
+    return set(valid_consents(supervisee).values_list("organisation_id", flat=True))
+
+
 def offerings_for_need(need: Need):
     """Active offerings in the need's category, with vacancies first (for the send-a-referral form)."""
     from django.db.models import F

@@ -18,15 +18,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import idempotency, roles, scoping, spreadsheet
 from config.confirm import confirm_first
 from config.errors import form_errors
 from coordination import actions, policies, selectors
-from coordination.api import age_on
 from coordination.filters import AccessLogFilter, SuperviseeFilter
 from coordination.forms import (
     CloseNeedForm,
@@ -38,7 +37,8 @@ from coordination.forms import (
     TeamMemberForm,
     TransitionForm,
 )
-from coordination.models import AccessLog, CorrectionTeamMember, Need, Referral, Supervisee
+from coordination.models import AccessLog, CorrectionTeamMember, Referral, Supervisee
+from coordination.serializers import display_rows
 
 PAGE_SIZE = 25
 
@@ -57,63 +57,6 @@ def requires(predicate: Callable) -> Callable:
         return wrapped
 
     return decorator
-
-
-DISPLAY_ORDER = [
-    "case_number",
-    "name",
-    "given_name",
-    "sex",
-    "date_of_birth",
-    "age",
-    "resident_id",
-    "resident_id_masked",
-    "phone",
-    "household_type",
-    "township",
-    "address",
-    "judicial_office",
-    "sentence_type",
-    "offence_category",
-    "correction_start",
-    "correction_end",
-    "risk_level",
-    "supervision_level",
-    "status",
-    "preferred_language",
-]
-
-
-def language_name(code: str) -> str:
-    """A language code as its name in the reader's language ("zh-hans" → 简体中文), never the raw code."""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
-
-
-def display_rows(supervisee: Supervisee, fields: frozenset[str]) -> list[tuple[str, object]]:
-    """(label, value) pairs of the fields this user may see, choices shown in the user's language."""
-    rows = []
-    for name in DISPLAY_ORDER:
-        if name not in fields:
-            continue
-        if name == "age":
-            rows.append((_("Age"), age_on(supervisee.date_of_birth)))
-        elif name == "resident_id":
-            from coordination import identity
-
-            rows.append((_("Resident ID number"), identity.decrypt(supervisee.resident_id_encrypted)))
-        elif name == "resident_id_masked":
-            if "resident_id" not in fields:
-                rows.append((_("Resident ID number"), supervisee.resident_id_masked))
-        elif name == "preferred_language":
-            rows.append((Supervisee._meta.get_field(name).verbose_name, language_name(supervisee.preferred_language)))
-        else:
-            field = Supervisee._meta.get_field(name)
-            value = getattr(supervisee, f"get_{name}_display")() if field.choices else getattr(supervisee, name)
-            rows.append((field.verbose_name, value))
-    return rows
 
 
 def _supervisee_or_404(user, uuid, purpose: str = "casework") -> Supervisee:
@@ -369,12 +312,13 @@ def team_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
 def need_close(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(selectors.needs_list(request.user), pk=pk)
     form = CloseNeedForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The need was not closed: say why it is closed."))
-    elif need.status == Need.Status.CLOSED:
-        messages.error(request, _("This need is already closed."))
+    form.is_valid()  # only a length limit: the action owns the rules
+    try:
+        actions.close_need(need=need, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
-        actions.close_need(need=need, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Need closed."))
     return redirect(reverse("coordination:supervisee", kwargs={"uuid": need.supervisee.uuid}) + "#h-needs")
 
@@ -395,11 +339,18 @@ def need_create(request: HttpRequest, uuid) -> HttpResponse:
 def note_create(request: HttpRequest, uuid) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid)
     form = NoteForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("coordination:supervisee", uuid=supervisee.uuid)
+    try:
         actions.add_note(supervisee=supervisee, author=request.user, **form.cleaned_data)
-        messages.success(request, _("Note added."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
-        messages.error(request, _("The note was not saved: write some text."))
+        messages.success(request, _("Note added."))
     return redirect("coordination:supervisee", uuid=supervisee.uuid)
 
 
@@ -438,7 +389,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     supervisee = need.supervisee
     can_override = scoping.can(request.user, "override_consent", supervisee)
     offerings = selectors.offerings_for_need(need)
-    consented = set(supervisee.consents.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True))
+    consented = selectors.consented_organisation_ids(supervisee)
     form = ReferralForm(request.POST or None, offerings=offerings, can_override=can_override, consented=consented)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -599,6 +550,17 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if filters.is_bound and filters.is_valid():
         rows = filters.qs
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    if any(entry.supervisee_id for entry in page.object_list):
+        # The page names the people in its entries: the review itself is recorded, once per page shown
+        # (one row, not one per entry, so reading the log does not push its own pages along).
+        actions.log_access(
+            user=request.user,
+            action=AccessLog.Action.READ,
+            object_type="access log",
+            object_id=f"{show or 'all'} p{page.number}",
+            purpose="audit review",
+            path=request.get_full_path()[:500],
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

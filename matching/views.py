@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles, scoping
 from coordination import policies as coordination_policies
+from coordination import selectors as coordination_selectors
 from coordination.models import Need
 from matching import actions, kinds, policies, selectors
 from matching.engine.explain import Reason
@@ -87,9 +88,7 @@ def need_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     # The policy's short list by default; "all" shows every eligible service ("more").
     found = selectors.suggestions_for_need(need, limit=MAX_SUGGESTIONS if show_all else None)
-    consented = set(
-        need.supervisee.consents.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True)
-    )
+    consented = coordination_selectors.consented_organisation_ids(need.supervisee)
     suggestions = [
         {
             "s": s,

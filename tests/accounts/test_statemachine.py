@@ -103,8 +103,14 @@ def test_a_verb_with_two_targets_cannot_map_to_one():
     ],
 )
 def test_a_bad_table_is_refused_when_built(rows, message):
-    with pytest.raises(ValueError, match=message):
+    # The error names the table, so a wrong row in one app's machine is found at startup.
+    with pytest.raises(ValueError, match=f"^bad: .*{message}"):
         StateMachine.build("bad", STATES, rows)
+
+
+def test_a_built_machine_keeps_its_name():
+    """Found by mutation testing (build dropped the name and no test noticed)."""
+    assert StateMachine.build("referral", STATES, ROWS).name == "referral"
 
 
 def test_a_move_several_sides_may_make():

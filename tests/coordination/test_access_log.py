@@ -122,7 +122,9 @@ def test_the_access_log_filters_by_person_user_purpose_and_date(world):
 
     today = timezone.localdate()
     assert _page(bureau, f"?since={today + dt.timedelta(days=1)}").count('data-testid="access-row"') == 0
-    assert _page(bureau, f"?since={today}&until={today}").count('data-testid="access-row"') == total
+    # Every entry is from today, the reviews of the log itself (one row per page shown) included.
+    so_far = AccessLog.objects.count()
+    assert _page(bureau, f"?since={today}&until={today}").count('data-testid="access-row"') == so_far
 
     bad = _page(bureau, "?since=not-a-date")
     assert 'class="error" id="id_since-error"' in bad
@@ -130,3 +132,18 @@ def test_the_access_log_filters_by_person_user_purpose_and_date(world):
 
 def test_nobody_but_the_bureau_opens_the_access_log(world):
     assert _client(world.users["officer"]).get("/casework/access-log/").status_code in (403, 404)
+
+
+def test_reading_the_access_log_is_recorded_once_per_page_shown(world):
+    """The log names people, so reviewing it is recorded too: one row per page shown, not one per entry."""
+    _client(world.users["officer"]).get(f"/casework/supervisees/{world.supervisee.uuid}/")
+    bureau = world.users["bureau"]
+    before = AccessLog.objects.count()
+    page = _page(_client(bureau), "?page=1")
+    reviews = AccessLog.objects.filter(purpose="audit review")
+    assert AccessLog.objects.count() == before + 1 and reviews.count() == 1
+    review = reviews.get()
+    assert review.user == bureau and review.supervisee_id is None and review.get_object_type_display() == "访问日志页面"
+    assert world.supervisee.name in page
+    _page(_client(bureau), "?show=id-probes")  # no entry names anyone: nothing to record
+    assert reviews.count() == 1

@@ -111,7 +111,9 @@ def test_female_supervisee_team_must_include_a_woman(city):
     assert "第二十五条" in error.value.message_dict["sex"][0]
     supervisee = make_supervisee(office=city.office, sex="female")
     woman = supervisee.team.get()
-    actions.add_team_member(supervisee=supervisee, actor=supervisee.created_by, role="officer", name="王强", sex="male")
+    actions.add_team_member(
+        supervisee=supervisee, actor=supervisee.created_by, role="family_contact", name="王强", sex="male"
+    )
     with pytest.raises(ValidationError):
         actions.remove_team_member(member=woman, actor=supervisee.created_by)
     assert CorrectionTeamMember.objects.get(pk=woman.pk).is_active

@@ -81,8 +81,8 @@ def _grow_case(world, n: int) -> None:
         actions.add_team_member(
             actor=officer,
             supervisee=supervisee,
-            role=CorrectionTeamMember.Role.SOCIAL_WORKER,
-            name=f"社工{k}",
+            role=CorrectionTeamMember.Role.FAMILY_CONTACT,  # staff roles need a user (the action's rule)
+            name=f"家属{k}",
             sex=Sex.FEMALE,
         )
 

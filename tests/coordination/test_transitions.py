@@ -98,6 +98,60 @@ def test_the_wrong_side_cannot_make_an_allowed_transition(world):
         assert referral.state == frm, (frm, to)
 
 
+SIDES = ("case", "provider", "system", "outsider")
+
+
+def _side_actor(world, side):
+    """An actor of each side; the outsider (another office's officer) has no side on this referral."""
+    users = world.users
+    return {
+        "case": users["officer"],
+        "provider": users["provider"],
+        "system": None,
+        "outsider": users["other_officer"],
+    }[side]
+
+
+@pytest.mark.parametrize("source", ALL_STATES)
+def test_generated_every_move_for_every_side_is_allowed_exactly_when_the_machine_says(world, source):
+    """Generated from ``actions.MACHINE`` (accounts.statemachine): from ``source`` to every state (itself too),
+    for every side, the move happens exactly when the table has the row and the side is the row's."""
+    for target in ALL_STATES:
+        row = actions.MACHINE.get(source, target)
+        for side in SIDES:
+            referral = _referral_in(world, source)
+            if source not in actions.PLACE_STATES:
+                ServiceOffering.objects.filter(pk=world.offering.pk).update(places_taken=0)
+            actor = _side_actor(world, side)
+            kwargs = {"reason": "满员", "grade": "partly", "note": "备注"}
+            if row is not None and side in row.sides:
+                assert actions.transition(referral=referral, to=target, actor=actor, **kwargs).state == target
+                continue
+            with pytest.raises(actions.ReferralError if row is None else PermissionDenied) as refused:
+                actions.transition(referral=referral, to=target, actor=actor, **kwargs)
+            if row is None:
+                assert refused.value.code == "transition", (source, target, side)
+            referral.refresh_from_db()
+            assert referral.state == source, (source, target, side)
+
+
+def test_the_machine_shape_closed_states_are_final_and_verbs_name_one_state_each():
+    closed = {State.COMPLETED, State.DECLINED, State.WITHDRAWN, State.EXPIRED}
+    assert set(actions.MACHINE.final_states()) == closed
+    assert actions.VERBS == {
+        "send": State.SENT,
+        "accept": State.ACCEPTED,
+        "decline": State.DECLINED,
+        "withdraw": State.WITHDRAWN,
+        "expire": State.EXPIRED,
+        "start": State.IN_SERVICE,
+        "complete": State.COMPLETED,
+    }
+    assert actions.MACHINE.verbs(State.DRAFT, actions.PROVIDER) == []  # a provider never sees a draft
+    assert {row.requires for row in actions.MACHINE.transitions if row.verb == "decline"} == {("reason",)}
+    assert [row.requires for row in actions.MACHINE.transitions if row.verb == "complete"] == [("grade",)]
+
+
 def test_decline_needs_a_reason_and_complete_needs_a_grade(world):
     with pytest.raises(actions.ReferralError):
         actions.apply_verb(referral=world.referrals["sent"], verb="decline", actor=world.users["provider"], reason=" ")
