@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -12,11 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
-from coordination.models import Supervisee
-from notifications.actions import notify
+from config.errors import ActionError
+from coordination.models import CorrectionTeamMember, Supervisee
+from notifications.actions import notify_many
 from notifications.models import Notification
-from supervision import rulebook
-from supervision.models import Holiday, Obligation, ObligationFeed, Rule, RuleChange, new_token
+from supervision import classification, rulebook
+from supervision.models import (
+    ClassificationReview,
+    CorrectionPlan,
+    Holiday,
+    Obligation,
+    ObligationFeed,
+    Rule,
+    RuleChange,
+    new_token,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -130,64 +141,93 @@ def complete_obligation(*, obligation: Obligation, actor: User, now: dt.datetime
     return obligation
 
 
-def level_reached(obligation: Obligation, now: dt.datetime) -> int:
+ESCALATION_RULES = (
+    (Obligation.Level.OFFICER, rulebook.ESCALATE_OFFICER),
+    (Obligation.Level.OFFICE, rulebook.ESCALATE_OFFICE),
+    (Obligation.Level.BUREAU, rulebook.ESCALATE_BUREAU),
+)
+
+
+def escalation_delays() -> dict[int, dt.timedelta]:
+    """How long past due each level is raised (rule book), read in one query."""
+    values = rulebook.values([code for _level, code in ESCALATION_RULES])
+    return {level: dt.timedelta(days=values[code]) for level, code in ESCALATION_RULES}
+
+
+def level_reached(obligation: Obligation, now: dt.datetime, delays: dict[int, dt.timedelta] | None = None) -> int:
     """The highest escalation level an open obligation has reached by ``now`` (delays from the rule book)."""
     if obligation.done_at is not None or now <= obligation.due_at:
         return Obligation.Level.NONE
+    delays = delays or escalation_delays()
     overdue = now - obligation.due_at
     reached = Obligation.Level.NONE
-    for level, code in (
-        (Obligation.Level.OFFICER, rulebook.ESCALATE_OFFICER),
-        (Obligation.Level.OFFICE, rulebook.ESCALATE_OFFICE),
-        (Obligation.Level.BUREAU, rulebook.ESCALATE_BUREAU),
-    ):
-        if overdue > dt.timedelta(days=rulebook.value(code)):
+    for level, _code in ESCALATION_RULES:
+        if overdue > delays[level]:
             reached = level
     return reached
 
 
-def _notify(*, obligation: Obligation, level: int) -> list[int]:
-    """Outbox rows for the level's audience (inbox; e-mail with an address; SMS from the office level)."""
-    recipients = scoping.policy_for(Obligation).audience((obligation, level))
+def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
+    """The outbox message for a level's audience (inbox; e-mail with an address; SMS from the office level)."""
     # Neutral text: the kind and the date, never the supervisee's name (it travels by e-mail and SMS).
     subject = _("Overdue: %(kind)s, due %(date)s") % {
         "kind": obligation.get_kind_display(),
         "date": timezone.localdate(obligation.due_at).isoformat(),
     }
-    body = _("Escalated to: %(level)s.") % {"level": Obligation.Level(level).label}
-    return notify(
-        recipients=recipients,
-        kind=NOTIFICATION_KIND,
-        subject=subject,
-        body=body,
-        link=reverse("supervision:today"),
-        about=obligation,
-        sms=level >= Obligation.Level.OFFICE,
-    )
+    return {
+        "recipients": recipients,
+        "kind": NOTIFICATION_KIND,
+        "subject": subject,
+        "body": _("Escalated to: %(level)s.") % {"level": Obligation.Level(level).label},
+        "link": reverse("supervision:today"),
+        "about": obligation,
+        "sms": level >= Obligation.Level.OFFICE,
+    }
 
 
-def escalate_obligation(*, obligation_id: int, now: dt.datetime | None = None) -> list[int]:
-    """Raise every level the obligation has reached and not yet raised, each exactly once; returns the levels.
+def escalate_obligations(
+    *, obligation_ids: list[int], now: dt.datetime | None = None, delays: dict[int, dt.timedelta] | None = None
+) -> int:
+    """Raise every level the given obligations have reached and not yet raised, each exactly once; returns how
+    many (obligation, level) alerts were raised.
 
-    Each step is a conditional UPDATE (from level L-1 to L) in its own transaction with its
-    notifications, so two workers running at once raise a level once between them.
+    A constant number of queries for the whole batch: per level, one locking SELECT of the rows still at
+    the level below, one UPDATE, the audiences (one or two queries) and the outbox (two). The SELECT …
+    FOR UPDATE re-checks ``escalation_level = L-1`` after waiting for a concurrent worker's lock, so two
+    workers at the same moment raise a level once between them.
     """
     now = now or timezone.now()
-    obligation = Obligation.objects.select_related("supervisee").filter(pk=obligation_id).first()
-    if obligation is None:
-        return []
-    target = level_reached(obligation, now)
-    raised: list[int] = []
-    for level in range(obligation.escalation_level + 1, target + 1):
+    delays = delays or escalation_delays()
+    rows = list(Obligation.objects.select_related("supervisee").filter(pk__in=obligation_ids, done_at__isnull=True))
+    targets = {row.pk: level_reached(row, now, delays) for row in rows}
+    by_pk = {row.pk: row for row in rows}
+    policy = scoping.policy_for(Obligation)
+    raised = 0
+    for level, _code in ESCALATION_RULES:
+        candidates = [row.pk for row in rows if row.escalation_level < level <= targets[row.pk]]
+        if not candidates:
+            continue
         with transaction.atomic():
-            won = Obligation.objects.filter(pk=obligation.pk, done_at__isnull=True, escalation_level=level - 1).update(
-                escalation_level=level, escalated_at=now
+            won = list(
+                Obligation.objects.select_for_update()
+                .filter(pk__in=candidates, done_at__isnull=True, escalation_level=level - 1)
+                .order_by("pk")
+                .values_list("pk", flat=True)
             )
             if not won:
-                break
-            _notify(obligation=obligation, level=level)
-            raised.append(level)
+                continue
+            Obligation.objects.filter(pk__in=won).update(escalation_level=level, escalated_at=now)
+            audiences = policy.audiences([(by_pk[pk], level) for pk in won])
+            notify_many([_message(obligation=by_pk[pk], level=level, recipients=audiences[(pk, level)]) for pk in won])
+        for pk in won:
+            by_pk[pk].escalation_level = level
+        raised += len(won)
     return raised
+
+
+def escalate_obligation(*, obligation_id: int, now: dt.datetime | None = None) -> int:
+    """One obligation: raise every level it has reached and not yet raised; returns how many."""
+    return escalate_obligations(obligation_ids=[obligation_id], now=now)
 
 
 # --- the private calendar ----------------------------------------------------------------------------
@@ -206,3 +246,169 @@ def rotate_feed(*, user: User) -> ObligationFeed:
     feed.token = new_token()
     feed.save(update_fields=["token"])
     return feed
+
+
+# --- the correction plan (矫正方案) and classification reviews -----------------------------------------
+
+
+def current_plan(supervisee: Supervisee) -> CorrectionPlan | None:
+    """The plan in force: the newest version."""
+    return CorrectionPlan.objects.filter(supervisee=supervisee).order_by("-version").first()
+
+
+def _must_be_active(supervisee: Supervisee) -> None:
+    if supervisee.status not in ACTIVE_STATUSES:
+        raise ActionError(
+            _("Only a person in intake or under correction has a correction plan that can change."), code="transition"
+        )
+
+
+@transaction.atomic
+def write_plan(
+    *,
+    supervisee: Supervisee,
+    actor: User,
+    supervision_level: str,
+    risk_level: str,
+    classification_reasons: str,
+    reporting_mode: str,
+    reporting_interval_days: int,
+    education_goals: str = "",
+    help_goals: str = "",
+    team: list[CorrectionTeamMember] | tuple = (),
+    change_note: str = "",
+    review: ClassificationReview | None = None,
+    now: dt.datetime | None = None,
+) -> CorrectionPlan:
+    """Add a version of the supervisee's correction plan (the first, or a new one: old versions stay as they
+    were). The level changes only through an approved classification review. Sets the next review date
+    (rule book) and the obligation to review the plan by then."""
+    if not scoping.policy_for(CorrectionPlan).can(actor, "write", supervisee):
+        raise ActionError(_("You may not write the correction plan of this person."), code="forbidden")
+    _must_be_active(supervisee)
+    now = now or timezone.now()
+    locked = Supervisee.objects.select_for_update().get(pk=supervisee.pk)  # one writer per person at a time
+    latest = current_plan(locked)
+    if latest is not None and supervision_level != latest.supervision_level and review is None:
+        raise ActionError(
+            {
+                "supervision_level": _(
+                    "The supervision level changes only through a classification review approved by the office head."
+                )
+            }
+        )
+    if not classification_reasons.strip():
+        raise ActionError({"classification_reasons": _("Give the reasons for the classification.")})
+    members = list(team)
+    if any(m.supervisee_id != locked.pk or not m.is_active for m in members):
+        raise ActionError({"team": _("Choose members of this person's current correction team.")})
+    next_review = rulebook.due(rulebook.PLAN_REVIEW_INTERVAL, timezone.localdate(now))
+    plan = CorrectionPlan.objects.create(
+        supervisee=locked,
+        version=(latest.version + 1) if latest else 1,
+        supervision_level=supervision_level,
+        risk_level=risk_level,
+        classification_reasons=classification_reasons.strip(),
+        reporting_mode=reporting_mode,
+        reporting_interval_days=reporting_interval_days,
+        education_goals=education_goals.strip(),
+        help_goals=help_goals.strip(),
+        next_review_on=next_review,
+        change_note=change_note.strip(),
+        review=review,
+        created_by=actor,
+    )
+    plan.team.set(members)
+    if locked.supervision_level != supervision_level:
+        Supervisee.objects.filter(pk=locked.pk).update(supervision_level=supervision_level)
+        supervisee.supervision_level = supervision_level
+    # The review obligation: the one open for the old version is met by this version; the next is due.
+    Obligation.objects.filter(supervisee=locked, kind=Obligation.Kind.PLAN_REVIEW, done_at__isnull=True).update(
+        done_at=now, done_by=actor
+    )
+    Obligation.objects.create(
+        supervisee=locked,
+        kind=Obligation.Kind.PLAN_REVIEW,
+        rule_code=rulebook.PLAN_REVIEW_INTERVAL,
+        due_at=end_of_day(next_review),
+        source_type=ContentType.objects.get_for_model(CorrectionPlan),
+        source_id=plan.pk,
+    )
+    return plan
+
+
+@transaction.atomic
+def propose_review(
+    *, supervisee: Supervisee, actor: User, to_level: str, reasons: str, now: dt.datetime | None = None
+) -> ClassificationReview:
+    """An officer proposes a new supervision level with reasons; the platform's suggestion (and why) is kept
+    with it for the head who decides."""
+    if not scoping.policy_for(ClassificationReview).can(actor, "propose", supervisee):
+        raise ActionError(_("You may not propose a classification for this person."), code="forbidden")
+    _must_be_active(supervisee)
+    locked = Supervisee.objects.select_for_update().get(pk=supervisee.pk)
+    plan = current_plan(locked)
+    if plan is None:
+        raise ActionError(
+            _("Write the correction plan first: a review changes the level of a plan."), code="transition"
+        )
+    if to_level == plan.supervision_level:
+        raise ActionError({"to_level": _("This is already the level in force.")})
+    if not reasons.strip():
+        raise ActionError({"reasons": _("Give the reasons for the change.")})
+    if ClassificationReview.objects.filter(supervisee=locked, state=ClassificationReview.State.PROPOSED).exists():
+        raise ActionError(_("A classification review is already waiting for a decision."), code="conflict")
+    suggestion = classification.suggest(locked, risk_level=plan.risk_level, now=now)
+    return ClassificationReview.objects.create(
+        supervisee=locked,
+        from_level=plan.supervision_level,
+        to_level=to_level,
+        reasons=reasons.strip(),
+        suggested_level=suggestion.level,
+        suggestion_reasons=suggestion.reasons,
+        proposed_by=actor,
+    )
+
+
+@transaction.atomic
+def decide_review(
+    *, review: ClassificationReview, actor: User, approve: bool, note: str = "", now: dt.datetime | None = None
+) -> ClassificationReview:
+    """The office head approves (a new plan version at the new level) or rejects (with a note) a proposal.
+    Nobody decides their own proposal."""
+    if not scoping.can(actor, "decide", review):
+        raise ActionError(
+            _("Only the head of this person's judicial office decides a classification."), code="forbidden"
+        )
+    if review.proposed_by_id == actor.pk:
+        raise ActionError(_("Nobody approves their own proposal: another head must decide."), code="forbidden")
+    now = now or timezone.now()
+    locked = ClassificationReview.objects.select_for_update().get(pk=review.pk)
+    if locked.state != ClassificationReview.State.PROPOSED:
+        raise ActionError(_("This proposal has already been decided."), code="already_decided")
+    if not approve and not note.strip():
+        raise ActionError({"note": _("Say why the proposal is rejected.")})
+    locked.state = ClassificationReview.State.APPROVED if approve else ClassificationReview.State.REJECTED
+    locked.decided_by = actor
+    locked.decided_at = now
+    locked.decision_note = note.strip()
+    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        plan = current_plan(locked.supervisee)
+        write_plan(
+            supervisee=locked.supervisee,
+            actor=actor,
+            supervision_level=locked.to_level,
+            risk_level=plan.risk_level,
+            classification_reasons=locked.reasons,
+            reporting_mode=plan.reporting_mode,
+            reporting_interval_days=plan.reporting_interval_days,
+            education_goals=plan.education_goals,
+            help_goals=plan.help_goals,
+            team=list(plan.team.filter(is_active=True)),
+            change_note=_("Classification review approved: %(from)s → %(to)s")
+            % {"from": locked.get_from_level_display(), "to": locked.get_to_level_display()},
+            review=locked,
+            now=now,
+        )
+    return locked

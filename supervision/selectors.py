@@ -10,12 +10,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import scoping
+from coordination.access import logged
 from coordination.models import Supervisee
 from coordination.policies import case_offices
 from services.models import Organisation
 from supervision import rulebook
 from supervision.actions import end_of_day, start_of_day
-from supervision.models import Obligation, Rule, RuleChange
+from supervision.models import ClassificationReview, CorrectionPlan, Obligation, Rule, RuleChange
 
 WEEK = 7  # "this week" on 今日待办: the seven days after today (a view choice, not a legal clock)
 BUCKETS = ("overdue", "today", "week", "upcoming")
@@ -139,3 +140,44 @@ def feed_obligations(user: Any) -> QuerySet[Obligation]:
         .select_related("supervisee")
         .order_by("due_at", "pk")
     )
+
+
+# --- correction plans and classification reviews -----------------------------------------------------
+
+
+def plans(user: Any) -> QuerySet[CorrectionPlan]:
+    """The plan versions the user may see, newest first; every version fetched is logged as a read."""
+    rows = (
+        scoping.scope(user, CorrectionPlan)
+        .select_related("supervisee", "created_by", "review")
+        .prefetch_related("team")
+        .order_by("supervisee_id", "-version")
+    )
+    return logged(rows, user=user, object_type="correction_plan", supervisee_id=lambda row: row.supervisee_id)
+
+
+def reviews(user: Any) -> QuerySet[ClassificationReview]:
+    """The classification reviews the user may see, newest first; each fetched is logged as a read."""
+    rows = scoping.scope(user, ClassificationReview).select_related(
+        "supervisee", "proposed_by", "decided_by", "supervisee__judicial_office"
+    )
+    return logged(rows, user=user, object_type="classification_review", supervisee_id=lambda row: row.supervisee_id)
+
+
+def reviews_to_decide(user: Any) -> QuerySet[ClassificationReview]:
+    """Open proposals the user (a head) may decide, oldest first, excluding their own."""
+    rows = scoping.scope(user, ClassificationReview, "decide").exclude(proposed_by=user)
+    return logged(
+        rows.select_related("supervisee", "proposed_by").order_by("proposed_at", "pk"),
+        user=user,
+        object_type="classification_review",
+        supervisee_id=lambda row: row.supervisee_id,
+    )
+
+
+def supervisee_for(user: Any, uuid: Any) -> Supervisee:
+    """One supervisee the user may see (the read is logged); raises DoesNotExist when out of scope."""
+    rows = scoping.scope(user, Supervisee).select_related("judicial_office")
+    return logged(
+        rows, user=user, object_type="supervisee", supervisee_id=lambda row: row.pk, object_id=lambda row: str(row.uuid)
+    ).get(uuid=uuid)

@@ -14,14 +14,19 @@ BATCH = 1000
 
 @shared_task(name="supervision.escalate_obligations", **RETRY)
 def escalate_obligations() -> int:
-    """Periodic: every open overdue obligation raises the levels it has reached, each level once."""
+    """Periodic: every open overdue obligation raises the levels it has reached, each level once.
+    Batches of ``BATCH`` obligations, a constant number of queries each (bench/obligations.py)."""
     now = timezone.now()
     ids = list(
         Obligation.objects.filter(done_at__isnull=True, due_at__lt=now, escalation_level__lt=Obligation.Level.BUREAU)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return sum(len(actions.escalate_obligation(obligation_id=pk, now=now)) for pk in ids)
+    delays = actions.escalation_delays()
+    return sum(
+        actions.escalate_obligations(obligation_ids=ids[start : start + BATCH], now=now, delays=delays)
+        for start in range(0, len(ids), BATCH)
+    )
 
 
 @shared_task(name="supervision.sync_obligations", **RETRY)

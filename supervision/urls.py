@@ -14,4 +14,8 @@ urlpatterns = [
     path("rules/<slug:code>/", views.rule_edit, name="rule-edit"),
     path("holidays/", views.holidays, name="holidays"),
     path("holidays/<int:pk>/remove/", views.holiday_remove, name="holiday-remove"),
+    path("plans/<uuid:uuid>/", views.plan, name="plan"),
+    path("plans/<uuid:uuid>/new/", views.plan_write, name="plan-write"),
+    path("plans/<uuid:uuid>/review/", views.review_propose, name="review-propose"),
+    path("reviews/<int:pk>/decide/", views.review_decide, name="review-decide"),
 ]
