@@ -108,6 +108,8 @@ PERSONAL_DATA_MODELS = [
     "supervision.Obligation",
     "supervision.RuleChange",
     "supervision.ObligationFeed",
+    "supervision.CorrectionPlan",
+    "supervision.ClassificationReview",
 ]
 
 INSTALLED_APPS = [

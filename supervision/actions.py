@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -127,6 +128,69 @@ def sync_obligations(*, supervisee: Supervisee, now: dt.datetime | None = None) 
         remind_from=start_of_day(rulebook.before(rulebook.RELEASE_REMINDER, end)),
     )
     return created
+
+
+@transaction.atomic
+def sync_obligations_for(*, supervisee_ids: list[int], now: dt.datetime | None = None) -> int:
+    """``sync_obligations`` for a batch of supervisees in a constant number of queries (the nightly task):
+    load the people, the two rules and the open obligations once, close what finished people still owe
+    (one UPDATE), insert what active people newly owe (one INSERT that skips an open row of the same
+    kind: the partial unique index). Returns how many were created. A rule in working days reads the
+    holiday calendar once per distinct start date."""
+    now = now or timezone.now()
+    people = list(
+        Supervisee.objects.filter(pk__in=supervisee_ids).only("pk", "status", "correction_start", "correction_end")
+    )
+    finished = [p.pk for p in people if p.status not in ACTIVE_STATUSES]
+    if finished:
+        Obligation.objects.filter(supervisee_id__in=finished, done_at__isnull=True).update(done_at=now)
+    active = [p for p in people if p.status in ACTIVE_STATUSES]
+    if not active:
+        return 0
+    rules = {r.code: r for r in Rule.objects.filter(code__in=[rulebook.INTAKE_REPORT, rulebook.RELEASE_REMINDER])}
+    report, reminder = rules[rulebook.INTAKE_REPORT], rules[rulebook.RELEASE_REMINDER]
+    owing = set(
+        Obligation.objects.filter(supervisee_id__in=[p.pk for p in active], done_at__isnull=True).values_list(
+            "supervisee_id", "kind"
+        )
+    )
+    report_due: dict[dt.date, dt.date] = {}
+    rows = []
+    for person in active:
+        if person.status == Supervisee.Status.INTAKE and (person.pk, Obligation.Kind.INTAKE_REPORT) not in owing:
+            start = person.correction_start
+            if start not in report_due:
+                report_due[start] = rulebook.add(report.value, report.unit, start)
+            rows.append(
+                Obligation(
+                    supervisee_id=person.pk,
+                    kind=Obligation.Kind.INTAKE_REPORT,
+                    rule_code=rulebook.INTAKE_REPORT,
+                    due_at=end_of_day(report_due[start]),
+                )
+            )
+        if (person.pk, Obligation.Kind.RELEASE) not in owing:
+            end = person.correction_end
+            shown = (
+                end - relativedelta(months=reminder.value)
+                if reminder.unit == Rule.Unit.MONTHS
+                else end - dt.timedelta(days=reminder.value)
+            )
+            rows.append(
+                Obligation(
+                    supervisee_id=person.pk,
+                    kind=Obligation.Kind.RELEASE,
+                    rule_code=rulebook.RELEASE_REMINDER,
+                    due_at=end_of_day(end),
+                    remind_from=start_of_day(shown),
+                )
+            )
+    if not rows:
+        return 0
+    before = Obligation.objects.filter(supervisee_id__in=[p.pk for p in active], done_at__isnull=True).count()
+    Obligation.objects.bulk_create(rows, ignore_conflicts=True)
+    after = Obligation.objects.filter(supervisee_id__in=[p.pk for p in active], done_at__isnull=True).count()
+    return after - before
 
 
 @transaction.atomic
