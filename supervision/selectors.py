@@ -6,7 +6,7 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts import scoping
@@ -20,6 +20,7 @@ from supervision.models import ClassificationReview, CorrectionPlan, Obligation,
 
 WEEK = 7  # "this week" on 今日待办: the seven days after today (a view choice, not a legal clock)
 BUCKETS = ("overdue", "today", "week", "upcoming")
+TODO_PAGE = 20  # people per list on 今日待办 (a view choice, not a legal clock)
 
 
 def obligations(user: Any) -> QuerySet[Obligation]:
@@ -59,23 +60,56 @@ def bucket_filters(now: dt.datetime) -> dict[str, Q]:
     }
 
 
-def todo(user: Any, *, office: Organisation | None = None, now: dt.datetime | None = None) -> dict[str, list]:
-    """今日待办: for each bucket, a list of (supervisee, [obligations]) grouped by supervisee, soonest first."""
+class Bucket(list):
+    """One list of 今日待办: a page of (supervisee, [obligations]) pairs, and how many people the list holds."""
+
+    def __init__(self, groups: list, *, total: int, page: int, per_page: int) -> None:
+        super().__init__(groups)
+        self.total = total
+        self.page = page
+        self.pages = max(1, -(-total // per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def todo(
+    user: Any,
+    *,
+    office: Organisation | None = None,
+    now: dt.datetime | None = None,
+    pages: dict[str, int] | None = None,
+    per_page: int = TODO_PAGE,
+) -> dict[str, Bucket]:
+    """今日待办: for each bucket, a page of people (soonest first) with their obligations in that bucket.
+
+    Three queries per bucket whatever the caseload: how many people, the page of people, their rows."""
     now = now or timezone.now()
-    b = _bounds(now)
-    rows = open_obligations(user, office=office).filter(Q(remind_from__lte=now) | Q(due_at__lte=b["week_end"]))
-    result: dict[str, OrderedDict] = {name: OrderedDict() for name in BUCKETS}
-    for row in rows.order_by("due_at", "pk"):
-        if row.due_at < b["today_start"]:
-            name = "overdue"
-        elif row.due_at <= b["today_end"]:
-            name = "today"
-        elif row.due_at <= b["week_end"]:
-            name = "week"
-        else:
-            name = "upcoming"
-        result[name].setdefault(row.supervisee, []).append(row)
-    return {name: list(groups.items()) for name, groups in result.items()}
+    pages = pages or {}
+    filters = bucket_filters(now)
+    result: dict[str, Bucket] = {}
+    for name in BUCKETS:
+        rows = open_obligations(user, office=office).filter(filters[name])
+        people = rows.values("supervisee_id").annotate(first=Min("due_at")).order_by("first", "supervisee_id")
+        total = people.count()
+        last = max(1, -(-total // per_page))
+        page = min(max(pages.get(name, 1), 1), last)
+        ids = [row["supervisee_id"] for row in people[(page - 1) * per_page : page * per_page]] if total else []
+        groups: OrderedDict[int, list[Obligation]] = OrderedDict((pk, []) for pk in ids)
+        for row in rows.filter(supervisee_id__in=ids).order_by("due_at", "pk"):
+            groups[row.supervisee_id].append(row)
+        result[name] = Bucket(
+            [(found[0].supervisee, found) for found in groups.values() if found],
+            total=total,
+            page=page,
+            per_page=per_page,
+        )
+    return result
 
 
 def office_counts(user: Any, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:

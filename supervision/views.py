@@ -49,6 +49,15 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _pages(request: HttpRequest) -> dict[str, int]:
+    """The page of each 今日待办 list (``?overdue=2``); anything not a positive number is page 1."""
+    pages = {}
+    for name in selectors.BUCKETS:
+        value = request.GET.get(name, "")
+        pages[name] = int(value) if value.isdigit() and 0 < len(value) < 6 else 1
+    return pages
+
+
 @require_GET
 @requires(policies.can_use_todo)
 def today(request: HttpRequest) -> HttpResponse:
@@ -66,7 +75,7 @@ def today(request: HttpRequest) -> HttpResponse:
         request,
         "supervision/today.html",
         {
-            "buckets": selectors.todo(request.user, office=office),
+            "buckets": selectors.todo(request.user, office=office, pages=_pages(request)),
             "offices": selectors.office_counts(request.user) if bureau else None,
             "office": office,
             "bureau": bureau,

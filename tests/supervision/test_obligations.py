@@ -203,3 +203,21 @@ def test_the_tasks_ask_the_same_number_of_queries_for_2_or_8_people(world):
     )
     assert cost(tasks.escalate_obligations) == escalate_few
     assert Obligation.objects.filter(escalation_level=Obligation.Level.BUREAU, done_at__isnull=True).count() == 7
+
+
+@pytest.mark.django_db
+def test_todo_lists_are_paged_by_person(world, client):
+    past = timezone.now() - dt.timedelta(days=3)
+    people = _people(world, 3)
+    for person in people:
+        actions.sync_obligations(supervisee=person)
+    Obligation.objects.filter(supervisee__in=people, kind=Obligation.Kind.RELEASE).update(due_at=past)
+    officer = world.users["officer"]
+    first = selectors.todo(officer, per_page=2)["overdue"]
+    assert (first.total, first.pages, len(first), first.has_next) == (3, 2, 2, True)
+    second = selectors.todo(officer, per_page=2, pages={"overdue": 2})["overdue"]
+    assert len(second) == 1 and not second.has_next
+    assert {s.pk for s, _ in first} | {s.pk for s, _ in second} == {p.pk for p in people}
+    client.force_login(officer)
+    for query in ("?overdue=2", "?overdue=abc", "?overdue=99999999"):
+        assert client.get("/casework/supervision/today/" + query).status_code == 200
