@@ -449,9 +449,9 @@ def decide_review(
     now = now or timezone.now()
     locked = ClassificationReview.objects.select_for_update().get(pk=review.pk)
     if locked.state != ClassificationReview.State.PROPOSED:
-        raise ActionError(_("This proposal has already been decided."), code="already_decided")
+        raise ActionError(_("This level change has already been decided."), code="already_decided")
     if not approve and not note.strip():
-        raise ActionError({"note": _("Say why the proposal is rejected.")})
+        raise ActionError({"note": _("Say why the level change is rejected.")})
     locked.state = ClassificationReview.State.APPROVED if approve else ClassificationReview.State.REJECTED
     locked.decided_by = actor
     locked.decided_at = now

@@ -271,7 +271,7 @@ class ClassificationReview(models.Model):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
     )
-    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),

@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('suggested_level', models.CharField(blank=True, choices=[('strict', 'strict'), ('ordinary', 'ordinary'), ('lenient', 'lenient')], max_length=10, verbose_name="platform's suggestion")),
                 ('suggestion_reasons', models.JSONField(blank=True, default=list, verbose_name='why the platform suggested it')),
                 ('state', models.CharField(choices=[('proposed', 'awaiting approval'), ('approved', 'approved'), ('rejected', 'rejected')], default='proposed', max_length=10, verbose_name='state')),
-                ('proposed_at', models.DateTimeField(auto_now_add=True, verbose_name='proposed')),
+                ('proposed_at', models.DateTimeField(auto_now_add=True, verbose_name='proposed at')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
                 ('decision_note', models.CharField(blank=True, max_length=300, verbose_name='decision note')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
