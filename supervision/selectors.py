@@ -87,7 +87,8 @@ def todo(
 ) -> dict[str, Bucket]:
     """今日待办: for each bucket, a page of people (soonest first) with their obligations in that bucket.
 
-    Two queries per bucket whatever the caseload: the people in order (ids only), the page's rows."""
+    Two queries whatever the caseload (three for an officer): each person's soonest due time per list,
+    then the rows of the people on the pages shown."""
     now = now or timezone.now()
     pages = pages or {}
     filters = bucket_filters(now)
@@ -97,28 +98,51 @@ def todo(
         # index instead of scanning every open obligation against the scope's OR (bench/obligations.py).
         visible = scoping.scope(user, Supervisee).filter(status__in=ACTIVE)
         base = base.filter(supervisee_id__in=list(visible.values_list("pk", flat=True)))
-    result: dict[str, Bucket] = {}
+    bounds = _bounds(now)
+    shown = base.filter(Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]))
+    # One row per person: the soonest due time in each list (None when the person is not on it).
+    firsts = shown.values("supervisee_id").annotate(**{name: Min("due_at", filter=filters[name]) for name in BUCKETS})
+    firsts = list(firsts.order_by())
+    pages_of: dict[str, list[int]] = {}
+    totals: dict[str, int] = {}
+    chosen: dict[str, int] = {}
     for name in BUCKETS:
-        rows = base.filter(filters[name])
-        people = list(
-            rows.values_list("supervisee_id", flat=True)
-            .annotate(first=Min("due_at"))
-            .order_by("first", "supervisee_id")
-        )
+        people = [pk for _first, pk in sorted((row[name], row["supervisee_id"]) for row in firsts if row[name])]
         last = max(1, -(-len(people) // per_page))
-        page = min(max(pages.get(name, 1), 1), last)
-        ids = people[(page - 1) * per_page : page * per_page]
-        groups: OrderedDict[int, list[Obligation]] = OrderedDict((pk, []) for pk in ids)
-        if ids:
-            for row in rows.filter(supervisee_id__in=ids).order_by("due_at", "pk"):
-                groups[row.supervisee_id].append(row)
-        result[name] = Bucket(
-            [(found[0].supervisee, found) for found in groups.values() if found],
-            total=len(people),
-            page=page,
+        chosen[name] = min(max(pages.get(name, 1), 1), last)
+        pages_of[name] = people[(chosen[name] - 1) * per_page : chosen[name] * per_page]
+        totals[name] = len(people)
+    groups: dict[str, OrderedDict[int, list[Obligation]]] = {
+        name: OrderedDict((pk, []) for pk in pages_of[name]) for name in BUCKETS
+    }
+    wanted = {pk for ids in pages_of.values() for pk in ids}
+    if wanted:
+        page_rows = open_obligations(user, office=office).filter(
+            Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]), supervisee_id__in=wanted
+        )
+        for row in page_rows.order_by("due_at", "pk"):
+            name = _bucket_of(row, bounds)
+            if row.supervisee_id in groups[name]:
+                groups[name][row.supervisee_id].append(row)
+    return {
+        name: Bucket(
+            [(found[0].supervisee, found) for found in groups[name].values() if found],
+            total=totals[name],
+            page=chosen[name],
             per_page=per_page,
         )
-    return result
+        for name in BUCKETS
+    }
+
+
+def _bucket_of(row: Obligation, bounds: dict[str, dt.datetime]) -> str:
+    if row.due_at < bounds["today_start"]:
+        return "overdue"
+    if row.due_at <= bounds["today_end"]:
+        return "today"
+    if row.due_at <= bounds["week_end"]:
+        return "week"
+    return "upcoming"
 
 
 def office_counts(user: Any, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
