@@ -13,6 +13,12 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # The test run: DEBUG off as in production, a throwaway key, assets from the finders.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} FIELD_ENCRYPTION_KEY=$${FIELD_ENCRYPTION_KEY:-test-only-field-key} STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0
 
+# The suite runs in parallel, one process per CPU (pytest-xdist); tests on shared services
+# (PostgreSQL roles, the Celery broker) keep to one process (tests/conftest.py).
+# `make test TEST_WORKERS=0` runs it in one process; PYTEST_ARGS picks tests, e.g. -m "not browser".
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
+
 .PHONY: run test install lint format check migrate demo messages worker beat bench clean mutate prodshape
 
 $(BIN)/python:
@@ -40,7 +46,7 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Mutation testing (slow; not part of `make test`). Which files are mutated and which tests run
 # against each mutant: [tool.mutmut] in pyproject.toml. MUTANTS narrows the run to some functions,

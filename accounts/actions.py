@@ -13,9 +13,11 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import roles, selectors
 from accounts.models import HealthReport, User
 from accounts.roles import ROLE_GROUPS, managed_group_names
+from notifications.actions import Address, notify
+from notifications.models import Notification
 from services.models import Membership, Organisation
 
 if TYPE_CHECKING:
@@ -88,17 +90,9 @@ def record_health_summary() -> HealthReport:
     report = HealthReport.objects.create(
         summary={"checks": checks, "counts": counts, "at": timezone.now().isoformat()}, ok=ok
     )
-    from notifications.actions import notify
-    from notifications.models import Notification
-
-    recipients = User.objects.filter(
-        is_active=True,
-        memberships__role__in=roles.holders_of(Membership.Role.BUREAU_ADMIN),
-        memberships__is_active=True,
-    ).distinct()
     status = _("healthy") if ok else _("PROBLEM")
     notify(
-        recipients=list(recipients),
+        recipients=selectors.bureau_admins(),
         kind=Notification.Kind.HEALTH_REPORT,
         subject=_("Platform health: %(status)s") % {"status": status},
         body=json.dumps(report.summary, ensure_ascii=False, indent=2),
@@ -230,26 +224,28 @@ def set_password_link(user: User) -> str:
 
 
 def _send_invitation(user: User, *, organisation: Organisation, role: str, by_sms: bool) -> None:
-    """Through the outbox (sent by a worker after the commit, retried; never inside the request)."""
-    from accounts.links import absolute_url
-    from notifications.actions import Address, notify
-    from notifications.models import Notification
+    """Through the outbox (sent by a worker after the commit, retried; never inside the request).
 
-    link = absolute_url(set_password_link(user))
+    The set-password link is the notification's ``link``: the e-mail channel puts it under the text and
+    the SMS channel after the short subject (notifications/channels.py), as for every other message."""
+    link = set_password_link(user)
     role_label = str(Membership.Role(role).label)
-    subject = _("You are invited to the community corrections platform")
+    facts = {"role": role_label, "org": organisation.name, "username": user.get_username()}
     if by_sms:
         recipient = Address(phone=user.phone)
-        body = subject = _(
-            "Community corrections platform: you were invited as %(role)s of %(org)s. Set your password: %(link)s"
-        ) % {"role": role_label, "org": organisation.name, "link": link}
+        subject = _("Community corrections platform: you were invited as %(role)s of %(org)s. Set your password:")
+        subject, body = subject % facts, ""
     else:
         recipient = Address(email=user.email)
-        body = _(
-            "You were invited as %(role)s of %(org)s. Your user name is %(username)s.\n"
-            "Choose your password here (the link works once and expires in a few days):\n%(link)s"
-        ) % {"role": role_label, "org": organisation.name, "username": user.get_username(), "link": link}
-    notify(recipients=[recipient], kind=Notification.Kind.ACCOUNT, subject=subject, body=body)
+        subject = _("You are invited to the community corrections platform")
+        body = (
+            _(
+                "You were invited as %(role)s of %(org)s. Your user name is %(username)s.\n"
+                "Choose your password here (the link works once and expires in a few days):"
+            )
+            % facts
+        )
+    notify(recipients=[recipient], kind=Notification.Kind.ACCOUNT, subject=subject, body=body, link=link)
 
 
 @transaction.atomic

@@ -65,3 +65,17 @@ def offices_without_officer() -> QuerySet[Organisation]:
         .exclude(pk__in=staffed)
         .order_by("name")
     )
+
+
+def bureau_admins() -> list[User]:
+    """Who the bureau is, as recipients of what goes to the bureau (escalations, health reports): active users
+    with an active bureau-administrator role or a role that implies it (the bureau head; ``roles.IMPLIED_ROLES``)."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role__in=roles.holders_of(Membership.Role.BUREAU_ADMIN),
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -85,6 +85,7 @@ def generate(n_supervisees: int, n_referrals: int, rng: random.Random) -> None:
                 household_type=rng.choice(["rural", "urban"]),
                 township_id=office.township_id,
                 address=f"{BENCH_MARK}{i}",
+                case_number=f"bench-{office.pk}-{i}",
                 judicial_office=office,
                 sentence_type=rng.choice(["surveillance", "probation", "parole", "temporary_execution"]),
                 offence_category=rng.choice(["traffic", "theft", "fraud", "assault", "other"]),

@@ -2,9 +2,14 @@
 
 Usage (on a SCRATCH database; it deletes its own previous rows, marked "BENCH-"):
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cc_match SECRET_KEY=x \
-    .venv/bin/python bench/matching_db.py [--needs 20000] [--offerings 2000] [--province] [--mentors 5000]
+    .venv/bin/python bench/matching_db.py [--needs 20000] [--offerings 2000] [--cities 1] [--province]
+    [--reuse] [--mentors 5000] [--profile FILE]
 Migrates, inserts a synthetic city (bench/matching_data.py) with bulk_create, then runs
-``matching.actions.execute_run`` for the whole city and prints the time of each phase.
+``matching.actions.execute_run`` for the whole city and prints its wall time, this process's CPU
+time and the PostgreSQL backend's CPU time, then the same steps phase by phase (load, build, solve,
+explain, write) with wall and CPU time each. On a shared machine compare CPU times: wall time
+grows with the load average, which is printed. ``--profile`` writes a cProfile (CPU time) of
+``execute_run``; read it with ``python -m pstats FILE``.
 """
 
 from __future__ import annotations
@@ -31,9 +36,10 @@ from django.utils import timezone  # noqa: E402
 
 from bench.matching_data import generate  # noqa: E402
 from coordination.models import Need, Supervisee  # noqa: E402
-from matching import actions, selectors  # noqa: E402
+from matching import actions, kinds, selectors  # noqa: E402
+from matching.engine.explain import explain_assignment  # noqa: E402
 from matching.engine.solver import Problem, assign_needs  # noqa: E402
-from matching.models import Proposal  # noqa: E402
+from matching.models import MatchRun, Proposal  # noqa: E402
 from services.models import Organisation, ServiceCategory, ServiceOffering, Township  # noqa: E402
 
 MARK = "BENCH-"
@@ -107,6 +113,7 @@ def load(n_needs: int, n_offerings: int, n_cities: int) -> None:
             date_of_birth=today - dt.timedelta(days=int(r.age * 365.25) + 10),
             resident_id_encrypted="bench",
             resident_id_hash=f"bench-{r.id}",
+            case_number=f"bench-{r.id}",
             resident_id_masked="4101**********0000",
             household_type=r.household_type,
             township=town[r.township_id],
@@ -164,9 +171,23 @@ def load_mentors(n_mentors: int, seed: int = 1) -> None:
     )
 
 
+def backend_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL server process (None if the server is not local)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def mentor_bench() -> None:
     from matching.engine.solver import pair_mentors
-    from matching.models import MatchRun, MentorProposal
+    from matching.models import MentorProposal
 
     run = actions.start_run(actor=None, office=None, queue=False, kind=MatchRun.Kind.MENTORS)
     t0 = time.perf_counter()
@@ -193,12 +214,14 @@ def main() -> None:
     parser.add_argument("--needs", type=int, default=20_000)
     parser.add_argument("--offerings", type=int, default=2_000)
     parser.add_argument("--province", action="store_true", help="150,000 needs, 20,000 offerings, 10 cities")
+    parser.add_argument("--cities", type=int, default=1, help="cities of 20 townships (1: one city of 30)")
     parser.add_argument("--reuse", action="store_true", help="keep the rows a previous run inserted")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of execute_run to FILE")
     parser.add_argument(
         "--mentors", type=int, default=0, help="also insert N volunteer mentors and time mentor pairing"
     )
     args = parser.parse_args()
-    cities = 1
+    cities = args.cities
     if args.province:
         args.needs, args.offerings, cities = 150_000, 20_000, 10
     call_command("migrate", verbosity=0)
@@ -211,26 +234,57 @@ def main() -> None:
     print(f"database: {connection.vendor}; synthetic data ready in {time.perf_counter() - t:.1f} s")
 
     # end to end through the action first, in a fresh process (load + solve + explain + write + progress)
+    print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     run = actions.start_run(actor=None, office=None, queue=False)
-    t3 = time.perf_counter()
-    run = actions.execute_run(run_id=run.pk)
-    t4 = time.perf_counter()
+    db3 = backend_cpu()
+    c3, t3 = time.process_time(), time.perf_counter()
+    if args.profile:
+        import cProfile
 
-    # then phase by phase (the same steps execute_run takes)
-    t0 = time.perf_counter()
+        profiler = cProfile.Profile(time.process_time)  # CPU time: wall time on a shared machine is noise
+        run = profiler.runcall(actions.execute_run, run_id=run.pk)
+        profiler.dump_stats(args.profile)
+    else:
+        run = actions.execute_run(run_id=run.pk)
+    c4, t4 = time.process_time(), time.perf_counter()
+    db4 = backend_cpu()
+    print(f"load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    # then phase by phase (the same steps execute_run takes; the write goes to a second run)
+    phases = []
+
+    def phase(label):
+        phases.append((label, time.perf_counter(), time.process_time()))
+
+    phase("start")
     needs = selectors.need_rows(selectors.open_needs())
     offerings = selectors.offering_rows()
     towns = selectors.townships()
-    t1 = time.perf_counter()
+    phase(f"load rows ({len(needs):,} needs, {len(offerings):,} offerings; 7 queries)")
     problem = Problem.build(needs, offerings, towns, selectors.current_policy()[1])
+    phase(f"build: arrays + candidates + costs ({len(problem.ei):,} eligible edges)")
     assignment = assign_needs(problem)
-    t2 = time.perf_counter()
-    print("| step | seconds |")
-    print("|---|---|")
-    print(f"| load rows ({len(needs):,} needs, {len(offerings):,} offerings; 7 queries) | {t1 - t0:.2f} |")
-    print(f"| build + solve ({len(problem.ei):,} eligible edges; {assignment.served:,} served) | {t2 - t1:.2f} |")
+    phase(f"solve: min-cost flow ({assignment.served:,} served)")
+    explanations = explain_assignment(assignment)
+    phase(f"explain ({len(explanations):,} proposals)")
+    run2 = actions._claim(actions.start_run(actor=None, office=None, queue=False).pk)
+    written = actions._write(run=run2, kind=kinds.REFERRALS, explanations=explanations)
+    phase(f"write ({written:,} proposals, COPY)")
+    MatchRun.objects.filter(pk=run2.pk).update(status=MatchRun.Status.DONE)
+    print("| step | wall s | CPU s (this process) |")
+    print("|---|---|---|")
+    for (_l, w0, c0), (label, w1, c1) in zip(phases, phases[1:], strict=False):
+        print(f"| {label} | {w1 - w0:.2f} | {c1 - c0:.2f} |")
+    print(f"| (build detail: {', '.join(f'{k} {v:.2f}' for k, v in problem.timings.items())}) | | |")
     print(
-        f"| end to end: execute_run (load, solve, explain, write {run.proposals_count:,} proposals) | {t4 - t3:.2f} |"
+        f"| end to end: execute_run (load, solve, explain, write {run.proposals_count:,} proposals) "
+        f"| **{t4 - t3:.2f}** | {c4 - c3:.2f} |"
+    )
+    if db3 is not None and db4 is not None:
+        print(f"PostgreSQL backend CPU during execute_run: {db4 - db3:.2f} s (its connection's server process)")
+    print(
+        f"objective: {assignment.served:,} served, priority {assignment.served_priority:,}, "
+        f"cost {assignment.total_cost:,.1f}; run total cost {run.total_cost:,.1f}"
     )
     if args.mentors:
         mentor_bench()

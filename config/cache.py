@@ -97,7 +97,24 @@ class ForgivingRedisCache(RedisCache):
             _down("delete_many", exc)
 
     def clear(self) -> None:
+        """Delete this site's keys only (those under KEY_PREFIX).
+
+        Django's RedisCache.clear() flushes the whole Redis database, which would also wipe
+        anything else kept there (another site, another process's keys); with a prefix set,
+        only the keys this cache wrote are removed.
+        """
         try:
-            super().clear()
+            if not self.key_prefix:
+                super().clear()
+                return
+            client = self._cache.get_client(write=True)
+            batch: list[bytes] = []
+            for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    client.delete(*batch)
+                    batch.clear()
+            if batch:
+                client.delete(*batch)
         except RedisError as exc:
             _down("clear", exc)

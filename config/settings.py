@@ -110,6 +110,12 @@ PERSONAL_DATA_MODELS = [
     "supervision.ObligationFeed",
     "supervision.CorrectionPlan",
     "supervision.ClassificationReview",
+    "supervision.Sentence",
+    "supervision.LegalDocument",
+    "supervision.StatusChange",
+    "supervision.Announcement",
+    "supervision.ReleaseNotice",
+    "supervision.Investigation",
 ]
 
 INSTALLED_APPS = [
@@ -187,6 +193,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "accounts.middleware.ApiTokenContextMiddleware",
+    "coordination.middleware.TokenUseLogMiddleware",  # one access-log row per API-token request
     # django-axes turns a locked-out login into the lockout page; after it only the metrics hook.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -252,7 +259,9 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
             # Redis down is a cache miss, never a 500 (config/cache.py).
             "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cc"),
+            # Parallel test processes (pytest-xdist sets PYTEST_XDIST_WORKER) share one Redis
+            # database; each keeps to its own keys, and clear() removes only those.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cc") + os.environ.get("PYTEST_XDIST_WORKER", ""),
             "OPTIONS": {
                 "socket_connect_timeout": env_float("CACHE_CONNECT_TIMEOUT", 0.5),
                 "socket_timeout": env_float("CACHE_TIMEOUT", 1.0),
@@ -539,6 +548,9 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "services.models.RiskLevel",
         "HouseholdTypeEnum": "services.models.HouseholdType",
         "SexEnum": "services.models.Sex",
+        "SupervisionLevelEnum": "coordination.models.SupervisionLevel",
+        "ClassificationReviewStateEnum": "supervision.models.ClassificationReview.State",
+        "ReferralStateEnum": "coordination.models.Referral.State",
     },
 }
 

@@ -89,3 +89,21 @@ def record_reads(access: tuple, rows: list[Model]) -> None:
             for row in rows
         ]
     )
+
+
+def record_token_use(token: Any, *, method: str, path: str, status: int) -> AccessLog:
+    """Append the one token-use row of a request a program made with an API token (docs/security.md).
+
+    Written for every token request, whatever it read (also nothing personal, also a refusal), so
+    the bureau sees each use of each token: who, which token (its public id), when, the method and
+    address, and the outcome (the HTTP status)."""
+    user = token.user
+    return AccessLog.objects.create(
+        user=user,
+        username=user.get_username(),
+        action=AccessLog.Action.TOKEN_USE,
+        object_type="api token",
+        object_id=str(token.uuid),
+        purpose=f"{method} → {status} · {token.label}"[:200],
+        path=path[:500],
+    )

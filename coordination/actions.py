@@ -25,7 +25,7 @@ from accounts import roles, scoping
 from accounts.security import current_token as current_api_token
 from config.errors import ActionError
 from config.observability import request_path_var
-from coordination import conf, identity, policies
+from coordination import conf, identity, naming, policies
 from coordination.models import (
     AccessLog,
     CaseNote,
@@ -124,11 +124,11 @@ def _members(organisation_id: int, *roles: str) -> list[User]:
 
 
 def _bureau_admins() -> list[User]:
-    from accounts.models import User
+    # The one definition of "the bureau" as recipients (bureau heads included); imported here so that this
+    # module's import block stays as it is while it is being split into a package.
+    from accounts.selectors import bureau_admins
 
-    return list(
-        User.objects.filter(is_active=True, memberships__role=Role.BUREAU_ADMIN, memberships__is_active=True).distinct()
-    )
+    return bureau_admins()
 
 
 def _case_staff(referral: Referral) -> list[User]:
@@ -287,8 +287,15 @@ def transition(
     return referral
 
 
+def _referral_label(referral: Referral, side: str) -> str:
+    """ "张楠（矫正编号…0042） · 就业 · 电工培训": the person named as far as that side may see them."""
+    fields = policies.referrals().fields(None, referral, side=side)
+    person = naming.short_label(referral.need.supervisee, fields)
+    return " · ".join(part for part in (person, referral.need.category.name, referral.offering.name) if part)
+
+
 def _notify_transition(referral: Referral, to: str, note: str) -> None:
-    label = f"{referral.need.category.name} · {referral.offering.name}"
+    label = _referral_label(referral, PROVIDER)
     if to == State.SENT:
         _notify(
             recipients=_members(referral.offering.organisation_id, Role.PROVIDER_STAFF),
@@ -308,7 +315,7 @@ def _notify_transition(referral: Referral, to: str, note: str) -> None:
         _notify(
             recipients=_case_staff(referral),
             kind=kind,
-            subject=f"{Notification.Kind(kind).label}: {label}",
+            subject=f"{Notification.Kind(kind).label}: {_referral_label(referral, CASE)}",
             body=note,
             referral=referral,
         )
@@ -347,7 +354,7 @@ def escalate_referral(*, referral_id: int, now: dt.datetime | None = None) -> st
     if referral is None:
         return None
     overdue = now - referral.deadline
-    label = f"{referral.need.category.name} · {referral.offering.name}"
+    label = _referral_label(referral, CASE)  # told to the office's officers and the bureau
     if overdue >= dt.timedelta(days=conf.EXPIRE_AFTER_DAYS()):
         transition(referral=referral, to=State.EXPIRED, actor=None, note=str(_("No answer before the deadline.")))
         return "expired"
@@ -510,7 +517,7 @@ def _create_supervisee(*, actor: User, number: str, team: list[dict] | None, **f
         created_by=actor,
         **fields,
     )
-    supervisee.full_clean(exclude=["resident_id_encrypted", "resident_id_hash", "resident_id_masked"])
+    supervisee.full_clean(exclude=["resident_id_encrypted", "resident_id_hash", "resident_id_masked", "case_number"])
     supervisee.save()
     team = team or []
     _check_team_has_woman(supervisee, [(m["sex"], True) for m in team])
@@ -535,7 +542,6 @@ EDITABLE_FIELDS = (
     "correction_end",
     "risk_level",
     "supervision_level",
-    "status",
     "preferred_language",
 )
 
@@ -600,7 +606,7 @@ def _update_supervisee(
     if "sex" in changed:
         members = list(supervisee.team.filter(is_active=True).values_list("sex", "is_active"))
         _check_team_has_woman(supervisee, members)
-    supervisee.full_clean(exclude=["resident_id_encrypted", "resident_id_hash", "resident_id_masked"])
+    supervisee.full_clean(exclude=["resident_id_encrypted", "resident_id_hash", "resident_id_masked", "case_number"])
     supervisee.save()
     if changed or id_changed:
         labels = [str(Supervisee._meta.get_field(name).verbose_name) for name in changed]
@@ -864,7 +870,7 @@ def notify_provider_deactivated(*, organisation_name: str, referrals: list[Refer
     """Tell each case staff member once which of their referrals a provider's deactivation closed or moved."""
     by_user: dict[int, tuple[User, list[str]]] = {}
     for referral in referrals:
-        label = f"{referral.need.category.name} · {referral.offering.name} · {str(referral.uuid)[:8]}"
+        label = _referral_label(referral, CASE)
         for user in _case_staff(referral):
             by_user.setdefault(user.pk, (user, []))[1].append(label)
     subject = str(_("Provider deactivated: %(org)s")) % {"org": organisation_name}

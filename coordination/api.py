@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts import idempotency, roles, scoping
 from accounts.validators import validate_person_name
+from config.api_fields import RecordIdField
 from coordination import actions, identity, policies, selectors
 from coordination.filters import NeedFilter, ReferralFilter, SuperviseeFilter, SuperviseeRefFilter
 from coordination.models import (
@@ -80,6 +81,7 @@ def supervisee_values(supervisee: Supervisee, fields: frozenset[str]) -> dict[st
     """The supervisee as a dict holding only ``fields`` (the per-role field rule)."""
     every: dict[str, Any] = {
         "uuid": lambda s: str(s.uuid),
+        "case_number": lambda s: s.case_number,
         "name": lambda s: s.name,
         "given_name": lambda s: s.given_name,
         "sex": lambda s: s.sex,
@@ -109,6 +111,9 @@ class SuperviseeRecordOutput(serializers.Serializer):
     """A supervisee's fields. Which ones are present depends on who asks (see docs/casework.md)."""
 
     uuid = serializers.UUIDField(required=False)
+    case_number = serializers.CharField(
+        required=False, help_text="The platform's case number (矫正编号), given at registration; read-only."
+    )
     name = serializers.CharField(required=False)
     given_name = serializers.CharField(required=False)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
@@ -135,6 +140,7 @@ class SuperviseeRecordOutput(serializers.Serializer):
 LIST_FIELDS = frozenset(
     {
         "uuid",
+        "case_number",
         "name",
         "given_name",
         "sex",
@@ -393,7 +399,7 @@ def referral_values(user, referral: Referral, *, team_ids: set[int] | None = Non
 
 
 class ReferralInput(serializers.Serializer):
-    need = serializers.IntegerField()
+    need = RecordIdField()
     offering = serializers.SlugRelatedField(slug_field="uuid", queryset=ServiceOffering.objects.filter(is_active=True))
     message = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
     send = serializers.BooleanField(default=False, help_text="Send at once (consent is checked).")

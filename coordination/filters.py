@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
+from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination import selectors
-from coordination.models import Need, Referral, RiskLevel, Supervisee
+from coordination.models import ACCESS_OBJECT_TYPES, ACCESS_PURPOSES, AccessLog, Need, Referral, RiskLevel, Supervisee
 from services.models import Organisation, ServiceCategory, Township
 
 
@@ -27,7 +32,11 @@ class SuperviseeFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(given_name__icontains=value)) if value else queryset
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(given_name__icontains=value) | Q(case_number__icontains=value)
+        )
 
     def filter_open_needs(self, queryset, name, value):
         return queryset if value is None else selectors.with_open_needs(queryset, value)
@@ -69,3 +78,57 @@ class SuperviseeRefFilter(django_filters.FilterSet):
     """Filter notes, consents and team rows by their supervisee's public id."""
 
     supervisee = django_filters.UUIDFilter(field_name="supervisee__uuid", label=_("Supervisee"))
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    """The access log page's filters: person, record type, user, dates and purpose (the bureau reads it)."""
+
+    person = django_filters.CharFilter(method="filter_person", label=_("Person (name or case number)"))
+    object_type = django_filters.ChoiceFilter(
+        choices=lambda: list(ACCESS_OBJECT_TYPES.items()), label=_("Record"), empty_label=_("Any record")
+    )
+    user = django_filters.CharFilter(method="filter_user", label=_("Read by (name or login)"))
+    since = django_filters.DateFilter(
+        method="filter_since", label=pgettext_lazy("date range", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        method="filter_until", label=pgettext_lazy("date range", "To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    purpose = django_filters.ChoiceFilter(
+        choices=lambda: list(ACCESS_PURPOSES.items()),
+        method="filter_purpose",
+        label=_("Purpose"),
+        empty_label=_("Any purpose"),
+    )
+
+    class Meta:
+        model = AccessLog
+        fields = ["person", "object_type", "user", "since", "until", "purpose"]
+
+    def filter_person(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(supervisee__name__icontains=value)
+            | Q(supervisee__given_name__icontains=value)
+            | Q(supervisee__case_number__icontains=value)
+        )
+
+    def filter_user(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(username__icontains=value) | Q(user__full_name__icontains=value))
+
+    def filter_since(self, queryset, name, value):
+        # Days are Beijing days (the current time zone), as the page shows the times.
+        return queryset.filter(created_at__gte=timezone.make_aware(dt.datetime.combine(value, dt.time.min)))
+
+    def filter_until(self, queryset, name, value):
+        next_day = timezone.make_aware(dt.datetime.combine(value + dt.timedelta(days=1), dt.time.min))
+        return queryset.filter(created_at__lt=next_day)
+
+    def filter_purpose(self, queryset, name, value):
+        # An API read carries the token's label after the purpose: "api · 对接系统".
+        return queryset.filter(Q(purpose=value) | Q(purpose__startswith=f"{value} · "))

@@ -24,7 +24,6 @@ from coordination.models import (
     RiskLevel,
     SentenceType,
     Sex,
-    Supervisee,
     SupervisionLevel,
 )
 from services.models import Organisation, ServiceCategory, Township
@@ -100,6 +99,8 @@ class TransitionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason for declining"), required=False, max_length=TEXT_MAX_LENGTH)
     grade = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", "—"), *Referral.Outcome.choices])
+    # Case staff: the note is written for the provider (otherwise only case staff see it; issue 11, finding 2).
+    for_provider = forms.BooleanField(label=_("Show this note to the provider"), required=False)
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -161,7 +162,6 @@ class SuperviseeForm(forms.Form):
             self.fields["id_change_note"] = forms.CharField(
                 label=_("Reason for changing the ID number"), max_length=255, required=False
             )
-            self.fields["status"] = forms.ChoiceField(label=_("Status"), choices=Supervisee.Status.choices)
 
     def clean_phone(self):
         try:

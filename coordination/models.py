@@ -7,7 +7,9 @@ Final model fields (kept stable for the matching engine; later changes only add 
   phone (E.164), household_type, township (FK services.Township), address, judicial_office
   (FK services.Organisation, kind judicial_office), sentence_type, offence_category,
   correction_start, correction_end, risk_level, supervision_level, status, is_minor (a minor when
-  correction began: Art. 54 scoping), preferred_language, created_by, created_at, updated_at.
+  correction began: Art. 54 scoping), preferred_language, case_number (the platform's 矫正编号,
+  generated on first save, never edited: ``<year>-<office id, 3 digits>-<sequence, 4 digits>``),
+  created_by, created_at, updated_at.
 - ``CorrectionTeamMember``: supervisee, role (officer, social_worker, volunteer, family_contact),
   user (nullable for family), name, sex, phone, meeting_schedule (what a volunteer sees), is_active,
   created_at.
@@ -33,8 +35,10 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -72,12 +76,39 @@ class OffenceCategory(models.TextChoices):
     OTHER = "other", _("other")
 
 
+CASE_NUMBER_TRIES = 5
+
+
+def case_number_prefix(office_id: int, year: int) -> str:
+    """``2026-007-``: the registration year (Beijing time) and the judicial office's id."""
+    return f"{year}-{office_id:03d}-"
+
+
+def next_case_number(office_id: int, year: int) -> str:
+    """The next free platform case number of an office in a year: ``2026-007-0042``.
+
+    The sequence restarts every year per office and has at least four digits, so its last four
+    are what lists show to tell people of the same name apart.
+    """
+    prefix = case_number_prefix(office_id, year)
+    last = (
+        Supervisee.objects.filter(case_number__startswith=prefix)
+        .order_by(Length("case_number").desc(), "-case_number")
+        .values_list("case_number", flat=True)
+        .first()
+    )
+    sequence = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
 class Supervisee(models.Model):
     """A person serving a community sentence (社区矫正对象). The whole record is sensitive (PIPL Art. 28)."""
 
     class Status(models.TextChoices):
         INTAKE = "intake", _("intake")
+        REGISTERED = "registered", _("registered")
         UNDER_CORRECTION = "under_correction", _("under correction")
+        SUSPENDED = "suspended", _("suspended while detained")
         RELEASED = "released", _("released")
         TERMINATED = "terminated", _("terminated")
 
@@ -117,11 +148,19 @@ class Supervisee(models.Model):
     supervision_level = models.CharField(
         _("supervision level"), max_length=10, choices=SupervisionLevel.choices, default=SupervisionLevel.ORDINARY
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INTAKE)
+    # Changed only by the supervision app's status actions (register, announce, suspend, release, terminate).
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INTAKE, editable=False)
     is_minor = models.BooleanField(
         _("minor"), default=False, editable=False, help_text=_("Under 18 when correction began (Art. 54).")
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, default="zh-hans")
+    case_number = models.CharField(
+        _("case number"),
+        max_length=24,
+        unique=True,
+        editable=False,
+        help_text=_("The platform's own number for this case, given at registration; never changed by hand."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -145,6 +184,37 @@ class Supervisee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """The first save gives the case number; registrations of one office take turns (and retry if need be)."""
+        if self.case_number or self.pk:
+            super().save(*args, **kwargs)
+            return
+        year = timezone.localdate().year
+        for attempt in range(CASE_NUMBER_TRIES):
+            try:
+                with transaction.atomic():
+                    # Registrations in one office queue on the office's row until the transaction ends,
+                    # so each sees the number the one before took (PostgreSQL; the retry is the fallback).
+                    Organisation.objects.select_for_update().filter(pk=self.judicial_office_id).first()
+                    self.case_number = next_case_number(self.judicial_office_id, year)
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError:
+                taken = Supervisee.objects.filter(case_number=self.case_number).exists()
+                self.case_number = ""
+                if not taken or attempt == CASE_NUMBER_TRIES - 1:
+                    raise
+
+
+# The statuses of a person still serving the sentence (in intake, registered, under correction or
+# suspended while detained): they have live needs, referrals and obligations.
+LIVE_STATUSES = (
+    Supervisee.Status.INTAKE,
+    Supervisee.Status.REGISTERED,
+    Supervisee.Status.UNDER_CORRECTION,
+    Supervisee.Status.SUSPENDED,
+)
 
 
 class CorrectionTeamMember(models.Model):
@@ -475,6 +545,7 @@ ACCESS_OBJECT_TYPES = {
     "match proposal": pgettext_lazy("access log record", "match proposal"),
     "mentor proposal": pgettext_lazy("access log record", "mentor proposal"),
     "resident id": pgettext_lazy("access log record", "resident ID number (keyed hash)"),
+    "api token": pgettext_lazy("access log record", "API token"),
 }
 
 
@@ -489,6 +560,7 @@ class AccessLog(models.Model):
         READ = "read", _("read")
         EXPORT = "export", _("export")
         PROBE = "probe", _("ID-number check")
+        TOKEN_USE = "token_use", _("API token use")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+"
@@ -529,7 +601,9 @@ class AccessLog(models.Model):
         raise AppendOnlyError("the access log is append-only")
 
     def get_purpose_display(self) -> str:
-        return str(ACCESS_PURPOSES.get(self.purpose, self.purpose))
+        # An API read carries the token's label after the purpose: "api · 对接系统".
+        key, sep, rest = self.purpose.partition(" · ")
+        return str(ACCESS_PURPOSES.get(key, key)) + sep + rest
 
     def get_object_type_display(self) -> str:
         return str(ACCESS_OBJECT_TYPES.get(self.object_type, self.object_type))

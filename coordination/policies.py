@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from accounts import scoping
 from accounts.roles import Role, has_role, holders_of, is_bureau_admin, organisation_ids
 from coordination.models import (
+    LIVE_STATUSES,
     AccessLog,
     CaseNote,
     Consent,
@@ -41,6 +42,7 @@ class ReferralNotice:
 CASE_FIELDS_FULL = frozenset(
     {
         "uuid",
+        "case_number",
         "name",
         "given_name",
         "sex",
@@ -63,8 +65,11 @@ CASE_FIELDS_FULL = frozenset(
         "preferred_language",
     }
 )
-# What every provider may see of the person a referral is about: enough to contact them.
-PROVIDER_BASE_FIELDS = frozenset({"name", "given_name", "sex", "age", "phone", "township", "preferred_language"})
+# What every provider may see of the person a referral is about: enough to contact them, and the
+# platform's case number to name the case when they call the office (it says nothing about the person).
+PROVIDER_BASE_FIELDS = frozenset(
+    {"case_number", "name", "given_name", "sex", "age", "phone", "township", "preferred_language"}
+)
 # What a provider's service needs on top, by organisation kind. An employer never sees
 # the offence, the ID number or the risk level.
 PROVIDER_EXTRA_FIELDS: dict[str, frozenset[str]] = {
@@ -83,7 +88,7 @@ VOLUNTEER_FIELDS = frozenset({"given_name", "meeting_schedule"})
 MINOR_HIDDEN_FIELDS = frozenset({"name", "resident_id", "address", "offence_category", "phone"})
 # What case staff see of the supervisee on a referral (list and detail).
 CASE_REFERRAL_SUPERVISEE_FIELDS = frozenset(
-    {"uuid", "name", "given_name", "township", "judicial_office", "risk_level", "status"}
+    {"uuid", "case_number", "name", "given_name", "township", "judicial_office", "risk_level", "status"}
 )
 
 
@@ -264,7 +269,7 @@ class CorrectionTeamMemberPolicy(_OfSupervisee):
             role=CorrectionTeamMember.Role.VOLUNTEER,
             is_active=True,
             supervisee__is_minor=False,
-            supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+            supervisee__status__in=LIVE_STATUSES,
         )
 
 

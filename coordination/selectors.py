@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts import scoping
 from coordination.access import logged
 from coordination.models import (
+    LIVE_STATUSES,
     AccessLog,
     CaseNote,
     Consent,
@@ -190,7 +191,7 @@ def provider_open_work(user: User) -> QuerySet[Referral]:
         provider_inbox(user)
         .filter(
             state__in=[Referral.State.SENT, Referral.State.ACCEPTED, Referral.State.IN_SERVICE],
-            need__supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+            need__supervisee__status__in=LIVE_STATUSES,
             need__supervisee__correction_end__gte=timezone.localdate(),
         )
         .annotate(
@@ -276,7 +277,7 @@ def mentees(user: User) -> QuerySet[CorrectionTeamMember]:
 
 
 def access_log(user: User) -> QuerySet[AccessLog]:
-    return scoping.scope(user, AccessLog).select_related("supervisee").order_by("-created_at", "-pk")
+    return scoping.scope(user, AccessLog).select_related("supervisee__township", "user").order_by("-created_at", "-pk")
 
 
 def id_probes_elsewhere(user: User) -> QuerySet[AccessLog]:
@@ -284,6 +285,11 @@ def id_probes_elsewhere(user: User) -> QuerySet[AccessLog]:
     from coordination.models import PROBE_ELSEWHERE
 
     return access_log(user).filter(action=AccessLog.Action.PROBE, purpose=PROBE_ELSEWHERE)
+
+
+def token_uses(user: User) -> QuerySet[AccessLog]:
+    """Every request a program made with an API token (the token-use rows of the access log)."""
+    return access_log(user).filter(action=AccessLog.Action.TOKEN_USE)
 
 
 def offerings_for_need(need: Need):

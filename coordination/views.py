@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +27,7 @@ from config.confirm import confirm_first
 from config.errors import form_errors
 from coordination import actions, policies, selectors
 from coordination.api import age_on
-from coordination.filters import SuperviseeFilter
+from coordination.filters import AccessLogFilter, SuperviseeFilter
 from coordination.forms import (
     CloseNeedForm,
     ConsentForm,
@@ -59,6 +60,7 @@ def requires(predicate: Callable) -> Callable:
 
 
 DISPLAY_ORDER = [
+    "case_number",
     "name",
     "given_name",
     "sex",
@@ -186,6 +188,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
     )
     writer = spreadsheet.writer(_Echo())
     header = [
+        capfirst(Supervisee._meta.get_field("case_number").verbose_name),
         pgettext("person", "Name"),
         _("Township"),
         _("Judicial office"),
@@ -199,6 +202,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
         for s in queryset.iterator(chunk_size=500):
             yield writer.writerow(
                 [
+                    s.case_number,
                     s.name,
                     s.township.name,
                     s.judicial_office.name,
@@ -293,7 +297,6 @@ def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
     initial = {name: getattr(supervisee, name) for name in SUPERVISEE_FIELDS if name != "id_change_note"}
     initial["township"] = supervisee.township_id
     initial["judicial_office"] = supervisee.judicial_office_id
-    initial["status"] = supervisee.status
     form = SuperviseeForm(request.POST or None, initial=initial, offices=offices, editing=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -511,22 +514,27 @@ def referral_transition(request: HttpRequest, uuid, verb: str) -> HttpResponse:
     if verb not in actions.VERBS or verb == "expire":
         raise Http404
     form = TransitionForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        actions.apply_verb(
-            referral=referral,
-            verb=verb,
-            actor=request.user,
-            note=data.get("note", ""),
-            reason=data.get("reason", ""),
-            grade=data.get("grade", ""),
-        )
-    except actions.ReferralError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     else:
-        messages.success(request, _("Referral updated."))
+        data = form.cleaned_data
+        try:
+            actions.apply_verb(
+                referral=referral,
+                verb=verb,
+                actor=request.user,
+                note=data["note"],
+                reason=data["reason"],
+                grade=data["grade"],
+                for_provider=data["for_provider"],
+            )
+        except actions.ReferralError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Referral updated."))
     next_url = request.POST.get("next", "")
     if next_url == "inbox":
         return redirect("coordination:inbox")
@@ -543,6 +551,10 @@ def provider_inbox(request: HttpRequest) -> HttpResponse:
     elif state in Referral.State.values:
         queryset = queryset.filter(state=state)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = policies.referrals()
+    for referral in page.object_list:
+        # Each person named only as far as the provider may see them (a minor: given name only).
+        referral.person_fields = policy.fields(request.user, referral, side="provider")
     return render(
         request,
         "coordination/inbox.html",
@@ -572,8 +584,25 @@ def mentees(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(roles.is_bureau_admin)
 def access_log(request: HttpRequest) -> HttpResponse:
-    """The access log; ``?show=id-probes``: the ID-number checks that matched a record in another office."""
-    probes = request.GET.get("show") == "id-probes"
-    rows = selectors.id_probes_elsewhere(request.user) if probes else selectors.access_log(request.user)
+    """The access log, filtered by person, record, reader, date and purpose; ``?show=id-probes``: the
+    ID-number checks that matched a record in another office; ``?show=token-uses``: every request made
+    with an API token."""
+    show = request.GET.get("show")
+    probes, token_uses = show == "id-probes", show == "token-uses"
+    if probes:
+        rows = selectors.id_probes_elsewhere(request.user)
+    elif token_uses:
+        rows = selectors.token_uses(request.user)
+    else:
+        rows = selectors.access_log(request.user)
+    filters = AccessLogFilter(request.GET or None, queryset=rows)
+    if filters.is_bound and filters.is_valid():
+        rows = filters.qs
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "coordination/access_log.html", {"page": page, "probes": probes})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "coordination/access_log.html",
+        {"page": page, "probes": probes, "token_uses": token_uses, "filters": filters, "query": query.urlencode()},
+    )

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts import scoping
 from coordination.access import logged
-from coordination.models import CorrectionTeamMember, Need, Referral, Supervisee
+from coordination.models import LIVE_STATUSES, CorrectionTeamMember, Need, Referral, Supervisee
 from matching.engine.explain import SuggestionIndex, Suggestions
 from matching.engine.policy import DEFAULT_POLICY, Policy
 from matching.engine.rows import MenteeRow, MentorRow, NeedRow, OfferingRow
@@ -67,7 +67,7 @@ def open_needs(office_id: int | None = None) -> QuerySet[Need]:
     """Open needs of supervisees in intake or under correction, of the city or one office."""
     qs = Need.objects.filter(
         status=Need.Status.OPEN,
-        supervisee__status__in=[Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION],
+        supervisee__status__in=LIVE_STATUSES,
         # Until the lifecycle closes the record, a past end date already means nobody to match.
         supervisee__correction_end__gte=timezone.localdate(),
     )
@@ -96,16 +96,16 @@ def need_rows(needs: QuerySet[Need], *, now: dt.datetime | None = None) -> list[
             "supervisee__judicial_office_id",
         )
     )
-    need_ids = [row[0] for row in data]
+    # The same needs as subqueries, not lists of ids: a province run has 150,000 of them, and a
+    # parameter per id made these two queries cost more than the rows they read.
     declined: dict[int, set[int]] = defaultdict(set)
-    for need_id, offering_id in Referral.objects.filter(need_id__in=need_ids, state__in=DECLINED_STATES).values_list(
-        "need_id", "offering_id"
-    ):
+    for need_id, offering_id in Referral.objects.filter(
+        need_id__in=needs.values("pk"), state__in=DECLINED_STATES
+    ).values_list("need_id", "offering_id"):
         declined[need_id].add(offering_id)
-    supervisee_ids = {row[4] for row in data}
     working: dict[int, set[int]] = defaultdict(set)
     for supervisee_id, org_id in Referral.objects.filter(
-        need__supervisee_id__in=supervisee_ids, state__in=WORKING_STATES
+        need__supervisee_id__in=needs.values("supervisee_id"), state__in=WORKING_STATES
     ).values_list("need__supervisee_id", "offering__organisation_id"):
         working[supervisee_id].add(org_id)
     rows = []
@@ -157,7 +157,7 @@ def offering_rows(offerings: QuerySet[ServiceOffering] | None = None) -> list[Of
             "organisation__township_id",
         )
     )
-    ids = [row[0] for row in data]
+    ids = qs.values("pk")  # a subquery (see need_rows)
     areas: dict[int, set[int]] = defaultdict(set)
     through = ServiceOffering.service_townships.through
     for offering_id, township_id in through.objects.filter(serviceoffering_id__in=ids).values_list(
@@ -235,8 +235,9 @@ def suggestions_for_need(need: Need, *, limit: int | None = None) -> NeedSuggest
     return NeedSuggestions(need, result, by_id)
 
 
-def matching_needs(user: User) -> QuerySet[Need]:
-    """Open needs the user may match, most urgent and oldest first (each need fetched is logged)."""
+def matching_needs(user: User, *, purpose: str | None = None) -> QuerySet[Need]:
+    """Open needs the user may match, most urgent and oldest first (each need fetched is logged, with
+    ``purpose`` when given)."""
     queryset = (
         Need.objects.filter(
             supervisee__in=scoping.scope(user, Supervisee).values("pk"),
@@ -245,12 +246,12 @@ def matching_needs(user: User) -> QuerySet[Need]:
         .select_related("category", "supervisee", "supervisee__township")
         .order_by("-urgency", "opened_at", "pk")
     )
-    return logged(queryset, user=user, object_type="need", supervisee_id=lambda row: row.supervisee_id)
+    return logged(queryset, user=user, object_type="need", supervisee_id=lambda row: row.supervisee_id, purpose=purpose)
 
 
-def need_for_matching(user: User, pk: int) -> Need:
-    """One need the user may match (raises Need.DoesNotExist otherwise)."""
-    return matching_needs(user).get(pk=pk)
+def need_for_matching(user: User, pk: int, *, purpose: str | None = None) -> Need:
+    """One need the user may match (raises Need.DoesNotExist otherwise); the read is logged once, here."""
+    return matching_needs(user, purpose=purpose).get(pk=pk)
 
 
 def runs(user: User, kind: str | None = None) -> QuerySet[MatchRun]:
@@ -302,7 +303,7 @@ def proposals(user: User, run: MatchRun) -> QuerySet[Proposal]:
 
 # --- Mentor pairing ------------------------------------------------------------
 
-LIVE_SUPERVISEE = (Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION)
+LIVE_SUPERVISEE = LIVE_STATUSES
 
 
 def _active_team(role: str | None = None, **extra) -> QuerySet[CorrectionTeamMember]:

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles, scoping
-from coordination import actions as coordination_actions
 from coordination import policies as coordination_policies
-from coordination.models import AccessLog, Need
+from coordination.models import Need
 from matching import actions, kinds, policies, selectors
 from matching.engine.explain import Reason
 from matching.forms import DecisionForm, SendForm, StartRunForm
@@ -33,9 +32,9 @@ def _require_matching(user) -> None:
         raise PermissionDenied
 
 
-def _need_or_404(user, pk: int) -> Need:
+def _need_or_404(user, pk: int, *, purpose: str | None = None) -> Need:
     try:
-        return selectors.need_for_matching(user, pk)
+        return selectors.need_for_matching(user, pk, purpose=purpose)
     except Need.DoesNotExist:
         raise Http404 from None
 
@@ -84,19 +83,10 @@ MAX_SUGGESTIONS = 500
 def need_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """The ranked offerings for one need, with reasons, and the excluded ones with the rule."""
     _require_matching(request.user)
-    need = _need_or_404(request.user, pk)
+    need = _need_or_404(request.user, pk, purpose="match suggestions")  # the one access-log row of this view
     show_all = request.GET.get("all") == "1"
     # The policy's short list by default; "all" shows every eligible service ("more").
     found = selectors.suggestions_for_need(need, limit=MAX_SUGGESTIONS if show_all else None)
-    coordination_actions.log_access(
-        user=request.user,
-        action=AccessLog.Action.READ,
-        object_type="need",
-        object_id=need.pk,
-        supervisee=need.supervisee,
-        purpose="match suggestions",
-        path=request.path,
-    )
     consented = set(
         need.supervisee.consents.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True)
     )
@@ -231,13 +221,13 @@ def run_progress(request: HttpRequest, pk: int) -> JsonResponse:
 _DECIDE_RELATED = {
     MatchRun.Kind.REFERRALS: (
         "need__category",
-        "need__supervisee",
+        "need__supervisee__township",
         "offering__organisation",
         "runner_up__organisation",
         "chosen_offering__organisation",
         "run",
     ),
-    MatchRun.Kind.MENTORS: ("supervisee", "mentor__township", "runner_up", "chosen_mentor", "run"),
+    MatchRun.Kind.MENTORS: ("supervisee__township", "mentor__township", "runner_up", "chosen_mentor", "run"),
 }
 
 

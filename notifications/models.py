@@ -48,6 +48,7 @@ class Notification(models.Model):
         VOLUNTEER = "volunteer", _("volunteering (applications, shifts, hours)")
         HEALTH_REPORT = "health_report", _("platform health report")
         OBLIGATION_OVERDUE = "obligation_overdue", _("supervision obligation overdue")
+        SUPERVISION_STATUS = "supervision_status", _("supervision status changed")
         ACCOUNT = "account", _("your account (invitations)")
 
     class Status(models.TextChoices):

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import scoping
 from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, Supervisee, SupervisionLevel
 from coordination.policies import case_offices
+from coordination.selectors import supervisee_for_read
 from services.models import RiskLevel
-from supervision import actions, classification, policies, selectors
-from supervision.models import ClassificationReview, CorrectionPlan, Obligation, Rule
+from supervision import actions, classification, forms, policies, selectors
+from supervision.models import (
+    Announcement,
+    ClassificationReview,
+    CorrectionPlan,
+    Investigation,
+    LegalDocument,
+    Obligation,
+    ReleaseNotice,
+    Rule,
+    Sentence,
+    StatusChange,
+)
 
 
 class IsCaseStaff(permissions.IsAuthenticated):
@@ -126,6 +141,202 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         obligation = get_object_or_404(scoping.scope(request.user, Obligation, "complete"), pk=pk)
         obligation = actions.complete_obligation(obligation=obligation, actor=request.user)
         return Response(ObligationOutput(obligation).data)
+
+
+# --- The sentence lifecycle -------------------------------------------------------------------------
+
+
+class DocumentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = LegalDocument
+        fields = ["id", "kind", "received_at", "receipt_returned_at"]
+
+
+class SentenceOutput(serializers.ModelSerializer):
+    documents = DocumentOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Sentence
+        fields = [
+            "id",
+            "organ_kind",
+            "organ_name",
+            "case_number",
+            "judgment_date",
+            "effective_date",
+            "sentence_type",
+            "term_months",
+            "start",
+            "end",
+            "deprived_political_rights",
+            "deprivation_months",
+            "derived",
+            "documents",
+        ]
+
+
+class StatusChangeOutput(serializers.ModelSerializer):
+    class Meta:
+        model = StatusChange
+        fields = ["id", "action", "from_status", "to_status", "ground", "note", "occurred_on", "created_at"]
+
+
+class AnnouncementOutput(serializers.ModelSerializer):
+    has_signed_scan = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Announcement
+        fields = [
+            "id",
+            "kind",
+            "held_on",
+            "place",
+            "attendees",
+            "items",
+            "is_public",
+            "guardian_present",
+            "has_signed_scan",
+        ]
+
+    def get_has_signed_scan(self, obj) -> bool:
+        return bool(obj.signed_scan)
+
+
+class ReleaseNoticeOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ReleaseNotice
+        fields = ["id", "recipient", "sent_on", "method"]
+
+
+class LifecycleOutput(serializers.Serializer):
+    supervisee = serializers.UUIDField()
+    status = serializers.CharField(help_text="Read-only: changed only by the steps below.")
+    next_steps = serializers.ListField(child=serializers.CharField())
+    sentences = SentenceOutput(many=True)
+    history = StatusChangeOutput(many=True)
+    announcements = AnnouncementOutput(many=True)
+    notices = ReleaseNoticeOutput(many=True)
+    obligations = ObligationOutput(many=True)
+
+
+def _lifecycle_values(user, supervisee) -> dict:
+    record = selectors.lifecycle(user, supervisee)
+    can_change = scoping.policy_for(StatusChange).can(user, "change", supervisee)
+    return LifecycleOutput(
+        {
+            "supervisee": supervisee.uuid,
+            "status": supervisee.status,
+            "next_steps": list(selectors.next_steps(supervisee)) if can_change else [],
+            **record,
+        }
+    ).data
+
+
+class LifecycleViewSet(viewsets.ViewSet):
+    """A supervisee's sentences, documents, status history, announcements and notices; each step of the
+    lifecycle is a POST to ``<uuid>/<step>/`` with the same fields and rules as the page."""
+
+    permission_classes = [IsCaseStaff]
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def _supervisee(self, request: Request, uuid: str):
+        try:
+            return supervisee_for_read(request.user, uuid, purpose="supervision")
+        except (Supervisee.DoesNotExist, DjangoValidationError):
+            raise Http404 from None
+
+    @extend_schema(summary="A supervisee's sentence lifecycle", responses=LifecycleOutput)
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        return Response(_lifecycle_values(request.user, self._supervisee(request, uuid)))
+
+    @extend_schema(
+        summary="Run a lifecycle step: sentence, document, register, announce, suspend, resume, release, "
+        "terminate, notice",
+        request=None,
+        responses=LifecycleOutput,
+    )
+    @action(detail=True, methods=["post"], url_path=r"(?P<step>[a-z]+)", url_name="step")
+    def step(self, request: Request, uuid: str, step: str) -> Response:
+        if step not in forms.STEP_FORMS:
+            raise Http404
+        supervisee = self._supervisee(request, uuid)
+        if not policies.can_use_todo(request.user) or not scoping.policy_for(StatusChange).can(
+            request.user, "change", supervisee
+        ):
+            raise PermissionDenied
+        data = request.data
+        form = forms.STEP_FORMS[step](
+            data if hasattr(data, "getlist") else {k: v for k, v in data.items() if v is not None},
+            request.FILES or None,
+        )
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        actions.run_step(step, supervisee, request.user, dict(form.cleaned_data))
+        supervisee.refresh_from_db()
+        return Response(_lifecycle_values(request.user, supervisee), status=201)
+
+
+# --- Pre-sentence investigations ---------------------------------------------------------------------
+
+
+class InvestigationOutput(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "id",
+            "judicial_office",
+            "organ_kind",
+            "organ_name",
+            "subject_name",
+            "received_on",
+            "expedited",
+            "rule_code",
+            "due_on",
+            "overdue",
+            "opinion",
+            "opinion_note",
+            "opinion_sent_on",
+        ]
+
+    def get_overdue(self, obj) -> bool:
+        return actions.investigation_overdue(obj)
+
+
+class InvestigationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Investigation requests (调查评估) of the offices I may see; ``?open=true`` only those waiting."""
+
+    permission_classes = [IsCaseStaff]
+    serializer_class = InvestigationOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        open_only = self.request.query_params.get("open") in ("true", "1")
+        return selectors.investigations(self.request.user, open_only=open_only)
+
+    @extend_schema(summary="Record an investigation request", request=None, responses={201: InvestigationOutput})
+    def create(self, request: Request) -> Response:
+        if not policies.can_use_todo(request.user):
+            raise PermissionDenied
+        form = forms.InvestigationForm(request.data, offices=case_offices(request.user))
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        investigation = actions.record_investigation(actor=request.user, **form.cleaned_data)
+        return Response(InvestigationOutput(investigation).data, status=201)
+
+    @extend_schema(summary="Record the opinion", request=None, responses=InvestigationOutput)
+    @action(detail=True, methods=["post"])
+    def opinion(self, request: Request, pk: str) -> Response:
+        investigation = get_object_or_404(self.get_queryset(), pk=pk)
+        if not policies.can_use_todo(request.user):
+            raise PermissionDenied
+        form = forms.OpinionForm(request.data)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        investigation = actions.record_opinion(investigation=investigation, actor=request.user, **form.cleaned_data)
+        return Response(InvestigationOutput(investigation).data)
 
 
 # --- correction plans and classification reviews ------------------------------------------------------

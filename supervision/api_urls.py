@@ -10,4 +10,7 @@ router.register("supervision/plans", api.PlanViewSet, basename="supervision-plan
 router.register("supervision/classification-reviews", api.ReviewViewSet, basename="supervision-review")
 router.register("supervision/obligations", api.ObligationViewSet, basename="supervision-obligation")
 
+router.register("supervision/investigations", api.InvestigationViewSet, basename="supervision-investigation")
+router.register("supervision/supervisees", api.LifecycleViewSet, basename="supervision-lifecycle")
+
 urlpatterns = router.urls

@@ -1,13 +1,20 @@
-"""Demo supervision: obligations for every demo supervisee's current state, made through the action, and a
-correction plan for most people under correction (some with a second version and a pending review).
+"""Demo supervision: a sentence record and a believable history for every demo supervisee, then the
+obligations of their current state (through the action).
 
-The coordination demo leaves, on purpose, people under correction past their end date and people in
-intake for months; their release and report obligations are overdue, so the officer's 今日待办 and the
-bureau's per-office view and clean-up list show them. Idempotent (one open obligation per kind; plans
-only for people who have none).
+Sentences, documents, status history and announcements are back-dated from the record's start (the
+lifecycle actions refuse back-dated steps out of order, so the loader writes these rows itself). Every
+third person in intake still lacks the notice of enforcement (the missing-documents alert); two people
+under correction are suspended while detained. The coordination demo leaves, on purpose, people under
+correction past their end date and people in intake for months; their release and report obligations
+are overdue, so the officer's 今日待办 and the bureau's per-office view and clean-up list show them.
+Then a correction plan for most people under correction (some with a second version and a pending
+classification review). Idempotent: a supervisee with a sentence is left alone; one open obligation per
+kind; plans only for people who have none.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from accounts.demo_support import DemoContext
 from accounts.models import User
@@ -15,6 +22,49 @@ from accounts.roles import Role
 from coordination.models import CorrectionTeamMember, Supervisee
 from services.models import Membership
 from supervision import actions, classification
+from supervision.models import Announcement, DecidingOrganKind, LegalDocument, Sentence, StatusChange
+
+S = Supervisee.Status
+# The demo city is 新密市 (Zhengzhou, Henan): its court, the intermediate court and the province's prisons.
+ORGANS = {
+    "probation": (DecidingOrganKind.COURT, "新密市人民法院", "豫0183刑初"),
+    "surveillance": (DecidingOrganKind.COURT, "新密市人民法院", "豫0183刑初"),
+    "parole": (DecidingOrganKind.COURT, "郑州市中级人民法院", "豫01刑更"),
+    "temporary_execution": (DecidingOrganKind.PRISON_ADMINISTRATION, "河南省监狱管理局", ""),
+}
+ITEMS = "判决（裁定、决定）的主要内容；矫正期限；应当遵守的规定；矫正小组成员及职责"
+
+
+def _actor(supervisee: Supervisee) -> User | None:
+    return (
+        User.objects.filter(
+            memberships__organisation_id=supervisee.judicial_office_id,
+            memberships__role=Role.OFFICE_OFFICER,
+            memberships__is_active=True,
+        ).first()
+        or User.objects.filter(memberships__role=Role.BUREAU_ADMIN).first()
+        or User.objects.filter(is_superuser=True).first()
+    )
+
+
+def _history(supervisee, actor, steps, announced_on, ctx):
+    for action, frm, to, day in steps:
+        StatusChange.objects.create(
+            supervisee=supervisee, action=action, from_status=frm, to_status=to, occurred_on=day, actor=actor
+        )
+    if announced_on:
+        Announcement.objects.create(
+            supervisee=supervisee,
+            kind=Announcement.Kind.INTAKE,
+            held_on=announced_on,
+            place=f"{supervisee.judicial_office.name}宣告室",
+            attendees="司法所工作人员、社会工作者、" + ("监护人" if supervisee.is_minor else "家属代表"),
+            items=ITEMS,
+            is_public=False,
+            guardian_present=supervisee.is_minor,
+            recorded_by=actor,
+        )
+
 
 EDUCATION = ["每月参加集中教育学习", "参加法治教育和心理健康讲座", "每月完成社区公益活动"]
 HELP = ["协助办理职业技能培训", "联系就业推荐", "协调临时救助与住房", "心理咨询"]
@@ -34,10 +84,59 @@ def _officer_of(supervisee: Supervisee) -> User | None:
 
 
 def load(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    sentences = suspended = 0
+    for index, s in enumerate(Supervisee.objects.filter(sentences__isnull=True).order_by("pk")):
+        actor = _actor(s)
+        if actor is None:
+            continue
+        kind, organ, code = ORGANS.get(s.sentence_type, ORGANS["probation"])
+        effective = s.correction_start
+        sentence = Sentence.objects.create(
+            supervisee=s,
+            organ_kind=kind,
+            organ_name=organ,
+            case_number=f"（{effective.year}）{code}{rng.randint(10, 999)}号" if code else "",
+            judgment_date=effective - dt.timedelta(days=rng.randint(10, 20)),
+            effective_date=effective,
+            sentence_type=s.sentence_type,
+            term_months=max(1, (s.correction_end - s.correction_start).days // 30),
+            start=s.correction_start,
+            end=s.correction_end,
+            deprived_political_rights=index % 9 == 4,
+            deprivation_months=12 if index % 9 == 4 else None,
+            created_by=actor,
+        )
+        sentences += 1
+        kinds = [LegalDocument.Kind.JUDGMENT, LegalDocument.Kind.ENFORCEMENT_NOTICE]
+        if s.status == S.INTAKE and index % 3 == 0:
+            kinds = [LegalDocument.Kind.JUDGMENT]  # the notice of enforcement never came
+        for kind_ in kinds:
+            LegalDocument.objects.create(
+                sentence=sentence,
+                kind=kind_,
+                received_at=effective + dt.timedelta(days=rng.randint(1, 4)),
+                receipt_returned_at=effective + dt.timedelta(days=rng.randint(5, 8)),
+                recorded_by=actor,
+            )
+        reported, announced = effective + dt.timedelta(days=rng.randint(2, 9)), None
+        if s.status in (S.UNDER_CORRECTION, S.RELEASED):
+            announced = reported + dt.timedelta(days=1)
+            steps = [
+                ("register", S.INTAKE, S.REGISTERED, reported),
+                ("announce", S.REGISTERED, S.UNDER_CORRECTION, announced),
+            ]
+            if s.status == S.UNDER_CORRECTION and suspended < 2 and index % 7 == 2:
+                steps.append(("suspend", S.UNDER_CORRECTION, S.SUSPENDED, announced + dt.timedelta(days=30)))
+                Supervisee.objects.filter(pk=s.pk).update(status=S.SUSPENDED)
+                suspended += 1
+            if s.status == S.RELEASED:
+                steps.append(("release", S.UNDER_CORRECTION, S.RELEASED, s.correction_end))
+            _history(s, actor, steps, announced, ctx)
     created = 0
     for supervisee in Supervisee.objects.order_by("pk"):
         created += actions.sync_obligations(supervisee=supervisee)
-    ctx.say(f"Supervision: {created} obligations created.")
+    ctx.say(f"Supervision: {sentences} sentences, {suspended} suspended, {created} obligations created.")
     plans = reviews = 0
     active = Supervisee.objects.filter(status=Supervisee.Status.UNDER_CORRECTION).order_by("pk")
     for k, supervisee in enumerate(active):

@@ -5,9 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, SupervisionLevel
+from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, SentenceType, SupervisionLevel
 from services.models import RiskLevel
-from supervision.models import CorrectionPlan, Holiday
+from supervision.models import (
+    Announcement,
+    CorrectionPlan,
+    DecidingOrganKind,
+    Holiday,
+    Investigation,
+    LegalDocument,
+    ReleaseNotice,
+    StatusChange,
+)
 
 
 class RuleOverrideForm(forms.Form):
@@ -25,6 +34,118 @@ class HolidayForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     name = forms.CharField(label=_("Holiday name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Holiday.Kind.choices)
+
+
+# --- The sentence lifecycle ------------------------------------------------------------------------
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class SentenceForm(forms.Form):
+    organ_kind = forms.ChoiceField(label=_("Deciding organ kind"), choices=[("", "—"), *DecidingOrganKind.choices])
+    organ_name = forms.CharField(label=_("Deciding organ"), max_length=200)
+    case_number = forms.CharField(label=_("Case number (案号)"), max_length=100, required=False)
+    judgment_date = forms.DateField(label=_("Judgment date"), widget=DATE, required=False)
+    effective_date = forms.DateField(label=_("Date the decision took effect"), widget=DATE)
+    sentence_type = forms.ChoiceField(label=_("Sentence type"), choices=[("", "—"), *SentenceType.choices])
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=600, required=False)
+    start = forms.DateField(label=_("Correction starts"), widget=DATE)
+    end = forms.DateField(label=_("Correction ends"), widget=DATE)
+    deprived_political_rights = forms.BooleanField(label=_("Deprived of political rights"), required=False)
+    deprivation_months = forms.IntegerField(
+        label=_("Deprivation term (months)"), min_value=1, max_value=600, required=False
+    )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document kind"), choices=LegalDocument.Kind.choices)
+    received_at = forms.DateField(label=_("Received"), widget=DATE)
+    receipt_returned_at = forms.DateField(label=_("Receipt returned"), widget=DATE, required=False)
+
+
+class RegisterForm(forms.Form):
+    reported_on = forms.DateField(label=_("Reported on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AnnouncementForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    attendees = forms.CharField(label=_("Who attended"), widget=forms.Textarea(attrs={"rows": 2}))
+    items = forms.CharField(label=_("Items announced"), widget=forms.Textarea(attrs={"rows": 3}))
+    is_public = forms.BooleanField(label=_("Held in public"), required=False)
+    guardian_present = forms.BooleanField(label=_("Guardian present"), required=False)
+    signed_scan = forms.FileField(label=_("Signed scan"), required=False)
+
+
+class ReleaseForm(AnnouncementForm):
+    """The release announcement; its date is the release date. Release asks for confirmation first and a
+    file cannot travel through the confirmation page, so the signed scan is attached afterwards ("scan")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].label = _("Released on")
+        del self.fields["signed_scan"]
+
+
+class ScanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Announcement"), choices=Announcement.Kind.choices)
+    signed_scan = forms.FileField(label=_("Signed scan"))
+
+
+class DatedNoteForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class TerminateForm(DatedNoteForm):
+    ground = forms.ChoiceField(label=_("Grounds"), choices=[("", "—"), *StatusChange.Ground.choices])
+
+
+class NoticeForm(forms.Form):
+    recipient = forms.ChoiceField(label=_("Sent to"), choices=ReleaseNotice.Recipient.choices)
+    sent_on = forms.DateField(label=_("Sent on"), widget=DATE)
+    method = forms.ChoiceField(label=_("Method"), choices=ReleaseNotice.Method.choices)
+
+
+# The form that parses each lifecycle step (pages and API).
+STEP_FORMS = {
+    "sentence": SentenceForm,
+    "document": DocumentForm,
+    "register": RegisterForm,
+    "announce": AnnouncementForm,
+    "suspend": DatedNoteForm,
+    "resume": DatedNoteForm,
+    "release": ReleaseForm,
+    "terminate": TerminateForm,
+    "notice": NoticeForm,
+    "scan": ScanForm,
+}
+
+
+class InvestigationForm(forms.Form):
+    judicial_office = forms.ModelChoiceField(label=_("Judicial office"), queryset=None)
+    organ_kind = forms.ChoiceField(label=_("Requesting organ kind"), choices=[("", "—"), *DecidingOrganKind.choices])
+    organ_name = forms.CharField(label=_("Requesting organ"), max_length=200)
+    subject_name = forms.CharField(label=_("Person investigated"), max_length=100)
+    received_on = forms.DateField(label=_("Request received"), widget=DATE)
+    expedited = forms.BooleanField(label=_("Expedited (fast-track) case"), required=False)
+
+    def __init__(self, *args, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judicial_office"].queryset = offices
+        only = list(offices[:2]) if offices is not None else []
+        if len(only) == 1:
+            self.fields["judicial_office"].initial = only[0].pk
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.ChoiceField(label=_("Opinion"), choices=[("", "—"), *Investigation.Opinion.choices])
+    opinion_note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+    opinion_sent_on = forms.DateField(label=_("Opinion sent"), widget=DATE)
+
+
+# --- The correction plan and classification reviews -------------------------------------------------
 
 
 class PlanForm(forms.Form):

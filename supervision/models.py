@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, Supervisee, SupervisionLevel
+from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, SentenceType, Supervisee, SupervisionLevel
 from services.models import RiskLevel
 
 
@@ -124,6 +124,8 @@ class Obligation(models.Model):
         INTAKE_REPORT = "intake_report", _("report for intake")
         RELEASE = "release", _("release at the end of the term")
         PLAN_REVIEW = "plan_review", _("review of the correction plan")
+        DOCUMENTS = "documents", _("legal documents from the deciding organ")
+        ARCHIVE = "archive", _("archive the case file")
 
     class Level(models.IntegerChoices):
         NONE = 0, _("not escalated")
@@ -192,6 +194,232 @@ class ObligationFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+# --- The sentence lifecycle (issue 14, items 2, 3, 5, 6) ----------------------------------------------
+
+
+class DecidingOrganKind(models.TextChoices):
+    COURT = "court", _("people's court")
+    PRISON = "prison", _("prison")
+    PUBLIC_SECURITY = "public_security", _("public security organ")
+    PRISON_ADMINISTRATION = "prison_administration", _("prison administration")
+
+
+class Sentence(models.Model):
+    """One sentence served in the community: who decided it, the case number, dates, type, term and
+    additional penalties. A new sentence (after a release) is a new row, never an edit of the old one."""
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="sentences"
+    )
+    organ_kind = models.CharField(_("deciding organ kind"), max_length=30, choices=DecidingOrganKind.choices)
+    organ_name = models.CharField(_("deciding organ"), max_length=200)
+    case_number = models.CharField(_("case number (案号)"), max_length=100, blank=True)
+    judgment_date = models.DateField(_("judgment date"), null=True, blank=True)
+    effective_date = models.DateField(_("date the decision took effect"))
+    sentence_type = models.CharField(_("sentence type"), max_length=32, choices=SentenceType.choices)
+    term_months = models.PositiveIntegerField(_("term (months)"), null=True, blank=True)
+    start = models.DateField(_("correction starts"))
+    end = models.DateField(_("correction ends"))
+    deprived_political_rights = models.BooleanField(_("deprived of political rights"), default=False)
+    deprivation_months = models.PositiveIntegerField(_("deprivation term (months)"), null=True, blank=True)
+    derived = models.BooleanField(
+        _("derived from the old record"),
+        default=False,
+        help_text=_("Made by migration from the supervisee's record; the deciding organ is still to be entered."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sentence")
+        verbose_name_plural = _("sentences")
+        ordering = ["-effective_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="sentence_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_sentence_type_display()} · {self.case_number or self.organ_name}"
+
+
+class LegalDocument(models.Model):
+    """A legal document the deciding organ delivered for a sentence, and when its receipt went back."""
+
+    class Kind(models.TextChoices):
+        JUDGMENT = "judgment", _("judgment")
+        RULING = "ruling", _("ruling")
+        DECISION = "decision", _("decision")
+        ENFORCEMENT_NOTICE = "enforcement_notice", _("notice of enforcement")
+        INVESTIGATION_OPINION = "investigation_opinion", _("investigation opinion")
+        OTHER = "other", _("other document")
+
+    # The documents without which the office cannot register the person (a missing one raises an alert).
+    REQUIRED = (Kind.ENFORCEMENT_NOTICE,)
+
+    sentence = models.ForeignKey(
+        Sentence, verbose_name=_("sentence"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("document kind"), max_length=30, choices=Kind.choices)
+    received_at = models.DateField(_("received"))
+    receipt_returned_at = models.DateField(_("receipt returned"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("legal document")
+        verbose_name_plural = _("legal documents")
+        ordering = ["received_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.received_at}"
+
+
+class StatusChange(models.Model):
+    """One step of a supervisee's lifecycle (register, announce, suspend, resume, release, terminate):
+    who, when, from and to, the grounds and the note. Append-only: the history of ``Supervisee.status``."""
+
+    class Ground(models.TextChoices):
+        REVOCATION = "revocation", _("probation or parole revoked")
+        IMPRISONMENT = "imprisonment", _("taken into prison (收监执行)")
+        DEATH = "death", _("death")
+        OTHER = "other", _("other grounds")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=20, choices=Supervisee.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Supervisee.Status.choices)
+    ground = models.CharField(_("grounds"), max_length=20, choices=Ground.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    occurred_on = models.DateField(_("date"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Announcement(models.Model):
+    """An intake announcement (入矫宣告) or a release announcement (解矫宣告): date, place, who attended,
+    the items announced and the signed scan. A minor's announcement is not public and a guardian attends."""
+
+    class Kind(models.TextChoices):
+        INTAKE = "intake", _("intake announcement")
+        RELEASE = "release", _("release announcement")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="announcements"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    attendees = models.TextField(_("who attended"))
+    items = models.TextField(_("items announced"))
+    is_public = models.BooleanField(_("public"), default=False)
+    guardian_present = models.BooleanField(_("guardian present"), default=False)
+    signed_scan = models.FileField(_("signed scan"), upload_to="supervision/announcements/%Y/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.held_on}"
+
+
+class ReleaseNotice(models.Model):
+    """A notice of release or termination sent to an organ, with the date and the method."""
+
+    class Recipient(models.TextChoices):
+        DECIDING_ORGAN = "deciding_organ", _("deciding organ")
+        PROCURATORATE = "procuratorate", _("people's procuratorate")
+        PUBLIC_SECURITY = "public_security", _("public security organ")
+
+    class Method(models.TextChoices):
+        POST = "post", _("by post")
+        HAND = "hand", _("by hand")
+        SYSTEM = "system", _("through the information system")
+        OTHER = "other", _("other")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="release_notices"
+    )
+    recipient = models.CharField(_("sent to"), max_length=20, choices=Recipient.choices)
+    sent_on = models.DateField(_("sent on"))
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("release notice")
+        verbose_name_plural = _("release notices")
+        ordering = ["sent_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_recipient_display()} · {self.sent_on}"
+
+
+class Investigation(models.Model):
+    """A pre-sentence investigation request (调查评估) a judicial office received: its working-day clock
+    (shorter for expedited cases) and the opinion. The person is not a supervisee (yet), so the clock
+    lives on this row (``due_on``), not on an ``Obligation``."""
+
+    class Opinion(models.TextChoices):
+        SUITABLE = "suitable", _("suitable for community correction")
+        UNSUITABLE = "unsuitable", _("not suitable for community correction")
+
+    judicial_office = models.ForeignKey(
+        "services.Organisation",
+        verbose_name=_("judicial office"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organ_kind = models.CharField(_("requesting organ kind"), max_length=30, choices=DecidingOrganKind.choices)
+    organ_name = models.CharField(_("requesting organ"), max_length=200)
+    subject_name = models.CharField(_("person investigated"), max_length=100)
+    received_on = models.DateField(_("request received"))
+    expedited = models.BooleanField(_("expedited (fast-track) case"), default=False)
+    rule_code = models.SlugField(_("rule code"), max_length=60)
+    due_on = models.DateField(_("opinion due"))
+    opinion = models.CharField(_("opinion"), max_length=20, choices=Opinion.choices, blank=True)
+    opinion_note = models.TextField(_("reasons"), blank=True)
+    opinion_sent_on = models.DateField(_("opinion sent"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("investigation request")
+        verbose_name_plural = _("investigation requests")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organ_name} · {self.received_on}"
 
 
 # --- the correction plan (矫正方案) and classification reviews --------------------------------------

@@ -8,16 +8,23 @@ from django.db.models import QuerySet
 
 from accounts import scoping
 from accounts.roles import Role, has_role, holders_of, is_bureau_admin, organisation_ids
+from accounts.selectors import bureau_admins
 from coordination.models import CorrectionTeamMember, Supervisee
 from services.models import Membership
 from supervision.models import (
+    Announcement,
     ClassificationReview,
     CorrectionPlan,
     Holiday,
+    Investigation,
+    LegalDocument,
     Obligation,
     ObligationFeed,
+    ReleaseNotice,
     Rule,
     RuleChange,
+    Sentence,
+    StatusChange,
 )
 
 
@@ -118,10 +125,7 @@ class ObligationPolicy(scoping.BasePolicy):
             for row in rows.order_by("pk"):
                 office.setdefault(row.organisation_id, []).append(row.user)
         if Obligation.Level.BUREAU in levels:
-            rows = Membership.objects.filter(
-                role__in=holders_of(Role.BUREAU_ADMIN), is_active=True, user__is_active=True
-            ).select_related("user")
-            bureau = [row.user for row in rows.order_by("pk")]
+            bureau = bureau_admins()  # the bureau head among them (one query)
         result: dict[tuple[int, int], list[Any]] = {}
         for obligation, level in events:
             if level == Obligation.Level.OFFICER:
@@ -199,6 +203,86 @@ class ClassificationReviewPolicy(scoping.BasePolicy):
         return rows.filter(supervisee__judicial_office_id__in=organisation_ids(user, Role.OFFICE_HEAD))
 
 
+def is_office_officer_of(user: Any, supervisee: Any) -> bool:
+    """An officer of the supervisee's judicial office, or the bureau: the people who run the lifecycle."""
+    if supervisee is None:
+        return False
+    if is_bureau_admin(user):
+        return True
+    return has_role(user, Role.OFFICE_OFFICER) and supervisee.judicial_office_id in organisation_ids(
+        user, Role.OFFICE_OFFICER
+    )
+
+
+class _CaseRecordPolicy(scoping.BasePolicy):
+    """A record of a supervisee's sentence lifecycle: read by case staff who see the supervisee; written
+    (through the lifecycle actions) by officers of the supervisee's office and the bureau."""
+
+    def rows_view(self, user: Any) -> QuerySet[Any]:
+        """Case staff see the rows of the supervisees they see (the supervisee policy decides); providers,
+        volunteers and the public none."""
+        if not is_case_staff(user):
+            return self.model.objects.none()
+        if is_bureau_admin(user):
+            return self.model.objects.all()
+        return self.model.objects.filter(
+            **{self.supervisee_path + "__in": scoping.scope(user, Supervisee).values("pk")}
+        )
+
+    supervisee_path = "supervisee"
+
+
+class SentencePolicy(_CaseRecordPolicy):
+    model = Sentence
+
+    def allow_record(self, user: Any, obj: Any = None) -> bool:
+        """Record a sentence or its documents (``obj`` is the supervisee): officers of the office and the bureau."""
+        return is_office_officer_of(user, obj)
+
+
+class LegalDocumentPolicy(_CaseRecordPolicy):
+    model = LegalDocument
+    supervisee_path = "sentence__supervisee"
+
+
+class StatusChangePolicy(_CaseRecordPolicy):
+    model = StatusChange
+
+    def allow_change(self, user: Any, obj: Any = None) -> bool:
+        """Register, announce, suspend, resume, release or terminate (``obj`` is the supervisee): officers
+        of the supervisee's office and the bureau; never a social worker, provider or volunteer."""
+        return is_office_officer_of(user, obj)
+
+
+class AnnouncementPolicy(_CaseRecordPolicy):
+    model = Announcement
+
+
+class ReleaseNoticePolicy(_CaseRecordPolicy):
+    model = ReleaseNotice
+
+
+class InvestigationPolicy(scoping.BasePolicy):
+    model = Investigation
+
+    def rows_view(self, user: Any) -> QuerySet[Investigation]:
+        """The bureau sees all; officers and social workers of a judicial office see that office's requests;
+        nobody else (the person investigated is not a supervisee, and may never be one)."""
+        if is_bureau_admin(user):
+            return Investigation.objects.all()
+        if not is_case_staff(user):
+            return Investigation.objects.none()
+        return Investigation.objects.filter(
+            judicial_office_id__in=organisation_ids(user, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER)
+        )
+
+    def allow_record(self, user: Any, obj: Any = None) -> bool:
+        """Record a request or its opinion (``obj`` is the judicial office): its officers and the bureau."""
+        if obj is None:
+            return False
+        return is_bureau_admin(user) or obj.pk in organisation_ids(user, Role.OFFICE_OFFICER)
+
+
 def register() -> None:
     scoping.register(Rule, RulePolicy())
     scoping.register(RuleChange, RuleChangePolicy())
@@ -207,3 +291,9 @@ def register() -> None:
     scoping.register(ObligationFeed, ObligationFeedPolicy())
     scoping.register(CorrectionPlan, CorrectionPlanPolicy())
     scoping.register(ClassificationReview, ClassificationReviewPolicy())
+    scoping.register(Sentence, SentencePolicy())
+    scoping.register(LegalDocument, LegalDocumentPolicy())
+    scoping.register(StatusChange, StatusChangePolicy())
+    scoping.register(Announcement, AnnouncementPolicy())
+    scoping.register(ReleaseNotice, ReleaseNoticePolicy())
+    scoping.register(Investigation, InvestigationPolicy())

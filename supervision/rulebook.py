@@ -24,6 +24,9 @@ PLAN_REVIEW_INTERVAL = "plan_review_interval"
 CLASSIFY_OVERDUE_DAYS = "classify_overdue_days"
 CLASSIFY_OVERDUE_STRICT = "classify_overdue_strict"
 CLASSIFY_LENIENT_AFTER = "classify_lenient_after"
+ARCHIVE_FILE = "archive_file"
+INVESTIGATION = "investigation"
+INVESTIGATION_EXPEDITED = "investigation_expedited"
 
 
 class UnknownRule(LookupError):

@@ -12,27 +12,44 @@ from django.utils import timezone
 from accounts import scoping
 from accounts.roles import is_bureau_admin
 from coordination.access import logged
-from coordination.models import Supervisee
+from coordination.models import LIVE_STATUSES, Supervisee
 from coordination.policies import case_offices
 from services.models import Organisation
 from supervision import rulebook
 from supervision.actions import end_of_day, start_of_day
-from supervision.models import ClassificationReview, CorrectionPlan, Obligation, Rule, RuleChange
+from supervision.models import (
+    Announcement,
+    ClassificationReview,
+    CorrectionPlan,
+    Investigation,
+    Obligation,
+    ReleaseNotice,
+    Rule,
+    RuleChange,
+    Sentence,
+    StatusChange,
+)
 
 WEEK = 7  # "this week" on 今日待办: the seven days after today (a view choice, not a legal clock)
 BUCKETS = ("overdue", "today", "week", "upcoming")
-ACTIVE = (Supervisee.Status.INTAKE, Supervisee.Status.UNDER_CORRECTION)
+ACTIVE = LIVE_STATUSES
 TODO_PAGE = 20  # people per list on 今日待办 (a view choice, not a legal clock)
 
 
 def obligations(user: Any) -> QuerySet[Obligation]:
     """The obligations the user may see, with the supervisee and office loaded."""
-    return scoping.scope(user, Obligation).select_related("supervisee", "supervisee__judicial_office", "done_by")
+    return scoping.scope(user, Obligation).select_related(
+        "supervisee", "supervisee__judicial_office", "supervisee__township", "done_by"
+    )
 
 
 def open_obligations(user: Any, *, office: Organisation | None = None) -> QuerySet[Obligation]:
-    """Open obligations of supervisees still under correction (or in intake), optionally of one office."""
-    rows = obligations(user).filter(done_at__isnull=True, supervisee__status__in=ACTIVE)
+    """Open obligations of supervisees still under correction (or in intake), and the archive clock that
+    outlives the correction, optionally of one office."""
+    rows = obligations(user).filter(
+        Q(supervisee__status__in=LIVE_STATUSES) | Q(kind=Obligation.Kind.ARCHIVE),
+        done_at__isnull=True,
+    )
     if office is not None:
         rows = rows.filter(supervisee__judicial_office=office)
     return rows
@@ -96,8 +113,11 @@ def todo(
     if office is None and not is_bureau_admin(user):
         # An office's few hundred people as a list: the planner then reads their open obligations by
         # index instead of scanning every open obligation against the scope's OR (bench/obligations.py).
-        visible = scoping.scope(user, Supervisee).filter(status__in=ACTIVE)
-        base = base.filter(supervisee_id__in=list(visible.values_list("pk", flat=True)))
+        # People who left correction stay on it while their archive clock runs.
+        visible = scoping.scope(user, Supervisee).filter(
+            Q(status__in=ACTIVE) | Q(obligations__kind=Obligation.Kind.ARCHIVE, obligations__done_at__isnull=True)
+        )
+        base = base.filter(supervisee_id__in=set(visible.values_list("pk", flat=True)))
     bounds = _bounds(now)
     shown = base.filter(Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]))
     # One row per person: the soonest due time in each list (None when the person is not on it).
@@ -177,7 +197,11 @@ def cleanup_list(user: Any, *, today: dt.date | None = None) -> dict[str, QueryS
     """Records that contradict the clocks, for the bureau to resolve (flagged, never fixed by the platform):
     still under correction after the end date; still in intake longer than the report period."""
     today = today or timezone.localdate()
-    visible = scoping.scope(user, Supervisee).select_related("judicial_office").order_by("judicial_office__name", "pk")
+    visible = (
+        scoping.scope(user, Supervisee)
+        .select_related("judicial_office", "township")
+        .order_by("judicial_office__name", "pk")
+    )
     report_days = rulebook.rule(rulebook.INTAKE_REPORT)
     # The latest start whose report period has run out by today (working out the unit once).
     latest_start = today
@@ -248,3 +272,43 @@ def supervisee_for(user: Any, uuid: Any) -> Supervisee:
     return logged(
         rows, user=user, object_type="supervisee", supervisee_id=lambda row: row.pk, object_id=lambda row: str(row.uuid)
     ).get(uuid=uuid)
+
+
+# --- The sentence lifecycle -------------------------------------------------------------------------
+
+# The steps each status allows, in the order the page offers them.
+NEXT_STEPS = {
+    Supervisee.Status.INTAKE: ("sentence", "document", "register", "terminate"),
+    Supervisee.Status.REGISTERED: ("document", "announce", "terminate"),
+    Supervisee.Status.UNDER_CORRECTION: ("suspend", "release", "terminate", "scan"),
+    Supervisee.Status.SUSPENDED: ("resume", "terminate"),
+    Supervisee.Status.RELEASED: ("notice", "scan", "sentence"),
+    Supervisee.Status.TERMINATED: ("notice", "sentence"),
+}
+
+
+def next_steps(supervisee: Supervisee) -> tuple[str, ...]:
+    steps = NEXT_STEPS.get(supervisee.status, ())
+    if supervisee.status == Supervisee.Status.INTAKE and not supervisee.sentences.exists():
+        steps = tuple(step for step in steps if step != "document")
+    return steps
+
+
+def lifecycle(user: Any, supervisee: Supervisee) -> dict[str, Any]:
+    """Everything the lifecycle page shows of one supervisee, each list from its scoped selector."""
+    return {
+        "sentences": scoping.scope(user, Sentence)
+        .filter(supervisee=supervisee)
+        .prefetch_related("documents")
+        .order_by("-effective_date", "-pk"),
+        "history": scoping.scope(user, StatusChange).filter(supervisee=supervisee).select_related("actor"),
+        "announcements": scoping.scope(user, Announcement).filter(supervisee=supervisee),
+        "notices": scoping.scope(user, ReleaseNotice).filter(supervisee=supervisee),
+        "obligations": obligations(user).filter(supervisee=supervisee, done_at__isnull=True).order_by("due_at"),
+    }
+
+
+def investigations(user: Any, *, open_only: bool = False) -> QuerySet[Investigation]:
+    """The investigation requests the user may see, soonest due first."""
+    rows = scoping.scope(user, Investigation).select_related("judicial_office").order_by("due_on", "pk")
+    return rows.filter(opinion_sent_on__isnull=True) if open_only else rows

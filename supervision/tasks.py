@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.retry import RETRY
@@ -40,7 +40,11 @@ def sync_obligations() -> int:
     from coordination.models import Supervisee
 
     active = Supervisee.objects.filter(status__in=actions.ACTIVE_STATUSES)
-    finished = Supervisee.objects.exclude(status__in=actions.ACTIVE_STATUSES).filter(obligations__done_at__isnull=True)
+    # Left correction with something still open (the archive clock outlives the correction on purpose).
+    still_open = Obligation.objects.filter(supervisee=OuterRef("pk"), done_at__isnull=True).exclude(
+        kind=Obligation.Kind.ARCHIVE
+    )
+    finished = Supervisee.objects.exclude(status__in=actions.ACTIVE_STATUSES).filter(Exists(still_open))
     ids = sorted(set(active.values_list("pk", flat=True)) | set(finished.values_list("pk", flat=True)))
     now = timezone.now()
     return sum(

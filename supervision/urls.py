@@ -18,4 +18,9 @@ urlpatterns = [
     path("plans/<uuid:uuid>/new/", views.plan_write, name="plan-write"),
     path("plans/<uuid:uuid>/review/", views.review_propose, name="review-propose"),
     path("reviews/<int:pk>/decide/", views.review_decide, name="review-decide"),
+    path("investigations/", views.investigations, name="investigations"),
+    path("investigations/<int:pk>/opinion/", views.investigation_opinion, name="investigation-opinion"),
+    path("supervisees/<uuid:uuid>/", views.lifecycle, name="lifecycle"),
+    path("supervisees/<uuid:uuid>/release-certificate.pdf", views.release_certificate, name="release-certificate"),
+    path("supervisees/<uuid:uuid>/<slug:step>/", views.lifecycle_step, name="lifecycle-step"),
 ]

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import scoping
@@ -22,9 +23,18 @@ from config.confirm import confirm_first
 from config.errors import form_errors
 from coordination.models import Supervisee
 from coordination.policies import case_offices
-from supervision import actions, classification, feeds, policies, selectors
+from coordination.selectors import supervisee_for_read
+from supervision import actions, certificates, classification, feeds, forms, policies, selectors
 from supervision.forms import DecisionForm, HolidayForm, PlanForm, ReviewForm, RuleOverrideForm
-from supervision.models import ClassificationReview, CorrectionPlan, Holiday, Obligation, ObligationFeed, Rule
+from supervision.models import (
+    ClassificationReview,
+    CorrectionPlan,
+    Holiday,
+    Obligation,
+    ObligationFeed,
+    Rule,
+    StatusChange,
+)
 
 
 def requires(predicate: Callable) -> Callable:
@@ -192,6 +202,162 @@ def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
     actions.remove_holiday(holiday=holiday, actor=request.user)
     messages.success(request, _("The day is removed from the calendar."))
     return redirect("supervision:holidays")
+
+
+# --- The sentence lifecycle -------------------------------------------------------------------------
+
+STEP_TITLES = {
+    "sentence": gettext_lazy("Record a sentence"),
+    "document": gettext_lazy("Record a legal document"),
+    "register": gettext_lazy("Register the person's report"),
+    "announce": gettext_lazy("Record the intake announcement"),
+    "suspend": gettext_lazy("Suspend while detained"),
+    "resume": gettext_lazy("Resume after detention"),
+    "release": gettext_lazy("Release"),
+    "terminate": gettext_lazy("Terminate"),
+    "notice": gettext_lazy("Record a notice of release or termination"),
+    "scan": gettext_lazy("Attach a signed scan"),
+}
+# Steps that cannot be undone ask first (config/confirm.py).
+CONFIRM = {"release", "terminate"}
+
+
+def _lifecycle_supervisee(request: HttpRequest, uuid):
+    try:
+        return supervisee_for_read(request.user, uuid, purpose="supervision")
+    except Supervisee.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+@requires(policies.is_case_staff)
+def lifecycle(request: HttpRequest, uuid) -> HttpResponse:
+    """A supervisee's sentences, documents, status history, announcements, notices and open clocks, with
+    the steps the current status allows."""
+    supervisee = _lifecycle_supervisee(request, uuid)
+    can_change = scoping.policy_for(StatusChange).can(request.user, "change", supervisee)
+    return render(
+        request,
+        "supervision/lifecycle.html",
+        {
+            "s": supervisee,
+            "record": selectors.lifecycle(request.user, supervisee),
+            "steps": [(step, STEP_TITLES[step]) for step in selectors.next_steps(supervisee)] if can_change else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.can_use_todo)
+def lifecycle_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
+    if step not in forms.STEP_FORMS:
+        raise Http404
+    supervisee = _lifecycle_supervisee(request, uuid)
+    if not scoping.policy_for(StatusChange).can(request.user, "change", supervisee):
+        raise PermissionDenied
+    form = forms.STEP_FORMS[step](request.POST or None, request.FILES or None)
+    back = reverse("supervision:lifecycle", args=[supervisee.uuid])
+    if request.method == "POST" and form.is_valid():
+        if step in CONFIRM:
+            asked = confirm_first(
+                request,
+                title=str(STEP_TITLES[step]),
+                question=_(
+                    "This ends the correction: open needs close, referrals are withdrawn, the team ends. Continue?"
+                ),
+                confirm_label=str(STEP_TITLES[step]),
+                back=back,
+            )
+            if asked is not None:
+                return asked
+        try:
+            actions.run_step(step, supervisee, request.user, dict(form.cleaned_data))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "supervision/lifecycle_step.html",
+        {"s": supervisee, "form": form, "title": STEP_TITLES[step], "back": back, "step": step},
+        status=status,
+    )
+
+
+@require_GET
+@requires(policies.can_use_todo)
+def release_certificate(request: HttpRequest, uuid) -> HttpResponse:
+    """The release certificate (解除社区矫正证明书) as a PDF, once the person is released."""
+    supervisee = _lifecycle_supervisee(request, uuid)
+    change = scoping.scope(request.user, StatusChange).filter(supervisee=supervisee, action="release").first()
+    if change is None or supervisee.status != Supervisee.Status.RELEASED:
+        raise Http404
+    body = certificates.release_pdf(supervisee, change, actions.current_sentence(supervisee))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="release-{supervisee.uuid}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Pre-sentence investigations ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.can_use_todo)
+def investigations(request: HttpRequest) -> HttpResponse:
+    """Investigation requests (调查评估): the open ones by due date, the answered ones, and a form to record one."""
+    offices = case_offices(request.user)
+    form = forms.InvestigationForm(request.POST or None, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_investigation(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("judicial_office", _("You may not record requests for this office."))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("supervision:investigations")
+    rows = list(selectors.investigations(request.user)[:200])
+    today = timezone.localdate()
+    return render(
+        request,
+        "supervision/investigations.html",
+        {
+            "open": [(i, actions.investigation_overdue(i, today)) for i in rows if i.opinion_sent_on is None],
+            "answered": [i for i in rows if i.opinion_sent_on is not None],
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.can_use_todo)
+def investigation_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    investigation = get_object_or_404(selectors.investigations(request.user), pk=pk)
+    form = forms.OpinionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_opinion(investigation=investigation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("supervision:investigations")
+    return render(
+        request,
+        "supervision/lifecycle_step.html",
+        {
+            "s": {"name": investigation.subject_name},
+            "form": form,
+            "title": _("Record the opinion"),
+            "back": reverse("supervision:investigations"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- correction plans and classification reviews ------------------------------------------------------

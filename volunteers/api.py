@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import scoping
+from config.api_fields import RecordIdField
 from services import availability
 from volunteers import actions, policies, selectors
 from volunteers.filters import HourLogFilter, ShiftFilter, VolunteerFilter
@@ -140,7 +141,7 @@ class BookingListApi(generics.ListAPIView):
     filter_backends: list = []
 
     class BookingIn(serializers.Serializer):
-        shift = serializers.IntegerField(min_value=1)
+        shift = RecordIdField()
 
     def get_queryset(self):
         return (
@@ -187,7 +188,7 @@ class HourListApi(generics.ListAPIView):
     filter_backends = generics.ListAPIView.filter_backends[:1]
 
     class HourIn(serializers.Serializer):
-        shift = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+        shift = RecordIdField(required=False, allow_null=True)
         activity = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         date = serializers.DateField()
         hours = serializers.DecimalField(
@@ -291,7 +292,7 @@ class HourReviewApi(APIView):
     permission_classes = [IsAuthenticated, IsCoordinator]
 
     class ReviewIn(serializers.Serializer):
-        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+        ids = serializers.ListField(child=RecordIdField(), min_length=1, max_length=500)
         decision = serializers.ChoiceField(choices=["approve", "reject"])
         note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

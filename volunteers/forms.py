@@ -40,7 +40,14 @@ def volunteer_teams():
 class ApplicationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=100, validators=[validate_person_name])
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    # A phone number alone is enough (issue 12, item 10): without an e-mail the confirmation and the
+    # set-password link come by SMS.
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_("Without an e-mail address we send the confirmation by SMS."),
+    )
     # No preselected team: the applicant chooses, so they land with the coordinators who expect them.
     organisation = forms.ModelChoiceField(
         label=_("Volunteer team"), queryset=volunteer_teams(), empty_label=_("Choose a team")

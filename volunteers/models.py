@@ -67,7 +67,9 @@ class Volunteer(models.Model):
     full_name = models.CharField(_("full name"), max_length=100, validators=[validate_person_name])
     # E.164 (+86...), unique: a second application with the same phone is a duplicate.
     phone = models.CharField(_("mobile phone"), max_length=20, unique=True)
-    email = models.EmailField(_("e-mail"), unique=True)
+    # Optional: a phone number alone is enough to apply (the confirmation then comes by SMS).
+    # Unique when given (the constraint below).
+    email = models.EmailField(_("e-mail"), blank=True)
     township = models.ForeignKey(
         "services.Township",
         verbose_name=_("township"),
@@ -101,6 +103,7 @@ class Volunteer(models.Model):
         indexes = [models.Index(fields=["organisation", "status"], name="volunteer_org_status")]
         constraints = [
             models.CheckConstraint(condition=Q(max_mentees__lte=MAX_MENTEES), name="volunteer_max_mentees_at_most_10"),
+            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="volunteer_unique_email_if_given"),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 
 def duplicate_application(*, phone: str, email: str) -> bool:
     """Is there already a volunteer with this phone or e-mail (case-insensitive)?"""
-    return Volunteer.objects.filter(Q(phone=phone) | Q(email__iexact=email.strip())).exists()
+    return Volunteer.objects.filter(same_person(phone=phone, email=email)).exists()
+
+
+def same_person(*, phone: str, email: str) -> Q:
+    """The volunteers with this phone, or this e-mail if one is given (an empty e-mail matches nobody)."""
+    condition = Q(phone=phone)
+    if email.strip():
+        condition |= Q(email__iexact=email.strip())
+    return condition
 
 
 def username_for_phone(phone: str) -> str:

@@ -1,27 +1,34 @@
-"""Telling people of the same name apart in lists: age and township after the name."""
+"""Telling people of the same name apart in lists: age, township and case-number tail after the name."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+
+from coordination import naming
 
 register = template.Library()
 
 
 @register.simple_tag
-def who(supervisee) -> str:
-    """ " (34岁 · 青屏街道)" after a listed name; only fields the list already loaded (no extra query)."""
-    parts = []
-    born = getattr(supervisee, "date_of_birth", None)
-    if born:
-        today = timezone.localdate()
-        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-        parts.append(_("%(age)s years old") % {"age": age})
-    township = getattr(supervisee, "township", None)
-    if township is not None:
-        parts.append(township.display_name)
+def who(supervisee, fields=None) -> str:
+    """ " (34岁 · 青屏街道 · 矫正编号…0042)" after a listed name (``coordination.naming``).
+
+    ``fields``: what the reader may see of the person (the policy's field set); omitted, the whole case
+    record. Uses only fields the list already loaded (no extra query)."""
+    parts = naming.disambiguator(supervisee, fields)
     if not parts:
         return ""
     return format_html(' <span class="muted who">({})</span>', " · ".join(parts))
+
+
+@register.simple_tag
+def person(supervisee, fields=None) -> str:
+    """The name as the reader may see it, followed by ``who``."""
+    return format_html("{}{}", naming.name_of(supervisee, fields), who(supervisee, fields))
+
+
+@register.simple_tag
+def name_of(supervisee, fields=None) -> str:
+    """The full name if the reader may see it, else the given name."""
+    return naming.name_of(supervisee, fields)

@@ -114,11 +114,23 @@ def active_rules(policy: Policy) -> tuple[Rule, ...]:
 
 
 def eligible(
-    needs: NeedArrays, offerings: OfferingArrays, i: np.ndarray, j: np.ndarray, policy: Policy = DEFAULT_POLICY
+    needs: NeedArrays,
+    offerings: OfferingArrays,
+    i: np.ndarray,
+    j: np.ndarray,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    enforced: frozenset[str] = frozenset(),
 ) -> np.ndarray:
-    """Boolean array: which edges pass every active rule."""
+    """Boolean array: which edges pass every active rule.
+
+    ``enforced``: rules the edges already meet by construction (``arrays.candidate_edges`` joins on
+    the category and, with the service-area rule on, on the service area), not checked again.
+    """
     ok = np.ones(len(i), bool)
     for rule in active_rules(policy):
+        if rule.name in enforced:
+            continue
         idx = np.flatnonzero(ok)
         if not len(idx):
             break

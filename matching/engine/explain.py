@@ -17,7 +17,7 @@ from matching.engine.cost import COST_SCALE, continuity, distance_km, language_m
 from matching.engine.eligibility import eligible, first_failures
 from matching.engine.policy import DEFAULT_POLICY, Policy
 from matching.engine.rows import HOUSEHOLD_TYPES, NeedRow, OfferingRow
-from matching.engine.solver import Assignment
+from matching.engine.solver import Assignment, Problem
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,17 @@ def edge_reasons(
     n: NeedArrays, o: OfferingArrays, i: np.ndarray, j: np.ndarray, places_left: np.ndarray | None = None
 ) -> list[list[Reason]]:
     """For each edge, the reasons that speak for it, most telling first (features computed in one pass)."""
-    cont = continuity(n, o, i, j)
-    same = (n.township[i] >= 0) & (n.township[i] == o.township[j])
-    km = distance_km(n, o, i, j)
-    lang = (o.language_mask[j] != 0) & language_match(n, o, i, j)
-    house = (o.household_mask[j] != 0) & (n.household[i] >= 0)
-    minors = n.minor[i] & o.accepts_minors[j]
-    left = o.vacancies[j] if places_left is None else places_left
+    cont = continuity(n, o, i, j).tolist()
+    same = ((n.township[i] >= 0) & (n.township[i] == o.township[j])).tolist()
+    km_values = distance_km(n, o, i, j)
+    known = (~np.isnan(km_values)).tolist()
+    km = km_values.tolist()
+    citywide = o.citywide[j].tolist()
+    lang = ((o.language_mask[j] != 0) & language_match(n, o, i, j)).tolist()
+    house = ((o.household_mask[j] != 0) & (n.household[i] >= 0)).tolist()
+    household = n.household[i].tolist()
+    minors = (n.minor[i] & o.accepts_minors[j]).tolist()
+    left = (o.vacancies[j] if places_left is None else places_left).tolist()
     out = []
     for k in range(len(i)):
         reasons = []
@@ -44,17 +48,17 @@ def edge_reasons(
             reasons.append(Reason("continuity"))
         if same[k]:
             reasons.append(Reason("same_township"))
-        elif not np.isnan(km[k]):
-            reasons.append(Reason("distance", {"km": round(float(km[k]), 1)}))
-        elif o.citywide[j[k]]:
+        elif known[k]:
+            reasons.append(Reason("distance", {"km": round(km[k], 1)}))
+        elif citywide[k]:
             reasons.append(Reason("citywide"))
         if lang[k]:
             reasons.append(Reason("speaks_language"))
         if house[k]:
-            reasons.append(Reason("accepts_household", {"household": HOUSEHOLD_TYPES[int(n.household[i[k]])]}))
+            reasons.append(Reason("accepts_household", {"household": HOUSEHOLD_TYPES[household[k]]}))
         if minors[k]:
             reasons.append(Reason("accepts_minors"))
-        reasons.append(Reason("places_left", {"count": int(left[k])}))
+        reasons.append(Reason("places_left", {"count": left[k]}))
         out.append(reasons)
     return out
 
@@ -77,39 +81,58 @@ class Explanation:
     runner_up_full: bool
 
 
+def runner_up_edges(problem: Problem, chosen: np.ndarray) -> np.ndarray:
+    """For each need, the edge of its cheapest candidate not chosen (the lowest edge index among equal
+    costs), or -1. Vectorised: a minimum per need, then the first edge that reaches it."""
+    unchosen = np.ones(len(problem.ei), bool)
+    unchosen[chosen] = False
+    edges = np.flatnonzero(unchosen)
+    need, cost = problem.ei[edges], problem.cost[edges]
+    best = np.full(len(problem.needs), np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(best, need, cost)
+    cheapest = edges[cost == best[need]]
+    # np.unique's return_index is the first occurrence, i.e. the lowest edge index (cheapest is ascending)
+    runner_need, first = np.unique(problem.ei[cheapest], return_index=True)
+    runner_edge = np.full(len(problem.needs), -1, np.int64)
+    runner_edge[runner_need] = cheapest[first]
+    return runner_edge
+
+
 def explain_assignment(assignment: Assignment) -> list[Explanation]:
     """An explanation for every proposal of a solved batch (runner-up found in one vectorised pass)."""
     p = assignment.problem
     n, o = p.needs, p.offerings
-    chosen_mask = np.zeros(len(p.ei), bool)
-    chosen_mask[assignment.chosen] = True
-    order = np.lexsort((p.cost, p.ei))
-    order = order[~chosen_mask[order]]
-    runner_need, first = np.unique(p.ei[order], return_index=True)
-    runner_edge = np.full(len(n), -1, np.int64)
-    runner_edge[runner_need] = order[first]
-    remaining = assignment.remaining_places()
     chosen = assignment.chosen
-    all_reasons = edge_reasons(n, o, p.ei[chosen], p.ej[chosen])
+    ci, cj = p.ei[chosen], p.ej[chosen]
+    runner = runner_up_edges(p, chosen)[ci]
+    has_runner = runner >= 0
+    runner_j = p.ej[np.where(has_runner, runner, 0)] if len(p.ej) else runner
+    remaining = assignment.remaining_places()
+    all_reasons = edge_reasons(n, o, ci, cj)
+    columns = zip(
+        n.id[ci].tolist(),
+        o.id[cj].tolist(),
+        p.cost[chosen].tolist(),
+        (n.urgency[ci] >= 2).tolist(),
+        n.days_waiting[ci].tolist(),
+        has_runner.tolist(),
+        o.id[runner_j].tolist(),
+        p.cost[runner].tolist(),
+        (remaining[runner_j] <= 0).tolist(),
+        all_reasons,
+        strict=True,
+    )
     out = []
-    for k, reasons in zip(chosen.tolist(), all_reasons, strict=True):
-        i, j, c = int(p.ei[k]), int(p.ej[k]), int(p.cost[k])
-        if n.urgency[i] >= 2:
+    for need_id, offering_id, c, urgent, days, has_r, r_id, r_cost, r_full, reasons in columns:
+        if urgent:
             reasons.insert(0, Reason("urgent"))
-        if n.days_waiting[i] >= 14:
-            reasons.insert(0, Reason("waiting", {"days": int(n.days_waiting[i])}))
-        r = int(runner_edge[i])
-        if r >= 0:
-            rj = int(p.ej[r])
-            runner = (
-                int(o.id[rj]),
-                int(p.cost[r]) / COST_SCALE,
-                (int(p.cost[r]) - c) / COST_SCALE,
-                bool(remaining[rj] <= 0),
-            )
+        if days >= 14:
+            reasons.insert(0, Reason("waiting", {"days": days}))
+        if has_r:
+            runner_up = (r_id, r_cost / COST_SCALE, (r_cost - c) / COST_SCALE, r_full)
         else:
-            runner = (None, None, None, False)
-        out.append(Explanation(int(n.id[i]), int(o.id[j]), c / COST_SCALE, reasons, *runner))
+            runner_up = (None, None, None, False)
+        out.append(Explanation(need_id, offering_id, c / COST_SCALE, reasons, *runner_up))
     return out
 
 

@@ -33,6 +33,9 @@ from matching.engine.eligibility import eligible
 from matching.engine.policy import DEFAULT_POLICY, Policy
 from matching.engine.rows import MenteeRow, MentorRow, NeedRow, OfferingRow
 
+# Rules the candidate edges meet by construction (``candidate_edges``), by whether they were built by area.
+CANDIDATES_ENFORCE = {True: frozenset({"category", "service_area"}), False: frozenset({"category"})}
+
 # OR-Tools' cost scaling multiplies costs by the number of nodes; stay well inside int64.
 _INT64_SAFE = 1 << 61
 
@@ -56,7 +59,7 @@ def min_cost_assign(
     weight: np.ndarray,
     supply: np.ndarray | None = None,
     *,
-    group_nodes: int = 20_000,
+    group_nodes: int = 1_000,
 ) -> np.ndarray:
     """Units of flow on each edge at the exact lexicographic optimum (see module docstring).
 
@@ -66,8 +69,13 @@ def min_cost_assign(
 
     Connected components of the candidate graph share nothing, so the optimum of
     the whole is the optimum of each part (both the priority served and the cost
-    add up). Components are packed into groups of about ``group_nodes`` nodes and
-    each group is one flow: smaller flows are much faster than one big one.
+    add up). Small components are packed into groups of about ``group_nodes`` nodes
+    (one solver call each); a component larger than that is a flow of its own. Many
+    small flows are much faster than a few big ones: the cost-scaling solver's work
+    grows faster than linearly with the nodes and the cost range (province bench,
+    docs/scaling.md: 120 components solved one by one take a third of the CPU time of
+    9 packed groups of 20,000 nodes). Among equally good optima the one returned may
+    depend on the grouping; the objective (priority served, then cost) does not.
     """
     flows = np.zeros(len(ei), np.int64)
     if not len(ei):
@@ -77,12 +85,12 @@ def min_cost_assign(
     n_comp, label = connected_components(graph, directed=False)
     if n_comp == 1:
         return _solve_flow(n_left, n_right, ei, ej, cost, places, weight, supply)
-    # pack components (in label order) into groups of about group_nodes nodes
+    # pack components (in label order) into groups of about group_nodes nodes, numbered 0..n_groups-1
     comp_size = np.bincount(label, minlength=n_comp)
-    group_of_comp = np.cumsum(comp_size) // group_nodes
+    _, group_of_comp = np.unique(np.cumsum(comp_size) // max(group_nodes, 1), return_inverse=True)
     edge_group = group_of_comp[label[ei]]
     order = np.argsort(edge_group, kind="stable")
-    bounds = np.searchsorted(edge_group[order], np.arange(group_of_comp.max() + 2))
+    bounds = np.searchsorted(edge_group[order], np.arange(int(group_of_comp.max()) + 2))
     for g in range(len(bounds) - 1):
         edges = order[bounds[g] : bounds[g + 1]]
         if not len(edges):
@@ -174,8 +182,9 @@ class Problem:
         o = offerings if isinstance(offerings, OfferingArrays) else OfferingArrays.build(offerings, townships or {})
         n = NeedArrays.build(needs, o)
         t1 = time.perf_counter()
-        ei, ej = candidate_edges(n, o, by_area=policy.rule_on("service_area"))
-        ok = eligible(n, o, ei, ej, policy)
+        by_area = policy.rule_on("service_area")
+        ei, ej = candidate_edges(n, o, by_area=by_area)
+        ok = eligible(n, o, ei, ej, policy, enforced=CANDIDATES_ENFORCE[by_area])
         ei, ej = ei[ok], ej[ok]
         t2 = time.perf_counter()
         cost = pair_costs(n, o, ei, ej, policy)

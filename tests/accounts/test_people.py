@@ -10,9 +10,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from accounts import roles, scoping, security
+from accounts.links import absolute_url
 from accounts.models import AccountChange, User
 from accounts.sms import get_backend
 from coordination.models import Supervisee
+from notifications.models import Notification
 from services.models import Membership
 from tests.coordination.factories import make_supervisee
 from tests.factories import PASSWORD, user_with_role
@@ -144,6 +146,7 @@ def test_the_bureau_invites_by_e_mail_and_the_link_sets_a_password(
         (AccountChange.Kind.ROLE_GRANTED, bureau.pk, "新招录的矫正干警"),
     ]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@example.cn"]
+    assert mail.outbox[0].body.count("/accounts/password/reset/") == 1
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     client.logout()
     form = client.get(link, follow=True)
@@ -174,6 +177,11 @@ def test_an_invitation_by_phone_goes_by_sms(client, city, role_users, sms, djang
     assert [m.to for m in sms.outbox] == ["+8613800138000"]
     assert "/accounts/password/reset/" in sms.outbox[0].body
     assert mail.outbox == []
+    # The link travels as the message's link (the shared way), not inside its subject.
+    row = Notification.objects.get(address="+8613800138000")
+    assert row.url.startswith("/accounts/password/reset/") and "/accounts/" not in row.subject
+    assert sms.outbox[0].body == f"{row.subject} {absolute_url(row.url)}"
+    assert sms.outbox[0].body.count("/accounts/password/reset/") == 1
 
 
 @pytest.mark.parametrize(

@@ -57,5 +57,5 @@ def test_an_officer_opens_todo_on_a_phone_and_follows_the_link(phone):
     # Nothing spills sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     overdue.get_by_role("link", name="Record the release").click()
-    page.wait_for_url(re.compile(rf"/casework/supervisees/{late.uuid}/edit/$"))
+    page.wait_for_url(re.compile(rf"/casework/supervision/supervisees/{late.uuid}/release/$"))
     assert "赵建国" in page.content()

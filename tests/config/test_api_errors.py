@@ -13,6 +13,7 @@ from config.errors import ActionError, form_errors
 from coordination.models import Referral
 from notifications.models import Notification
 from tests.coordination.factories import make_world
+from tests.volunteers import factories as volunteer_factories
 
 SHAPE = {"status", "code", "detail", "errors"}
 
@@ -155,3 +156,20 @@ def test_an_unexpected_api_error_is_a_json_500(world, monkeypatch):
     response = client.post(f"/api/v1/notifications/{notification.pk}/read/")
     assert response.status_code == 500 and response["Content-Type"] == "application/json"
     assert response.json()["code"] == "server_error" and "a bug" not in response.content.decode()
+
+
+def test_an_id_beyond_the_largest_key_is_a_400_on_every_id_field(world):
+    """Found by the fuzz test: an id past 2**63 - 1 overflowed SQLite and answered a 500."""
+    huge = 2**63
+    active_volunteer = volunteer_factories.volunteer().user
+    calls = [
+        ("bureau", "/api/v1/volunteers/manage/hours/review/", {"ids": [huge], "decision": "approve"}, "ids.0"),
+        (active_volunteer, "/api/v1/volunteers/bookings/", {"shift": huge}, "shift"),
+        (active_volunteer, "/api/v1/volunteers/hours/", {"shift": huge, "hours": "2", "date": "2026-11-30"}, "shift"),
+        ("officer", "/api/v1/referrals/", {"need": huge, "offering": str(world.offering.uuid)}, "need"),
+    ]
+    for who, url, body, field in calls:
+        user = world.users[who] if isinstance(who, str) else who
+        response = _api(user).post(url, body, format="json")
+        assert response.status_code == 400, (url, response.status_code)
+        assert field in response.json()["errors"], (url, response.json())

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 import schemathesis
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from rest_framework.test import APIClient
 
@@ -55,9 +56,10 @@ def clients(db):
 
 def test_no_operation_answers_a_server_error_for_any_role(clients):
     world, by_role = clients
-    raw = by_role["bureau"].get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-    assert raw.status_code == 200
-    schema = schemathesis.openapi.from_dict(json.loads(raw.content))
+    # The schema the site serves, generated in-process (the /api/schema/ page itself asks for
+    # a signed-in session, which force_authenticate does not give a Django view).
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    schema = schemathesis.openapi.from_dict(json.loads(json.dumps(document, default=str)))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 20
     failures: list[str] = []

@@ -1,6 +1,9 @@
+import datetime as dt
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from coordination.models import AccessLog, AppendOnlyError
 
@@ -76,5 +79,54 @@ def test_postgres_refuses_raw_updates(world):
 def test_the_bureau_browses_the_log(world):
     _client(world.users["officer"]).get(f"/casework/supervisees/{world.supervisee.uuid}/")
     page = _client(world.users["bureau"]).get("/casework/access-log/")
-    assert world.users["officer"].username in page.content.decode()
+    assert world.users["officer"].get_full_name() in page.content.decode()
     assert _client(world.users["bureau"]).get("/api/v1/access-log/").json()["count"] >= 1
+
+
+def _page(client, query: str = "") -> str:
+    response = client.get(f"/casework/access-log/{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_access_log_names_people_and_records_instead_of_logins_and_ids(world):
+    officer = world.users["officer"]
+    _client(officer).get(f"/casework/referrals/{world.referrals['sent'].uuid}/")
+    row = AccessLog.objects.latest("pk")
+    page = _page(_client(world.users["bureau"]))
+    assert officer.get_full_name() in page and f">{officer.username}<" not in page
+    assert world.supervisee.name in page and f"矫正编号…{world.supervisee.case_number[-4:]}" in page
+    assert f">{row.object_id[:8]}" not in page and f'title="{row.object_id}"' not in page
+    assert "个案工作" in page and ">casework<" not in page  # the purpose in Chinese
+
+
+def test_the_access_log_filters_by_person_user_purpose_and_date(world):
+    officer, other = world.users["officer"], world.users["other_officer"]
+    _client(officer).get(f"/casework/supervisees/{world.supervisee.uuid}/")
+    _client(other).get(f"/casework/supervisees/{world.other_supervisee.uuid}/")
+    _client(officer).get(f"/api/v1/supervisees/{world.supervisee.uuid}/")
+    bureau = _client(world.users["bureau"])
+    total = AccessLog.objects.count()
+    assert f"共 {total} 条记录" in _page(bureau)
+
+    by_person = _page(bureau, f"?person={world.other_supervisee.case_number}")
+    assert by_person.count('data-testid="access-row"') == 1 and world.other_supervisee.name in by_person
+    assert world.supervisee.name not in by_person.split("<tbody>")[1]
+
+    by_user = _page(bureau, f"?user={other.username}")
+    assert by_user.count('data-testid="access-row"') == AccessLog.objects.filter(user=other).count() == 1
+
+    by_purpose = _page(bureau, "?purpose=api")
+    assert by_purpose.count('data-testid="access-row"') == AccessLog.objects.filter(purpose__startswith="api").count()
+    assert by_purpose.count('data-testid="access-row"') >= 1
+
+    today = timezone.localdate()
+    assert _page(bureau, f"?since={today + dt.timedelta(days=1)}").count('data-testid="access-row"') == 0
+    assert _page(bureau, f"?since={today}&until={today}").count('data-testid="access-row"') == total
+
+    bad = _page(bureau, "?since=not-a-date")
+    assert 'class="error" id="id_since-error"' in bad
+
+
+def test_nobody_but_the_bureau_opens_the_access_log(world):
+    assert _client(world.users["officer"]).get("/casework/access-log/").status_code in (403, 404)

@@ -61,3 +61,39 @@ def test_simultaneous_acceptances_never_overbook(settings):
         accepted = Referral.objects.filter(pk__in=[r.pk for r in referrals], state="accepted")
         assert accepted.count() == free
         assert Referral.objects.filter(pk__in=[r.pk for r in referrals], state="sent").count() == THREADS - free
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_registrations_in_one_office_get_consecutive_case_numbers(settings):
+    from coordination.models import Supervisee
+    from tests.coordination.factories import make_supervisee
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    world = make_world()
+    office, bureau = world.city.office, world.users["bureau"]
+    threads_count = 8
+    barrier = threading.Barrier(threads_count)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def register() -> None:
+        try:
+            barrier.wait()
+            result = make_supervisee(office=office, actor=bureau).case_number
+        except Exception as exc:
+            result = f"error: {exc!r}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=register) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
+    numbers = sorted(Supervisee.objects.filter(judicial_office=office).values_list("case_number", flat=True))
+    sequences = [int(n.rsplit("-", 1)[1]) for n in numbers]
+    assert sequences == list(range(1, len(numbers) + 1)) and len(numbers) == threads_count + 1

@@ -68,10 +68,10 @@ def test_the_provider_inbox_puts_new_referrals_first_and_marks_overdue_ones(worl
     assert page.count("cw-overdue") == 1 and "overdue</strong>" in page
 
 
-def test_people_of_the_same_name_are_told_apart_by_age_and_township(world):
+def test_people_of_the_same_name_are_told_apart_by_age_township_and_case_number(world):
     sent = world.referrals["sent"]
     s = sent.need.supervisee
     page = _client(world.users["provider"]).get("/casework/inbox/").content.decode()
     today = timezone.localdate()
     age = today.year - s.date_of_birth.year - ((today.month, today.day) < (s.date_of_birth.month, s.date_of_birth.day))
-    assert f"({age}岁 · {s.township.display_name})" in page
+    assert f"({age}岁 · {s.township.display_name} · 矫正编号…{s.case_number[-4:]})" in page

@@ -36,6 +36,17 @@ def test_suggestions_page_shows_reasons_and_the_excluded(officer_client, mw):
     assert "same township" in english.content.decode()
 
 
+def test_one_view_of_the_suggestions_writes_one_access_log_row(officer_client, mw):
+    from coordination.models import AccessLog
+
+    before = AccessLog.objects.count()
+    assert officer_client.get(reverse("matching:need", kwargs={"pk": mw.need.pk})).status_code == 200
+    rows = list(AccessLog.objects.order_by("pk")[before:])
+    assert [(r.user, r.object_type, r.object_id, r.supervisee_id, r.purpose) for r in rows] == [
+        (mw.officer, "need", str(mw.need.pk), mw.need.supervisee_id, "match suggestions")
+    ]
+
+
 def test_other_office_cannot_open_the_need_and_the_public_is_sent_to_log_in(client, mw):
     client.force_login(mw.other_officer)
     assert client.get(reverse("matching:need", kwargs={"pk": mw.need.pk})).status_code == 404

@@ -88,6 +88,30 @@ def test_run_writes_proposals_within_capacity_and_reports_progress(mw):
     assert second.proposals_count == 2
 
 
+@pytest.mark.postgres
+def test_proposals_written_by_copy_on_postgresql_hold_what_the_engine_explained(mw):
+    """``COPY`` sends most values as they are: every column must read back as the engine's explanation."""
+    from matching import kinds
+    from matching.engine.explain import explain_assignment
+    from matching.engine.solver import Problem, assign_needs
+
+    run = actions.execute_run(run_id=actions.start_run(actor=mw.bureau, office=None, queue=False).pk)
+    problem = Problem.build(
+        selectors.need_rows(selectors.open_needs()), selectors.offering_rows(), selectors.townships()
+    )
+    expected = {
+        e.need_id: Proposal(**kinds.REFERRALS.values(run, e)) for e in explain_assignment(assign_needs(problem))
+    }
+    stored = {p.need_id: p for p in Proposal.objects.filter(run=run)}
+    assert set(stored) == set(expected) == {mw.need.pk, mw.other_need.pk}
+    columns = [f.attname for f in Proposal._meta.concrete_fields if not f.primary_key]
+    for need_id, proposal in stored.items():
+        assert proposal.status == Proposal.Status.PROPOSED and proposal.decided_at is None
+        assert {c: getattr(proposal, c) for c in columns} == {c: getattr(expected[need_id], c) for c in columns}
+    assert stored[mw.need.pk].reasons[0] == {"code": "urgent", "params": {}}
+    assert isinstance(stored[mw.need.pk].runner_up_cost, float) and stored[mw.need.pk].runner_up_full in (True, False)
+
+
 def test_officer_runs_only_their_office_and_sees_only_their_proposals(mw):
     with pytest.raises(PermissionDenied):
         actions.start_run(actor=mw.officer, office=None, queue=False)

@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
+from bench.matching_data import generate
 from matching.engine.cost import COST_SCALE, priority
 from matching.engine.explain import SuggestionIndex, explain_assignment
 from matching.engine.policy import DEFAULT_POLICY
 from matching.engine.rows import HOUSEHOLD_TYPES, RISK_LEVELS, SENTENCE_TYPES, SEXES, NeedRow, OfferingRow
-from matching.engine.solver import Problem, assign_needs
+from matching.engine.solver import Problem, _solve_flow, assign_needs, min_cost_assign
 
 TOWNSHIPS = {1: (34.50, 113.30), 2: (34.55, 113.40), 3: (34.70, 113.50)}
 subset = st.frozensets
@@ -144,8 +145,52 @@ def test_optimal_feasible_and_eligible_on_random_instances(instance):
     assert result.served_priority == best_priority
     assert round(result.total_cost * COST_SCALE) == best_cost
 
+    # one flow per connected component (no packing) reaches the same optimum
+    split = np.flatnonzero(
+        min_cost_assign(
+            len(needs),
+            len(offerings),
+            problem.ei,
+            problem.ej,
+            problem.cost,
+            problem.offerings.vacancies,
+            problem.weight,
+            group_nodes=1,
+        )
+    )
+    assert (int(problem.weight[problem.ei[split]].sum()), int(problem.cost[split].sum())) == (best_priority, best_cost)
+
     greedy = assign_needs(problem, method="greedy")
     assert (greedy.served_priority, -greedy.total_cost) <= (result.served_priority, -result.total_cost)
+
+
+def _objective(problem: Problem, flows: np.ndarray) -> tuple[int, int, int]:
+    chosen = np.flatnonzero(flows)
+    return len(chosen), int(problem.weight[problem.ei[chosen]].sum()), int(problem.cost[chosen].sum())
+
+
+def test_seeded_province_shape_keeps_its_optimum_however_the_graph_is_split():
+    """A seeded province-shaped instance (3 cities, 12 categories: 36 components) has the optimum the engine
+    reached before the solver was split per component (recorded), and every split gives it."""
+    inst = generate(n_needs=3000, n_offerings=400, n_cities=3, townships_per_city=6, seed=7)
+    problem = Problem.build(inst.needs, inst.offerings, inst.townships)
+    assert len(problem.ei) == 11044
+    result = assign_needs(problem)
+    # served, priority served, cost in tenths of a point: the figures of the engine before this change
+    assert (result.served, result.served_priority, round(result.total_cost * COST_SCALE)) == (1493, 30734, 250971)
+    taken = np.bincount(result.offering_index, minlength=len(problem.offerings))
+    assert (taken <= problem.offerings.vacancies).all() and len(set(result.need_index.tolist())) == result.served
+    args = (len(problem.needs), len(problem.offerings), problem.ei, problem.ej, problem.cost)
+    whole = _solve_flow(
+        *args,
+        problem.offerings.vacancies,
+        problem.weight,
+        np.ones(len(problem.needs), np.int64),
+    )
+    assert _objective(problem, whole) == (1493, 30734, 250971)
+    for group_nodes in (1, 50, 1_000, 10**9):
+        flows = min_cost_assign(*args, problem.offerings.vacancies, problem.weight, group_nodes=group_nodes)
+        assert _objective(problem, flows) == (1493, 30734, 250971), group_nodes
 
 
 def _need(i, **kw):
@@ -206,3 +251,30 @@ def test_suggestions_rank_with_reasons_and_list_excluded_offerings():
     assert first.reasons[-1].params == {"count": 3}
     assert second.reasons[0].code == "continuity" and second.terms["continuity"] < 0
     assert sorted(result.excluded) == [(3, "vacancies"), (4, "household_type")]
+
+
+def test_runner_up_is_the_cheapest_candidate_not_chosen_on_a_seeded_instance():
+    """The vectorised runner-up search agrees with a plain loop over the edges (first edge among equal costs)."""
+    inst = generate(n_needs=1500, n_offerings=200, n_cities=2, townships_per_city=5, seed=11)
+    problem = Problem.build(inst.needs, inst.offerings, inst.townships)
+    result = assign_needs(problem)
+    chosen = set(result.chosen.tolist())
+    best: dict[int, tuple[int, int]] = {}
+    for k, (i, c) in enumerate(zip(problem.ei.tolist(), problem.cost.tolist(), strict=True)):
+        if k not in chosen and (i not in best or c < best[i][0]):
+            best[i] = (c, k)
+    left = result.remaining_places()
+    explanations = explain_assignment(result)
+    assert len(explanations) == result.served > 0
+    with_runner_up = 0
+    for e, i in zip(explanations, result.need_index.tolist(), strict=True):
+        if i in best:
+            c, k = best[i]
+            j = int(problem.ej[k])
+            assert e.runner_up_offering_id == int(problem.offerings.id[j])
+            assert e.runner_up_cost == c / COST_SCALE
+            assert e.runner_up_full == bool(left[j] <= 0)
+            with_runner_up += 1
+        else:
+            assert e.runner_up_offering_id is None and not e.runner_up_full
+    assert with_runner_up > 100

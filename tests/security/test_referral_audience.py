@@ -105,6 +105,45 @@ def test_a_note_written_for_the_provider_reaches_them(world):
     assert "对象已就业，感谢配合" in [e["note"] for e in data["events"]]
 
 
+def _withdraw(channel: str, officer, referral, note: str, for_provider: bool):
+    client = _client(officer)
+    if channel == "api":
+        body = {"note": note, "for_provider": for_provider}
+        response = client.post(f"/api/v1/referrals/{referral.uuid}/withdraw/", body, content_type="application/json")
+        assert response.status_code == 200
+    else:
+        body = {"note": note, **({"for_provider": "on"} if for_provider else {})}
+        response = client.post(f"/casework/referrals/{referral.uuid}/withdraw/", body)
+        assert response.status_code == 302
+
+
+@pytest.mark.parametrize("channel", ["page", "api"])
+def test_page_and_api_write_notes_for_the_provider_the_same_way(world, channel):
+    officer, provider = world.users["officer"], world.users["provider"]
+    shared, internal = world.referrals["sent"], world.referrals["accepted"]
+    page = _client(officer).get(f"/casework/referrals/{shared.uuid}/").content.decode()
+    assert 'name="for_provider"' in page and "向服务机构显示此备注" in page
+
+    _withdraw(channel, officer, shared, "对象已就业，感谢配合", for_provider=True)
+    _withdraw(channel, officer, internal, "内部：对象再次违规", for_provider=False)
+
+    audiences = {
+        e.note: e.audience for e in ReferralEvent.objects.filter(referral__in=[shared, internal], to_state="withdrawn")
+    }
+    assert audiences == {
+        "对象已就业，感谢配合": ReferralEvent.Audience.BOTH_SIDES,
+        "内部：对象再次违规": ReferralEvent.Audience.CASE_STAFF,
+    }
+    provider_client = _client(provider)
+    for referral, expected in ((shared, ["对象已就业，感谢配合"]), (internal, [])):
+        notes = [e["note"] for e in provider_client.get(f"/api/v1/referrals/{referral.uuid}/").json()["events"]]
+        assert [note for note in notes if note] == expected
+    assert "对象已就业，感谢配合" in provider_client.get(f"/casework/referrals/{shared.uuid}/").content.decode()
+    assert "内部" not in provider_client.get(f"/casework/referrals/{internal.uuid}/").content.decode()
+    # The provider's own page offers no such choice (its answers are always seen by both sides).
+    assert 'name="for_provider"' not in provider_client.get(f"/casework/referrals/{shared.uuid}/").content.decode()
+
+
 def test_the_data_migration_opens_only_provider_and_system_events(world):
     import importlib
 

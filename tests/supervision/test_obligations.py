@@ -82,8 +82,10 @@ def test_every_level_is_raised_exactly_once_when_the_task_runs_twice(world, djan
     assert _inbox(other) == []
     # SMS only from the office level on.
     assert Notification.objects.filter(kind=KIND, channel=Notification.Channel.SMS, recipient=officer).count() == 1
-    # The supervisee's name never travels in an alert.
+    # The supervisee's name never travels in an alert; the case-number tail says which case it is.
     assert not Notification.objects.filter(kind=KIND, subject__contains=world.supervisee.name).exists()
+    tail = world.supervisee.case_number[-4:]
+    assert not Notification.objects.filter(kind=KIND).exclude(subject__contains=tail).exists()
 
 
 @pytest.mark.django_db

@@ -42,7 +42,7 @@ def test_the_officer_sees_their_offices_overdue_release_and_not_the_other_office
     page = _client(w.users["officer"]).get(reverse("supervision:today")).content.decode()
     assert w.supervisee.name in page
     assert w.other_supervisee.name not in page
-    assert reverse("coordination:supervisee-edit", kwargs={"uuid": w.supervisee.uuid}) in page
+    assert reverse("supervision:lifecycle-step", kwargs={"uuid": w.supervisee.uuid, "step": "release"}) in page
 
 
 @pytest.mark.django_db

@@ -6,13 +6,17 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from coordination.models import Supervisee
 from supervision import actions
-from supervision.models import ClassificationReview, Holiday, Obligation
+from supervision.models import ClassificationReview, Holiday, Investigation, Obligation, StatusChange
+from tests.coordination.factories import make_supervisee
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 PAGE_LOGIN = 302
 API_ANON = 403
+TODAY = timezone.localdate()
 
 
 def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
@@ -34,7 +38,21 @@ PLAN = {
     "reporting_mode": "in_person",
     "reporting_interval_days": 7,
 }
+CASE_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, social_worker=200, other_officer=404)
 OWN_API = expect(403, API_ANON, bureau=200, officer=200, social_worker=200, other_officer=404)
+
+
+def INVESTIGATION(w):
+    return {
+        "judicial_office": w.city.office.pk,
+        "organ_kind": "court",
+        "organ_name": "新密市人民法院",
+        "subject_name": "王某",
+        "received_on": TODAY.isoformat(),
+    }
+
+
+OPINION = {"opinion": "suitable", "opinion_note": "家庭稳定，有固定住所", "opinion_sent_on": TODAY.isoformat()}
 
 MATRIX: dict[tuple[str, str], tuple] = {
     ("supervision:today", "get"): (lambda w: {}, None, TODO_PAGE),
@@ -121,6 +139,56 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {},
         expect(403, API_ANON, bureau=200, officer=200, social_worker=404, other_officer=404),
     ),
+    ("supervision:lifecycle", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, CASE_PAGE),
+    ("supervision:lifecycle-step", "get"): (
+        lambda w: {"uuid": w.supervisee.uuid, "step": "suspend"},
+        None,
+        expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404),
+    ),
+    ("supervision:lifecycle-step", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid, "step": "suspend"},
+        lambda w: {"on": TODAY.isoformat(), "note": "被公安机关刑事拘留"},
+        expect(403, PAGE_LOGIN, bureau=302, officer=302, other_officer=404),
+    ),
+    ("supervision:release-certificate", "get"): (
+        lambda w: {"uuid": w.released.uuid},
+        None,
+        expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404),
+    ),
+    ("supervision:investigations", "get"): (lambda w: {}, None, TODO_PAGE),
+    ("supervision:investigations", "post"): (
+        lambda w: {},
+        lambda w: INVESTIGATION(w),
+        expect(403, PAGE_LOGIN, bureau=302, officer=302, other_officer=400),
+    ),
+    ("supervision:investigation-opinion", "get"): (
+        lambda w: {"pk": w.investigation.pk},
+        None,
+        expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404),
+    ),
+    ("supervision:investigation-opinion", "post"): (
+        lambda w: {"pk": w.investigation.pk},
+        lambda w: OPINION,
+        expect(403, PAGE_LOGIN, bureau=302, officer=302, other_officer=404),
+    ),
+    ("supervision-investigation-list", "get"): (lambda w: {}, None, STAFF_API),
+    ("supervision-investigation-list", "post"): (
+        lambda w: {},
+        lambda w: INVESTIGATION(w),
+        expect(403, API_ANON, bureau=201, officer=201, other_officer=400),
+    ),
+    ("supervision-investigation-detail", "get"): (lambda w: {"pk": w.investigation.pk}, None, OWN_API),
+    ("supervision-investigation-opinion", "post"): (
+        lambda w: {"pk": w.investigation.pk},
+        lambda w: OPINION,
+        expect(403, API_ANON, bureau=200, officer=200, other_officer=404),
+    ),
+    ("supervision-lifecycle-detail", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, OWN_API),
+    ("supervision-lifecycle-step", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid, "step": "suspend"},
+        lambda w: {"on": TODAY.isoformat(), "note": "被公安机关刑事拘留"},
+        expect(403, API_ANON, bureau=201, officer=201, other_officer=404),
+    ),
 }
 
 
@@ -164,6 +232,25 @@ def _prepare(world):
     world.feed_token = actions.feed_for(user=world.users["officer"]).token
     world.holiday = Holiday.objects.filter(date__year=2026).first()
     world.plan = actions.write_plan(supervisee=world.supervisee, actor=world.users["officer"], **PLAN)
+    world.investigation = actions.record_investigation(
+        actor=world.users["officer"],
+        judicial_office=world.city.office,
+        organ_kind="court",
+        organ_name="新密市人民法院",
+        subject_name="李某",
+        received_on=TODAY,
+    )
+    world.released = make_supervisee(
+        office=world.city.office, actor=world.users["bureau"], status=Supervisee.Status.RELEASED
+    )
+    StatusChange.objects.create(
+        supervisee=world.released,
+        action="release",
+        from_status="under_correction",
+        to_status="released",
+        occurred_on=TODAY,
+        actor=world.users["officer"],
+    )
 
 
 def _client(world, role: str) -> Client:
@@ -187,6 +274,10 @@ def test_every_route_for_every_role(world, role):
         world.feed_token = actions.feed_for(user=world.users["officer"]).token
         if not Holiday.objects.filter(pk=world.holiday.pk).exists():
             world.holiday.save()
+        Supervisee.objects.filter(pk=world.supervisee.pk).update(status=Supervisee.Status.UNDER_CORRECTION)
+        Investigation.objects.filter(pk=world.investigation.pk).update(
+            opinion="", opinion_note="", opinion_sent_on=None
+        )
         client = _client(world, role)
         url = reverse(name, kwargs=kwargs_builder(world))
         response = client.get(url) if method == "get" else client.post(url, body_builder(world))

@@ -25,14 +25,15 @@ def volunteer(
     *, organisation: Organisation | None = None, status: str = Volunteer.Status.ACTIVE, trained: bool = True, **kwargs
 ) -> Volunteer:
     n = next(_phones)
-    user = UserFactory()
+    phone, email = kwargs.pop("phone", f"+86139{n:08d}"), kwargs.pop("email", f"vol{n}@example.cn")
+    user = UserFactory(email=email, phone=phone)  # as an application makes it: the login has the same address
     v = Volunteer.objects.create(
         user=user,
         organisation=organisation or team(),
         status=status,
         full_name=kwargs.pop("full_name", "王小明"),
-        phone=kwargs.pop("phone", f"+86139{n:08d}"),
-        email=kwargs.pop("email", f"vol{n}@example.cn"),
+        phone=phone,
+        email=email,
         consent_at=timezone.now(),
         consent_version="test",
         **kwargs,

@@ -153,3 +153,72 @@ def test_an_events_volunteer_link_takes_a_volunteer_to_that_shift(client, db):
     client.force_login(volunteer.user)
     response = client.get(f"/volunteers/shifts/{shift.pk}/join/")
     assert response["Location"] == f"/volunteers/shifts/#shift-{shift.pk}"
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    from accounts.sms import get_backend
+
+    settings.SMS_BACKEND = "accounts.sms.RecordingSmsBackend"
+    backend = get_backend()
+    backend.outbox.clear()
+    return backend.outbox
+
+
+def test_a_phone_number_alone_is_enough_and_the_confirmation_comes_by_sms(
+    client, db, sms_outbox, django_capture_on_commit_callbacks
+):
+    team = f.team()
+    page = client.get("/volunteers/apply/").content.decode()
+    assert "电子邮箱（选填）" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/volunteers/apply/", good_data(team, email=""))
+    assert response.status_code == 302
+    volunteer = Volunteer.objects.get()
+    assert volunteer.email == "" and volunteer.phone == "+8613800138000"
+    assert not [m for m in mail.outbox if m.to == [""]]
+    texts = [m.body for m in sms_outbox if m.to == "+8613800138000"]
+    assert len(texts) == 1 and "已收到您的志愿者申请" in texts[0]
+    assert "/accounts/password/reset/" in texts[0] and volunteer.user.username in texts[0]
+
+
+def test_two_applicants_without_e_mail_are_not_duplicates_but_the_same_phone_is(
+    client, db, sms_outbox, django_capture_on_commit_callbacks
+):
+    team = f.team()
+    client.post("/volunteers/apply/", good_data(team, email=""))
+    client.post("/volunteers/apply/", good_data(team, email="", phone="13900139000", full_name="王建国"))
+    assert Volunteer.objects.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/volunteers/apply/", good_data(team, email="", full_name="冒名者"))
+    assert again.status_code == 302 and Volunteer.objects.count() == 2  # answered like a new one
+    assert any("再次提交" in m.body for m in sms_outbox if m.to == "+8613800138000")
+
+
+def test_the_receiving_teams_coordinators_see_the_application_in_their_inbox(
+    client, db, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    team = f.team()
+    coordinator = f.coordinator(team, email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/volunteers/apply/", good_data(team, email=""))
+    volunteer = Volunteer.objects.get()
+    row = Notification.objects.get(recipient=coordinator, channel="inbox")
+    assert "刘晓燕" in row.body and row.url == f"/volunteers/manage/volunteers/{volunteer.pk}/"
+
+
+def test_a_volunteer_without_e_mail_gets_their_reminders_by_sms(db, sms_outbox, django_capture_on_commit_callbacks):
+    from volunteers import actions
+
+    volunteer = f.volunteer()
+    Volunteer.objects.filter(pk=volunteer.pk).update(email="")
+    volunteer.refresh_from_db()
+    shift = f.shift(in_hours=20)
+    actions.book_shift(actor=None, volunteer=volunteer, shift=shift)
+    sms_outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.send_due_shift_reminders() == 1
+    texts = [m.body for m in sms_outbox if m.to == volunteer.phone]
+    assert len(texts) == 1 and shift.place in texts[0] and "/volunteers/" in texts[0]

@@ -1,4 +1,4 @@
-"""Shared pieces of the volunteer actions: the error, mail on commit, and the actor checks."""
+"""Shared pieces of the volunteer actions: the error, messages on commit, and the actor checks."""
 
 from __future__ import annotations
 
@@ -85,15 +85,25 @@ def mail_suppressed() -> Iterator[None]:
         _mail_suppressed.reset(token)
 
 
-def _mail_on_commit(*, to: Iterable[str], subject: str, body: str) -> None:
-    """Mail through the outbox: rows written with the change, sent by a worker after the commit (never in the request)."""
-    recipients = [Address(email=address) for address in to if address]
+def recipient_for(volunteer: Volunteer) -> User | Address:
+    """Who a message to a volunteer goes to: their account when it is active (inbox plus the channels they
+    chose), else the bare e-mail address of their record (a login that is switched off cannot read an inbox)."""
+    user = volunteer.user
+    return user if user.is_active else Address(email=volunteer.email)
+
+
+def _notify_on_commit(*, to: Iterable[User | Address], subject: str, body: str, link: str = "") -> None:
+    """Tell people through the outbox (``notifications.notify``): rows written with the change, delivered by a
+    worker after the commit (never in the request). Users get an inbox row and their channels; only people
+    without an account get a bare address."""
+    recipients = list(to)
     if not recipients or _mail_suppressed.get():
         return
-    notify(recipients=recipients, kind=Notification.Kind.VOLUNTEER, subject=subject, body=body)
+    notify(recipients=recipients, kind=Notification.Kind.VOLUNTEER, subject=subject, body=body, link=link)
 
 
-def _coordinator_emails(organisation_id: int) -> list[str]:
+def _coordinators(organisation_id: int) -> list[User]:
+    """The active coordinators of a volunteer team (as recipients: inbox, and e-mail if they have one)."""
     return list(
         User.objects.filter(
             is_active=True,
@@ -101,29 +111,51 @@ def _coordinator_emails(organisation_id: int) -> list[str]:
             memberships__role=Membership.Role.VOLUNTEER_COORDINATOR,
             memberships__is_active=True,
         )
-        .exclude(email="")
-        .values_list("email", flat=True)
         .distinct()
+        .order_by("pk")
     )
+
+
+def _sms_on_commit(*, phone: str, subject: str, link: str = "") -> None:
+    """An SMS to a phone number (an applicant who gave no e-mail): the text and a link."""
+    if not phone or _mail_suppressed.get():
+        return
+    notify(recipients=[Address(phone=phone)], kind=Notification.Kind.VOLUNTEER, subject=subject, link=link)
+
+
+SMS_TEXT_LIMIT = 150  # characters of text before the link (the outbox keeps 200 for the subject)
+
+
+def _tell_volunteer(*, volunteer: Volunteer, subject: str, body: str, link: str = "") -> None:
+    """Tell a volunteer: to the person (``recipient_for``: inbox and their channels). Someone who gave only
+    a phone number also gets an SMS: a short message whole (a reminder's time and place), a long one as
+    its subject and a link home."""
+    _notify_on_commit(to=[recipient_for(volunteer)], subject=subject, body=body, link=link)
+    if not volunteer.email:
+        text = f"{subject}: {body}" if len(subject) + len(body) <= SMS_TEXT_LIMIT else subject
+        _sms_on_commit(phone=volunteer.phone, subject=text, link=link or reverse("volunteers:home"))
 
 
 def _when(shift: Shift) -> str:
     return f"{format_local(shift.starts_at, 'Y-m-d H:i')}–{format_local(shift.ends_at, 'H:i')}"
 
 
+def password_link(user: User) -> str:
+    """The site path where the user chooses a password (the reset-confirm link)."""
+    return reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
 def _password_invitation(user: User) -> str:
     """For a login without a password: the user name and a link to choose one."""
     if user.has_usable_password():
         return ""
-    link = absolute_url(
-        reverse(
-            "accounts:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-    )
+    link = absolute_url(password_link(user))
     return "\n\n" + _(
         "To follow your application and, once you are active, book shifts, choose a password here and sign in "
         "with the user name %(username)s: %(link)s"

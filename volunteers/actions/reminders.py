@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.links import absolute_url
 from accounts.localtime import format_local
 from services.models import Organisation
-from volunteers.actions._base import Status, _coordinator_emails, _mail_on_commit, _when
+from volunteers.actions._base import Status, _coordinators, _notify_on_commit, _tell_volunteer, _when
 from volunteers.models import (
     Booking,
     HourLog,
@@ -45,8 +45,8 @@ def send_due_shift_reminders(*, now: dt.datetime | None = None) -> int:
                 continue
             booking = Booking.objects.select_related("shift__opportunity", "volunteer").get(pk=pk)
             shift = booking.shift
-            _mail_on_commit(
-                to=[booking.volunteer.email],
+            _tell_volunteer(
+                volunteer=booking.volunteer,
                 subject=_("Reminder: your shift tomorrow"),
                 body=_("A reminder of your shift: %(title)s, %(when)s, %(place)s.")
                 % {"title": shift.opportunity.neutral_title, "when": _when(shift), "place": shift.place},
@@ -79,8 +79,8 @@ def send_training_expiry_warnings(*, today: dt.date | None = None, days_ahead: i
             ):
                 continue
             record = TrainingRecord.objects.select_related("course", "volunteer").get(pk=pk)
-            _mail_on_commit(
-                to=[record.volunteer.email],
+            _tell_volunteer(
+                volunteer=record.volunteer,
                 subject=_("Your training expires soon"),
                 body=_("Your training “%(course)s” expires on %(date)s. Please renew it to keep booking shifts.")
                 % {"course": record.course.display_name, "date": format_local(record.expires_on, "Y-m-d")},
@@ -106,15 +106,16 @@ def send_pending_hours_digest() -> int:
     sent = 0
     link = absolute_url(reverse("volunteers:manage_hours"))
     for organisation in Organisation.objects.filter(pk__in=counts):
-        recipients = _coordinator_emails(organisation.pk)
+        recipients = _coordinators(organisation.pk)
         if not recipients:
             continue
         with transaction.atomic():
-            _mail_on_commit(
+            _notify_on_commit(
                 to=recipients,
                 subject=_("Hours waiting for your review"),
                 body=_("%(team)s: %(n)s hour entries are waiting for review: %(link)s")
                 % {"team": organisation.display_name, "n": counts[organisation.pk], "link": link},
+                link=reverse("volunteers:manage_hours"),
             )
         sent += 1
     return sent

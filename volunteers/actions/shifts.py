@@ -15,8 +15,9 @@ from services.models import Organisation
 from volunteers import policies, selectors
 from volunteers.actions._base import (
     VolunteerActionError,
-    _coordinator_emails,
-    _mail_on_commit,
+    _coordinators,
+    _notify_on_commit,
+    _tell_volunteer,
     _when,
     refuse_unless_active,
     refuse_unless_coordinates,
@@ -106,8 +107,8 @@ def _promote_waitlist(shift: Shift) -> list[Booking]:
         Shift.objects.filter(pk=shift.pk).update(booked_count=F("booked_count") + 1)
         shift.booked_count += 1
         promoted.append(nxt)
-        _mail_on_commit(
-            to=[nxt.volunteer.email],
+        _tell_volunteer(
+            volunteer=nxt.volunteer,
             subject=_("A place became free: you are booked"),
             body=_("You moved up from the waitlist and now have a place: %(title)s, %(when)s, %(place)s.")
             % {"title": shift.opportunity.neutral_title, "when": _when(shift), "place": shift.place},
@@ -172,8 +173,8 @@ def book_shift(*, volunteer: Volunteer, shift: Shift, actor: User | None, now: d
         body = _(
             "The shift is full; you are on its waitlist and will get the next free place: %(title)s, %(when)s, %(place)s."
         )
-    _mail_on_commit(
-        to=[volunteer.email],
+    _tell_volunteer(
+        volunteer=volunteer,
         subject=subject,
         body=body % {"title": shift.opportunity.neutral_title, "when": _when(shift), "place": shift.place},
     )
@@ -202,8 +203,8 @@ def cancel_booking(*, booking: Booking, actor: User | None, reason: str = "", no
         facts = {"title": shift.opportunity.neutral_title, "when": _when(shift), "place": shift.place}
         by_volunteer = by is not None and by.pk == booking.volunteer.user_id
         if by_volunteer:
-            _mail_on_commit(
-                to=_coordinator_emails(shift.opportunity.organisation_id),
+            _notify_on_commit(
+                to=_coordinators(shift.opportunity.organisation_id),
                 subject=_("A volunteer cancelled a booking"),
                 body=_("%(name)s cancelled their place: %(title)s, %(when)s, %(place)s.")
                 % {**facts, "name": booking.volunteer.full_name},
@@ -211,7 +212,7 @@ def cancel_booking(*, booking: Booking, actor: User | None, reason: str = "", no
         body = _("Your booking was cancelled: %(title)s, %(when)s, %(place)s.") % facts
         if reason:
             body += "\n\n" + reason
-        _mail_on_commit(to=[booking.volunteer.email], subject=_("Booking cancelled"), body=body)
+        _tell_volunteer(volunteer=booking.volunteer, subject=_("Booking cancelled"), body=body)
     return booking
 
 
@@ -279,8 +280,8 @@ def reschedule_shift(
     _promote_waitlist(shift)
     if moved:
         for booking in _live_bookings(shift):
-            _mail_on_commit(
-                to=[booking.volunteer.email],
+            _tell_volunteer(
+                volunteer=booking.volunteer,
                 subject=_("A shift you booked has changed"),
                 body=_("New time and place: %(title)s, %(when)s, %(place)s.")
                 % {"title": shift.opportunity.neutral_title, "when": _when(shift), "place": shift.place},
@@ -313,5 +314,5 @@ def cancel_shift(*, shift: Shift, actor: User | None, reason: str = "") -> Shift
         }
         if reason:
             body += "\n\n" + reason
-        _mail_on_commit(to=[booking.volunteer.email], subject=_("Shift cancelled"), body=body)
+        _tell_volunteer(volunteer=booking.volunteer, subject=_("Shift cancelled"), body=body)
     return shift

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,9 +19,13 @@ from volunteers import policies, selectors
 from volunteers.actions._base import (
     Status,
     VolunteerActionError,
-    _coordinator_emails,
-    _mail_on_commit,
+    _coordinators,
+    _notify_on_commit,
     _password_invitation,
+    _sms_on_commit,
+    _tell_volunteer,
+    password_link,
+    recipient_for,
 )
 from volunteers.actions.shifts import cancel_booking
 from volunteers.models import (
@@ -79,11 +82,15 @@ def notify_duplicate_application(*, phone: str, email: str) -> int:
     The public form answers as for a new application (it must not reveal who is registered);
     this mail is how the real person learns of it. Returns how many were told.
     """
-    existing = Volunteer.objects.filter(Q(phone=phone) | Q(email__iexact=email.strip()))
+    existing = Volunteer.objects.filter(selectors.same_person(phone=phone, email=email))
     count = 0
     for volunteer in existing:
-        _mail_on_commit(
-            to=[volunteer.email],
+        if not volunteer.email:
+            _sms_on_commit(phone=volunteer.phone, subject=_("Someone applied again with your phone number."))
+            count += 1
+            continue
+        _tell_volunteer(
+            volunteer=volunteer,
             subject=_("Someone applied again with your details"),
             body=_(
                 "Hello %(name)s,\n\nA volunteer application was just made with your phone number or e-mail "
@@ -102,8 +109,8 @@ def submit_application(
     *,
     full_name: str,
     phone: str,
-    email: str,
     organisation: Organisation,
+    email: str = "",
     township: Township | None = None,
     skills: str = "",
     languages: str = "",
@@ -112,7 +119,7 @@ def submit_application(
     user: User | None = None,
 ) -> Volunteer:
     """Record an application with consent; create a password-less login unless the applicant is signed in."""
-    email = email.strip().lower()
+    email = (email or "").strip().lower()
     if selectors.duplicate_application(phone=phone, email=email):
         raise VolunteerActionError(_("An application with this phone number or e-mail address already exists."))
     if user is None:
@@ -139,8 +146,20 @@ def submit_application(
         consent_version=CONSENT_VERSION,
     )
     StatusChange.objects.create(volunteer=volunteer, from_status="", to_status=Status.APPLIED)
-    _mail_on_commit(
-        to=[email],
+    if not email:
+        # A phone number alone: the confirmation, and the link to choose a password, by SMS.
+        _sms_on_commit(
+            phone=phone,
+            subject=_(
+                "%(team)s received your volunteer application. Choose a password to follow it (user name %(username)s):"
+            )
+            % {"team": organisation.display_name, "username": user.username}
+            if not user.has_usable_password()
+            else _("%(team)s received your volunteer application.") % {"team": organisation.display_name},
+            link="" if user.has_usable_password() else password_link(user),
+        )
+    _notify_on_commit(
+        to=[recipient_for(volunteer)],
         subject=_("We received your volunteer application"),
         body=_(
             "Dear %(name)s,\n\nthank you for applying to volunteer with %(team)s. A coordinator will contact you "
@@ -156,8 +175,8 @@ def submit_application(
         + _password_invitation(user),
     )
     # The receiving team's coordinators learn of the applicant at once (they may not be the recruiter).
-    _mail_on_commit(
-        to=_coordinator_emails(organisation.pk),
+    _notify_on_commit(
+        to=_coordinators(organisation.pk),
         subject=_("New volunteer application"),
         body=_("%(name)s applied to volunteer with %(team)s. Review the application: %(url)s")
         % {
@@ -165,6 +184,7 @@ def submit_application(
             "team": organisation.display_name,
             "url": absolute_url(reverse("volunteers:manage_volunteer", args=[volunteer.pk])),
         },
+        link=reverse("volunteers:manage_volunteer", args=[volunteer.pk]),
     )
     return volunteer
 
@@ -223,5 +243,5 @@ def transition(*, volunteer: Volunteer, to_status: str, actor: User | None, note
         body += "\n\n" + note
     if to_status == Status.ACTIVE:
         body += _password_invitation(user)
-    _mail_on_commit(to=[volunteer.email], subject=_("Your volunteer status has changed"), body=body)
+    _tell_volunteer(volunteer=volunteer, subject=_("Your volunteer status has changed"), body=body)
     return volunteer

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coordination', '0009_merge_notifications_move'),
-        ('supervision', '0003_obligations_for_existing_supervisees'),
+        ('supervision', '0007_investigation_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
