@@ -108,6 +108,8 @@ PERSONAL_DATA_MODELS = [
     "supervision.Obligation",
     "supervision.RuleChange",
     "supervision.ObligationFeed",
+    "supervision.CorrectionPlan",
+    "supervision.ClassificationReview",
     "supervision.Sentence",
     "supervision.LegalDocument",
     "supervision.StatusChange",
@@ -546,6 +548,9 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "services.models.RiskLevel",
         "HouseholdTypeEnum": "services.models.HouseholdType",
         "SexEnum": "services.models.Sex",
+        "SupervisionLevelEnum": "coordination.models.SupervisionLevel",
+        "ClassificationReviewStateEnum": "supervision.models.ClassificationReview.State",
+        "ReferralStateEnum": "coordination.models.Referral.State",
     },
 }
 

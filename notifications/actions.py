@@ -70,36 +70,63 @@ def notify(
     """Write outbox rows: for a user, the inbox, e-mail if they have an address and SMS if asked and a phone
     (minus what their preferences turn off; e-mail and SMS wait out quiet hours); for a bare address, e-mail
     and/or SMS. Delivery is queued after the commit. Returns the row ids."""
+    return notify_many(
+        [
+            {
+                "recipients": list(recipients),
+                "kind": kind,
+                "subject": subject,
+                "body": body,
+                "link": link,
+                "about": about,
+                "sms": sms,
+            }
+        ]
+    )
+
+
+def notify_many(messages: list[dict]) -> list[int]:
+    """``notify`` for many messages at once (each a dict of notify's arguments) in a constant number of
+    queries: one for the recipients' preferences, one insert. For periodic tasks that alert in batches."""
     now = timezone.now()
-    common = {"kind": kind, "subject": str(subject)[:200], "body": str(body), "url": link}
-    if about is not None:
-        common["topic"] = topic_for(about)
-    users = [r for r in recipients if r is not None]
-    user_ids = [u.pk for u in users if not isinstance(u, Address)]
-    preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)}
+    user_ids = {r.pk for m in messages for r in m["recipients"] if r is not None and not isinstance(r, Address)}
+    preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)} if user_ids else {}
     rows: list[Notification] = []
-    seen: set[object] = set()
-    for r in users:
-        if isinstance(r, Address):
-            for channel, address in ((Channel.EMAIL, r.email.strip()), (Channel.SMS, r.phone.strip())):
-                if address and (channel, address.lower()) not in seen:
-                    seen.add((channel, address.lower()))
-                    rows.append(Notification(channel=channel, address=address, **common))
-            continue
-        if r.pk in seen or not r.is_active:
-            continue
-        seen.add(r.pk)
-        preference = preferences.get(r.pk)
-        wanted = [Channel.INBOX]
-        if r.email:
-            wanted.append(Channel.EMAIL)
-        if sms and r.phone:
-            wanted.append(Channel.SMS)
-        for channel in wanted:
-            if preference is not None and not preference.allows(kind, channel):
+    for message in messages:
+        kind = message["kind"]
+        common = {
+            "kind": kind,
+            "subject": str(message["subject"])[:200],
+            "body": str(message.get("body", "")),
+            "url": message.get("link", ""),
+        }
+        if message.get("about") is not None:
+            common["topic"] = topic_for(message["about"])
+        sms = message.get("sms", False)
+        seen: set[object] = set()
+        for r in message["recipients"]:
+            if r is None:
                 continue
-            due = None if channel == Channel.INBOX else quiet_until(preference, now)
-            rows.append(Notification(channel=channel, recipient=r, due_at=due, **common))
+            if isinstance(r, Address):
+                for channel, address in ((Channel.EMAIL, r.email.strip()), (Channel.SMS, r.phone.strip())):
+                    if address and (channel, address.lower()) not in seen:
+                        seen.add((channel, address.lower()))
+                        rows.append(Notification(channel=channel, address=address, **common))
+                continue
+            if r.pk in seen or not r.is_active:
+                continue
+            seen.add(r.pk)
+            preference = preferences.get(r.pk)
+            wanted = [Channel.INBOX]
+            if r.email:
+                wanted.append(Channel.EMAIL)
+            if sms and r.phone:
+                wanted.append(Channel.SMS)
+            for channel in wanted:
+                if preference is not None and not preference.allows(kind, channel):
+                    continue
+                due = None if channel == Channel.INBOX else quiet_until(preference, now)
+                rows.append(Notification(channel=channel, recipient=r, due_at=due, **common))
     created = Notification.objects.bulk_create(rows)
     # Inbox rows are "delivered" too (marked sent at once), so every row ends in the same statuses.
     ids = [row.pk for row in created]

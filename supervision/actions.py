@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,12 +16,14 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 from config.errors import ActionError
 from coordination import naming
-from coordination.models import LIVE_STATUSES, Supervisee
-from notifications.actions import notify
+from coordination.models import LIVE_STATUSES, CorrectionTeamMember, Supervisee
+from notifications.actions import notify, notify_many
 from notifications.models import Notification
-from supervision import rulebook
+from supervision import classification, rulebook
 from supervision.models import (
     Announcement,
+    ClassificationReview,
+    CorrectionPlan,
     Holiday,
     Investigation,
     LegalDocument,
@@ -140,6 +144,111 @@ def sync_obligations(*, supervisee: Supervisee, now: dt.datetime | None = None) 
 
 
 @transaction.atomic
+def sync_obligations_for(*, supervisee_ids: list[int], now: dt.datetime | None = None) -> int:
+    """``sync_obligations`` for a batch of supervisees in a constant number of queries (the nightly task):
+    load the people, the rules, the current sentences with their documents and the open obligations once,
+    close what finished people still owe (one UPDATE; the archive clock stays open) and the documents
+    clock of people whose documents are all in (one UPDATE), insert what live people newly owe (one INSERT
+    that skips an open row of the same kind: the partial unique index). Returns how many were created. A
+    rule in working days reads the holiday calendar once per distinct start date."""
+    now = now or timezone.now()
+    people = list(
+        Supervisee.objects.filter(pk__in=supervisee_ids).only("pk", "status", "correction_start", "correction_end")
+    )
+    finished = [p.pk for p in people if p.status not in ACTIVE_STATUSES]
+    if finished:
+        Obligation.objects.filter(supervisee_id__in=finished, done_at__isnull=True).exclude(
+            kind=Obligation.Kind.ARCHIVE
+        ).update(done_at=now)
+    active = [p for p in people if p.status in ACTIVE_STATUSES]
+    if not active:
+        return 0
+    codes = [rulebook.INTAKE_REPORT, rulebook.RELEASE_REMINDER, rulebook.DOCUMENT_DELIVERY]
+    rules = {r.code: r for r in Rule.objects.filter(code__in=codes)}
+    report, reminder = rules[rulebook.INTAKE_REPORT], rules[rulebook.RELEASE_REMINDER]
+    delivery = rules[rulebook.DOCUMENT_DELIVERY]
+    # The current sentence (newest by effective date) of each person in intake, and its documents.
+    in_intake = [p.pk for p in active if p.status in INTAKE_STATUSES]
+    sentences: dict[int, Sentence] = {}
+    if in_intake:
+        for sentence in Sentence.objects.filter(supervisee_id__in=in_intake).order_by(
+            "supervisee_id", "-effective_date", "-pk"
+        ):
+            sentences.setdefault(sentence.supervisee_id, sentence)
+    have: dict[int, set[str]] = {}
+    if sentences:
+        for sentence_id, kind in LegalDocument.objects.filter(
+            sentence_id__in=[s.pk for s in sentences.values()]
+        ).values_list("sentence_id", "kind"):
+            have.setdefault(sentence_id, set()).add(kind)
+    owing = set(
+        Obligation.objects.filter(supervisee_id__in=[p.pk for p in active], done_at__isnull=True).values_list(
+            "supervisee_id", "kind"
+        )
+    )
+    added: dict[tuple[str, dt.date], dt.date] = {}
+
+    def due(rule: Rule, start: dt.date) -> dt.date:
+        if (rule.code, start) not in added:
+            added[(rule.code, start)] = rulebook.add(rule.value, rule.unit, start)
+        return added[(rule.code, start)]
+
+    rows = []
+    documents_in = []
+    for person in active:
+        sentence = sentences.get(person.pk)
+        if person.status == Supervisee.Status.INTAKE and (person.pk, Obligation.Kind.INTAKE_REPORT) not in owing:
+            effective = sentence.effective_date if sentence is not None else person.correction_start
+            rows.append(
+                Obligation(
+                    supervisee_id=person.pk,
+                    kind=Obligation.Kind.INTAKE_REPORT,
+                    rule_code=rulebook.INTAKE_REPORT,
+                    due_at=end_of_day(due(report, effective)),
+                )
+            )
+        if (person.pk, Obligation.Kind.RELEASE) not in owing:
+            end = person.correction_end
+            shown = (
+                end - relativedelta(months=reminder.value)
+                if reminder.unit == Rule.Unit.MONTHS
+                else end - dt.timedelta(days=reminder.value)
+            )
+            rows.append(
+                Obligation(
+                    supervisee_id=person.pk,
+                    kind=Obligation.Kind.RELEASE,
+                    rule_code=rulebook.RELEASE_REMINDER,
+                    due_at=end_of_day(end),
+                    remind_from=start_of_day(shown),
+                )
+            )
+        if sentence is not None:  # in intake with a recorded sentence: the documents the deciding organ owes
+            if any(kind not in have.get(sentence.pk, set()) for kind in LegalDocument.REQUIRED):
+                if (person.pk, Obligation.Kind.DOCUMENTS) not in owing:
+                    rows.append(
+                        Obligation(
+                            supervisee_id=person.pk,
+                            kind=Obligation.Kind.DOCUMENTS,
+                            rule_code=rulebook.DOCUMENT_DELIVERY,
+                            due_at=end_of_day(due(delivery, sentence.effective_date)),
+                        )
+                    )
+            elif (person.pk, Obligation.Kind.DOCUMENTS) in owing:
+                documents_in.append(person.pk)
+    if documents_in:
+        Obligation.objects.filter(
+            supervisee_id__in=documents_in, kind=Obligation.Kind.DOCUMENTS, done_at__isnull=True
+        ).update(done_at=now)
+    if not rows:
+        return 0
+    before = Obligation.objects.filter(supervisee_id__in=[p.pk for p in active], done_at__isnull=True).count()
+    Obligation.objects.bulk_create(rows, ignore_conflicts=True)
+    after = Obligation.objects.filter(supervisee_id__in=[p.pk for p in active], done_at__isnull=True).count()
+    return after - before
+
+
+@transaction.atomic
 def complete_obligation(*, obligation: Obligation, actor: User, now: dt.datetime | None = None) -> Obligation:
     """Mark an obligation done (officers of the office and the bureau); done twice changes nothing."""
     if not scoping.policy_for(Obligation).queryset(actor, "complete").filter(pk=obligation.pk).exists():
@@ -151,25 +260,34 @@ def complete_obligation(*, obligation: Obligation, actor: User, now: dt.datetime
     return obligation
 
 
-def level_reached(obligation: Obligation, now: dt.datetime) -> int:
+ESCALATION_RULES = (
+    (Obligation.Level.OFFICER, rulebook.ESCALATE_OFFICER),
+    (Obligation.Level.OFFICE, rulebook.ESCALATE_OFFICE),
+    (Obligation.Level.BUREAU, rulebook.ESCALATE_BUREAU),
+)
+
+
+def escalation_delays() -> dict[int, dt.timedelta]:
+    """How long past due each level is raised (rule book), read in one query."""
+    values = rulebook.values([code for _level, code in ESCALATION_RULES])
+    return {level: dt.timedelta(days=values[code]) for level, code in ESCALATION_RULES}
+
+
+def level_reached(obligation: Obligation, now: dt.datetime, delays: dict[int, dt.timedelta] | None = None) -> int:
     """The highest escalation level an open obligation has reached by ``now`` (delays from the rule book)."""
     if obligation.done_at is not None or now <= obligation.due_at:
         return Obligation.Level.NONE
+    delays = delays or escalation_delays()
     overdue = now - obligation.due_at
     reached = Obligation.Level.NONE
-    for level, code in (
-        (Obligation.Level.OFFICER, rulebook.ESCALATE_OFFICER),
-        (Obligation.Level.OFFICE, rulebook.ESCALATE_OFFICE),
-        (Obligation.Level.BUREAU, rulebook.ESCALATE_BUREAU),
-    ):
-        if overdue > dt.timedelta(days=rulebook.value(code)):
+    for level, _code in ESCALATION_RULES:
+        if overdue > delays[level]:
             reached = level
     return reached
 
 
-def _notify(*, obligation: Obligation, level: int) -> list[int]:
-    """Outbox rows for the level's audience (inbox; e-mail with an address; SMS from the office level)."""
-    recipients = scoping.policy_for(Obligation).audience((obligation, level))
+def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
+    """The outbox message for a level's audience (inbox; e-mail with an address; SMS from the office level)."""
     # Neutral text: the kind, the date and the case-number tail, never the supervisee's name (it travels
     # by e-mail and SMS); the tail tells the officer which case it is without naming anyone.
     subject = _("Overdue: %(kind)s, due %(date)s") % {
@@ -183,39 +301,67 @@ def _notify(*, obligation: Obligation, level: int) -> list[int]:
         body += " " + _("Not reported in time (漏管): find the person and notify the deciding organ.")
     elif obligation.kind == Obligation.Kind.DOCUMENTS:
         body += " " + _("Legal documents are missing: ask the deciding organ to deliver them.")
-    return notify(
-        recipients=recipients,
-        kind=NOTIFICATION_KIND,
-        subject=subject,
-        body=body,
-        link=reverse("supervision:today"),
-        about=obligation,
-        sms=level >= Obligation.Level.OFFICE,
-    )
+    return {
+        "recipients": recipients,
+        "kind": NOTIFICATION_KIND,
+        "subject": subject,
+        "body": body,
+        "link": reverse("supervision:today"),
+        "about": obligation,
+        "sms": level >= Obligation.Level.OFFICE,
+    }
+
+
+def escalate_obligations(
+    *, obligation_ids: list[int], now: dt.datetime | None = None, delays: dict[int, dt.timedelta] | None = None
+) -> int:
+    """Raise every level the given obligations have reached and not yet raised, each exactly once; returns how
+    many (obligation, level) alerts were raised."""
+    return len(_escalate(obligation_ids=obligation_ids, now=now, delays=delays))
+
+
+def _escalate(
+    *, obligation_ids: list[int], now: dt.datetime | None = None, delays: dict[int, dt.timedelta] | None = None
+) -> list[tuple[int, int]]:
+    """Raise the levels reached; returns the (obligation pk, level) pairs raised, in order.
+
+    A constant number of queries for the whole batch: per level, one locking SELECT of the rows still at
+    the level below, one UPDATE, the audiences (one or two queries) and the outbox (two). The SELECT …
+    FOR UPDATE re-checks ``escalation_level = L-1`` after waiting for a concurrent worker's lock, so two
+    workers at the same moment raise a level once between them.
+    """
+    now = now or timezone.now()
+    delays = delays or escalation_delays()
+    rows = list(Obligation.objects.select_related("supervisee").filter(pk__in=obligation_ids, done_at__isnull=True))
+    targets = {row.pk: level_reached(row, now, delays) for row in rows}
+    by_pk = {row.pk: row for row in rows}
+    policy = scoping.policy_for(Obligation)
+    raised: list[tuple[int, int]] = []
+    for level, _code in ESCALATION_RULES:
+        candidates = [row.pk for row in rows if row.escalation_level < level <= targets[row.pk]]
+        if not candidates:
+            continue
+        with transaction.atomic():
+            won = list(
+                Obligation.objects.select_for_update()
+                .filter(pk__in=candidates, done_at__isnull=True, escalation_level=level - 1)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if not won:
+                continue
+            Obligation.objects.filter(pk__in=won).update(escalation_level=level, escalated_at=now)
+            audiences = policy.audiences([(by_pk[pk], level) for pk in won])
+            notify_many([_message(obligation=by_pk[pk], level=level, recipients=audiences[(pk, level)]) for pk in won])
+        for pk in won:
+            by_pk[pk].escalation_level = level
+        raised += [(pk, level) for pk in won]
+    return raised
 
 
 def escalate_obligation(*, obligation_id: int, now: dt.datetime | None = None) -> list[int]:
-    """Raise every level the obligation has reached and not yet raised, each exactly once; returns the levels.
-
-    Each step is a conditional UPDATE (from level L-1 to L) in its own transaction with its
-    notifications, so two workers running at once raise a level once between them.
-    """
-    now = now or timezone.now()
-    obligation = Obligation.objects.select_related("supervisee").filter(pk=obligation_id).first()
-    if obligation is None:
-        return []
-    target = level_reached(obligation, now)
-    raised: list[int] = []
-    for level in range(obligation.escalation_level + 1, target + 1):
-        with transaction.atomic():
-            won = Obligation.objects.filter(pk=obligation.pk, done_at__isnull=True, escalation_level=level - 1).update(
-                escalation_level=level, escalated_at=now
-            )
-            if not won:
-                break
-            _notify(obligation=obligation, level=level)
-            raised.append(level)
-    return raised
+    """One obligation: raise every level it has reached and not yet raised; returns the levels raised."""
+    return [level for _pk, level in _escalate(obligation_ids=[obligation_id], now=now)]
 
 
 # --- the private calendar ----------------------------------------------------------------------------
@@ -319,6 +465,8 @@ def _notify_status(change: StatusChange, actor: User) -> list[int]:
 
 class _AudienceProbe:
     """What the obligation policy's audience needs to name the office's officers."""
+
+    pk = None
 
     def __init__(self, supervisee: Supervisee):
         self.supervisee = supervisee
@@ -759,3 +907,169 @@ def investigation_overdue(investigation: Investigation, today: dt.date | None = 
     """Due on the last day, overdue the next (while no opinion was sent)."""
     today = today or timezone.localdate()
     return investigation.opinion_sent_on is None and today > investigation.due_on
+
+
+# --- the correction plan (矫正方案) and classification reviews -----------------------------------------
+
+
+def current_plan(supervisee: Supervisee) -> CorrectionPlan | None:
+    """The plan in force: the newest version."""
+    return CorrectionPlan.objects.filter(supervisee=supervisee).order_by("-version").first()
+
+
+def _must_be_active(supervisee: Supervisee) -> None:
+    if supervisee.status not in ACTIVE_STATUSES:
+        raise ActionError(
+            _("Only a person in intake or under correction has a correction plan that can change."), code="transition"
+        )
+
+
+@transaction.atomic
+def write_plan(
+    *,
+    supervisee: Supervisee,
+    actor: User,
+    supervision_level: str,
+    risk_level: str,
+    classification_reasons: str,
+    reporting_mode: str,
+    reporting_interval_days: int,
+    education_goals: str = "",
+    help_goals: str = "",
+    team: list[CorrectionTeamMember] | tuple = (),
+    change_note: str = "",
+    review: ClassificationReview | None = None,
+    now: dt.datetime | None = None,
+) -> CorrectionPlan:
+    """Add a version of the supervisee's correction plan (the first, or a new one: old versions stay as they
+    were). The level changes only through an approved classification review. Sets the next review date
+    (rule book) and the obligation to review the plan by then."""
+    if not scoping.policy_for(CorrectionPlan).can(actor, "write", supervisee):
+        raise ActionError(_("You may not write the correction plan of this person."), code="forbidden")
+    _must_be_active(supervisee)
+    now = now or timezone.now()
+    locked = Supervisee.objects.select_for_update().get(pk=supervisee.pk)  # one writer per person at a time
+    latest = current_plan(locked)
+    if latest is not None and supervision_level != latest.supervision_level and review is None:
+        raise ActionError(
+            {
+                "supervision_level": _(
+                    "The supervision level changes only through a classification review approved by the office head."
+                )
+            }
+        )
+    if not classification_reasons.strip():
+        raise ActionError({"classification_reasons": _("Give the reasons for the classification.")})
+    members = list(team)
+    if any(m.supervisee_id != locked.pk or not m.is_active for m in members):
+        raise ActionError({"team": _("Choose members of this person's current correction team.")})
+    next_review = rulebook.due(rulebook.PLAN_REVIEW_INTERVAL, timezone.localdate(now))
+    plan = CorrectionPlan.objects.create(
+        supervisee=locked,
+        version=(latest.version + 1) if latest else 1,
+        supervision_level=supervision_level,
+        risk_level=risk_level,
+        classification_reasons=classification_reasons.strip(),
+        reporting_mode=reporting_mode,
+        reporting_interval_days=reporting_interval_days,
+        education_goals=education_goals.strip(),
+        help_goals=help_goals.strip(),
+        next_review_on=next_review,
+        change_note=change_note.strip(),
+        review=review,
+        created_by=actor,
+    )
+    plan.team.set(members)
+    if locked.supervision_level != supervision_level:
+        Supervisee.objects.filter(pk=locked.pk).update(supervision_level=supervision_level)
+        supervisee.supervision_level = supervision_level
+    # The review obligation: the one open for the old version is met by this version; the next is due.
+    Obligation.objects.filter(supervisee=locked, kind=Obligation.Kind.PLAN_REVIEW, done_at__isnull=True).update(
+        done_at=now, done_by=actor
+    )
+    Obligation.objects.create(
+        supervisee=locked,
+        kind=Obligation.Kind.PLAN_REVIEW,
+        rule_code=rulebook.PLAN_REVIEW_INTERVAL,
+        due_at=end_of_day(next_review),
+        source_type=ContentType.objects.get_for_model(CorrectionPlan),
+        source_id=plan.pk,
+    )
+    return plan
+
+
+@transaction.atomic
+def propose_review(
+    *, supervisee: Supervisee, actor: User, to_level: str, reasons: str, now: dt.datetime | None = None
+) -> ClassificationReview:
+    """An officer proposes a new supervision level with reasons; the platform's suggestion (and why) is kept
+    with it for the head who decides."""
+    if not scoping.policy_for(ClassificationReview).can(actor, "propose", supervisee):
+        raise ActionError(_("You may not propose a classification for this person."), code="forbidden")
+    _must_be_active(supervisee)
+    locked = Supervisee.objects.select_for_update().get(pk=supervisee.pk)
+    plan = current_plan(locked)
+    if plan is None:
+        raise ActionError(
+            _("Write the correction plan first: a review changes the level of a plan."), code="transition"
+        )
+    if to_level == plan.supervision_level:
+        raise ActionError({"to_level": _("This is already the level in force.")})
+    if not reasons.strip():
+        raise ActionError({"reasons": _("Give the reasons for the change.")})
+    if ClassificationReview.objects.filter(supervisee=locked, state=ClassificationReview.State.PROPOSED).exists():
+        raise ActionError(_("A classification review is already waiting for a decision."), code="conflict")
+    suggestion = classification.suggest(locked, risk_level=plan.risk_level, now=now)
+    return ClassificationReview.objects.create(
+        supervisee=locked,
+        from_level=plan.supervision_level,
+        to_level=to_level,
+        reasons=reasons.strip(),
+        suggested_level=suggestion.level,
+        suggestion_reasons=suggestion.reasons,
+        proposed_by=actor,
+    )
+
+
+@transaction.atomic
+def decide_review(
+    *, review: ClassificationReview, actor: User, approve: bool, note: str = "", now: dt.datetime | None = None
+) -> ClassificationReview:
+    """The office head approves (a new plan version at the new level) or rejects (with a note) a proposal.
+    Nobody decides their own proposal."""
+    if not scoping.can(actor, "decide", review):
+        raise ActionError(
+            _("Only the head of this person's judicial office decides a classification."), code="forbidden"
+        )
+    if review.proposed_by_id == actor.pk:
+        raise ActionError(_("Nobody approves their own proposal: another head must decide."), code="forbidden")
+    now = now or timezone.now()
+    locked = ClassificationReview.objects.select_for_update().get(pk=review.pk)
+    if locked.state != ClassificationReview.State.PROPOSED:
+        raise ActionError(_("This level change has already been decided."), code="already_decided")
+    if not approve and not note.strip():
+        raise ActionError({"note": _("Say why the level change is rejected.")})
+    locked.state = ClassificationReview.State.APPROVED if approve else ClassificationReview.State.REJECTED
+    locked.decided_by = actor
+    locked.decided_at = now
+    locked.decision_note = note.strip()
+    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        plan = current_plan(locked.supervisee)
+        write_plan(
+            supervisee=locked.supervisee,
+            actor=actor,
+            supervision_level=locked.to_level,
+            risk_level=plan.risk_level,
+            classification_reasons=locked.reasons,
+            reporting_mode=plan.reporting_mode,
+            reporting_interval_days=plan.reporting_interval_days,
+            education_goals=plan.education_goals,
+            help_goals=plan.help_goals,
+            team=list(plan.team.filter(is_active=True)),
+            change_note=_("Classification review approved: %(from)s → %(to)s")
+            % {"from": locked.get_from_level_display(), "to": locked.get_to_level_display()},
+            review=locked,
+            now=now,
+        )
+    return locked

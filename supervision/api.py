@@ -11,17 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import scoping
-from coordination.models import Supervisee
+from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, Supervisee, SupervisionLevel
 from coordination.policies import case_offices
 from coordination.selectors import supervisee_for_read
-from supervision import actions, forms, policies, selectors
+from services.models import RiskLevel
+from supervision import actions, classification, forms, policies, selectors
 from supervision.models import (
     Announcement,
+    ClassificationReview,
+    CorrectionPlan,
     Investigation,
     LegalDocument,
     Obligation,
@@ -334,3 +337,200 @@ class InvestigationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             raise ValidationError(form.errors)
         investigation = actions.record_opinion(investigation=investigation, actor=request.user, **form.cleaned_data)
         return Response(InvestigationOutput(investigation).data)
+
+
+# --- correction plans and classification reviews ------------------------------------------------------
+
+
+class PlanOutput(serializers.ModelSerializer):
+    supervisee = serializers.UUIDField(source="supervisee.uuid")
+    team = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    created_by = serializers.StringRelatedField()
+    review = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = CorrectionPlan
+        fields = [
+            "id",
+            "supervisee",
+            "version",
+            "supervision_level",
+            "risk_level",
+            "classification_reasons",
+            "reporting_mode",
+            "reporting_interval_days",
+            "education_goals",
+            "help_goals",
+            "team",
+            "next_review_on",
+            "change_note",
+            "review",
+            "created_by",
+            "created_at",
+        ]
+
+
+class PlanInput(serializers.Serializer):
+    """Parses a plan version; the action decides what may change."""
+
+    supervisee = serializers.UUIDField()
+    supervision_level = serializers.ChoiceField(choices=SupervisionLevel.choices)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
+    classification_reasons = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    reporting_mode = serializers.ChoiceField(choices=CorrectionPlan.ReportingMode.choices)
+    reporting_interval_days = serializers.IntegerField(min_value=1, max_value=366)
+    education_goals = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+    help_goals = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+    team = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    change_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class SuperviseeQuery(serializers.Serializer):
+    supervisee = serializers.UUIDField(required=False)
+
+
+class ReviewOutput(serializers.ModelSerializer):
+    supervisee = serializers.UUIDField(source="supervisee.uuid")
+    proposed_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ClassificationReview
+        fields = [
+            "id",
+            "supervisee",
+            "from_level",
+            "to_level",
+            "reasons",
+            "suggested_level",
+            "suggestion_reasons",
+            "state",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class ReviewInput(serializers.Serializer):
+    supervisee = serializers.UUIDField()
+    to_level = serializers.ChoiceField(choices=SupervisionLevel.choices)
+    reasons = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+
+class DecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class SuggestionOutput(serializers.Serializer):
+    level = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+def _supervisee(user, uuid) -> Supervisee:
+    try:
+        return selectors.supervisee_for(user, uuid)
+    except Supervisee.DoesNotExist:
+        raise NotFound from None
+
+
+def _filter_supervisee(request: Request, rows):
+    query = SuperviseeQuery(data=request.query_params)
+    if not query.is_valid():
+        raise ValidationError(query.errors)
+    if "supervisee" in query.validated_data:
+        rows = rows.filter(supervisee__uuid=query.validated_data["supervisee"])
+    return rows
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Correction plan versions (newest first)",
+        parameters=[OpenApiParameter("supervisee", str, description="only this supervisee (uuid)")],
+    ),
+    retrieve=extend_schema(summary="One plan version"),
+    create=extend_schema(summary="Write a plan version", request=PlanInput, responses={201: PlanOutput}),
+)
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsCaseStaff]
+    serializer_class = PlanOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        rows = selectors.plans(self.request.user)
+        return _filter_supervisee(self.request, rows) if self.action == "list" else rows
+
+    def create(self, request: Request) -> Response:
+        data = PlanInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        supervisee = _supervisee(request.user, values.pop("supervisee"))
+        team_ids = set(values.pop("team"))
+        team = list(CorrectionTeamMember.objects.filter(supervisee=supervisee, is_active=True, pk__in=team_ids))
+        if len(team) != len(team_ids):
+            raise ValidationError({"team": [_("Choose members of this person's current correction team.")]})
+        plan = actions.write_plan(supervisee=supervisee, actor=request.user, team=team, **values)
+        return Response(PlanOutput(plan).data, status=201)
+
+    @extend_schema(
+        summary="The platform's suggested level, with its reasons (a suggestion, never a decision)",
+        parameters=[OpenApiParameter("supervisee", str, required=True)],
+        responses=SuggestionOutput,
+    )
+    @action(detail=False, methods=["get"])
+    def suggestion(self, request: Request) -> Response:
+        query = SuperviseeQuery(data=request.query_params)
+        if not query.is_valid() or "supervisee" not in query.validated_data:
+            raise ValidationError(query.errors or {"supervisee": [_("This field is required.")]})
+        supervisee = _supervisee(request.user, query.validated_data["supervisee"])
+        if not scoping.policy_for(CorrectionPlan).can(request.user, "write", supervisee):
+            raise PermissionDenied
+        current = actions.current_plan(supervisee)
+        result = classification.suggest(supervisee, risk_level=current.risk_level if current else None)
+        return Response({"level": result.level, "reasons": result.reasons})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Classification reviews (newest first)",
+        parameters=[OpenApiParameter("supervisee", str, description="only this supervisee (uuid)")],
+    ),
+    retrieve=extend_schema(summary="One classification review"),
+    create=extend_schema(summary="Propose a level change", request=ReviewInput, responses={201: ReviewOutput}),
+)
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsCaseStaff]
+    serializer_class = ReviewOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        rows = selectors.reviews(self.request.user)
+        return _filter_supervisee(self.request, rows) if self.action == "list" else rows
+
+    def create(self, request: Request) -> Response:
+        data = ReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        supervisee = _supervisee(request.user, data.validated_data["supervisee"])
+        review = actions.propose_review(
+            supervisee=supervisee,
+            actor=request.user,
+            to_level=data.validated_data["to_level"],
+            reasons=data.validated_data["reasons"],
+        )
+        return Response(ReviewOutput(review).data, status=201)
+
+    @extend_schema(summary="Approve or reject (the office head; never one's own proposal)", request=DecisionInput)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        review = self.get_object()
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = actions.decide_review(
+            review=review,
+            actor=request.user,
+            approve=data.validated_data["decision"] == "approve",
+            note=data.validated_data["note"],
+        )
+        return Response(ReviewOutput(review).data)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import SentenceType
+from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, SentenceType, SupervisionLevel
+from services.models import RiskLevel
 from supervision.models import (
     Announcement,
+    CorrectionPlan,
     DecidingOrganKind,
     Holiday,
     Investigation,
@@ -141,3 +143,48 @@ class OpinionForm(forms.Form):
     opinion = forms.ChoiceField(label=_("Opinion"), choices=[("", "—"), *Investigation.Opinion.choices])
     opinion_note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
     opinion_sent_on = forms.DateField(label=_("Opinion sent"), widget=DATE)
+
+
+# --- The correction plan and classification reviews -------------------------------------------------
+
+
+class PlanForm(forms.Form):
+    """A version of the correction plan (the actions decide what may change)."""
+
+    supervision_level = forms.ChoiceField(label=_("Supervision level"), choices=SupervisionLevel.choices)
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+    classification_reasons = forms.CharField(
+        label=_("Reasons for the classification"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reporting_mode = forms.ChoiceField(label=_("How they report"), choices=CorrectionPlan.ReportingMode.choices)
+    reporting_interval_days = forms.IntegerField(label=_("Report every (days)"), min_value=1, max_value=366)
+    education_goals = forms.CharField(
+        label=_("Education goals"), max_length=TEXT_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    help_goals = forms.CharField(
+        label=_("Help and support goals"),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    team = forms.ModelMultipleChoiceField(
+        label=_("Correction team"),
+        queryset=CorrectionTeamMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    change_note = forms.CharField(label=_("What changed and why"), max_length=300, required=False)
+
+    def __init__(self, *args, supervisee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = CorrectionTeamMember.objects.filter(supervisee=supervisee, is_active=True)
+
+
+class ReviewForm(forms.Form):
+    to_level = forms.ChoiceField(label=_("Proposed level"), choices=SupervisionLevel.choices)
+    reasons = forms.CharField(label=_("Reasons"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

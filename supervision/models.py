@@ -7,6 +7,10 @@
 - ``Obligation``: something owed by a date for a supervisee (a rule-book code says which clock),
   done or not, with its escalation level (0 none, 1 officer, 2 office, 3 bureau).
 - ``ObligationFeed``: an officer's private calendar address (revocable token).
+- ``CorrectionPlan``: one version of a supervisee's correction plan (矫正方案, CCL Art. 24); a new
+  version never rewrites an old one.
+- ``ClassificationReview``: an officer's proposal to change the supervision level, with reasons and
+  the platform's explained suggestion, approved or rejected by the office head (not the proposer).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import SentenceType, Supervisee
+from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, SentenceType, Supervisee, SupervisionLevel
+from services.models import RiskLevel
 
 
 def new_token() -> str:
@@ -36,6 +41,7 @@ class Rule(models.Model):
         WORKING_DAYS = "working_days", _("working days")
         MONTHS = "months", _("months")
         HOURS = "hours", pgettext_lazy("unit", "hours")
+        COUNT = "count", pgettext_lazy("unit", "times")
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     measures_zh = models.CharField(_("what it measures (Chinese)"), max_length=200)
@@ -117,6 +123,7 @@ class Obligation(models.Model):
     class Kind(models.TextChoices):
         INTAKE_REPORT = "intake_report", _("report for intake")
         RELEASE = "release", _("release at the end of the term")
+        PLAN_REVIEW = "plan_review", _("review of the correction plan")
         DOCUMENTS = "documents", _("legal documents from the deciding organ")
         ARCHIVE = "archive", _("archive the case file")
 
@@ -413,3 +420,114 @@ class Investigation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organ_name} · {self.received_on}"
+
+
+# --- the correction plan (矫正方案) and classification reviews --------------------------------------
+
+
+class CorrectionPlan(models.Model):
+    """One version of a supervisee's correction plan (CCL Art. 24). Versions are only added, never edited:
+    the newest is the plan in force, the older ones are its history."""
+
+    class ReportingMode(models.TextChoices):
+        IN_PERSON = "in_person", _("in person at the office")
+        PHONE = "phone", _("by phone")
+        VIDEO = "video", _("by video call")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="correction_plans"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    supervision_level = models.CharField(_("supervision level"), max_length=10, choices=SupervisionLevel.choices)
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+    classification_reasons = models.TextField(_("reasons for the classification"), max_length=TEXT_MAX_LENGTH)
+    reporting_mode = models.CharField(_("how they report"), max_length=20, choices=ReportingMode.choices)
+    reporting_interval_days = models.PositiveSmallIntegerField(_("report every (days)"))
+    education_goals = models.TextField(_("education goals"), max_length=TEXT_MAX_LENGTH, blank=True)
+    help_goals = models.TextField(_("help and support goals"), max_length=TEXT_MAX_LENGTH, blank=True)
+    team = models.ManyToManyField(
+        CorrectionTeamMember, verbose_name=_("correction team"), blank=True, related_name="plans"
+    )
+    next_review_on = models.DateField(_("next review"))
+    change_note = models.CharField(_("what changed and why"), max_length=300, blank=True)
+    review = models.ForeignKey(
+        "ClassificationReview",
+        verbose_name=_("classification review"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction plan")
+        verbose_name_plural = _("correction plans")
+        ordering = ["supervisee", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["supervisee", "version"], name="correction_plan_one_per_version"),
+            models.CheckConstraint(condition=Q(reporting_interval_days__gte=1), name="correction_plan_interval"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisee_id} v{self.version}"
+
+
+class ClassificationReview(models.Model):
+    """A proposed change of supervision level: who proposed it and why, what the platform suggested and why,
+    and the head's decision. Nobody decides their own proposal."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="classification_reviews"
+    )
+    from_level = models.CharField(_("level before"), max_length=10, choices=SupervisionLevel.choices)
+    to_level = models.CharField(_("proposed level"), max_length=10, choices=SupervisionLevel.choices)
+    reasons = models.TextField(_("reasons"), max_length=TEXT_MAX_LENGTH)
+    suggested_level = models.CharField(
+        _("platform's suggestion"), max_length=10, choices=SupervisionLevel.choices, blank=True
+    )
+    suggestion_reasons = models.JSONField(_("why the platform suggested it"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("classification review")
+        verbose_name_plural = _("classification reviews")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervisee"],
+                condition=Q(state="proposed"),
+                name="classification_review_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="proposed") | Q(decided_by__isnull=False), name="classification_review_decider"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("proposed_by")), name="classification_review_not_own"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisee_id}: {self.from_level} → {self.to_level} ({self.state})"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from accounts import scoping
-from accounts.roles import Role, has_role, is_bureau_admin, organisation_ids
+from accounts.roles import Role, has_role, holders_of, is_bureau_admin, organisation_ids
 from accounts.selectors import bureau_admins
 from coordination.models import CorrectionTeamMember, Supervisee
+from services.models import Membership
 from supervision.models import (
     Announcement,
+    ClassificationReview,
+    CorrectionPlan,
     Holiday,
     Investigation,
     LegalDocument,
@@ -87,30 +89,55 @@ class ObligationPolicy(scoping.BasePolicy):
         return self.rows_view(user)
 
     def audience(self, event: Any) -> list[Any]:
-        """Who is told when an obligation escalates to a level (``event`` is (obligation, level)):
-        1 the officers on the correction team (else the office's officers), 2 every officer of the office
-        (the office head among them), 3 the bureau administrators."""
+        """Who is told when an obligation escalates to a level (``event`` is (obligation, level))."""
         obligation, level = event
-        user_model = get_user_model()
-        active = user_model.objects.filter(is_active=True)
-        office_id = obligation.supervisee.judicial_office_id
-        office = active.filter(
-            memberships__organisation_id=office_id,
-            memberships__role=Role.OFFICE_OFFICER,
-            memberships__is_active=True,
-        ).distinct()
-        if level == Obligation.Level.OFFICER:
-            team = active.filter(
-                correction_teams__supervisee_id=obligation.supervisee_id,
-                correction_teams__role=CorrectionTeamMember.Role.OFFICER,
-                correction_teams__is_active=True,
-            ).distinct()
-            return list(team) or list(office)
-        if level == Obligation.Level.OFFICE:
-            return list(office)
-        if level == Obligation.Level.BUREAU:
-            return bureau_admins()
-        return []
+        return self.audiences([event])[(obligation.pk, level)]
+
+    def audiences(self, events: list[tuple[Obligation, int]]) -> dict[tuple[int, int], list[Any]]:
+        """Who is told for each (obligation, level), in at most three queries for the whole batch:
+        1 the officers on the correction team (else the office's officers), 2 every officer of the office
+        (the office head among them), 3 the bureau administrators (the bureau head among them)."""
+        levels = {level for _o, level in events}
+        team: dict[int, list[Any]] = {}
+        office: dict[int, list[Any]] = {}
+        bureau: list[Any] = []
+        if Obligation.Level.OFFICER in levels:
+            members = CorrectionTeamMember.objects.filter(
+                supervisee_id__in={o.supervisee_id for o, level in events if level == Obligation.Level.OFFICER},
+                role=CorrectionTeamMember.Role.OFFICER,
+                is_active=True,
+                user__is_active=True,
+            ).select_related("user")
+            for member in members.order_by("pk"):
+                team.setdefault(member.supervisee_id, []).append(member.user)
+        office_ids = {
+            o.supervisee.judicial_office_id
+            for o, level in events
+            if level == Obligation.Level.OFFICE or (level == Obligation.Level.OFFICER and o.supervisee_id not in team)
+        }
+        if office_ids:
+            rows = Membership.objects.filter(
+                organisation_id__in=office_ids,
+                role__in=holders_of(Role.OFFICE_OFFICER),
+                is_active=True,
+                user__is_active=True,
+            ).select_related("user")
+            for row in rows.order_by("pk"):
+                office.setdefault(row.organisation_id, []).append(row.user)
+        if Obligation.Level.BUREAU in levels:
+            bureau = bureau_admins()  # the bureau head among them (one query)
+        result: dict[tuple[int, int], list[Any]] = {}
+        for obligation, level in events:
+            if level == Obligation.Level.OFFICER:
+                people = team.get(obligation.supervisee_id) or office.get(obligation.supervisee.judicial_office_id, [])
+            elif level == Obligation.Level.OFFICE:
+                people = office.get(obligation.supervisee.judicial_office_id, [])
+            elif level == Obligation.Level.BUREAU:
+                people = bureau
+            else:
+                people = []
+            result[(obligation.pk, level)] = list({person.pk: person for person in people}.values())
+        return result
 
 
 class ObligationFeedPolicy(scoping.BasePolicy):
@@ -121,6 +148,59 @@ class ObligationFeedPolicy(scoping.BasePolicy):
         if not getattr(user, "is_authenticated", False):
             return ObligationFeed.objects.none()
         return ObligationFeed.objects.filter(user=user)
+
+
+def _writes_case(user: Any, supervisee: Any) -> bool:
+    """Officers of the supervisee's judicial office and the bureau (not social workers, not agencies)."""
+    return isinstance(supervisee, Supervisee) and can_use_todo(user) and scoping.can(user, "edit", supervisee)
+
+
+class CorrectionPlanPolicy(scoping.BasePolicy):
+    model = CorrectionPlan
+
+    def rows_view(self, user: Any) -> QuerySet[CorrectionPlan]:
+        """The plans of the supervisees the user may see (the supervisee policy decides), for case staff:
+        the bureau all, an office its own, a social worker on the team that person's; nobody else."""
+        if not is_case_staff(user):
+            return CorrectionPlan.objects.none()
+        if is_bureau_admin(user):
+            return CorrectionPlan.objects.all()
+        return CorrectionPlan.objects.filter(supervisee__in=scoping.scope(user, Supervisee).values("pk"))
+
+    def allow_write(self, user: Any, obj: Any = None) -> bool:
+        """Write a plan version (``obj`` is the supervisee): officers of the person's office and the bureau."""
+        return _writes_case(user, obj)
+
+
+class ClassificationReviewPolicy(scoping.BasePolicy):
+    model = ClassificationReview
+
+    def rows_view(self, user: Any) -> QuerySet[ClassificationReview]:
+        """Seen by whoever sees the person's plan."""
+        plans = CorrectionPlanPolicy().rows_view(user)
+        if is_bureau_admin(user):
+            return ClassificationReview.objects.all()
+        return ClassificationReview.objects.filter(supervisee__in=plans.values("supervisee_id"))
+
+    def allow_propose(self, user: Any, obj: Any = None) -> bool:
+        """Propose a level (``obj`` is the supervisee): officers of the person's office and the bureau."""
+        return _writes_case(user, obj)
+
+    def allow_decide(self, user: Any, obj: Any = None) -> bool:
+        """Approve or reject: the head of the person's judicial office, or the bureau head (never for their
+        own proposal: the action refuses that with its own message)."""
+        if not isinstance(obj, ClassificationReview):
+            return False
+        if has_role(user, Role.BUREAU_HEAD):
+            return True
+        return obj.supervisee.judicial_office_id in organisation_ids(user, Role.OFFICE_HEAD)
+
+    def rows_decide(self, user: Any) -> QuerySet[ClassificationReview]:
+        """The open proposals the user may decide."""
+        rows = ClassificationReview.objects.filter(state=ClassificationReview.State.PROPOSED)
+        if has_role(user, Role.BUREAU_HEAD):
+            return rows
+        return rows.filter(supervisee__judicial_office_id__in=organisation_ids(user, Role.OFFICE_HEAD))
 
 
 def is_office_officer_of(user: Any, supervisee: Any) -> bool:
@@ -209,6 +289,8 @@ def register() -> None:
     scoping.register(Holiday, HolidayPolicy())
     scoping.register(Obligation, ObligationPolicy())
     scoping.register(ObligationFeed, ObligationFeedPolicy())
+    scoping.register(CorrectionPlan, CorrectionPlanPolicy())
+    scoping.register(ClassificationReview, ClassificationReviewPolicy())
     scoping.register(Sentence, SentencePolicy())
     scoping.register(LegalDocument, LegalDocumentPolicy())
     scoping.register(StatusChange, StatusChangePolicy())

@@ -20,6 +20,10 @@ RELEASE_REMINDER = "release_reminder"
 ESCALATE_OFFICER = "escalate_officer"
 ESCALATE_OFFICE = "escalate_office"
 ESCALATE_BUREAU = "escalate_bureau"
+PLAN_REVIEW_INTERVAL = "plan_review_interval"
+CLASSIFY_OVERDUE_DAYS = "classify_overdue_days"
+CLASSIFY_OVERDUE_STRICT = "classify_overdue_strict"
+CLASSIFY_LENIENT_AFTER = "classify_lenient_after"
 ARCHIVE_FILE = "archive_file"
 INVESTIGATION = "investigation"
 INVESTIGATION_EXPEDITED = "investigation_expedited"
@@ -40,6 +44,15 @@ def rule(code: str) -> Rule:
 def value(code: str) -> int:
     """The value in force (the deployment's override, else the legal default)."""
     return rule(code).value
+
+
+def values(codes: list[str]) -> dict[str, int]:
+    """The values in force of several codes, in one query."""
+    rows = {row.code: row.value for row in Rule.objects.filter(code__in=codes)}
+    missing = set(codes) - set(rows)
+    if missing:
+        raise UnknownRule(", ".join(sorted(missing)))
+    return rows
 
 
 def _calendar(start: dt.date, end: dt.date) -> tuple[set[dt.date], set[dt.date]]:

@@ -6,10 +6,12 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts import scoping
+from accounts.roles import is_bureau_admin
+from coordination.access import logged
 from coordination.models import LIVE_STATUSES, Supervisee
 from coordination.policies import case_offices
 from services.models import Organisation
@@ -17,6 +19,8 @@ from supervision import rulebook
 from supervision.actions import end_of_day, start_of_day
 from supervision.models import (
     Announcement,
+    ClassificationReview,
+    CorrectionPlan,
     Investigation,
     Obligation,
     ReleaseNotice,
@@ -28,6 +32,8 @@ from supervision.models import (
 
 WEEK = 7  # "this week" on 今日待办: the seven days after today (a view choice, not a legal clock)
 BUCKETS = ("overdue", "today", "week", "upcoming")
+ACTIVE = LIVE_STATUSES
+TODO_PAGE = 20  # people per list on 今日待办 (a view choice, not a legal clock)
 
 
 def obligations(user: Any) -> QuerySet[Obligation]:
@@ -70,23 +76,93 @@ def bucket_filters(now: dt.datetime) -> dict[str, Q]:
     }
 
 
-def todo(user: Any, *, office: Organisation | None = None, now: dt.datetime | None = None) -> dict[str, list]:
-    """今日待办: for each bucket, a list of (supervisee, [obligations]) grouped by supervisee, soonest first."""
+class Bucket(list):
+    """One list of 今日待办: a page of (supervisee, [obligations]) pairs, and how many people the list holds."""
+
+    def __init__(self, groups: list, *, total: int, page: int, per_page: int) -> None:
+        super().__init__(groups)
+        self.total = total
+        self.page = page
+        self.pages = max(1, -(-total // per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def todo(
+    user: Any,
+    *,
+    office: Organisation | None = None,
+    now: dt.datetime | None = None,
+    pages: dict[str, int] | None = None,
+    per_page: int = TODO_PAGE,
+) -> dict[str, Bucket]:
+    """今日待办: for each bucket, a page of people (soonest first) with their obligations in that bucket.
+
+    Two queries whatever the caseload (three for an officer): each person's soonest due time per list,
+    then the rows of the people on the pages shown."""
     now = now or timezone.now()
-    b = _bounds(now)
-    rows = open_obligations(user, office=office).filter(Q(remind_from__lte=now) | Q(due_at__lte=b["week_end"]))
-    result: dict[str, OrderedDict] = {name: OrderedDict() for name in BUCKETS}
-    for row in rows.order_by("due_at", "pk"):
-        if row.due_at < b["today_start"]:
-            name = "overdue"
-        elif row.due_at <= b["today_end"]:
-            name = "today"
-        elif row.due_at <= b["week_end"]:
-            name = "week"
-        else:
-            name = "upcoming"
-        result[name].setdefault(row.supervisee, []).append(row)
-    return {name: list(groups.items()) for name, groups in result.items()}
+    pages = pages or {}
+    filters = bucket_filters(now)
+    base = open_obligations(user, office=office)
+    if office is None and not is_bureau_admin(user):
+        # An office's few hundred people as a list: the planner then reads their open obligations by
+        # index instead of scanning every open obligation against the scope's OR (bench/obligations.py).
+        # People who left correction stay on it while their archive clock runs.
+        visible = scoping.scope(user, Supervisee).filter(
+            Q(status__in=ACTIVE) | Q(obligations__kind=Obligation.Kind.ARCHIVE, obligations__done_at__isnull=True)
+        )
+        base = base.filter(supervisee_id__in=set(visible.values_list("pk", flat=True)))
+    bounds = _bounds(now)
+    shown = base.filter(Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]))
+    # One row per person: the soonest due time in each list (None when the person is not on it).
+    firsts = shown.values("supervisee_id").annotate(**{name: Min("due_at", filter=filters[name]) for name in BUCKETS})
+    firsts = list(firsts.order_by())
+    pages_of: dict[str, list[int]] = {}
+    totals: dict[str, int] = {}
+    chosen: dict[str, int] = {}
+    for name in BUCKETS:
+        people = [pk for _first, pk in sorted((row[name], row["supervisee_id"]) for row in firsts if row[name])]
+        last = max(1, -(-len(people) // per_page))
+        chosen[name] = min(max(pages.get(name, 1), 1), last)
+        pages_of[name] = people[(chosen[name] - 1) * per_page : chosen[name] * per_page]
+        totals[name] = len(people)
+    groups: dict[str, OrderedDict[int, list[Obligation]]] = {
+        name: OrderedDict((pk, []) for pk in pages_of[name]) for name in BUCKETS
+    }
+    wanted = {pk for ids in pages_of.values() for pk in ids}
+    if wanted:
+        page_rows = open_obligations(user, office=office).filter(
+            Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]), supervisee_id__in=wanted
+        )
+        for row in page_rows.order_by("due_at", "pk"):
+            name = _bucket_of(row, bounds)
+            if row.supervisee_id in groups[name]:
+                groups[name][row.supervisee_id].append(row)
+    return {
+        name: Bucket(
+            [(found[0].supervisee, found) for found in groups[name].values() if found],
+            total=totals[name],
+            page=chosen[name],
+            per_page=per_page,
+        )
+        for name in BUCKETS
+    }
+
+
+def _bucket_of(row: Obligation, bounds: dict[str, dt.datetime]) -> str:
+    if row.due_at < bounds["today_start"]:
+        return "overdue"
+    if row.due_at <= bounds["today_end"]:
+        return "today"
+    if row.due_at <= bounds["week_end"]:
+        return "week"
+    return "upcoming"
 
 
 def office_counts(user: Any, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
@@ -155,6 +231,47 @@ def feed_obligations(user: Any) -> QuerySet[Obligation]:
         .select_related("supervisee")
         .order_by("due_at", "pk")
     )
+
+
+# --- correction plans and classification reviews -----------------------------------------------------
+
+
+def plans(user: Any) -> QuerySet[CorrectionPlan]:
+    """The plan versions the user may see, newest first; every version fetched is logged as a read."""
+    rows = (
+        scoping.scope(user, CorrectionPlan)
+        .select_related("supervisee", "created_by", "review")
+        .prefetch_related("team")
+        .order_by("supervisee_id", "-version")
+    )
+    return logged(rows, user=user, object_type="correction_plan", supervisee_id=lambda row: row.supervisee_id)
+
+
+def reviews(user: Any) -> QuerySet[ClassificationReview]:
+    """The classification reviews the user may see, newest first; each fetched is logged as a read."""
+    rows = scoping.scope(user, ClassificationReview).select_related(
+        "supervisee", "proposed_by", "decided_by", "supervisee__judicial_office"
+    )
+    return logged(rows, user=user, object_type="classification_review", supervisee_id=lambda row: row.supervisee_id)
+
+
+def reviews_to_decide(user: Any) -> QuerySet[ClassificationReview]:
+    """Open proposals the user (a head) may decide, oldest first, excluding their own."""
+    rows = scoping.scope(user, ClassificationReview, "decide").exclude(proposed_by=user)
+    return logged(
+        rows.select_related("supervisee", "proposed_by").order_by("proposed_at", "pk"),
+        user=user,
+        object_type="classification_review",
+        supervisee_id=lambda row: row.supervisee_id,
+    )
+
+
+def supervisee_for(user: Any, uuid: Any) -> Supervisee:
+    """One supervisee the user may see (the read is logged); raises DoesNotExist when out of scope."""
+    rows = scoping.scope(user, Supervisee).select_related("judicial_office")
+    return logged(
+        rows, user=user, object_type="supervisee", supervisee_id=lambda row: row.pk, object_id=lambda row: str(row.uuid)
+    ).get(uuid=uuid)
 
 
 # --- The sentence lifecycle -------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.retry import RETRY
@@ -15,20 +15,28 @@ BATCH = 1000
 
 @shared_task(name="supervision.escalate_obligations", **RETRY)
 def escalate_obligations() -> int:
-    """Periodic: every open overdue obligation raises the levels it has reached, each level once."""
+    """Periodic: every open overdue obligation raises the levels it has reached, each level once.
+    Batches of ``BATCH`` obligations, a constant number of queries each (bench/obligations.py)."""
     now = timezone.now()
+    delays = actions.escalation_delays()
+    # Only the rows with a level to raise: past the next level's delay (the open-and-due index serves it).
+    due = Q()
+    for level, delay in delays.items():
+        due |= Q(escalation_level=level - 1, due_at__lt=now - delay)
     ids = list(
-        Obligation.objects.filter(done_at__isnull=True, due_at__lt=now, escalation_level__lt=Obligation.Level.BUREAU)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        Obligation.objects.filter(due, done_at__isnull=True, due_at__lt=now).order_by("pk").values_list("pk", flat=True)
     )
-    return sum(len(actions.escalate_obligation(obligation_id=pk, now=now)) for pk in ids)
+    return sum(
+        actions.escalate_obligations(obligation_ids=ids[start : start + BATCH], now=now, delays=delays)
+        for start in range(0, len(ids), BATCH)
+    )
 
 
 @shared_task(name="supervision.sync_obligations", **RETRY)
 def sync_obligations() -> int:
     """Nightly: every supervisee under correction (or in intake) owes what their state owes; released and
-    terminated people owe nothing more. Catches records registered or changed since the last run."""
+    terminated people owe nothing more. Catches records registered or changed since the last run.
+    Batches of ``BATCH`` supervisees, a constant number of queries each (bench/obligations.py)."""
     from coordination.models import Supervisee
 
     active = Supervisee.objects.filter(status__in=actions.ACTIVE_STATUSES)
@@ -38,8 +46,8 @@ def sync_obligations() -> int:
     )
     finished = Supervisee.objects.exclude(status__in=actions.ACTIVE_STATUSES).filter(Exists(still_open))
     ids = sorted(set(active.values_list("pk", flat=True)) | set(finished.values_list("pk", flat=True)))
-    created = 0
-    for start in range(0, len(ids), BATCH):
-        for supervisee in Supervisee.objects.filter(pk__in=ids[start : start + BATCH]):
-            created += actions.sync_obligations(supervisee=supervisee)
-    return created
+    now = timezone.now()
+    return sum(
+        actions.sync_obligations_for(supervisee_ids=ids[start : start + BATCH], now=now)
+        for start in range(0, len(ids), BATCH)
+    )

@@ -24,9 +24,17 @@ from config.errors import form_errors
 from coordination.models import Supervisee
 from coordination.policies import case_offices
 from coordination.selectors import supervisee_for_read
-from supervision import actions, certificates, feeds, forms, policies, selectors
-from supervision.forms import HolidayForm, RuleOverrideForm
-from supervision.models import Holiday, Obligation, ObligationFeed, Rule, StatusChange
+from supervision import actions, certificates, classification, feeds, forms, policies, selectors
+from supervision.forms import DecisionForm, HolidayForm, PlanForm, ReviewForm, RuleOverrideForm
+from supervision.models import (
+    ClassificationReview,
+    CorrectionPlan,
+    Holiday,
+    Obligation,
+    ObligationFeed,
+    Rule,
+    StatusChange,
+)
 
 
 def requires(predicate: Callable) -> Callable:
@@ -51,6 +59,15 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _pages(request: HttpRequest) -> dict[str, int]:
+    """The page of each 今日待办 list (``?overdue=2``); anything not a positive number is page 1."""
+    pages = {}
+    for name in selectors.BUCKETS:
+        value = request.GET.get(name, "")
+        pages[name] = int(value) if value.isdigit() and 0 < len(value) < 6 else 1
+    return pages
+
+
 @require_GET
 @requires(policies.can_use_todo)
 def today(request: HttpRequest) -> HttpResponse:
@@ -68,7 +85,7 @@ def today(request: HttpRequest) -> HttpResponse:
         request,
         "supervision/today.html",
         {
-            "buckets": selectors.todo(request.user, office=office),
+            "buckets": selectors.todo(request.user, office=office, pages=_pages(request)),
             "offices": selectors.office_counts(request.user) if bureau else None,
             "office": office,
             "bureau": bureau,
@@ -341,3 +358,149 @@ def investigation_opinion(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- correction plans and classification reviews ------------------------------------------------------
+
+
+def _supervisee_or_404(user, uuid):
+    try:
+        return selectors.supervisee_for(user, uuid)
+    except Supervisee.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+@requires(policies.is_case_staff)
+def plan(request: HttpRequest, uuid) -> HttpResponse:
+    """The plan in force, its history (every version, newest first), the classification reviews and the
+    platform's explained suggestion."""
+    supervisee = _supervisee_or_404(request.user, uuid)
+    versions = list(selectors.plans(request.user).filter(supervisee=supervisee))
+    current = versions[0] if versions else None
+    reviews = list(selectors.reviews(request.user).filter(supervisee=supervisee))
+    can_write = scoping.policy_for(CorrectionPlan).can(request.user, "write", supervisee)
+    open_review = next((r for r in reviews if r.state == ClassificationReview.State.PROPOSED), None)
+    return render(
+        request,
+        "supervision/plan.html",
+        {
+            "s": supervisee,
+            "current": current,
+            "versions": versions,
+            "reviews": reviews,
+            "open_review": open_review,
+            "can_write": can_write and supervisee.status in actions.ACTIVE_STATUSES,
+            "can_decide": open_review is not None
+            and open_review.proposed_by_id != request.user.pk
+            and scoping.can(request.user, "decide", open_review),
+            "suggestion": classification.suggest(supervisee, risk_level=current.risk_level if current else None)
+            if can_write
+            else None,
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.can_use_todo)
+def plan_write(request: HttpRequest, uuid) -> HttpResponse:
+    """Write the first plan, or a new version prefilled from the plan in force (the old one stays)."""
+    supervisee = _supervisee_or_404(request.user, uuid)
+    if not scoping.policy_for(CorrectionPlan).can(request.user, "write", supervisee):
+        raise PermissionDenied
+    current = actions.current_plan(supervisee)
+    initial = {"supervision_level": supervisee.supervision_level, "risk_level": supervisee.risk_level}
+    if current is not None:
+        initial = {
+            field: getattr(current, field)
+            for field in (
+                "supervision_level",
+                "risk_level",
+                "classification_reasons",
+                "reporting_mode",
+                "reporting_interval_days",
+                "education_goals",
+                "help_goals",
+            )
+        }
+        initial["team"] = list(current.team.filter(is_active=True))
+    form = PlanForm(request.POST or None, initial=initial, supervisee=supervisee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.write_plan(supervisee=supervisee, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The plan is saved as a new version."))
+            return redirect("supervision:plan", uuid=supervisee.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "supervision/plan_write.html",
+        {"s": supervisee, "form": form, "current": current},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.can_use_todo)
+def review_propose(request: HttpRequest, uuid) -> HttpResponse:
+    """Propose a new supervision level with reasons, beside the platform's explained suggestion."""
+    supervisee = _supervisee_or_404(request.user, uuid)
+    if not scoping.policy_for(ClassificationReview).can(request.user, "propose", supervisee):
+        raise PermissionDenied
+    current = actions.current_plan(supervisee)
+    suggestion = classification.suggest(supervisee, risk_level=current.risk_level if current else None)
+    form = ReviewForm(request.POST or None, initial={"to_level": suggestion.level})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.propose_review(supervisee=supervisee, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The proposal is sent to the office head."))
+            return redirect("supervision:plan", uuid=supervisee.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "supervision/review_propose.html",
+        {"s": supervisee, "form": form, "current": current, "suggestion": suggestion},
+        status=status,
+    )
+
+
+@require_POST
+@requires(policies.can_use_todo)
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head approves or rejects a proposal (after confirming)."""
+    review = get_object_or_404(selectors.reviews(request.user), pk=pk)
+    back = reverse("supervision:plan", kwargs={"uuid": review.supervisee.uuid})
+    if review.proposed_by_id == request.user.pk or not scoping.can(request.user, "decide", review):
+        raise PermissionDenied  # asked before the confirmation page; the action asks again
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        question = (
+            _("Approve the change from %(from)s to %(to)s? A new plan version is written at the new level.")
+            if approve
+            else _("Reject the change from %(from)s to %(to)s?")
+        ) % {"from": review.get_from_level_display(), "to": review.get_to_level_display()}
+        page = confirm_first(
+            request,
+            title=_("Decide the classification"),
+            question=question,
+            confirm_label=_("Approve") if approve else _("Reject"),
+            back=back,
+        )
+        if page is not None:
+            return page
+        try:
+            actions.decide_review(review=review, actor=request.user, approve=approve, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect(back)
+    messages.error(request, " ".join(m for msgs in form.errors.values() for m in msgs))
+    return redirect(back)

@@ -1,5 +1,5 @@
-"""On a phone: an officer registers a person from a court notice, records the announcement and later
-releases them; the provider then sees the referral withdrawn with the reason."""
+"""On a phone: an officer registers a person from a court notice, records the announcement, sets the
+correction plan and later releases them; the provider then sees the referral withdrawn with the reason."""
 
 import datetime as dt
 import re
@@ -10,6 +10,7 @@ from django.utils import timezone
 from coordination import actions as casework
 from coordination.models import Supervisee
 from services.models import Membership
+from supervision.models import CorrectionPlan, Obligation
 from tests import factories
 from tests.browser.test_coordination_referral import log_in
 from tests.browser.test_supervision_today import phone  # noqa: F401 - the phone-size page fixture
@@ -71,6 +72,25 @@ def test_register_announce_release_and_the_provider_sees_why(phone, browser, liv
     assert page.locator("#lifecycle-status").inner_text() == "under correction"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
+    # The correction plan (矫正方案): its first version, with the review clock it opens.
+    page.get_by_role("link", name="Correction plan", exact=True).click()
+    page.get_by_role("link", name="Write the plan").click()
+    page.get_by_label("Supervision level:", exact=True).select_option("ordinary")
+    page.get_by_label("How they report:", exact=True).select_option("in_person")
+    _fill(
+        page,
+        {
+            "Reasons for the classification": "初次入矫，表现稳定",
+            "Report every (days)": "14",
+            "Education goals": "每月参加集中教育学习",
+        },
+    )
+    page.get_by_role("button", name="Save as a new version").click()
+    page.wait_for_url(re.compile(rf"/casework/supervision/plans/{person.uuid}/$"))
+    assert "version 1" in page.locator("#plan-current").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert Obligation.objects.filter(supervisee=person, kind=Obligation.Kind.PLAN_REVIEW, done_at=None).exists()
+
     # Months later: a referral is waiting at a provider when the term ends.
     offer = offering(city.providers[factories.Organisation.Kind.TRAINING_PROVIDER])
     need = casework.record_need(
@@ -96,6 +116,9 @@ def test_register_announce_release_and_the_provider_sees_why(phone, browser, liv
     page.wait_for_url(re.compile(rf"/casework/supervision/supervisees/{person.uuid}/$"))
     assert page.locator("#lifecycle-status").inner_text() == "released"
     assert page.get_by_role("link", name="Release certificate (PDF)").is_visible()
+    # The plan's review clock ended with the correction; the plan stays as the record.
+    assert not Obligation.objects.filter(supervisee=person, kind=Obligation.Kind.PLAN_REVIEW, done_at=None).exists()
+    assert CorrectionPlan.objects.filter(supervisee=person, version=1).exists()
 
     provider_context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844}

@@ -318,3 +318,23 @@ def test_the_nightly_sync_leaves_the_archive_clock_alone(world):
     tasks.sync_obligations()
     tasks.sync_obligations()
     assert list(s.obligations.filter(done_at__isnull=True).values_list("kind", flat=True)) == ["archive"]
+
+
+@pytest.mark.django_db
+def test_the_nightly_batch_sync_opens_and_closes_the_intake_clocks_like_the_action(world, intake):
+    from supervision import tasks
+    from supervision.models import LegalDocument
+
+    officer = world.users["officer"]
+    # The effective date differs from the record's start: the report is due from the effective date.
+    sentence = _sentence(intake, officer, effective=TODAY() - dt.timedelta(days=4), start=TODAY())
+    by_action = set(intake.obligations.filter(done_at__isnull=True).values_list("kind", "rule_code", "due_at"))
+    assert {kind for kind, _code, _due in by_action} == {"intake_report", "documents", "release"}
+    intake.obligations.all().delete()
+    tasks.sync_obligations()
+    assert set(intake.obligations.filter(done_at__isnull=True).values_list("kind", "rule_code", "due_at")) == by_action
+    # The notice of enforcement arrives outside the action: the nightly run closes the documents clock.
+    LegalDocument.objects.create(sentence=sentence, kind="enforcement_notice", received_at=TODAY(), recorded_by=officer)
+    tasks.sync_obligations()
+    assert not intake.obligations.filter(kind=Obligation.Kind.DOCUMENTS, done_at__isnull=True).exists()
+    assert intake.obligations.filter(kind=Obligation.Kind.INTAKE_REPORT, done_at__isnull=True).exists()

@@ -168,3 +168,58 @@ def test_the_data_migration_creates_the_same_obligations_as_the_action(world):
     }
     assert rows == expected
     assert {kind for _s, kind, _d in rows} == {Obligation.Kind.INTAKE_REPORT, Obligation.Kind.RELEASE}
+
+
+def _people(world, n):
+    from tests.coordination.factories import make_supervisee
+
+    return [make_supervisee(office=world.city.office, actor=world.users["bureau"]) for _ in range(n)]
+
+
+@pytest.mark.django_db
+def test_the_tasks_ask_the_same_number_of_queries_for_2_or_8_people(world):
+    """A batch costs a constant number of queries, whatever it holds (the benches rely on it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(task) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            task()
+        return len(ctx.captured_queries)
+
+    Supervisee.objects.exclude(pk=world.supervisee.pk).delete()
+    gone, *few = _people(world, 2)
+    Supervisee.objects.filter(pk=gone.pk).update(status=Supervisee.Status.RELEASED)
+    Obligation.objects.create(supervisee=gone, kind="release", rule_code="release_reminder", due_at=timezone.now())
+    sync_few = cost(tasks.sync_obligations)
+    past = timezone.now() - dt.timedelta(days=30)
+    Obligation.objects.filter(kind=Obligation.Kind.RELEASE).update(due_at=past)
+    escalate_few = cost(tasks.escalate_obligations)
+    assert Obligation.objects.filter(escalation_level=Obligation.Level.BUREAU).count() == 1 + len(few)
+
+    _people(world, 6)
+    Supervisee.objects.filter(pk__in=[s.pk for s in few]).update(status=Supervisee.Status.RELEASED)
+    assert cost(tasks.sync_obligations) == sync_few
+    Obligation.objects.filter(kind=Obligation.Kind.RELEASE, done_at__isnull=True).update(
+        due_at=past, escalation_level=0
+    )
+    assert cost(tasks.escalate_obligations) == escalate_few
+    assert Obligation.objects.filter(escalation_level=Obligation.Level.BUREAU, done_at__isnull=True).count() == 7
+
+
+@pytest.mark.django_db
+def test_todo_lists_are_paged_by_person(world, client):
+    past = timezone.now() - dt.timedelta(days=3)
+    people = _people(world, 3)
+    for person in people:
+        actions.sync_obligations(supervisee=person)
+    Obligation.objects.filter(supervisee__in=people, kind=Obligation.Kind.RELEASE).update(due_at=past)
+    officer = world.users["officer"]
+    first = selectors.todo(officer, per_page=2)["overdue"]
+    assert (first.total, first.pages, len(first), first.has_next) == (3, 2, 2, True)
+    second = selectors.todo(officer, per_page=2, pages={"overdue": 2})["overdue"]
+    assert len(second) == 1 and not second.has_next
+    assert {s.pk for s, _ in first} | {s.pk for s, _ in second} == {p.pk for p in people}
+    client.force_login(officer)
+    for query in ("?overdue=2", "?overdue=abc", "?overdue=99999999"):
+        assert client.get("/casework/supervision/today/" + query).status_code == 200

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coordination.models import Supervisee
 from supervision import actions
-from supervision.models import Holiday, Investigation, Obligation, StatusChange
+from supervision.models import ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
@@ -30,6 +30,14 @@ TODO_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=200)
 STAFF_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, social_worker=200, other_officer=200)
 BUREAU_PAGE = expect(403, PAGE_LOGIN, bureau=200)
 STAFF_API = expect(403, API_ANON, bureau=200, officer=200, social_worker=200, other_officer=200)
+OFFICE_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404)
+PLAN = {
+    "supervision_level": "ordinary",
+    "risk_level": "medium",
+    "classification_reasons": "测试",
+    "reporting_mode": "in_person",
+    "reporting_interval_days": 7,
+}
 CASE_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, social_worker=200, other_officer=404)
 OWN_API = expect(403, API_ANON, bureau=200, officer=200, social_worker=200, other_officer=404)
 
@@ -77,6 +85,50 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"pk": w.holiday.pk},
         lambda w: {},
         {**BUREAU_PAGE, "bureau": 302},
+    ),
+    ("supervision:plan", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, {**STAFF_PAGE, "other_officer": 404}),
+    ("supervision:plan-write", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, OFFICE_PAGE),
+    ("supervision:plan-write", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid},
+        lambda w: PLAN,
+        {**OFFICE_PAGE, "bureau": 302, "officer": 302},
+    ),
+    ("supervision:review-propose", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, OFFICE_PAGE),
+    ("supervision:review-propose", "post"): (
+        lambda w: {"uuid": w.supervisee.uuid},
+        lambda w: {"to_level": "strict", "reasons": "测试"},
+        {**OFFICE_PAGE, "bureau": 302, "officer": 302},
+    ),
+    # Only a head decides (the heads' paths: test_plans.py); the proposing officer may not.
+    ("supervision:review-decide", "post"): (
+        lambda w: {"pk": _proposal(w).pk},
+        lambda w: {"decision": "reject", "note": "测试", "confirmed": "yes"},
+        expect(403, PAGE_LOGIN, other_officer=404),
+    ),
+    ("supervision-plan-list", "get"): (lambda w: {}, None, STAFF_API),
+    ("supervision-plan-list", "post"): (
+        lambda w: {},
+        lambda w: {**PLAN, "supervisee": str(w.supervisee.uuid)},
+        expect(403, API_ANON, bureau=201, officer=201, other_officer=404),
+    ),
+    ("supervision-plan-detail", "get"): (lambda w: {"pk": w.plan.pk}, None, OWN_API),
+    # Without ?supervisee= the suggestion is a 400 for case staff (test_plans.py asks with it).
+    ("supervision-plan-suggestion", "get"): (
+        lambda w: {},
+        None,
+        expect(403, API_ANON, bureau=400, officer=400, social_worker=400, other_officer=400),
+    ),
+    ("supervision-review-list", "get"): (lambda w: {}, None, STAFF_API),
+    ("supervision-review-list", "post"): (
+        lambda w: {},
+        lambda w: {"supervisee": str(w.supervisee.uuid), "to_level": "strict", "reasons": "测试"},
+        expect(403, API_ANON, bureau=201, officer=201, other_officer=404),
+    ),
+    ("supervision-review-detail", "get"): (lambda w: {"pk": _proposal(w).pk}, None, OWN_API),
+    ("supervision-review-decide", "post"): (
+        lambda w: {"pk": _proposal(w).pk},
+        lambda w: {"decision": "reject", "note": "测试"},
+        expect(403, API_ANON, other_officer=404),
     ),
     ("supervision-rule-list", "get"): (lambda w: {}, None, STAFF_API),
     ("supervision-rule-detail", "get"): (lambda w: {"code": "intake_report"}, None, STAFF_API),
@@ -140,6 +192,17 @@ MATRIX: dict[tuple[str, str], tuple] = {
 }
 
 
+def _proposal(world) -> ClassificationReview:
+    """A fresh open proposal by the officer (the loop deletes proposals before each request)."""
+    return ClassificationReview.objects.create(
+        supervisee=world.supervisee,
+        from_level="ordinary",
+        to_level="strict",
+        reasons="测试",
+        proposed_by=world.users["officer"],
+    )
+
+
 def _route_names() -> set[str]:
     names: set[str] = set()
 
@@ -168,6 +231,7 @@ def _prepare(world):
     world.obligation = Obligation.objects.filter(supervisee=world.supervisee).first()
     world.feed_token = actions.feed_for(user=world.users["officer"]).token
     world.holiday = Holiday.objects.filter(date__year=2026).first()
+    world.plan = actions.write_plan(supervisee=world.supervisee, actor=world.users["officer"], **PLAN)
     world.investigation = actions.record_investigation(
         actor=world.users["officer"],
         judicial_office=world.city.office,
@@ -206,6 +270,7 @@ def test_every_route_for_every_role(world, role):
         world.obligation.refresh_from_db()
         Obligation.objects.filter(pk=world.obligation.pk).update(done_at=None, done_by=None)
         Holiday.objects.filter(date="2026-03-03").delete()
+        ClassificationReview.objects.all().delete()
         world.feed_token = actions.feed_for(user=world.users["officer"]).token
         if not Holiday.objects.filter(pk=world.holiday.pk).exists():
             world.holiday.save()
