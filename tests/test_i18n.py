@@ -124,3 +124,40 @@ def test_page_types_and_the_admin_menu_have_their_own_chinese_names(db):
         # django-filter's ordering labels ("姓名 (descending)" on the volunteer list).
         assert gettext("%s (descending)") == "%s（降序）"
         assert gettext("Privacy checklist before publishing") == "发布前的隐私核对清单"
+
+
+def _shared_error_messages() -> set[str]:
+    """The English text of every default error message of Django's and DRF's form, model and API fields."""
+    from django import forms
+    from django.db import models
+    from django.utils import translation
+    from rest_framework import serializers
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    texts = set()
+    with translation.override("en"):
+        for base in (forms.Field, models.Field, serializers.Field):
+            for cls in (base, *subclasses(base)):
+                texts.update(str(m) for m in getattr(cls, "default_error_messages", {}).values())
+    return texts
+
+
+def test_no_app_catalogue_changes_the_shared_error_messages(db):
+    """An app catalogue wins over Django's and DRF's own: redefining one of their field error messages
+    (such as "This field is required.") changes that error on every form and API of the site."""
+    shared = _shared_error_messages()
+    assert "This field is required." in shared
+    changed = []
+    for po_path in PO_FILES:
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh)
+        changed += [
+            (str(po_path.relative_to(ROOT)), m.id)
+            for m in catalog
+            if m.id and m.context is None and isinstance(m.id, str) and m.id in shared
+        ]
+    assert not changed, f"app catalogues that redefine a Django/DRF field error: {changed}"
