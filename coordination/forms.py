@@ -154,6 +154,8 @@ class SuperviseeForm(forms.Form):
             self.fields["judicial_office"].initial = only[0].pk
             self.fields["township"].initial = only[0].township_id
         if editing:
+            # The level changes only through a classification review (supervision: the correction plan page).
+            del self.fields["supervision_level"]
             self.fields["resident_id"].required = False
             self.fields["resident_id"].help_text = _(
                 "Leave empty to keep the number on record. A new number needs a reason."

@@ -153,9 +153,8 @@ EDITABLE_FIELDS = (
     "correction_start",
     "correction_end",
     "risk_level",
-    "supervision_level",
     "preferred_language",
-)
+)  # not status (the supervision lifecycle's steps) nor supervision_level (an approved classification review)
 
 
 def update_supervisee(

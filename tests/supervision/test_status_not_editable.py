@@ -54,3 +54,21 @@ def test_no_admin_offers_the_status():
 
     form = modelform_factory(Supervisee, exclude=[])
     assert "status" not in form.base_fields
+
+
+@pytest.mark.django_db
+def test_the_supervision_level_changes_only_through_a_classification_review(world):
+    """Issue 14, item 4: the edit page has no level, ignores one posted, and the action refuses it."""
+    from coordination import actions
+
+    s, officer = world.supervisee, world.users["officer"]
+    before = s.supervision_level
+    other = next(level for level in ("strict", "ordinary", "lenient") if level != before)
+    url = f"/en/casework/supervisees/{s.uuid}/edit/"
+    assert 'name="supervision_level"' not in _client(officer).get(url).content.decode()
+    response = _client(officer).post(url, _edit_form(s, supervision_level=other, address="新地址2号"))
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert s.address == "新地址2号" and s.supervision_level == before
+    with pytest.raises(TypeError):
+        actions.update_supervisee(supervisee=s, actor=officer, supervision_level=other)
