@@ -62,3 +62,27 @@ def test_hours_review_rows_are_cards_with_labels_on_a_phone(phone, settings):
     # Select all ticks every entry.
     phone.get_by_label("全选").check()
     assert phone.locator("input[name=entries]:checked").count() == 2
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(x) / 255 for x in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_the_unread_count_in_the_header_is_readable(phone, settings):
+    from notifications.actions import notify
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    coordinator = f.coordinator(username="coord")
+    notify(recipients=[coordinator], kind="test", subject="新的工时待审核")
+    phone.goto("/accounts/login/")
+    phone.locator("#id_username").fill(coordinator.username)
+    phone.locator("#id_password").fill(PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    phone.wait_for_load_state()
+    badge = phone.get_by_test_id("unread-badge").locator(".badge")
+    assert badge.inner_text() == "1"
+    colour, background = badge.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+    light, dark = sorted([_luminance(colour), _luminance(background)], reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 4.5  # WCAG AA: the count must not be white on white
