@@ -471,6 +471,20 @@ def referral_transition(request: HttpRequest, uuid, verb: str) -> HttpResponse:
                 messages.error(request, message)
     else:
         data = form.cleaned_data
+        side = policies.referrals().side(request.user, referral)
+        if verb == "withdraw" and verb in actions.allowed_verbs(referral, side):
+            asked = confirm_first(
+                request,
+                title=_("Withdraw this referral?"),
+                question=_(
+                    "%(service)s will no longer be asked to help %(person)s. A withdrawn referral cannot be sent again."
+                )
+                % {"service": referral.offering.name, "person": referral.need.supervisee.name},
+                confirm_label=_("Yes, withdraw it"),
+                back=reverse("coordination:referral", kwargs={"uuid": referral.uuid}),
+            )
+            if asked:
+                return asked
         try:
             actions.apply_verb(
                 referral=referral,
