@@ -86,3 +86,20 @@ def test_the_unread_count_in_the_header_is_readable(phone, settings):
     colour, background = badge.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
     light, dark = sorted([_luminance(colour), _luminance(background)], reverse=True)
     assert (light + 0.05) / (dark + 0.05) >= 4.5  # WCAG AA: the count must not be white on white
+
+
+def test_a_name_followed_by_who_they_are_stays_on_one_line_in_a_table_card(phone, settings):
+    from accounts.roles import Role
+    from tests.browser.test_coordination_referral import log_in
+    from tests.coordination.factories import make_supervisee
+    from tests.factories import user_with_role
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    city = make_city()
+    officer = user_with_role(Role.OFFICE_OFFICER, city.office, username="officer")
+    make_supervisee(office=city.office, actor=officer, name="欧阳明月")
+    log_in(phone, "officer", "/en/casework/caseload/")
+    name = phone.get_by_role("link", name="欧阳明月", exact=True)
+    assert name.bounding_box()["height"] < 40  # one line, not one character per line
+    who = phone.locator(".cw-table .who").first
+    assert who.is_visible() and who.bounding_box()["x"] + who.bounding_box()["width"] <= PHONE["width"]
