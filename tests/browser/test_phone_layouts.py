@@ -103,3 +103,19 @@ def test_a_name_followed_by_who_they_are_stays_on_one_line_in_a_table_card(phone
     assert name.bounding_box()["height"] < 40  # one line, not one character per line
     who = phone.locator(".cw-table .who").first
     assert who.is_visible() and who.bounding_box()["x"] + who.bounding_box()["width"] <= PHONE["width"]
+
+
+def test_the_access_logs_other_views_are_separate_links_on_a_phone(phone, settings):
+    from accounts.roles import Role
+    from tests.browser.test_coordination_referral import log_in
+    from tests.factories import user_with_role
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    city = make_city()
+    user_with_role(Role.BUREAU_ADMIN, city.bureau, username="bureau")
+    log_in(phone, "bureau", "/en/casework/access-log/")
+    phone.goto("/casework/access-log/")  # in Chinese the two links fitted on one line and read as one
+    probes = phone.get_by_test_id("id-probes").bounding_box()
+    tokens = phone.get_by_test_id("token-uses").bounding_box()
+    # Each on its own line: the end of one never runs into the start of the other as one sentence.
+    assert tokens["y"] >= probes["y"] + probes["height"]
