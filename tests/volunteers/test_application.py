@@ -58,7 +58,7 @@ def test_missing_consent_and_bad_fields_get_chinese_errors(client, db):
     assert "需要您单独同意" in body
     assert "请输入有效的中国大陆手机号码" in body
     assert "请输入合法的邮件地址" in body
-    assert "必需字段" in body  # Django's own Chinese for "This field is required."
+    assert "此项为必填项" in body  # "This field is required." (the project's zh-hans wording since the plan merge)
     assert not Volunteer.objects.exists()
 
 
