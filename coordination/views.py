@@ -560,7 +560,10 @@ def access_log(request: HttpRequest) -> HttpResponse:
         rows = selectors.token_uses(request.user)
     else:
         rows = selectors.access_log(request.user)
-    filters = AccessLogFilter(request.GET or None, queryset=rows)
+    # Bound only by a filter: the view switch (?show=) and the page number are not filters, so they
+    # neither offer "Clear filters" nor say "no entry matches these filters".
+    filtering = any(key not in ("show", "page") and value for key, value in request.GET.items())
+    filters = AccessLogFilter(request.GET if filtering else None, queryset=rows)
     if filters.is_bound and filters.is_valid():
         rows = filters.qs
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
