@@ -471,6 +471,20 @@ def referral_transition(request: HttpRequest, uuid, verb: str) -> HttpResponse:
                 messages.error(request, message)
     else:
         data = form.cleaned_data
+        side = policies.referrals().side(request.user, referral)
+        if verb == "withdraw" and verb in actions.allowed_verbs(referral, side):
+            asked = confirm_first(
+                request,
+                title=_("Withdraw this referral?"),
+                question=_(
+                    "%(service)s will no longer be asked to help %(person)s. A withdrawn referral cannot be sent again."
+                )
+                % {"service": referral.offering.name, "person": referral.need.supervisee.name},
+                confirm_label=_("Yes, withdraw it"),
+                back=reverse("coordination:referral", kwargs={"uuid": referral.uuid}),
+            )
+            if asked:
+                return asked
         try:
             actions.apply_verb(
                 referral=referral,
@@ -546,7 +560,10 @@ def access_log(request: HttpRequest) -> HttpResponse:
         rows = selectors.token_uses(request.user)
     else:
         rows = selectors.access_log(request.user)
-    filters = AccessLogFilter(request.GET or None, queryset=rows)
+    # Bound only by a filter: the view switch (?show=) and the page number are not filters, so they
+    # neither offer "Clear filters" nor say "no entry matches these filters".
+    filtering = any(key not in ("show", "page") and value for key, value in request.GET.items())
+    filters = AccessLogFilter(request.GET if filtering else None, queryset=rows)
     if filters.is_bound and filters.is_valid():
         rows = filters.qs
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

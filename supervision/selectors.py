@@ -304,8 +304,20 @@ def lifecycle(user: Any, supervisee: Supervisee) -> dict[str, Any]:
         "history": scoping.scope(user, StatusChange).filter(supervisee=supervisee).select_related("actor"),
         "announcements": scoping.scope(user, Announcement).filter(supervisee=supervisee),
         "notices": scoping.scope(user, ReleaseNotice).filter(supervisee=supervisee),
-        "obligations": obligations(user).filter(supervisee=supervisee, done_at__isnull=True).order_by("due_at"),
+        "obligations": _with_basis(
+            obligations(user).filter(supervisee=supervisee, done_at__isnull=True).order_by("due_at")
+        ),
     }
+
+
+def _with_basis(rows: QuerySet[Obligation]) -> list[Obligation]:
+    """The rows, each with ``basis``: the law and article of its rule-book clock in the reader's language
+    (what an officer reads; the rule code is for the rule book, not for the page)."""
+    rows = list(rows)
+    laws = {rule.code: rule.law for rule in Rule.objects.filter(code__in={o.rule_code for o in rows})}
+    for o in rows:
+        o.basis = laws.get(o.rule_code, "")
+    return rows
 
 
 def investigations(user: Any, *, open_only: bool = False) -> QuerySet[Investigation]:

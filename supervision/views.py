@@ -86,6 +86,8 @@ def today(request: HttpRequest) -> HttpResponse:
         "supervision/today.html",
         {
             "buckets": selectors.todo(request.user, office=office, pages=_pages(request)),
+            # A head's open classification proposals: otherwise only found person by person on plan pages.
+            "to_decide": list(selectors.reviews_to_decide(request.user)[:50]),
             "offices": selectors.office_counts(request.user) if bureau else None,
             "office": office,
             "bureau": bureau,

@@ -117,7 +117,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 # The same answer as a new application, so the form tells nobody who is
                 # registered; the person on file is told by e-mail instead.
                 actions.notify_duplicate_application(phone=data["phone"], email=data["email"])
-                return redirect("volunteers:apply_done")
+                return _applied(data)
             try:
                 actions.submit_application(
                     full_name=data["full_name"],
@@ -134,12 +134,18 @@ def apply(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                return redirect("volunteers:apply_done")
+                return _applied(data)
     return render(request, "volunteers/apply.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _applied(data: dict) -> HttpResponse:
+    """The thank-you page; it says the confirmation went by SMS when the applicant gave no e-mail (the
+    same answer for a new and a duplicate application, so it tells nobody who is registered)."""
+    return redirect(reverse("volunteers:apply_done") + ("" if data["email"] else "?by=sms"))
+
+
 def apply_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "volunteers/apply_done.html")
+    return render(request, "volunteers/apply_done.html", {"by_sms": request.GET.get("by") == "sms"})
 
 
 def verify(request: HttpRequest) -> HttpResponse:

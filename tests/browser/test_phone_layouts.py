@@ -62,3 +62,60 @@ def test_hours_review_rows_are_cards_with_labels_on_a_phone(phone, settings):
     # Select all ticks every entry.
     phone.get_by_label("全选").check()
     assert phone.locator("input[name=entries]:checked").count() == 2
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(x) / 255 for x in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_the_unread_count_in_the_header_is_readable(phone, settings):
+    from notifications.actions import notify
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    coordinator = f.coordinator(username="coord")
+    notify(recipients=[coordinator], kind="test", subject="新的工时待审核")
+    phone.goto("/accounts/login/")
+    phone.locator("#id_username").fill(coordinator.username)
+    phone.locator("#id_password").fill(PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    phone.wait_for_load_state()
+    badge = phone.get_by_test_id("unread-badge").locator(".badge")
+    assert badge.inner_text() == "1"
+    colour, background = badge.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+    light, dark = sorted([_luminance(colour), _luminance(background)], reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 4.5  # WCAG AA: the count must not be white on white
+
+
+def test_a_name_followed_by_who_they_are_stays_on_one_line_in_a_table_card(phone, settings):
+    from accounts.roles import Role
+    from tests.browser.test_coordination_referral import log_in
+    from tests.coordination.factories import make_supervisee
+    from tests.factories import user_with_role
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    city = make_city()
+    officer = user_with_role(Role.OFFICE_OFFICER, city.office, username="officer")
+    make_supervisee(office=city.office, actor=officer, name="欧阳明月")
+    log_in(phone, "officer", "/en/casework/caseload/")
+    name = phone.get_by_role("link", name="欧阳明月", exact=True)
+    assert name.bounding_box()["height"] < 40  # one line, not one character per line
+    who = phone.locator(".cw-table .who").first
+    assert who.is_visible() and who.bounding_box()["x"] + who.bounding_box()["width"] <= PHONE["width"]
+
+
+def test_the_access_logs_other_views_are_separate_links_on_a_phone(phone, settings):
+    from accounts.roles import Role
+    from tests.browser.test_coordination_referral import log_in
+    from tests.factories import user_with_role
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    city = make_city()
+    user_with_role(Role.BUREAU_ADMIN, city.bureau, username="bureau")
+    log_in(phone, "bureau", "/en/casework/access-log/")
+    phone.goto("/casework/access-log/")  # in Chinese the two links fitted on one line and read as one
+    probes = phone.get_by_test_id("id-probes").bounding_box()
+    tokens = phone.get_by_test_id("token-uses").bounding_box()
+    # Each on its own line: the end of one never runs into the start of the other as one sentence.
+    assert tokens["y"] >= probes["y"] + probes["height"]

@@ -147,3 +147,14 @@ def test_reading_the_access_log_is_recorded_once_per_page_shown(world):
     assert world.supervisee.name in page
     _page(_client(bureau), "?show=id-probes")  # no entry names anyone: nothing to record
     assert reviews.count() == 1
+
+
+def test_switching_to_token_uses_is_not_a_filter(world):
+    bureau = _client(world.users["bureau"])
+    page = _page(bureau, "?show=token-uses")
+    assert "尚无 API 令牌被使用。" in page
+    # No filter was set: no "Clear filters", no "nothing matches these filters".
+    for text in ("清除筛选", "没有符合这些筛选条件的记录"):
+        assert text not in page
+    filtered = _page(bureau, "?show=token-uses&purpose=casework")
+    assert "清除筛选" in filtered

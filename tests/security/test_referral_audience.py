@@ -113,7 +113,9 @@ def _withdraw(channel: str, officer, referral, note: str, for_provider: bool):
         assert response.status_code == 200
     else:
         body = {"note": note, **({"for_provider": "on"} if for_provider else {})}
-        response = client.post(f"/casework/referrals/{referral.uuid}/withdraw/", body)
+        asked = client.post(f"/casework/referrals/{referral.uuid}/withdraw/", body)
+        assert asked.status_code == 200 and 'name="confirmed"' in asked.content.decode()
+        response = client.post(f"/casework/referrals/{referral.uuid}/withdraw/", {**body, "confirmed": "yes"})
         assert response.status_code == 302
 
 
@@ -196,3 +198,19 @@ def test_a_minors_referral_is_never_announced_to_an_agency_social_worker(world):
     )
     assert told == {topic_for(sent[adult.pk])}  # told about the adult they may see, never about the minor
     assert Notification.objects.about(sent[minor.pk]).filter(recipient=officer).exists()
+
+
+def test_withdrawing_on_the_page_asks_first_and_keeps_the_note_choice(world):
+    officer = _client(world.users["officer"])
+    referral = world.referrals["sent"]
+    url = f"/casework/referrals/{referral.uuid}/withdraw/"
+    asked = officer.post(url, {"note": "对象已就业", "for_provider": "on"})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "撤回这项转介？" in page and "确认撤回" in page
+    assert 'name="for_provider" value="on"' in page  # the choice rides along to the confirmed post
+    referral.refresh_from_db()
+    assert referral.state == "sent"  # nothing happens before the confirmation
+    assert officer.post(url, {"note": "对象已就业", "for_provider": "on", "confirmed": "yes"}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == "withdrawn"
+    assert referral.events.get(to_state="withdrawn").audience == ReferralEvent.Audience.BOTH_SIDES

@@ -135,3 +135,19 @@ def test_the_archive_clock_shows_on_todo_after_release(world):
     later = timezone.now() + dt.timedelta(days=31)
     overdue = selectors.todo(officer, now=later)["overdue"]
     assert [(supervisee.pk, [o.kind for o in rows]) for supervisee, rows in overdue] == [(s.pk, ["archive"])]
+
+
+@pytest.mark.django_db
+def test_open_clocks_name_the_law_not_the_rule_code(world):
+    from supervision.models import Obligation, Rule
+
+    officer = _client(world.users["officer"])
+    s = make_supervisee(office=world.city.office, actor=world.users["bureau"], status=Supervisee.Status.INTAKE)
+    assert officer.post(_url(s, "sentence"), SENTENCE).status_code == 302
+    clock = Obligation.objects.filter(supervisee=s, done_at__isnull=True).first()
+    assert clock is not None
+    rule = Rule.objects.get(code=clock.rule_code)
+    english = officer.get(_url(s)).content.decode()
+    chinese = officer.get(_url(s).removeprefix("/en")).content.decode()
+    assert f">{clock.rule_code}<" not in english and f">{clock.rule_code}<" not in chinese
+    assert rule.law_en and rule.law_en in english and rule.law_zh in chinese

@@ -277,3 +277,21 @@ def _messages(errors) -> list[str]:
     if isinstance(errors, list):
         return [m for value in errors for m in _messages(value)]
     return [str(errors)]
+
+
+def test_the_head_finds_open_proposals_on_the_todo_page_but_not_their_own(world, head):
+    officer_plan(world)
+    actions.propose_review(
+        supervisee=world.supervisee, actor=world.users["officer"], to_level="strict", reasons="多次未按时报到"
+    )
+    plan_url = reverse("supervision:plan", kwargs={"uuid": world.supervisee.uuid})
+    chief = Client()
+    chief.force_login(head)
+    page = chief.get("/casework/supervision/today/").content.decode()
+    assert "待您审批的分类复核" in page and plan_url in page
+    # The proposer has nothing to decide; nor has the head once the proposal is their own.
+    officer = Client()
+    officer.force_login(world.users["officer"])
+    assert "待您审批的分类复核" not in officer.get("/casework/supervision/today/").content.decode()
+    ClassificationReview.objects.update(proposed_by=head)
+    assert "待您审批的分类复核" not in chief.get("/casework/supervision/today/").content.decode()

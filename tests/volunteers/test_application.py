@@ -222,3 +222,16 @@ def test_a_volunteer_without_e_mail_gets_their_reminders_by_sms(db, sms_outbox, 
         assert actions.send_due_shift_reminders() == 1
     texts = [m.body for m in sms_outbox if m.to == volunteer.phone]
     assert len(texts) == 1 and shift.place in texts[0] and "/volunteers/" in texts[0]
+
+
+def test_a_phone_only_applicant_is_told_the_confirmation_came_by_sms(client, db, django_capture_on_commit_callbacks):
+    team = f.team()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/volunteers/apply/", good_data(team, email=""), follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200 and "我们已通过短信向您发送确认" in page
+    assert "电子邮件" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert not mail.outbox
+    # A second application with the same number gets the very same answer (nobody learns who applied).
+    again = client.post("/volunteers/apply/", good_data(team, email=""))
+    assert again.status_code == 302 and again["Location"] == response.redirect_chain[0][0]
