@@ -184,7 +184,8 @@ def holidays(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The day is added to the calendar."))
                 return redirect("supervision:holidays")
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else timezone.localdate().year
+    # Anything not a year of the calendar (0, 10000, 99999999: date() would raise) shows this year.
+    year = int(year) if year.isdigit() and len(year) <= 4 and int(year) >= 1 else timezone.localdate().year
     rows = scoping.scope(request.user, Holiday).filter(date__year=year)
     status = 400 if request.method == "POST" else 200
     return render(
