@@ -477,8 +477,10 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The head approves or rejects a proposal (after confirming)."""
     review = get_object_or_404(selectors.reviews(request.user), pk=pk)
     back = reverse("supervision:plan", kwargs={"uuid": review.supervisee.uuid})
-    if review.proposed_by_id == request.user.pk or not scoping.can(request.user, "decide", review):
-        raise PermissionDenied  # asked before the confirmation page; the action asks again
+    try:  # asked before the confirmation page (the action asks again), with the API's message
+        actions.check_decider(review=review, actor=request.user)
+    except ValidationError as exc:
+        return render(request, "403.html", {"reason": " ".join(exc.messages)}, status=403)
     form = DecisionForm(request.POST)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"

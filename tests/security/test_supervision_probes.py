@@ -59,3 +59,30 @@ def test_every_supervision_read_of_a_supervisee_is_logged(client, world, role, u
     text = response.content.decode()
     if person.given_name in text or str(person.uuid) in text:
         assert AccessLog.objects.count() > before, "a page showed the person and logged nothing"
+
+
+def test_a_head_deciding_their_own_proposal_is_told_why_on_the_page_as_in_the_api(world):
+    from django.test import Client
+
+    from accounts.roles import Role
+    from supervision import actions
+    from tests.factories import user_with_role
+    from tests.supervision.test_plans import PLAN
+
+    head = user_with_role(Role.OFFICE_HEAD, world.city.office, username="officehead")
+    actions.write_plan(supervisee=world.supervisee, actor=world.users["officer"], **PLAN)
+    review = actions.propose_review(supervisee=world.supervisee, actor=head, to_level="strict", reasons="未按时报到")
+    client = Client()
+    client.force_login(head)
+    api = client.post(
+        f"/api/v1/supervision/classification-reviews/{review.pk}/decide/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+    assert api.status_code == 403, api.content
+    message = api.json()["detail"]
+    page = client.post(f"/casework/supervision/reviews/{review.pk}/decide/", {"decision": "approve"})
+    assert page.status_code == 403
+    assert message and message in page.content.decode()
+    review.refresh_from_db()
+    assert review.state == "proposed"
