@@ -101,3 +101,34 @@ def test_the_last_day_of_the_calendar_in_an_access_log_filter_is_no_server_error
     client.force_login(world.users["bureau"])
     response = client.get(url)
     assert response.status_code in (200, 400)
+
+
+STEP_FIELDS = ["organ_kind", "judgment_date", "effective_date", "start", "end", "reported_on", "on", "note", "held_on"]
+
+
+@pytest.mark.parametrize("bad", [{"x": 1}, [1, 2], 10**30, True, -1])
+@pytest.mark.parametrize("step", ["sentence", "register", "suspend", "release"])
+def test_a_lifecycle_step_given_the_wrong_json_types_is_a_400(world, step, bad):
+    from rest_framework.test import APIClient
+
+    from coordination.models import Supervisee
+
+    client = APIClient()
+    client.force_login(world.users["officer"])
+    url = f"/api/v1/supervision/supervisees/{world.supervisee.uuid}/{step}/"
+    response = client.post(url, dict.fromkeys(STEP_FIELDS, bad), format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    assert Supervisee.objects.get(pk=world.supervisee.pk).status == world.supervisee.status
+
+
+@pytest.mark.parametrize(
+    "body", [[1, 2], {"subject_name": ["张三"], "received_on": {"y": 2026}}, {"expedited": 10**30}]
+)
+def test_an_investigation_given_the_wrong_json_types_is_a_400(world, body):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(world.users["officer"])
+    response = client.post("/api/v1/supervision/investigations/", body, format="json")
+    assert response.status_code == 400
