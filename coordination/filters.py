@@ -122,10 +122,15 @@ class AccessLogFilter(django_filters.FilterSet):
         return queryset.filter(Q(username__icontains=value) | Q(user__full_name__icontains=value))
 
     def filter_since(self, queryset, name, value):
-        # Days are Beijing days (the current time zone), as the page shows the times.
+        # Days are Beijing days (the current time zone), as the page shows the times. The first days of
+        # the calendar bound nothing (their UTC instant would fall before year 1).
+        if value <= dt.date.min + dt.timedelta(days=1):
+            return queryset
         return queryset.filter(created_at__gte=timezone.make_aware(dt.datetime.combine(value, dt.time.min)))
 
     def filter_until(self, queryset, name, value):
+        if value >= dt.date.max - dt.timedelta(days=1):  # the last days of the calendar bound nothing
+            return queryset
         next_day = timezone.make_aware(dt.datetime.combine(value + dt.timedelta(days=1), dt.time.min))
         return queryset.filter(created_at__lt=next_day)
 

@@ -1031,18 +1031,23 @@ def propose_review(
     )
 
 
-@transaction.atomic
-def decide_review(
-    *, review: ClassificationReview, actor: User, approve: bool, note: str = "", now: dt.datetime | None = None
-) -> ClassificationReview:
-    """The office head approves (a new plan version at the new level) or rejects (with a note) a proposal.
-    Nobody decides their own proposal."""
+def check_decider(*, review: ClassificationReview, actor: User) -> None:
+    """Raise the refusal if ``actor`` may not decide ``review`` (the page asks before its confirmation)."""
     if not scoping.can(actor, "decide", review):
         raise ActionError(
             _("Only the head of this person's judicial office decides a classification."), code="forbidden"
         )
     if review.proposed_by_id == actor.pk:
         raise ActionError(_("Nobody approves their own proposal: another head must decide."), code="forbidden")
+
+
+@transaction.atomic
+def decide_review(
+    *, review: ClassificationReview, actor: User, approve: bool, note: str = "", now: dt.datetime | None = None
+) -> ClassificationReview:
+    """The office head approves (a new plan version at the new level) or rejects (with a note) a proposal.
+    Nobody decides their own proposal."""
+    check_decider(review=review, actor=actor)
     now = now or timezone.now()
     locked = ClassificationReview.objects.select_for_update().get(pk=review.pk)
     if locked.state != ClassificationReview.State.PROPOSED:

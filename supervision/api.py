@@ -265,11 +265,7 @@ class LifecycleViewSet(viewsets.ViewSet):
             request.user, "change", supervisee
         ):
             raise PermissionDenied
-        data = request.data
-        form = forms.STEP_FORMS[step](
-            data if hasattr(data, "getlist") else {k: v for k, v in data.items() if v is not None},
-            request.FILES or None,
-        )
+        form = forms.STEP_FORMS[step](_form_data(request.data), request.FILES or None)
         if not form.is_valid():
             raise ValidationError(form.errors)
         actions.run_step(step, supervisee, request.user, dict(form.cleaned_data))
@@ -320,7 +316,7 @@ class InvestigationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def create(self, request: Request) -> Response:
         if not policies.can_use_todo(request.user):
             raise PermissionDenied
-        form = forms.InvestigationForm(request.data, offices=case_offices(request.user))
+        form = forms.InvestigationForm(_form_data(request.data), offices=case_offices(request.user))
         if not form.is_valid():
             raise ValidationError(form.errors)
         investigation = actions.record_investigation(actor=request.user, **form.cleaned_data)
@@ -332,7 +328,7 @@ class InvestigationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         investigation = get_object_or_404(self.get_queryset(), pk=pk)
         if not policies.can_use_todo(request.user):
             raise PermissionDenied
-        form = forms.OpinionForm(request.data)
+        form = forms.OpinionForm(_form_data(request.data))
         if not form.is_valid():
             raise ValidationError(form.errors)
         investigation = actions.record_opinion(investigation=investigation, actor=request.user, **form.cleaned_data)
@@ -427,6 +423,28 @@ class DecisionInput(serializers.Serializer):
 class SuggestionOutput(serializers.Serializer):
     level = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField())
+
+
+def _form_data(data):
+    """A JSON body as the page's form would receive it: each field one string (numbers and booleans
+    written out); an object or a list where one value belongs is a 400, never a server error."""
+    if hasattr(data, "getlist"):
+        return data
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [_("Enter a valid value.")]})
+    values, errors = {}, {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, (dict, list)):
+            errors[key] = [_("Enter a valid value.")]
+        elif isinstance(value, bool):
+            values[key] = "true" if value else "false"
+        else:
+            values[key] = str(value)
+    if errors:
+        raise ValidationError(errors)
+    return values
 
 
 def _supervisee(user, uuid) -> Supervisee:

@@ -37,10 +37,12 @@ TODO_PAGE = 20  # people per list on 今日待办 (a view choice, not a legal cl
 
 
 def obligations(user: Any) -> QuerySet[Obligation]:
-    """The obligations the user may see, with the supervisee and office loaded."""
-    return scoping.scope(user, Obligation).select_related(
+    """The obligations the user may see, with the supervisee and office loaded; every row fetched is logged
+    as a read of that supervisee (counts and per-person aggregates log nothing)."""
+    rows = scoping.scope(user, Obligation).select_related(
         "supervisee", "supervisee__judicial_office", "supervisee__township", "done_by"
     )
+    return logged(rows, user=user, object_type="obligation", supervisee_id=lambda row: row.supervisee_id)
 
 
 def open_obligations(user: Any, *, office: Organisation | None = None) -> QuerySet[Obligation]:

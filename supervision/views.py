@@ -186,7 +186,8 @@ def holidays(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The day is added to the calendar."))
                 return redirect("supervision:holidays")
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else timezone.localdate().year
+    # Anything not a year of the calendar (0, 10000, 99999999: date() would raise) shows this year.
+    year = int(year) if year.isdigit() and len(year) <= 4 and int(year) >= 1 else timezone.localdate().year
     rows = scoping.scope(request.user, Holiday).filter(date__year=year)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -478,8 +479,10 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The head approves or rejects a proposal (after confirming)."""
     review = get_object_or_404(selectors.reviews(request.user), pk=pk)
     back = reverse("supervision:plan", kwargs={"uuid": review.supervisee.uuid})
-    if review.proposed_by_id == request.user.pk or not scoping.can(request.user, "decide", review):
-        raise PermissionDenied  # asked before the confirmation page; the action asks again
+    try:  # asked before the confirmation page (the action asks again), with the API's message
+        actions.check_decider(review=review, actor=request.user)
+    except ValidationError as exc:
+        return render(request, "403.html", {"reason": " ".join(exc.messages)}, status=403)
     form = DecisionForm(request.POST)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
