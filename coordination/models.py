@@ -548,6 +548,10 @@ ACCESS_OBJECT_TYPES = {
     "resident id": pgettext_lazy("access log record", "resident ID number (keyed hash)"),
     "api token": pgettext_lazy("access log record", "API token"),
     "access log": pgettext_lazy("access log record", "access log page"),
+    # Written by the supervision app's selectors.
+    "obligation": pgettext_lazy("access log record", "obligation (deadline)"),
+    "correction_plan": pgettext_lazy("access log record", "correction plan"),
+    "classification_review": pgettext_lazy("access log record", "classification review"),
 }
 
 

@@ -158,3 +158,18 @@ def test_switching_to_token_uses_is_not_a_filter(world):
         assert text not in page
     filtered = _page(bureau, "?show=token-uses&purpose=casework")
     assert "清除筛选" in filtered
+
+
+def test_every_record_type_the_apps_log_can_be_filtered_by_its_name():
+    """Each object_type a selector or action writes has a display name (the 'Record' filter offers it)."""
+    import re
+    from pathlib import Path
+
+    from coordination.models import ACCESS_OBJECT_TYPES
+
+    root = Path(__file__).resolve().parents[2]
+    written = set()
+    for app in ("coordination", "matching", "supervision", "volunteers", "accounts"):
+        for path in (root / app).rglob("*.py"):
+            written |= set(re.findall(r'object_type="([a-z _]+)"', path.read_text(encoding="utf-8")))
+    assert written and written <= set(ACCESS_OBJECT_TYPES), sorted(written - set(ACCESS_OBJECT_TYPES))
