@@ -35,7 +35,7 @@ def release_pdf(supervisee: Supervisee, change: StatusChange, sentence: Sentence
     lines += [
         f"矫正期限：{supervisee.correction_start:%Y年%m月%d日} 至 {supervisee.correction_end:%Y年%m月%d日}",
         f"该社区矫正对象矫正期满，于 {change.occurred_on:%Y年%m月%d日} 依法解除社区矫正。",
-        "依据《中华人民共和国社区矫正法》第四十四条出具本证明书。",
+        "依据《中华人民共和国社区矫正法》出具本证明书。",
         "",
         f"执行地社区矫正机构（受委托司法所）：{supervisee.judicial_office.name}",
         f"出具日期：{change.occurred_on:%Y年%m月%d日}",
