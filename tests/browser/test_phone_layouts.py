@@ -119,3 +119,26 @@ def test_the_access_logs_other_views_are_separate_links_on_a_phone(phone, settin
     tokens = phone.get_by_test_id("token-uses").bounding_box()
     # Each on its own line: the end of one never runs into the start of the other as one sentence.
     assert tokens["y"] >= probes["y"] + probes["height"]
+
+
+@pytest.mark.parametrize("width", [1280, 768, 390])
+@pytest.mark.parametrize("url", ["/directory/", "/search/?q=培训", "/"])
+def test_search_buttons_never_wrap_their_label(browser, live_server, width, url):
+    """Issue 12, item 12: on the desktop a search button read "搜/索", one character per line."""
+    make_city()
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": width, "height": 900}
+    )
+    try:
+        page = context.new_page()
+        page.goto(url)
+        buttons = page.locator("form[role=search] button[type=submit], form button.button--nowrap")
+        assert buttons.count() >= 1, f"no search button on {url}"
+        for n in range(buttons.count()):
+            lines = buttons.nth(n).evaluate(
+                "b => { const s = getComputedStyle(b); const line = parseFloat(s.lineHeight) || 1.2 * parseFloat(s.fontSize);"
+                " return (b.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)) / line; }"
+            )
+            assert lines < 1.5, f"a search button on {url} takes {lines:.1f} lines at {width}px"
+    finally:
+        context.close()
