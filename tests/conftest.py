@@ -153,6 +153,24 @@ def _force_login_passes_the_second_factor(request: pytest.FixtureRequest, monkey
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process_unless_marked_redis(request: pytest.FixtureRequest):
+    """Tasks run in-process, as on a newcomer's machine, except in tests marked ``redis``.
+
+    CI's second pass sets ``CELERY_BROKER_URL`` for the tests that start a real worker; for every
+    other test nothing reads that queue, so a queued task (a mail, a matching run) would never run.
+    """
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    from config.celery import app
+
+    was = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = was
+
+
 @pytest.fixture
 def tasks_retry_in_process():
     """``task.apply()`` then performs a task's retries at once (Celery skips the countdown when applying).
