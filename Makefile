@@ -13,9 +13,10 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # The test run: DEBUG off as in production, a throwaway key, assets from the finders.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} FIELD_ENCRYPTION_KEY=$${FIELD_ENCRYPTION_KEY:-test-only-field-key} STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0
 
-# The suite runs in parallel, one process per CPU (pytest-xdist); tests on shared services
-# (PostgreSQL roles, the Celery broker) keep to one process (tests/conftest.py).
-# `make test TEST_WORKERS=0` runs it in one process; PYTEST_ARGS picks tests, e.g. -m "not browser".
+# The suite runs in parallel, one process per CPU (pytest-xdist), then the tests on services the
+# whole machine shares (PostgreSQL roles and databases, the Celery broker a real worker reads) run
+# one after another in a second, serial run (they skip without DATABASE_URL/CELERY_BROKER_URL).
+# `make test TEST_WORKERS=0` runs the first part in one process; PYTEST_ARGS adds options to both.
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
@@ -46,7 +47,8 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not (postgres or redis)" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -m "postgres or redis" $(PYTEST_ARGS)
 
 # Mutation testing (slow; not part of `make test`). Which files are mutated and which tests run
 # against each mutant: [tool.mutmut] in pyproject.toml. MUTANTS narrows the run to some functions,

@@ -49,15 +49,6 @@ def redis_available() -> bool:
         return False
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`make test` runs ``-n auto --dist loadgroup``), the tests that use a
-    service shared by the whole machine run one after another on one worker: real Celery workers
-    read one broker queue, and PostgreSQL roles and extra databases are cluster-wide."""
-    for item in items:
-        if item.get_closest_marker("postgres") or item.get_closest_marker("redis"):
-            item.add_marker(pytest.mark.xdist_group("shared-services"))
-
-
 @pytest.fixture(autouse=True)
 def _services_for_markers(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("postgres"):
