@@ -4,8 +4,8 @@
   the law and article in both languages, an optional deployment override). ``RuleChange`` records
   every override change (who, when, old, new, why).
 - ``Holiday``: the public-holiday calendar the bureau keeps (days off and make-up working days).
-- ``Obligation``: something owed by a date for a supervisee (a rule-book code says which clock),
-  done or not, with its escalation level (0 none, 1 officer, 2 office, 3 bureau).
+- ``Obligation``: something owed by a date for a supervisee, or by a judicial office before there is
+  one (a rule-book code says which clock), done or not, with its escalation level (0 none, 1 officer, 2 office, 3 bureau).
 - ``ObligationFeed``: an officer's private calendar address (revocable token).
 - ``CorrectionPlan``: one version of a supervisee's correction plan (矫正方案, CCL Art. 24); a new
   version never rewrites an old one.
@@ -126,6 +126,21 @@ class Obligation(models.Model):
         PLAN_REVIEW = "plan_review", _("review of the correction plan")
         DOCUMENTS = "documents", _("legal documents from the deciding organ")
         ARCHIVE = "archive", _("archive the case file")
+        # Owed by a judicial office rather than for a supervisee (issue 14): no supervisee yet.
+        INVESTIGATION = "investigation", _("pre-sentence investigation opinion")
+        DECISION_NOTICE = "decision_notice", _("notice of a decision to the deciding organ")
+        # Supervision part 2 (issue 15). The kinds from REQUEST_DECISION on may be open several times for one
+        # supervisee, once per request, order or approval they belong to (``source_type``/``source_id``).
+        REPORT = "report", _("periodic report or check-in")
+        HEALTH_REPORT = "health_report", _("monthly health report (medical parole)")
+        REEXAMINATION = "reexamination", _("medical re-examination (medical parole)")
+        VISIT = "visit", _("home or workplace visit")
+        LOST_CONTACT = "lost_contact", _("lost contact: search and notices")
+        REQUEST_DECISION = "request_decision", _("decision on a request")
+        RETURN_REPORT = "return_report", _("report back after travel")
+        TRANSFER = "transfer", _("hand over a case to the new place of execution")
+        PROHIBITION_EXPIRY = "prohibition_expiry", _("prohibition order ends")
+        MONITORING_EXPIRY = "monitoring_expiry", _("location monitoring period ends")
 
     class Level(models.IntegerChoices):
         NONE = 0, _("not escalated")
@@ -134,7 +149,22 @@ class Obligation(models.Model):
         BUREAU = 3, _("bureau")
 
     supervisee = models.ForeignKey(
-        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="obligations"
+        Supervisee,
+        verbose_name=_("supervisee"),
+        on_delete=models.CASCADE,
+        related_name="obligations",
+        null=True,
+        blank=True,
+    )
+    # Set instead of ``supervisee`` when the office owes it before there is a supervisee (an
+    # investigation opinion); every obligation has one owner or the other.
+    judicial_office = models.ForeignKey(
+        "services.Organisation",
+        verbose_name=_("judicial office"),
+        on_delete=models.PROTECT,
+        related_name="office_obligations",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     rule_code = models.SlugField(_("rule code"), max_length=60)
@@ -162,9 +192,21 @@ class Obligation(models.Model):
         verbose_name_plural = _("obligations")
         ordering = ["due_at", "pk"]
         constraints = [
-            # One open obligation of a kind per supervisee: creating it twice is a no-op.
+            # One open obligation of a kind per supervisee: creating it twice is a no-op. An obligation
+            # that belongs to a source row (a request, an order, an approval) is single per source instead.
             models.UniqueConstraint(
-                fields=["supervisee", "kind"], condition=Q(done_at__isnull=True), name="obligation_one_open_per_kind"
+                fields=["supervisee", "kind"],
+                condition=Q(done_at__isnull=True, source_id__isnull=True, supervisee__isnull=False)
+                | Q(done_at__isnull=True, kind="plan_review"),
+                name="obligation_one_open_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "source_type", "source_id"],
+                condition=Q(done_at__isnull=True, source_id__isnull=False),
+                name="obligation_one_open_per_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(supervisee__isnull=False) | Q(judicial_office__isnull=False), name="obligation_has_owner"
             ),
             models.CheckConstraint(
                 condition=Q(escalation_level__gte=0) & Q(escalation_level__lte=3), name="obligation_level_range"
