@@ -108,6 +108,7 @@ PERSONAL_DATA_MODELS = [
     "supervision.Obligation",
     "supervision.RuleChange",
     "supervision.ObligationFeed",
+    "supervision.SanctionGround",
     "supervision.CorrectionPlan",
     "supervision.ClassificationReview",
     "supervision.Sentence",

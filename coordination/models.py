@@ -161,6 +161,16 @@ class Supervisee(models.Model):
         editable=False,
         help_text=_("The platform's own number for this case, given at registration; never changed by hand."),
     )
+    # The supervisee's own sign-in (issue 15: their phone page), given by an officer; never a staff account.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("own sign-in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="supervisee_self",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -32,6 +32,7 @@ from supervision.models import (
     ReleaseNotice,
     Rule,
     RuleChange,
+    SanctionGround,
     Sentence,
     StatusChange,
     new_token,
@@ -1078,3 +1079,46 @@ def decide_review(
             now=now,
         )
     return locked
+
+
+# --- sanction grounds --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_ground(
+    *,
+    supervisee: Supervisee,
+    code: str,
+    occurred_on: dt.date,
+    facts: str = "",
+    source: object | None = None,
+    actor: User | None = None,
+) -> tuple[SanctionGround, bool]:
+    """Record a sanction ground; returns it and whether it is new.
+
+    ``actor`` None is the platform itself (a clock ran out; called from another action or a task). A
+    person recording a ground by hand must be allowed by the policy. A source (an episode, a request, an
+    order) gives each ground once: recording it again returns the row already there.
+    """
+    if actor is not None and not scoping.policy_for(SanctionGround).can(actor, "record", supervisee):
+        raise PermissionDenied(_("Only officers of the person's judicial office and the bureau record grounds."))
+    if code not in SanctionGround.Code.values:
+        raise ValidationError({"code": _("Choose a ground from the list.")})
+    source_type = ContentType.objects.get_for_model(source) if source is not None else None
+    source_id = source.pk if source is not None else None
+    if source is not None:
+        existing = SanctionGround.objects.filter(
+            supervisee=supervisee, code=code, source_type=source_type, source_id=source_id
+        ).first()
+        if existing is not None:
+            return existing, False
+    ground = SanctionGround.objects.create(
+        supervisee=supervisee,
+        code=code,
+        occurred_on=occurred_on,
+        facts=facts.strip(),
+        source_type=source_type,
+        source_id=source_id,
+        recorded_by=actor,
+    )
+    return ground, True

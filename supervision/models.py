@@ -573,3 +573,59 @@ class ClassificationReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supervisee_id}: {self.from_level} → {self.to_level} ({self.state})"
+
+
+# --- Sanction grounds (issue 15 records them; issue 16 turns them into proposals) ----------------------
+
+
+class SanctionGround(models.Model):
+    """A recorded fact that may ground a sanction (a lost-contact episode, a late return, a breach of a
+    prohibition order...). The platform records the ground; a person decides any sanction (issue 16)."""
+
+    class Code(models.TextChoices):
+        LOST_CONTACT = "lost_contact", _("lost contact (up to the first threshold)")
+        LOST_CONTACT_LONG = "lost_contact_long", _("lost contact beyond the first threshold")
+        LOST_CONTACT_OVER_MONTH = "lost_contact_month", _("lost contact beyond the second threshold")
+        MISSED_REPORT = "missed_report", _("did not report as required")
+        LATE_RETURN = "late_return", _("did not return from travel in time")
+        TRAVEL_WITHOUT_APPROVAL = "travel_unapproved", _("left the city or county without approval")
+        PROHIBITION_BREACH = "prohibition_breach", _("breach of a prohibition order")
+        ABSENCE = "absence", _("repeated unexcused absence from education or activities")
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="sanction_grounds"
+    )
+    code = models.CharField(_("ground"), max_length=30, choices=Code.choices)
+    occurred_on = models.DateField(_("date"))
+    facts = models.TextField(_("facts"), max_length=TEXT_MAX_LENGTH, blank=True)
+    # The record it comes from (an episode, a request, an order), if any.
+    source_type = models.ForeignKey(
+        ContentType, verbose_name=_("source type"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
+    # None when the platform recorded it (a clock ran out).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sanction ground")
+        verbose_name_plural = _("sanction grounds")
+        ordering = ["-occurred_on", "-pk"]
+        constraints = [
+            # A source gives each ground once: recording it again is a no-op.
+            models.UniqueConstraint(
+                fields=["supervisee", "code", "source_type", "source_id"],
+                condition=Q(source_id__isnull=False),
+                name="sanction_ground_once_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} · {self.occurred_on:%Y-%m-%d}"

@@ -23,6 +23,7 @@ from supervision.models import (
     ReleaseNotice,
     Rule,
     RuleChange,
+    SanctionGround,
     Sentence,
     StatusChange,
 )
@@ -283,6 +284,22 @@ class InvestigationPolicy(scoping.BasePolicy):
         return is_bureau_admin(user) or obj.pk in organisation_ids(user, Role.OFFICE_OFFICER)
 
 
+class SanctionGroundPolicy(scoping.BasePolicy):
+    model = SanctionGround
+
+    def rows_view(self, user: Any) -> QuerySet[SanctionGround]:
+        """Case staff who see the supervisee (as for plans); never providers, volunteers or the person."""
+        if not is_case_staff(user):
+            return SanctionGround.objects.none()
+        if is_bureau_admin(user):
+            return SanctionGround.objects.all()
+        return SanctionGround.objects.filter(supervisee__in=scoping.scope(user, Supervisee).values("pk"))
+
+    def allow_record(self, user: Any, obj: Any = None) -> bool:
+        """Record a ground by hand (``obj`` is the supervisee): officers of the person's office and the bureau."""
+        return _writes_case(user, obj)
+
+
 def register() -> None:
     scoping.register(Rule, RulePolicy())
     scoping.register(RuleChange, RuleChangePolicy())
@@ -297,3 +314,4 @@ def register() -> None:
     scoping.register(Announcement, AnnouncementPolicy())
     scoping.register(ReleaseNotice, ReleaseNoticePolicy())
     scoping.register(Investigation, InvestigationPolicy())
+    scoping.register(SanctionGround, SanctionGroundPolicy())
