@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from accounts import scoping
 from accounts.roles import Role, has_role, holders_of, is_bureau_admin, organisation_ids
 from accounts.selectors import bureau_admins
-from coordination.models import CorrectionTeamMember, Supervisee
+from coordination.models import LIVE_STATUSES, CorrectionTeamMember, Supervisee
 from services.models import Membership
 from supervision.models import (
     Announcement,
@@ -27,6 +27,24 @@ from supervision.models import (
     Sentence,
     StatusChange,
 )
+
+_OWN_ATTR = "_own_supervisee_record"
+
+
+def own_record(user: Any) -> Supervisee | None:
+    """The supervisee whose own sign-in this is (issue 15: the phone page), or None for everyone else.
+
+    A supervisee account holds no role; its power is only over its own record, and only while the record
+    is live (a released person's sign-in shows nothing). Cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if not hasattr(user, _OWN_ATTR):
+        setattr(
+            user,
+            _OWN_ATTR,
+            Supervisee.objects.filter(account=user, status__in=LIVE_STATUSES).select_related("judicial_office").first(),
+        )
+    return getattr(user, _OWN_ATTR)
 
 
 def is_case_staff(user: Any) -> bool:

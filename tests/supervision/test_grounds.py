@@ -47,3 +47,19 @@ def test_only_the_office_and_bureau_record_and_see_grounds(world):
     assert ground in scoping.scope(world.users["bureau"], SanctionGround)
     for role in ("other_officer", "provider", "volunteer"):
         assert not scoping.scope(world.users[role], SanctionGround).exists(), role
+
+
+def test_own_record_is_the_live_supervisee_of_a_sign_in_only(world):
+    from supervision.policies import own_record
+    from tests.factories import UserFactory
+
+    person = world.supervisee
+    account = UserFactory(username="self-signin")
+    assert own_record(account) is None
+    person.account = account
+    person.save(update_fields=["account"])
+    fresh = type(account).objects.get(pk=account.pk)
+    assert own_record(fresh) == person
+    assert own_record(world.users["officer"]) is None
+    type(person).objects.filter(pk=person.pk).update(status="released")
+    assert own_record(type(account).objects.get(pk=account.pk)) is None
