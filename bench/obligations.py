@@ -114,6 +114,7 @@ def load(n_offices: int, per_office: int, per_person: int, rng: random.Random) -
                 date_of_birth=dt.date(1980, 1, 1) + dt.timedelta(days=k % 9000),
                 resident_id_encrypted="bench",
                 resident_id_hash=f"bench-obl-{k}",
+                case_number=f"BENCH-OBL-{k}",
                 resident_id_masked="4101**********0000",
                 household_type="urban",
                 township=town,
