@@ -342,6 +342,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Attachments (signed scans, proofs, health reports): never under MEDIA_ROOT, which the proxy serves;
+# read only through scoped, logged views (accounts/attachments.py). Back it up with the database.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# A class with scan(file) raising accounts.attachments.Refused (an antivirus); the default accepts all.
+ATTACHMENT_SCANNER = os.environ.get("ATTACHMENT_SCANNER", "accounts.attachments.NoScanner")
 
 # The hashed, compressed manifest needs `collectstatic`; development and the
 # test suite serve straight from the finders instead.

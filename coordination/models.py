@@ -562,6 +562,8 @@ ACCESS_OBJECT_TYPES = {
     "obligation": pgettext_lazy("access log record", "obligation (deadline)"),
     "correction_plan": pgettext_lazy("access log record", "correction plan"),
     "classification_review": pgettext_lazy("access log record", "classification review"),
+    # A private attachment downloaded (a signed scan, a proof, a health report): accounts/attachments.py.
+    "attachment": pgettext_lazy("access log record", "attachment (uploaded file)"),
 }
 
 

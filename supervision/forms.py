@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.attachments import AttachmentField
 from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, SentenceType, SupervisionLevel
 from services.models import RiskLevel
 from supervision.models import (
@@ -75,7 +76,7 @@ class AnnouncementForm(forms.Form):
     items = forms.CharField(label=_("Items announced"), widget=forms.Textarea(attrs={"rows": 3}))
     is_public = forms.BooleanField(label=_("Held in public"), required=False)
     guardian_present = forms.BooleanField(label=_("Guardian present"), required=False)
-    signed_scan = forms.FileField(label=_("Signed scan"), required=False)
+    signed_scan = AttachmentField(label=_("Signed scan"), required=False)
 
 
 class ReleaseForm(AnnouncementForm):
@@ -90,7 +91,7 @@ class ReleaseForm(AnnouncementForm):
 
 class ScanForm(forms.Form):
     kind = forms.ChoiceField(label=_("Announcement"), choices=Announcement.Kind.choices)
-    signed_scan = forms.FileField(label=_("Signed scan"))
+    signed_scan = AttachmentField(label=_("Signed scan"))
 
 
 class DatedNoteForm(forms.Form):

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.attachments import private_path, private_storage
 from coordination.models import TEXT_MAX_LENGTH, CorrectionTeamMember, SentenceType, Supervisee, SupervisionLevel
 from services.models import RiskLevel
 
@@ -377,7 +378,9 @@ class Announcement(models.Model):
     items = models.TextField(_("items announced"))
     is_public = models.BooleanField(_("public"), default=False)
     guardian_present = models.BooleanField(_("guardian present"), default=False)
-    signed_scan = models.FileField(_("signed scan"), upload_to="supervision/announcements/%Y/", blank=True)
+    signed_scan = models.FileField(
+        _("signed scan"), upload_to=private_path, storage=private_storage, blank=True, max_length=200
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -22,5 +22,6 @@ urlpatterns = [
     path("investigations/<int:pk>/opinion/", views.investigation_opinion, name="investigation-opinion"),
     path("supervisees/<uuid:uuid>/", views.lifecycle, name="lifecycle"),
     path("supervisees/<uuid:uuid>/release-certificate.pdf", views.release_certificate, name="release-certificate"),
+    path("supervisees/<uuid:uuid>/announcements/<int:pk>/scan/", views.announcement_scan, name="announcement-scan"),
     path("supervisees/<uuid:uuid>/<slug:step>/", views.lifecycle_step, name="lifecycle-step"),
 ]

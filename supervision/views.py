@@ -17,16 +17,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import scoping
+from accounts import attachments, scoping
 from accounts.roles import is_bureau_admin
 from config.confirm import confirm_first
 from config.errors import form_errors
-from coordination.models import Supervisee
+from coordination.actions import log_access
+from coordination.models import AccessLog, Supervisee
 from coordination.policies import case_offices
 from coordination.selectors import supervisee_for_read
 from supervision import actions, certificates, classification, feeds, forms, policies, selectors
 from supervision.forms import DecisionForm, HolidayForm, PlanForm, ReviewForm, RuleOverrideForm
 from supervision.models import (
+    Announcement,
     ClassificationReview,
     CorrectionPlan,
     Holiday,
@@ -302,6 +304,28 @@ def release_certificate(request: HttpRequest, uuid) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="release-{supervisee.uuid}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@requires(policies.is_case_staff)
+def announcement_scan(request: HttpRequest, uuid, pk: int) -> HttpResponse:
+    """The signed scan of an announcement (a private attachment), to the case staff who see the record; logged."""
+    supervisee = _lifecycle_supervisee(request, uuid)
+    announcement = get_object_or_404(
+        scoping.scope(request.user, Announcement).filter(supervisee=supervisee).exclude(signed_scan=""), pk=pk
+    )
+    log_access(
+        user=request.user,
+        action=AccessLog.Action.READ,
+        object_type="attachment",
+        object_id=f"announcement {announcement.pk}",
+        supervisee=supervisee,
+        purpose="supervision",
+        path=request.path,
+    )
+    return attachments.serve(
+        announcement.signed_scan, download_name=f"{announcement.kind}-{announcement.held_on:%Y%m%d}"
+    )
 
 
 # --- Pre-sentence investigations ---------------------------------------------------------------------

@@ -87,6 +87,7 @@ def _default_language():
 def _media_root(tmp_path, settings) -> None:
     """Uploaded files in tests go to a temporary folder, never var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

@@ -42,6 +42,8 @@ def test_backup_verifies_catches_damage_and_restores_equal(role_users, city, tmp
         make_supervisee(office=city.office, actor=role_users["bureau_admin"])
     (tmp_path / "media").mkdir(exist_ok=True)
     (tmp_path / "media" / "note.txt").write_text("a synthetic upload")
+    (tmp_path / "private" / "supervision").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "private" / "supervision" / "scan.pdf").write_bytes(b"%PDF-1.4 a synthetic scan")
 
     call_command("backup", str(tmp_path / "backups"))
     folder = tmp_path / "backups" / next(p.name for p in (tmp_path / "backups").iterdir())
@@ -56,9 +58,17 @@ def test_backup_verifies_catches_damage_and_restores_equal(role_users, city, tmp
         **{k: connection.settings_dict[k] or "" for k in ("USER", "HOST", "PORT")}
     )
     call_command(
-        "restore_backup", str(folder), "--database-url", url + empty_database, "--media-root", str(tmp_path / "r")
+        "restore_backup",
+        str(folder),
+        "--database-url",
+        url + empty_database,
+        "--media-root",
+        str(tmp_path / "r"),
+        "--private-root",
+        str(tmp_path / "p"),
     )
     assert (tmp_path / "r" / "note.txt").read_text() == "a synthetic upload"
+    assert (tmp_path / "p" / "supervision" / "scan.pdf").read_bytes() == b"%PDF-1.4 a synthetic scan"
     target = dict(connection.settings_dict, NAME=empty_database)
     with connect(target) as conn:
         assert conn.execute("SELECT count(*) FROM coordination_supervisee").fetchone()[0] == 3

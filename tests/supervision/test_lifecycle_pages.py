@@ -151,3 +151,35 @@ def test_open_clocks_name_the_law_not_the_rule_code(world):
     chinese = officer.get(_url(s).removeprefix("/en")).content.decode()
     assert f">{clock.rule_code}<" not in english and f">{clock.rule_code}<" not in chinese
     assert rule.law_en and rule.law_en in english and rule.law_zh in chinese
+
+
+@pytest.mark.django_db
+def test_a_signed_scan_is_private_checked_and_read_only_by_case_staff_with_a_log_row(world, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coordination.models import AccessLog
+    from supervision.models import Announcement
+
+    officer = _client(world.users["officer"])
+    s = world.supervisee
+    Supervisee.objects.filter(pk=s.pk).update(correction_end=TODAY)
+    body = {"held_on": TODAY.isoformat(), **ANNOUNCEMENT, "confirmed": "yes"}
+    assert officer.post(_url(s, "release"), body).status_code == 302
+    fake = SimpleUploadedFile("宣告书.pdf", b"<script>not a pdf</script>", content_type="application/pdf")
+    refused = officer.post(_url(s, "scan"), {"kind": "release", "signed_scan": fake})
+    assert refused.status_code == 400 and "PDF" in refused.content.decode()
+    scan = SimpleUploadedFile("宣告书.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    assert officer.post(_url(s, "scan"), {"kind": "release", "signed_scan": scan}).status_code == 302
+    announcement = Announcement.objects.get(supervisee=s, kind="release")
+    assert "宣告书" not in announcement.signed_scan.name  # stored under a random name
+    assert (tmp_path / "private" / announcement.signed_scan.name).is_file()
+    url = f"/casework/supervision/supervisees/{s.uuid}/announcements/{announcement.pk}/scan/"
+    assert url in officer.get(f"/casework/supervision/supervisees/{s.uuid}/").content.decode()
+    got = officer.get(url)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 signed"
+    assert got["Content-Type"] == "application/pdf" and got["X-Content-Type-Options"] == "nosniff"
+    assert AccessLog.objects.filter(
+        user=world.users["officer"], supervisee=s, object_type="attachment", object_id=f"announcement {announcement.pk}"
+    ).exists()
+    for role in ("other_officer", "provider", "volunteer"):
+        assert _client(world.users[role]).get(url).status_code in (403, 404), role

@@ -4,13 +4,14 @@ supervision/urls.py and supervision/api_urls.py; a new route not in it fails the
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from coordination.models import Supervisee
 from supervision import actions
-from supervision.models import ClassificationReview, Holiday, Investigation, Obligation, StatusChange
+from supervision.models import Announcement, ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
@@ -155,6 +156,11 @@ MATRIX: dict[tuple[str, str], tuple] = {
         None,
         expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404),
     ),
+    ("supervision:announcement-scan", "get"): (
+        lambda w: {"uuid": w.supervisee.uuid, "pk": w.scanned.pk},
+        None,
+        CASE_PAGE,
+    ),
     ("supervision:investigations", "get"): (lambda w: {}, None, TODO_PAGE),
     ("supervision:investigations", "post"): (
         lambda w: {},
@@ -242,6 +248,16 @@ def _prepare(world):
     )
     world.released = make_supervisee(
         office=world.city.office, actor=world.users["bureau"], status=Supervisee.Status.RELEASED
+    )
+    world.scanned = Announcement.objects.create(
+        supervisee=world.supervisee,
+        kind="intake",
+        held_on=TODAY,
+        place="司法所",
+        attendees="工作人员",
+        items="宣告事项",
+        signed_scan=ContentFile(b"%PDF-1.4 scan", name="scan.pdf"),
+        recorded_by=world.users["officer"],
     )
     StatusChange.objects.create(
         supervisee=world.released,

@@ -134,6 +134,10 @@ class Command(BaseCommand):
         with tarfile.open(folder / MEDIA, "w:gz") as tar:
             if media_root.exists():
                 tar.add(media_root, arcname="media")
+            # The private attachments (accounts/attachments.py): signed scans, proofs, health reports.
+            private_root = Path(settings.PRIVATE_MEDIA_ROOT)
+            if private_root.exists():
+                tar.add(private_root, arcname="private")
         manifest = {
             "created_at": stamp,
             "database": db["NAME"],

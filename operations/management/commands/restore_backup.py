@@ -28,11 +28,21 @@ class Command(BaseCommand):
         parser.add_argument("backup", help="the backup folder (with manifest.json)")
         parser.add_argument("--database-url", required=True, help="the EMPTY database to restore into")
         parser.add_argument("--media-root", help="where to unpack the media files (default: do not unpack)")
+        parser.add_argument("--private-root", help="where to unpack the private attachments (default: do not unpack)")
         parser.add_argument(
             "--ignore-key", action="store_true", help="restore although the encryption key fingerprint differs"
         )
 
-    def handle(self, *args, backup: str, database_url: str, media_root: str | None, ignore_key: bool, **options):
+    def handle(
+        self,
+        *args,
+        backup: str,
+        database_url: str,
+        media_root: str | None,
+        ignore_key: bool,
+        private_root: str | None = None,
+        **options,
+    ):
         folder = Path(backup)
         manifest = verify(folder)
         if manifest["encryption_key_fingerprint"] != key_fingerprint() and not ignore_key:
@@ -59,9 +69,11 @@ class Command(BaseCommand):
         differ = {t: (n, restored.get(t)) for t, n in manifest["row_counts"].items() if restored.get(t) != n}
         if differ:
             raise CommandError(f"row counts differ after restore (manifest, restored): {differ}")
-        if media_root:
+        wanted = {"media": media_root, "private": private_root}
+        if any(wanted.values()):
             with tempfile.TemporaryDirectory() as unpacked, tarfile.open(folder / MEDIA) as tar:
                 tar.extractall(unpacked, filter="data")
-                if (Path(unpacked) / "media").exists():
-                    shutil.copytree(Path(unpacked) / "media", media_root, dirs_exist_ok=True)
+                for arcname, root in wanted.items():
+                    if root and (Path(unpacked) / arcname).exists():
+                        shutil.copytree(Path(unpacked) / arcname, root, dirs_exist_ok=True)
         self.stdout.write(f"restored {sum(restored.values())} rows in {len(restored)} tables into {target['NAME']}")
