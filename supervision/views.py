@@ -122,7 +122,18 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     row = ObligationFeed.objects.select_related("user").filter(token=token).first()
     if row is None or not row.user.is_active or not policies.can_use_todo(row.user):
         raise Http404
-    body = feeds.build(selectors.feed_obligations(row.user))
+    rows = list(selectors.feed_obligations(row.user))
+    # One access-log row per fetch: the calendar names no one, but it is a read of case deadlines by this
+    # user's secret address, so the bureau can see when and how often it was used.
+    log_access(
+        user=row.user,
+        action=AccessLog.Action.READ,
+        object_type="obligation",
+        object_id=f"calendar ({len(rows)})",
+        purpose="calendar feed",
+        path=request.path[: request.path.rfind("/") + 1] + "…",
+    )
+    body = feeds.build(rows)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -100,6 +100,11 @@ def test_the_feed_names_no_one_and_a_new_address_revokes_the_old(overdue_world):
     body = client.get(reverse("supervision:feed", kwargs={"token": token})).content.decode()
     assert "BEGIN:VEVENT" in body
     assert w.supervisee.name not in body and w.supervisee.given_name not in body
+    from coordination.models import AccessLog
+
+    fetched = AccessLog.objects.get(user=officer, purpose="calendar feed")
+    assert fetched.object_id == f"calendar ({body.count('BEGIN:VEVENT')})"
+    assert token not in fetched.path  # the secret address is not copied into the log
     _client(officer).post(reverse("supervision:rotate-feed"))
     assert client.get(reverse("supervision:feed", kwargs={"token": token})).status_code == 404
 
