@@ -55,6 +55,16 @@ class SentenceForm(forms.Form):
     deprivation_months = forms.IntegerField(
         label=_("Deprivation term (months)"), min_value=1, max_value=600, required=False
     )
+    notice_received_on = forms.DateField(
+        label=_("Decision notice received"),
+        widget=DATE,
+        required=False,
+        help_text=_("The day the deciding organ's notice arrived; leave empty if it has not come yet."),
+    )
+
+
+class DecisionNoticeForm(forms.Form):
+    notice_received_on = forms.DateField(label=_("Decision notice received"), widget=DATE)
 
 
 class DocumentForm(forms.Form):
@@ -111,6 +121,7 @@ class NoticeForm(forms.Form):
 # The form that parses each lifecycle step (pages and API).
 STEP_FORMS = {
     "sentence": SentenceForm,
+    "notified": DecisionNoticeForm,
     "document": DocumentForm,
     "register": RegisterForm,
     "announce": AnnouncementForm,

@@ -102,8 +102,12 @@ def today(request: HttpRequest) -> HttpResponse:
 @requires(policies.can_use_todo)
 def obligation_done(request: HttpRequest, pk: int) -> HttpResponse:
     obligation = get_object_or_404(scoping.scope(request.user, Obligation, "complete"), pk=pk)
-    actions.complete_obligation(obligation=obligation, actor=request.user)
-    messages.success(request, _("Marked as done."))
+    try:
+        actions.complete_obligation(obligation=obligation, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked as done."))
     return redirect(request.POST.get("next") or reverse("supervision:today"))
 
 
@@ -211,6 +215,7 @@ def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 STEP_TITLES = {
     "sentence": gettext_lazy("Record a sentence"),
+    "notified": gettext_lazy("Record the arrival of the decision notice"),
     "document": gettext_lazy("Record a legal document"),
     "register": gettext_lazy("Register the person's report"),
     "announce": gettext_lazy("Record the intake announcement"),
