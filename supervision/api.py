@@ -346,6 +346,24 @@ class InvestigationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         investigation = actions.record_opinion(investigation=investigation, actor=request.user, **form.cleaned_data)
         return Response(InvestigationOutput(investigation).data)
 
+    @extend_schema(
+        summary="Correct the day the request came or whether it is expedited (the due date is worked out again)",
+        request=None,
+        responses=InvestigationOutput,
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk: str) -> Response:
+        investigation = get_object_or_404(self.get_queryset(), pk=pk)
+        if not policies.can_use_todo(request.user):
+            raise PermissionDenied
+        form = forms.CorrectInvestigationForm(_form_data(request.data))
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        investigation = actions.correct_investigation(
+            investigation=investigation, actor=request.user, **form.cleaned_data
+        )
+        return Response(InvestigationOutput(investigation).data)
+
 
 # --- correction plans and classification reviews ------------------------------------------------------
 

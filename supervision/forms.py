@@ -150,6 +150,13 @@ class InvestigationForm(forms.Form):
             self.fields["judicial_office"].initial = only[0].pk
 
 
+class CorrectInvestigationForm(forms.Form):
+    """Correct the day a request came or whether it is expedited (the due date is worked out again)."""
+
+    received_on = forms.DateField(label=_("Request received"), widget=DATE)
+    expedited = forms.BooleanField(label=_("Expedited (fast-track) case"), required=False)
+
+
 class OpinionForm(forms.Form):
     opinion = forms.ChoiceField(label=_("Opinion"), choices=[("", "—"), *Investigation.Opinion.choices])
     opinion_note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -368,6 +368,37 @@ def investigation_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@requires(policies.can_use_todo)
+def investigation_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the day a request came or whether it is expedited; its due date and the office's obligation move."""
+    investigation = get_object_or_404(selectors.investigations(request.user, open_only=True), pk=pk)
+    form = forms.CorrectInvestigationForm(
+        request.POST or None, initial={"received_on": investigation.received_on, "expedited": investigation.expedited}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.correct_investigation(investigation=investigation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("You may not record requests for this office."))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("supervision:investigations")
+    return render(
+        request,
+        "supervision/lifecycle_step.html",
+        {
+            "s": {"name": investigation.subject_name},
+            "form": form,
+            "title": _("Correct the request"),
+            "back": reverse("supervision:investigations"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 # --- correction plans and classification reviews ------------------------------------------------------
 
 
