@@ -244,7 +244,7 @@ def test_mark_done_refuses_the_kinds_closed_by_their_own_record_on_the_page_and_
     officer = _client(world.users["officer"])
     api = officer.post(f"/api/v1/supervision/obligations/{obligation.pk}/complete/")
     assert api.status_code == 409
-    page = officer.post(f"/en/casework/supervision/obligations/{obligation.pk}/done/", follow=True)
+    page = officer.post(f"/casework/supervision/obligations/{obligation.pk}/done/", follow=True)
     assert api.json()["detail"] in page.content.decode()
     obligation.refresh_from_db()
     assert obligation.done_at is None
