@@ -98,7 +98,8 @@ class ObligationPolicy(scoping.BasePolicy):
         )
 
     def rows_complete(self, user: Any) -> QuerySet[Obligation]:
-        """Officers of the supervisee's office and the bureau mark an obligation done."""
+        """Officers of the supervisee's office (or of the office that owns it) and the bureau mark an obligation
+        done (the kinds their own record closes refuse: ``actions.OWN_DOOR``)."""
         if not can_use_todo(user):
             return Obligation.objects.none()
         return self.rows_view(user)
@@ -110,7 +111,8 @@ class ObligationPolicy(scoping.BasePolicy):
 
     def audiences(self, events: list[tuple[Obligation, int]]) -> dict[tuple[int, int], list[Any]]:
         """Who is told for each (obligation, level), in at most three queries for the whole batch:
-        1 the officers on the correction team (else the office's officers), 2 every officer of the office
+        1 the officers on the correction team (else the office's officers; for a row the office owns itself,
+        an investigation, its officers), 2 every officer of the office
         (the office head among them), 3 the bureau administrators (the bureau head among them)."""
         levels = {level for _o, level in events}
         team: dict[int, list[Any]] = {}
