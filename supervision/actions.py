@@ -315,6 +315,15 @@ def level_reached(obligation: Obligation, now: dt.datetime, delays: dict[int, dt
     return reached
 
 
+def _link(obligation: Obligation) -> str:
+    """Where an alert leads: the page that meets the obligation when it has one of its own, else 今日待办."""
+    if obligation.kind == Obligation.Kind.INVESTIGATION:
+        return reverse("supervision:investigation-opinion", args=[obligation.source_id])
+    if obligation.kind == Obligation.Kind.DECISION_NOTICE:
+        return reverse("supervision:lifecycle-step", args=[obligation.supervisee.uuid, "notified"])
+    return reverse("supervision:today")
+
+
 def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
     """The outbox message for a level's audience (inbox; e-mail with an address; SMS from the office level)."""
     # Neutral text: the kind, the date and the case-number tail, never the supervisee's name (it travels
@@ -342,7 +351,7 @@ def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
         "kind": NOTIFICATION_KIND,
         "subject": subject,
         "body": body,
-        "link": reverse("supervision:today"),
+        "link": _link(obligation),
         "about": obligation,
         "sms": level >= Obligation.Level.OFFICE,
     }

@@ -214,6 +214,8 @@ def test_an_overdue_request_escalates_to_its_offices_officers_then_the_bureau(
     subject, body = inbox(world.users["bureau"])[0]
     assert SUBJECT not in subject and str(obligation.source_id) in subject
     assert "opinion" in body or "意见" in body
+    link = Notification.objects.filter(recipient=world.users["bureau"], kind=KIND).values_list("url", flat=True)[0]
+    assert link.endswith(f"/supervision/investigations/{obligation.source_id}/opinion/")
 
 
 @pytest.mark.django_db
@@ -461,3 +463,23 @@ def test_an_overdue_notice_shows_as_chase_the_deciding_organ_and_escalates(
     # Mark done is refused: the arrival date is what closes it.
     with pytest.raises(ActionError):
         actions.complete_obligation(obligation=obligation, actor=officer)
+
+
+@pytest.mark.django_db
+def test_the_deciding_organs_late_notice_never_counts_against_the_person(world):
+    from supervision import classification
+
+    supervisee = world.supervisee
+    Supervisee.objects.filter(pk=supervisee.pk).update(risk_level="low")
+    supervisee.refresh_from_db()
+    long_ago = timezone.now() - dt.timedelta(days=30)
+    Obligation.objects.create(supervisee=supervisee, kind="release", rule_code="release_reminder", due_at=long_ago)
+    Obligation.objects.create(
+        supervisee=supervisee, kind="decision_notice", rule_code="decision_notice", due_at=long_ago
+    )
+    Obligation.objects.create(supervisee=supervisee, kind="documents", rule_code="document_delivery", due_at=long_ago)
+    assert classification.suggest(supervisee).level != "strict"
+    Obligation.objects.create(
+        supervisee=supervisee, kind="plan_review", rule_code="plan_review_interval", due_at=long_ago
+    )
+    assert classification.suggest(supervisee).level == "strict"  # two of the person's own clocks overdue
