@@ -9,9 +9,11 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import scoping
 from config.errors import ActionError
@@ -164,10 +166,10 @@ def sync_obligations_for(*, supervisee_ids: list[int], now: dt.datetime | None =
     active = [p for p in people if p.status in ACTIVE_STATUSES]
     if not active:
         return 0
-    codes = [rulebook.INTAKE_REPORT, rulebook.RELEASE_REMINDER, rulebook.DOCUMENT_DELIVERY]
+    codes = [rulebook.INTAKE_REPORT, rulebook.RELEASE_REMINDER, rulebook.DOCUMENT_DELIVERY, rulebook.DECISION_NOTICE]
     rules = {r.code: r for r in Rule.objects.filter(code__in=codes)}
     report, reminder = rules[rulebook.INTAKE_REPORT], rules[rulebook.RELEASE_REMINDER]
-    delivery = rules[rulebook.DOCUMENT_DELIVERY]
+    delivery, notice = rules[rulebook.DOCUMENT_DELIVERY], rules[rulebook.DECISION_NOTICE]
     # The current sentence (newest by effective date) of each person in intake, and its documents.
     in_intake = [p.pk for p in active if p.status in INTAKE_STATUSES]
     sentences: dict[int, Sentence] = {}
@@ -195,7 +197,7 @@ def sync_obligations_for(*, supervisee_ids: list[int], now: dt.datetime | None =
         return added[(rule.code, start)]
 
     rows = []
-    documents_in = []
+    documents_in, notices_in = [], []
     for person in active:
         sentence = sentences.get(person.pk)
         if person.status == Supervisee.Status.INTAKE and (person.pk, Obligation.Kind.INTAKE_REPORT) not in owing:
@@ -237,9 +239,24 @@ def sync_obligations_for(*, supervisee_ids: list[int], now: dt.datetime | None =
                     )
             elif (person.pk, Obligation.Kind.DOCUMENTS) in owing:
                 documents_in.append(person.pk)
-    if documents_in:
+            # The deciding organ's notice (CCL Art. 20): owed until the office records when it came.
+            if sentence.notice_received_on is not None:
+                if (person.pk, Obligation.Kind.DECISION_NOTICE) in owing:
+                    notices_in.append(person.pk)
+            elif (person.pk, Obligation.Kind.DECISION_NOTICE) not in owing:
+                rows.append(
+                    Obligation(
+                        supervisee_id=person.pk,
+                        kind=Obligation.Kind.DECISION_NOTICE,
+                        rule_code=rulebook.DECISION_NOTICE,
+                        due_at=end_of_day(due(notice, sentence.effective_date)),
+                    )
+                )
+    if documents_in or notices_in:  # one UPDATE for both clocks met outside their actions
         Obligation.objects.filter(
-            supervisee_id__in=documents_in, kind=Obligation.Kind.DOCUMENTS, done_at__isnull=True
+            Q(supervisee_id__in=documents_in, kind=Obligation.Kind.DOCUMENTS)
+            | Q(supervisee_id__in=notices_in, kind=Obligation.Kind.DECISION_NOTICE),
+            done_at__isnull=True,
         ).update(done_at=now)
     if not rows:
         return 0
@@ -249,11 +266,23 @@ def sync_obligations_for(*, supervisee_ids: list[int], now: dt.datetime | None =
     return after - before
 
 
+# The kinds an obligation closes only through their own action, with the refusal "Mark done" gets.
+OWN_DOOR = {
+    Obligation.Kind.INVESTIGATION: gettext_lazy("Record the opinion on the investigation request: that closes it."),
+    Obligation.Kind.DECISION_NOTICE: gettext_lazy(
+        "Record the day the deciding organ's notice arrived: that closes it."
+    ),
+}
+
+
 @transaction.atomic
 def complete_obligation(*, obligation: Obligation, actor: User, now: dt.datetime | None = None) -> Obligation:
     """Mark an obligation done (officers of the office and the bureau); done twice changes nothing."""
     if not scoping.policy_for(Obligation).queryset(actor, "complete").filter(pk=obligation.pk).exists():
         raise PermissionDenied
+    if obligation.kind in OWN_DOOR:
+        # Closed only by recording what met it (the date is what reports read), never by a tick.
+        raise ActionError(OWN_DOOR[obligation.kind], code="transition")
     Obligation.objects.filter(pk=obligation.pk, done_at__isnull=True).update(
         done_at=now or timezone.now(), done_by=actor
     )
@@ -287,6 +316,15 @@ def level_reached(obligation: Obligation, now: dt.datetime, delays: dict[int, dt
     return reached
 
 
+def _link(obligation: Obligation) -> str:
+    """Where an alert leads: the page that meets the obligation when it has one of its own, else 今日待办."""
+    if obligation.kind == Obligation.Kind.INVESTIGATION:
+        return reverse("supervision:investigation-opinion", args=[obligation.source_id])
+    if obligation.kind == Obligation.Kind.DECISION_NOTICE:
+        return reverse("supervision:lifecycle-step", args=[obligation.supervisee.uuid, "notified"])
+    return reverse("supervision:today")
+
+
 def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
     """The outbox message for a level's audience (inbox; e-mail with an address; SMS from the office level)."""
     # Neutral text: the kind, the date and the case-number tail, never the supervisee's name (it travels
@@ -295,9 +333,16 @@ def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
         "kind": obligation.get_kind_display(),
         "date": timezone.localdate(obligation.due_at).isoformat(),
     }
-    subject = f"{subject} · {naming.case_tail(obligation.supervisee)}"
+    if obligation.supervisee_id is not None:
+        subject = f"{subject} · {naming.case_tail(obligation.supervisee)}"
+    else:  # office-owned (an investigation request): the request's number, the person is not named
+        subject = f"{subject} · " + _("request no. %(number)s") % {"number": obligation.source_id}
     body = _("Escalated to: %(level)s.") % {"level": Obligation.Level(level).label}
-    if obligation.kind == Obligation.Kind.INTAKE_REPORT:
+    if obligation.kind == Obligation.Kind.INVESTIGATION:
+        body += " " + _("The investigation opinion is overdue: send it to the requesting organ.")
+    elif obligation.kind == Obligation.Kind.DECISION_NOTICE:
+        body += " " + _("The deciding organ has not sent its notice of the decision: chase the deciding organ.")
+    elif obligation.kind == Obligation.Kind.INTAKE_REPORT:
         # 漏管: the person did not report in time; the office must tell the deciding organ.
         body += " " + _("Not reported in time (漏管): find the person and notify the deciding organ.")
     elif obligation.kind == Obligation.Kind.DOCUMENTS:
@@ -307,7 +352,7 @@ def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
         "kind": NOTIFICATION_KIND,
         "subject": subject,
         "body": body,
-        "link": reverse("supervision:today"),
+        "link": _link(obligation),
         "about": obligation,
         "sms": level >= Obligation.Level.OFFICE,
     }
@@ -489,7 +534,8 @@ def missing_documents(sentence: Sentence | None) -> list[str]:
 
 def sync_intake_obligations(*, supervisee: Supervisee, sentence: Sentence | None = None) -> int:
     """While in intake: the documents the deciding organ owes (due the delivery period after the effective
-    date; done when every required document is in) and the person's report (due the report period after it)."""
+    date; done when every required document is in) and its notice of the decision (due the notice period
+    after it; done when the office records when it came, ``record_decision_notice``)."""
     if supervisee.status not in INTAKE_STATUSES:
         return 0
     sentence = sentence or current_sentence(supervisee)
@@ -505,6 +551,15 @@ def sync_intake_obligations(*, supervisee: Supervisee, sentence: Sentence | None
         Obligation.objects.filter(supervisee=supervisee, kind=Obligation.Kind.DOCUMENTS, done_at__isnull=True).update(
             done_at=timezone.now()
         )
+    if sentence.notice_received_on is None:
+        due = rulebook.due(rulebook.DECISION_NOTICE, sentence.effective_date)
+        created += _open(
+            supervisee, Obligation.Kind.DECISION_NOTICE, rule_code=rulebook.DECISION_NOTICE, due_at=end_of_day(due)
+        )
+    else:
+        Obligation.objects.filter(
+            supervisee=supervisee, kind=Obligation.Kind.DECISION_NOTICE, done_at__isnull=True
+        ).update(done_at=timezone.now())
     return created
 
 
@@ -527,6 +582,10 @@ def record_sentence(*, supervisee: Supervisee, actor: User, **fields) -> Sentenc
         )
     if not fields.get("deprived_political_rights"):
         fields["deprivation_months"] = None
+    notice_on = fields.get("notice_received_on")
+    if notice_on is not None:
+        _check_notice_date(notice_on, effective)
+        fields["notice_late"] = _notice_late(notice_on, effective)
     if supervisee.status in (Status.UNDER_CORRECTION, Status.SUSPENDED, Status.REGISTERED):
         raise LifecycleError(
             _("The person is serving a sentence; release or terminate it before recording a new one."),
@@ -544,6 +603,36 @@ def record_sentence(*, supervisee: Supervisee, actor: User, **fields) -> Sentenc
     if supervisee.status in (Status.RELEASED, Status.TERMINATED):
         _set_status(supervisee, to=Status.INTAKE, action="new_sentence", actor=actor, on=effective)
     sync_obligations(supervisee=supervisee)
+    return sentence
+
+
+def _check_notice_date(received_on: dt.date, effective: dt.date) -> None:
+    _not_future(received_on, "notice_received_on")
+    if received_on < effective:
+        raise LifecycleError(
+            {"notice_received_on": _("The notice cannot arrive before the decision took effect.")}, code="invalid"
+        )
+
+
+def _notice_late(received_on: dt.date, effective: dt.date) -> bool:
+    """Came after the rule book's notice period (CCL Art. 20: 5 days from the decision taking effect)."""
+    return received_on > rulebook.due(rulebook.DECISION_NOTICE, effective)
+
+
+@transaction.atomic
+def record_decision_notice(*, sentence: Sentence, actor: User, notice_received_on: dt.date) -> Sentence:
+    """Record the day the deciding organ's notice of the decision arrived (and whether it came late); closes
+    the office's clock of chasing it."""
+    if not scoping.policy_for(Sentence).can(actor, "record", sentence.supervisee):
+        raise PermissionDenied("only officers of the office and the bureau record the decision notice")
+    sentence = Sentence.objects.select_for_update().get(pk=sentence.pk)
+    if sentence.notice_received_on is not None:
+        raise LifecycleError(_("The arrival of the decision notice is already recorded."), code="conflict")
+    _check_notice_date(notice_received_on, sentence.effective_date)
+    sentence.notice_received_on = notice_received_on
+    sentence.notice_late = _notice_late(notice_received_on, sentence.effective_date)
+    sentence.save(update_fields=["notice_received_on", "notice_late"])
+    _close_kind(sentence.supervisee, Obligation.Kind.DECISION_NOTICE, actor)
     return sentence
 
 
@@ -817,6 +906,11 @@ def run_step(step: str, supervisee: Supervisee, actor: User, data: dict):
         if sentence is None:
             raise LifecycleError(_("Record the sentence first."), code="precondition")
         return record_document(sentence=sentence, actor=actor, **data)
+    if step == "notified":
+        sentence = current_sentence(supervisee)
+        if sentence is None:
+            raise LifecycleError(_("Record the sentence first."), code="precondition")
+        return record_decision_notice(sentence=sentence, actor=actor, **data)
     if step == "register":
         return register(supervisee=supervisee, actor=actor, **data)
     if step == "announce":
@@ -867,7 +961,7 @@ def record_investigation(
         raise PermissionDenied("only officers of the office and the bureau record investigations")
     _not_future(received_on, "received_on")
     code = rulebook.INVESTIGATION_EXPEDITED if expedited else rulebook.INVESTIGATION
-    return Investigation.objects.create(
+    investigation = Investigation.objects.create(
         judicial_office=judicial_office,
         organ_kind=organ_kind,
         organ_name=organ_name.strip(),
@@ -878,6 +972,105 @@ def record_investigation(
         due_on=rulebook.due(code, received_on),
         recorded_by=actor,
     )
+    Obligation.objects.create(**_investigation_obligation(investigation))
+    return investigation
+
+
+def _investigation_source() -> ContentType:
+    return ContentType.objects.get_for_model(Investigation)
+
+
+def _investigation_obligation(investigation: Investigation, source: ContentType | None = None) -> dict:
+    """The fields of the office's obligation for an investigation request: owned by the office (there is no
+    supervisee), due at the end of the request's due day, the request as its source."""
+    return {
+        "judicial_office_id": investigation.judicial_office_id,
+        "kind": Obligation.Kind.INVESTIGATION,
+        "rule_code": investigation.rule_code,
+        "due_at": end_of_day(investigation.due_on),
+        "source_type": source or _investigation_source(),
+        "source_id": investigation.pk,
+    }
+
+
+def investigation_obligations(investigations) -> QuerySet[Obligation]:
+    """The obligations of these investigation requests (open or done)."""
+    return Obligation.objects.filter(
+        kind=Obligation.Kind.INVESTIGATION,
+        source_type=_investigation_source(),
+        source_id__in=[i.pk for i in investigations],
+    )
+
+
+@transaction.atomic
+def correct_investigation(
+    *, investigation: Investigation, actor: User, received_on: dt.date, expedited: bool
+) -> Investigation:
+    """Correct the day a request came or whether it is expedited: the due date is worked out again and the
+    office's open obligation moves with it (its escalations start again if the new date is not yet past)."""
+    if not scoping.policy_for(Investigation).can(actor, "record", investigation.judicial_office):
+        raise PermissionDenied("only officers of the office and the bureau correct investigations")
+    investigation = Investigation.objects.select_for_update().get(pk=investigation.pk)
+    if investigation.opinion_sent_on is not None:
+        raise LifecycleError(_("The opinion is already sent: the request can no longer change."), code="conflict")
+    _not_future(received_on, "received_on")
+    code = rulebook.INVESTIGATION_EXPEDITED if expedited else rulebook.INVESTIGATION
+    investigation.received_on = received_on
+    investigation.expedited = expedited
+    investigation.rule_code = code
+    investigation.due_on = rulebook.due(code, received_on)
+    investigation.save(update_fields=["received_on", "expedited", "rule_code", "due_on"])
+    _move_investigation_obligations([investigation])
+    return investigation
+
+
+def _move_investigation_obligations(investigations: list[Investigation], now: dt.datetime | None = None) -> int:
+    """Make the office's obligations agree with their requests (a constant number of queries): open the
+    missing ones, move a due date that changed (the escalation restarts when the new date is not past),
+    close those whose opinion was sent. Returns how many rows were opened or moved."""
+    now = now or timezone.now()
+    source = _investigation_source()
+    rows = {
+        o.source_id: o
+        for o in Obligation.objects.filter(
+            kind=Obligation.Kind.INVESTIGATION,
+            source_type=source,
+            source_id__in=[i.pk for i in investigations],
+            done_at__isnull=True,
+        )
+    }
+    answered = [rows[i.pk].pk for i in investigations if i.opinion_sent_on is not None and i.pk in rows]
+    if answered:
+        Obligation.objects.filter(pk__in=answered).update(done_at=now)
+    missing, moved = [], []
+    for investigation in investigations:
+        if investigation.opinion_sent_on is not None:
+            continue
+        row = rows.get(investigation.pk)
+        if row is None:
+            missing.append(Obligation(**_investigation_obligation(investigation, source)))
+        elif row.due_at != end_of_day(investigation.due_on) or row.rule_code != investigation.rule_code:
+            row.due_at, row.rule_code = end_of_day(investigation.due_on), investigation.rule_code
+            if row.due_at >= now:
+                row.escalation_level, row.escalated_at = Obligation.Level.NONE, None
+            moved.append(row)
+    if missing:
+        Obligation.objects.bulk_create(missing, ignore_conflicts=True)
+    if moved:
+        Obligation.objects.bulk_update(moved, ["due_at", "rule_code", "escalation_level", "escalated_at"])
+    return len(missing) + len(moved)
+
+
+def sync_investigation_obligations(*, now: dt.datetime | None = None) -> int:
+    """The nightly catch-up: every request still waiting for its opinion has its office's obligation, due when
+    the request is due (whatever changed the request); answered requests owe nothing."""
+    open_requests = Investigation.objects.filter(opinion_sent_on__isnull=True)
+    source = _investigation_source()
+    stale = Obligation.objects.filter(
+        kind=Obligation.Kind.INVESTIGATION, source_type=source, done_at__isnull=True
+    ).exclude(source_id__in=open_requests.values("pk"))
+    closed = stale.update(done_at=now or timezone.now())
+    return closed + _move_investigation_obligations(list(open_requests), now=now)
 
 
 @transaction.atomic
@@ -901,6 +1094,9 @@ def record_opinion(
     investigation.opinion_note = opinion_note.strip()
     investigation.opinion_sent_on = opinion_sent_on
     investigation.save(update_fields=["opinion", "opinion_note", "opinion_sent_on"])
+    investigation_obligations([investigation]).filter(done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=actor
+    )
     return investigation
 
 

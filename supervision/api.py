@@ -63,8 +63,11 @@ class RuleOutput(serializers.ModelSerializer):
 
 
 class ObligationOutput(serializers.ModelSerializer):
-    supervisee = serializers.UUIDField(source="supervisee.uuid")
-    judicial_office = serializers.IntegerField(source="supervisee.judicial_office_id")
+    supervisee = serializers.UUIDField(
+        source="supervisee.uuid", allow_null=True, help_text="Null when the office owns it (an investigation)."
+    )
+    judicial_office = serializers.SerializerMethodField(help_text="The owning office, or the supervisee's office.")
+    investigation = serializers.SerializerMethodField(help_text="The investigation request an office owes, if any.")
 
     class Meta:
         model = Obligation
@@ -72,6 +75,7 @@ class ObligationOutput(serializers.ModelSerializer):
             "id",
             "supervisee",
             "judicial_office",
+            "investigation",
             "kind",
             "rule_code",
             "due_at",
@@ -79,6 +83,12 @@ class ObligationOutput(serializers.ModelSerializer):
             "done_at",
             "escalation_level",
         ]
+
+    def get_judicial_office(self, obj) -> int | None:
+        return policies.owner_office_id(obj)
+
+    def get_investigation(self, obj) -> int | None:
+        return obj.source_id if obj.kind == Obligation.Kind.INVESTIGATION else None
 
 
 class ObligationQuery(serializers.Serializer):
@@ -103,7 +113,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Obligations of the supervisees I may see",
+        summary="Obligations of the supervisees I may see, and those my office owes itself (investigations)",
         parameters=[
             OpenApiParameter("bucket", str, enum=list(selectors.BUCKETS), description="overdue, today, week, upcoming"),
             OpenApiParameter("office", int, description="only this judicial office"),
@@ -130,7 +140,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if "office" in data:
             if not case_offices(self.request.user).filter(pk=data["office"]).exists():
                 raise ValidationError({"office": [_("Not a judicial office you may see.")]})
-            rows = rows.filter(supervisee__judicial_office_id=data["office"])
+            rows = rows.filter(selectors.of_office(data["office"]))
         if "bucket" in data:
             rows = rows.filter(selectors.bucket_filters(timezone.now())[data["bucket"]])
         return rows
@@ -170,6 +180,8 @@ class SentenceOutput(serializers.ModelSerializer):
             "end",
             "deprived_political_rights",
             "deprivation_months",
+            "notice_received_on",
+            "notice_late",
             "derived",
             "documents",
         ]
@@ -251,8 +263,8 @@ class LifecycleViewSet(viewsets.ViewSet):
         return Response(_lifecycle_values(request.user, self._supervisee(request, uuid)))
 
     @extend_schema(
-        summary="Run a lifecycle step: sentence, document, register, announce, suspend, resume, release, "
-        "terminate, notice",
+        summary="Run a lifecycle step: sentence, notified (the decision notice arrived), document, register, "
+        "announce, suspend, resume, release, terminate, notice",
         request=None,
         responses=LifecycleOutput,
     )
@@ -332,6 +344,24 @@ class InvestigationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         if not form.is_valid():
             raise ValidationError(form.errors)
         investigation = actions.record_opinion(investigation=investigation, actor=request.user, **form.cleaned_data)
+        return Response(InvestigationOutput(investigation).data)
+
+    @extend_schema(
+        summary="Correct the day the request came or whether it is expedited (the due date is worked out again)",
+        request=None,
+        responses=InvestigationOutput,
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk: str) -> Response:
+        investigation = get_object_or_404(self.get_queryset(), pk=pk)
+        if not policies.can_use_todo(request.user):
+            raise PermissionDenied
+        form = forms.CorrectInvestigationForm(_form_data(request.data))
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        investigation = actions.correct_investigation(
+            investigation=investigation, actor=request.user, **form.cleaned_data
+        )
         return Response(InvestigationOutput(investigation).data)
 
 

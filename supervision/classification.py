@@ -24,6 +24,8 @@ from services.models import RiskLevel
 from supervision import rulebook
 from supervision.models import Obligation
 
+# Clocks the deciding organ is late on, not the person: not a fact about the person's conduct.
+ORGAN_OWES = (Obligation.Kind.DECISION_NOTICE, Obligation.Kind.DOCUMENTS)
 # Offence categories the suggestion never treats as lenient (violence and drugs).
 NOT_LENIENT = (OffenceCategory.ASSAULT, OffenceCategory.AFFRAY, OffenceCategory.DRUGS)
 
@@ -47,9 +49,14 @@ def suggest(supervisee: Supervisee, *, risk_level: str | None = None, now: dt.da
         [rulebook.CLASSIFY_OVERDUE_DAYS, rulebook.CLASSIFY_OVERDUE_STRICT, rulebook.CLASSIFY_LENIENT_AFTER]
     )
     overdue_days = values[rulebook.CLASSIFY_OVERDUE_DAYS]
-    overdue = Obligation.objects.filter(
-        supervisee=supervisee, done_at__isnull=True, due_at__lt=now - dt.timedelta(days=overdue_days)
-    ).count()
+    # What the deciding organ owes (its notice, the documents) never counts against the person.
+    overdue = (
+        Obligation.objects.filter(
+            supervisee=supervisee, done_at__isnull=True, due_at__lt=now - dt.timedelta(days=overdue_days)
+        )
+        .exclude(kind__in=ORGAN_OWES)
+        .count()
+    )
     reasons: list[str] = []
     risk_label = RiskLevel(risk).label
     if supervisee.is_minor:

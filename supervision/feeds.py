@@ -37,12 +37,18 @@ def build(obligations: Iterable[Obligation]) -> bytes:
         event.add("uid", obligation_uid(obligation))
         event.add("dtstamp", obligation.created_at)
         event.add("dtstart", timezone.localdate(obligation.due_at))
-        # Neutral: the kind and the case's short reference, no name.
-        event.add(
-            "summary",
-            _("%(kind)s · case %(ref)s")
-            % {"kind": obligation.get_kind_display(), "ref": str(obligation.supervisee.uuid)[:8]},
-        )
+        # Neutral: the kind and the case's short reference (an office's own: the request number), no name.
+        if obligation.supervisee_id is not None:
+            summary = _("%(kind)s · case %(ref)s") % {
+                "kind": obligation.get_kind_display(),
+                "ref": str(obligation.supervisee.uuid)[:8],
+            }
+        else:
+            summary = _("%(kind)s · request no. %(number)s") % {
+                "kind": obligation.get_kind_display(),
+                "number": obligation.source_id,
+            }
+        event.add("summary", summary)
         event.add("status", "CONFIRMED")
         cal.add_component(event)
     return cal.to_ical()

@@ -56,6 +56,16 @@ class SentenceForm(forms.Form):
     deprivation_months = forms.IntegerField(
         label=_("Deprivation term (months)"), min_value=1, max_value=600, required=False
     )
+    notice_received_on = forms.DateField(
+        label=_("Decision notice received"),
+        widget=DATE,
+        required=False,
+        help_text=_("The day the deciding organ's notice arrived; leave empty if it has not come yet."),
+    )
+
+
+class DecisionNoticeForm(forms.Form):
+    notice_received_on = forms.DateField(label=_("Decision notice received"), widget=DATE)
 
 
 class DocumentForm(forms.Form):
@@ -112,6 +122,7 @@ class NoticeForm(forms.Form):
 # The form that parses each lifecycle step (pages and API).
 STEP_FORMS = {
     "sentence": SentenceForm,
+    "notified": DecisionNoticeForm,
     "document": DocumentForm,
     "register": RegisterForm,
     "announce": AnnouncementForm,
@@ -138,6 +149,13 @@ class InvestigationForm(forms.Form):
         only = list(offices[:2]) if offices is not None else []
         if len(only) == 1:
             self.fields["judicial_office"].initial = only[0].pk
+
+
+class CorrectInvestigationForm(forms.Form):
+    """Correct the day a request came or whether it is expedited (the due date is worked out again)."""
+
+    received_on = forms.DateField(label=_("Request received"), widget=DATE)
+    expedited = forms.BooleanField(label=_("Expedited (fast-track) case"), required=False)
 
 
 class OpinionForm(forms.Form):

@@ -267,6 +267,11 @@ class Sentence(models.Model):
     end = models.DateField(_("correction ends"))
     deprived_political_rights = models.BooleanField(_("deprived of political rights"), default=False)
     deprivation_months = models.PositiveIntegerField(_("deprivation term (months)"), null=True, blank=True)
+    # CCL Art. 20: the deciding organ notifies the office within the rule book's period (``decision_notice``)
+    # of the decision taking effect. When the notice came, and whether it came after that period (kept as
+    # recorded so a report of late notices does not move when the rule is overridden later).
+    notice_received_on = models.DateField(_("decision notice received"), null=True, blank=True)
+    notice_late = models.BooleanField(_("decision notice came late"), default=False)
     derived = models.BooleanField(
         _("derived from the old record"),
         default=False,
@@ -430,8 +435,9 @@ class ReleaseNotice(models.Model):
 
 class Investigation(models.Model):
     """A pre-sentence investigation request (调查评估) a judicial office received: its working-day clock
-    (shorter for expedited cases) and the opinion. The person is not a supervisee (yet), so the clock
-    lives on this row (``due_on``), not on an ``Obligation``."""
+    (shorter for expedited cases) and the opinion. The person is not a supervisee (yet), so the office
+    owns the clock: an ``Obligation`` of kind ``investigation`` with ``judicial_office`` set and this row as
+    its source, due at the end of ``due_on`` and closed when the opinion is sent."""
 
     class Opinion(models.TextChoices):
         SUITABLE = "suitable", _("suitable for community correction")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts import scoping
 from accounts.roles import Role, has_role, holders_of, is_bureau_admin, organisation_ids
@@ -89,20 +89,36 @@ class HolidayPolicy(scoping.BasePolicy):
         return is_bureau_admin(user)
 
 
+def owner_office_id(obligation: Any) -> int | None:
+    """The judicial office an obligation belongs to: its own (office-owned) or its supervisee's."""
+    office_id = getattr(obligation, "judicial_office_id", None)
+    if office_id is None and obligation.supervisee_id is not None:
+        office_id = obligation.supervisee.judicial_office_id
+    return office_id
+
+
 class ObligationPolicy(scoping.BasePolicy):
     model = Obligation
 
     def rows_view(self, user: Any) -> QuerySet[Obligation]:
-        """The obligations of the supervisees the user may see (the supervisee policy decides): the bureau
-        all, officers their office's; providers, volunteers and the public none."""
+        """The obligations of the supervisees the user may see (the supervisee policy decides), and those an
+        office owes before there is a supervisee (an investigation opinion) to that office's officers and
+        social workers only: the bureau all; providers, volunteers, the public and other offices none."""
         if not is_case_staff(user):
             return Obligation.objects.none()
         if is_bureau_admin(user):
             return Obligation.objects.all()
-        return Obligation.objects.filter(supervisee__in=scoping.scope(user, Supervisee).values("pk"))
+        return Obligation.objects.filter(
+            Q(supervisee__in=scoping.scope(user, Supervisee).values("pk"))
+            | Q(
+                supervisee__isnull=True,
+                judicial_office_id__in=organisation_ids(user, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER),
+            )
+        )
 
     def rows_complete(self, user: Any) -> QuerySet[Obligation]:
-        """Officers of the supervisee's office and the bureau mark an obligation done."""
+        """Officers of the supervisee's office (or of the office that owns it) and the bureau mark an obligation
+        done (the kinds their own record closes refuse: ``actions.OWN_DOOR``)."""
         if not can_use_todo(user):
             return Obligation.objects.none()
         return self.rows_view(user)
@@ -114,7 +130,8 @@ class ObligationPolicy(scoping.BasePolicy):
 
     def audiences(self, events: list[tuple[Obligation, int]]) -> dict[tuple[int, int], list[Any]]:
         """Who is told for each (obligation, level), in at most three queries for the whole batch:
-        1 the officers on the correction team (else the office's officers), 2 every officer of the office
+        1 the officers on the correction team (else the office's officers; for a row the office owns itself,
+        an investigation, its officers), 2 every officer of the office
         (the office head among them), 3 the bureau administrators (the bureau head among them)."""
         levels = {level for _o, level in events}
         team: dict[int, list[Any]] = {}
@@ -130,7 +147,7 @@ class ObligationPolicy(scoping.BasePolicy):
             for member in members.order_by("pk"):
                 team.setdefault(member.supervisee_id, []).append(member.user)
         office_ids = {
-            o.supervisee.judicial_office_id
+            owner_office_id(o)
             for o, level in events
             if level == Obligation.Level.OFFICE or (level == Obligation.Level.OFFICER and o.supervisee_id not in team)
         }
@@ -148,9 +165,9 @@ class ObligationPolicy(scoping.BasePolicy):
         result: dict[tuple[int, int], list[Any]] = {}
         for obligation, level in events:
             if level == Obligation.Level.OFFICER:
-                people = team.get(obligation.supervisee_id) or office.get(obligation.supervisee.judicial_office_id, [])
+                people = team.get(obligation.supervisee_id) or office.get(owner_office_id(obligation), [])
             elif level == Obligation.Level.OFFICE:
-                people = office.get(obligation.supervisee.judicial_office_id, [])
+                people = office.get(owner_office_id(obligation), [])
             elif level == Obligation.Level.BUREAU:
                 people = bureau
             else:

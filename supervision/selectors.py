@@ -6,11 +6,12 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import scoping
-from accounts.roles import is_bureau_admin
+from accounts.roles import Role, is_bureau_admin, organisation_ids
 from coordination.access import logged
 from coordination.models import LIVE_STATUSES, Supervisee
 from coordination.policies import case_offices
@@ -40,21 +41,31 @@ def obligations(user: Any) -> QuerySet[Obligation]:
     """The obligations the user may see, with the supervisee and office loaded; every row fetched is logged
     as a read of that supervisee (counts and per-person aggregates log nothing)."""
     rows = scoping.scope(user, Obligation).select_related(
-        "supervisee", "supervisee__judicial_office", "supervisee__township", "done_by"
+        "supervisee", "supervisee__judicial_office", "supervisee__township", "judicial_office", "done_by"
     )
     return logged(rows, user=user, object_type="obligation", supervisee_id=lambda row: row.supervisee_id)
 
 
+def of_office(office: Organisation | int) -> Q:
+    """An office's obligations: those of its supervisees and those it owns itself (no supervisee yet)."""
+    office_id = office if isinstance(office, int) else office.pk
+    return Q(supervisee__judicial_office_id=office_id) | Q(supervisee__isnull=True, judicial_office_id=office_id)
+
+
 def open_obligations(user: Any, *, office: Organisation | None = None) -> QuerySet[Obligation]:
-    """Open obligations of supervisees still under correction (or in intake), and the archive clock that
-    outlives the correction, optionally of one office."""
+    """Open obligations of supervisees still under correction (or in intake), the archive clock that
+    outlives the correction, and what an office owes itself (an investigation opinion), optionally of one office."""
     rows = obligations(user).filter(
-        Q(supervisee__status__in=LIVE_STATUSES) | Q(kind=Obligation.Kind.ARCHIVE),
+        Q(supervisee__status__in=LIVE_STATUSES) | Q(kind=Obligation.Kind.ARCHIVE) | Q(supervisee__isnull=True),
         done_at__isnull=True,
     )
     if office is not None:
-        rows = rows.filter(supervisee__judicial_office=office)
+        rows = rows.filter(of_office(office))
     return rows
+
+
+# The group a row of 今日待办 belongs to: its supervisee, or (an office-owned row, one group each) minus its pk.
+OWNER = Coalesce(F("supervisee_id"), F("pk") * -1, output_field=BigIntegerField())
 
 
 def _bounds(now: dt.datetime) -> dict[str, dt.datetime]:
@@ -104,10 +115,12 @@ def todo(
     pages: dict[str, int] | None = None,
     per_page: int = TODO_PAGE,
 ) -> dict[str, Bucket]:
-    """今日待办: for each bucket, a page of people (soonest first) with their obligations in that bucket.
+    """今日待办: for each bucket, a page of people (soonest first) with their obligations in that bucket, and
+    the office's own obligations (an investigation request: one entry each, with its request loaded).
 
-    Two queries whatever the caseload (three for an officer): each person's soonest due time per list,
-    then the rows of the people on the pages shown."""
+    Each entry is ``(owner, rows)``: the owner is the supervisee, or the investigation request of an
+    office-owned row. Two queries whatever the caseload (three for an officer, one more when an office's own
+    row is on a page shown): each owner's soonest due time per list, then the rows of the owners shown."""
     now = now or timezone.now()
     pages = pages or {}
     filters = bucket_filters(now)
@@ -119,17 +132,26 @@ def todo(
         visible = scoping.scope(user, Supervisee).filter(
             Q(status__in=ACTIVE) | Q(obligations__kind=Obligation.Kind.ARCHIVE, obligations__done_at__isnull=True)
         )
-        base = base.filter(supervisee_id__in=set(visible.values_list("pk", flat=True)))
+        # The office's own rows (no supervisee) by the offices the user works in.
+        offices = organisation_ids(user, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER)
+        base = base.filter(
+            Q(supervisee_id__in=set(visible.values_list("pk", flat=True)))
+            | Q(supervisee__isnull=True, judicial_office_id__in=offices)
+        )
     bounds = _bounds(now)
     shown = base.filter(Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]))
-    # One row per person: the soonest due time in each list (None when the person is not on it).
-    firsts = shown.values("supervisee_id").annotate(**{name: Min("due_at", filter=filters[name]) for name in BUCKETS})
+    # One row per owner: the soonest due time in each list (None when the owner is not on it).
+    firsts = (
+        shown.annotate(owner=OWNER)
+        .values("owner")
+        .annotate(**{name: Min("due_at", filter=filters[name]) for name in BUCKETS})
+    )
     firsts = list(firsts.order_by())
     pages_of: dict[str, list[int]] = {}
     totals: dict[str, int] = {}
     chosen: dict[str, int] = {}
     for name in BUCKETS:
-        people = [pk for _first, pk in sorted((row[name], row["supervisee_id"]) for row in firsts if row[name])]
+        people = [pk for _first, pk in sorted((row[name], row["owner"]) for row in firsts if row[name])]
         last = max(1, -(-len(people) // per_page))
         chosen[name] = min(max(pages.get(name, 1), 1), last)
         pages_of[name] = people[(chosen[name] - 1) * per_page : chosen[name] * per_page]
@@ -138,23 +160,37 @@ def todo(
         name: OrderedDict((pk, []) for pk in pages_of[name]) for name in BUCKETS
     }
     wanted = {pk for ids in pages_of.values() for pk in ids}
+    requests: dict[int, Investigation] = {}
     if wanted:
         page_rows = open_obligations(user, office=office).filter(
-            Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]), supervisee_id__in=wanted
+            Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]),
+            Q(supervisee_id__in={pk for pk in wanted if pk > 0}) | Q(pk__in={-pk for pk in wanted if pk < 0}),
         )
-        for row in page_rows.order_by("due_at", "pk"):
+        page_rows = list(page_rows.order_by("due_at", "pk"))
+        for row in page_rows:
             name = _bucket_of(row, bounds)
-            if row.supervisee_id in groups[name]:
-                groups[name][row.supervisee_id].append(row)
+            owner = row.supervisee_id if row.supervisee_id is not None else -row.pk
+            if owner in groups[name]:
+                groups[name][owner].append(row)
+        asked = [row.source_id for row in page_rows if row.kind == Obligation.Kind.INVESTIGATION]
+        if asked:
+            requests = {i.pk: i for i in scoping.scope(user, Investigation).filter(pk__in=asked)}
     return {
         name: Bucket(
-            [(found[0].supervisee, found) for found in groups[name].values() if found],
+            [(_owner(found[0], requests), found) for found in groups[name].values() if found],
             total=totals[name],
             page=chosen[name],
             per_page=per_page,
         )
         for name in BUCKETS
     }
+
+
+def _owner(row: Obligation, requests: dict[int, Investigation]) -> Any:
+    """Whom a 今日待办 entry is about: the supervisee, or the investigation request an office owes."""
+    if row.supervisee_id is not None:
+        return row.supervisee
+    return requests.get(row.source_id) if row.kind == Obligation.Kind.INVESTIGATION else row.judicial_office
 
 
 def _bucket_of(row: Obligation, bounds: dict[str, dt.datetime]) -> str:
@@ -172,9 +208,9 @@ def office_counts(user: Any, *, now: dt.datetime | None = None) -> list[dict[str
     now = now or timezone.now()
     filters = bucket_filters(now)
     counts = {
-        row["supervisee__judicial_office"]: row
+        row["office"]: row
         for row in open_obligations(user)
-        .values("supervisee__judicial_office")
+        .values(office=Coalesce("supervisee__judicial_office", "judicial_office"))
         .annotate(
             overdue=Count("pk", filter=filters["overdue"]),
             today=Count("pk", filter=filters["today"]),
@@ -226,7 +262,7 @@ def rule_changes(user: Any) -> QuerySet[RuleChange]:
 
 
 def feed_obligations(user: Any) -> QuerySet[Obligation]:
-    """What the user's private calendar lists: open obligations they may complete."""
+    """What the user's private calendar lists: open obligations they may complete (their office's own too)."""
     return (
         scoping.scope(user, Obligation, "complete")
         .filter(done_at__isnull=True)
@@ -293,6 +329,10 @@ def next_steps(supervisee: Supervisee) -> tuple[str, ...]:
     steps = NEXT_STEPS.get(supervisee.status, ())
     if supervisee.status == Supervisee.Status.INTAKE and not supervisee.sentences.exists():
         steps = tuple(step for step in steps if step != "document")
+    # The deciding organ's notice: recorded once for the current sentence, whatever the status.
+    current = supervisee.sentences.order_by("-effective_date", "-pk").only("notice_received_on").first()
+    if current is not None and current.notice_received_on is None:
+        steps = ("notified", *steps)
     return steps
 
 

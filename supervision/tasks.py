@@ -35,7 +35,8 @@ def escalate_obligations() -> int:
 @shared_task(name="supervision.sync_obligations", **RETRY)
 def sync_obligations() -> int:
     """Nightly: every supervisee under correction (or in intake) owes what their state owes; released and
-    terminated people owe nothing more. Catches records registered or changed since the last run.
+    terminated people owe nothing more; every open investigation request owes its opinion by its due day.
+    Catches records registered or changed since the last run.
     Batches of ``BATCH`` supervisees, a constant number of queries each (bench/obligations.py)."""
     from coordination.models import Supervisee
 
@@ -47,7 +48,9 @@ def sync_obligations() -> int:
     finished = Supervisee.objects.exclude(status__in=actions.ACTIVE_STATUSES).filter(Exists(still_open))
     ids = sorted(set(active.values_list("pk", flat=True)) | set(finished.values_list("pk", flat=True)))
     now = timezone.now()
-    return sum(
+    created = sum(
         actions.sync_obligations_for(supervisee_ids=ids[start : start + BATCH], now=now)
         for start in range(0, len(ids), BATCH)
     )
+    # The offices' own clocks: each open investigation request owes its opinion by its due day.
+    return created + actions.sync_investigation_obligations(now=now)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reviews/<int:pk>/decide/", views.review_decide, name="review-decide"),
     path("investigations/", views.investigations, name="investigations"),
     path("investigations/<int:pk>/opinion/", views.investigation_opinion, name="investigation-opinion"),
+    path("investigations/<int:pk>/correct/", views.investigation_correct, name="investigation-correct"),
     path("supervisees/<uuid:uuid>/", views.lifecycle, name="lifecycle"),
     path("supervisees/<uuid:uuid>/release-certificate.pdf", views.release_certificate, name="release-certificate"),
     path("supervisees/<uuid:uuid>/announcements/<int:pk>/scan/", views.announcement_scan, name="announcement-scan"),

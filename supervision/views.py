@@ -104,8 +104,12 @@ def today(request: HttpRequest) -> HttpResponse:
 @requires(policies.can_use_todo)
 def obligation_done(request: HttpRequest, pk: int) -> HttpResponse:
     obligation = get_object_or_404(scoping.scope(request.user, Obligation, "complete"), pk=pk)
-    actions.complete_obligation(obligation=obligation, actor=request.user)
-    messages.success(request, _("Marked as done."))
+    try:
+        actions.complete_obligation(obligation=obligation, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked as done."))
     return redirect(request.POST.get("next") or reverse("supervision:today"))
 
 
@@ -224,6 +228,7 @@ def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 STEP_TITLES = {
     "sentence": gettext_lazy("Record a sentence"),
+    "notified": gettext_lazy("Record the arrival of the decision notice"),
     "document": gettext_lazy("Record a legal document"),
     "register": gettext_lazy("Register the person's report"),
     "announce": gettext_lazy("Record the intake announcement"),
@@ -392,6 +397,37 @@ def investigation_opinion(request: HttpRequest, pk: int) -> HttpResponse:
             "s": {"name": investigation.subject_name},
             "form": form,
             "title": _("Record the opinion"),
+            "back": reverse("supervision:investigations"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.can_use_todo)
+def investigation_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the day a request came or whether it is expedited; its due date and the office's obligation move."""
+    investigation = get_object_or_404(selectors.investigations(request.user, open_only=True), pk=pk)
+    form = forms.CorrectInvestigationForm(
+        request.POST or None, initial={"received_on": investigation.received_on, "expedited": investigation.expedited}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.correct_investigation(investigation=investigation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("You may not record requests for this office."))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("supervision:investigations")
+    return render(
+        request,
+        "supervision/lifecycle_step.html",
+        {
+            "s": {"name": investigation.subject_name},
+            "form": form,
+            "title": _("Correct the request"),
             "back": reverse("supervision:investigations"),
         },
         status=400 if request.method == "POST" else 200,

@@ -329,7 +329,7 @@ def test_the_nightly_batch_sync_opens_and_closes_the_intake_clocks_like_the_acti
     # The effective date differs from the record's start: the report is due from the effective date.
     sentence = _sentence(intake, officer, effective=TODAY() - dt.timedelta(days=4), start=TODAY())
     by_action = set(intake.obligations.filter(done_at__isnull=True).values_list("kind", "rule_code", "due_at"))
-    assert {kind for kind, _code, _due in by_action} == {"intake_report", "documents", "release"}
+    assert {kind for kind, _code, _due in by_action} == {"intake_report", "documents", "release", "decision_notice"}
     intake.obligations.all().delete()
     tasks.sync_obligations()
     assert set(intake.obligations.filter(done_at__isnull=True).values_list("kind", "rule_code", "due_at")) == by_action
@@ -338,3 +338,8 @@ def test_the_nightly_batch_sync_opens_and_closes_the_intake_clocks_like_the_acti
     tasks.sync_obligations()
     assert not intake.obligations.filter(kind=Obligation.Kind.DOCUMENTS, done_at__isnull=True).exists()
     assert intake.obligations.filter(kind=Obligation.Kind.INTAKE_REPORT, done_at__isnull=True).exists()
+    # So does the decision notice recorded outside the action.
+    assert intake.obligations.filter(kind=Obligation.Kind.DECISION_NOTICE, done_at__isnull=True).exists()
+    Sentence.objects.filter(pk=sentence.pk).update(notice_received_on=TODAY())
+    tasks.sync_obligations()
+    assert not intake.obligations.filter(kind=Obligation.Kind.DECISION_NOTICE, done_at__isnull=True).exists()

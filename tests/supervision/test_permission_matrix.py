@@ -177,6 +177,21 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: OPINION,
         expect(403, PAGE_LOGIN, bureau=302, officer=302, other_officer=404),
     ),
+    ("supervision:investigation-correct", "get"): (
+        lambda w: {"pk": w.investigation.pk},
+        None,
+        expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404),
+    ),
+    ("supervision:investigation-correct", "post"): (
+        lambda w: {"pk": w.investigation.pk},
+        lambda w: {"received_on": TODAY.isoformat(), "expedited": "on"},
+        expect(403, PAGE_LOGIN, bureau=302, officer=302, other_officer=404),
+    ),
+    ("supervision-investigation-correct", "post"): (
+        lambda w: {"pk": w.investigation.pk},
+        lambda w: {"received_on": TODAY.isoformat()},
+        expect(403, API_ANON, bureau=200, officer=200, other_officer=404),
+    ),
     ("supervision-investigation-list", "get"): (lambda w: {}, None, STAFF_API),
     ("supervision-investigation-list", "post"): (
         lambda w: {},
