@@ -1,8 +1,8 @@
 """Deadline-engine bench: the escalation and nightly obligation tasks over 20,000 supervisees and
 200,000 obligations, and 今日待办 for an office of 500 supervisees.
 
-Run it on a SCRATCH PostgreSQL database (it migrates it and deletes its own earlier rows, marked
-"BENCH-OBL"):
+Run it on a NEW scratch PostgreSQL database each time (it migrates it; its 今日待办 requests write
+access-log rows, which are append-only, so a second run on the same database stops with a message):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> CELERY_BROKER_URL=redis://127.0.0.1:6379/<n> \
       .venv/bin/python bench/obligations.py [--offices 40] [--per-office 500] [--per-person 10] [--runs 21]
@@ -62,6 +62,11 @@ KINDS = [Obligation.Kind.RELEASE] + [f"bench_{k}" for k in range(1, 20)]
 
 def reset() -> None:
     offices = Organisation.objects.filter(name__startswith=MARK)
+    from coordination.models import AccessLog
+
+    if AccessLog.objects.filter(supervisee__judicial_office__in=offices).exists():
+        # The 今日待办 requests of an earlier run wrote access-log rows, which nothing may delete.
+        raise SystemExit("this database holds an earlier run's access log (append-only): use a new scratch database")
     Supervisee.objects.filter(judicial_office__in=offices).delete()  # cascades to obligations and teams
     Membership.objects.filter(organisation__in=offices).delete()
     Membership.objects.filter(user__username__startswith="bench-obl-").delete()

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, F, Min, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -165,6 +165,11 @@ def todo(
         page_rows = open_obligations(user, office=office).filter(
             Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]),
             Q(supervisee_id__in={pk for pk in wanted if pk > 0}) | Q(pk__in={-pk for pk in wanted if pk < 0}),
+        )
+        # The people of a page once each (a person has several rows): prefetched, not joined per row.
+        page_rows = page_rows.select_related(None).prefetch_related(
+            Prefetch("supervisee", queryset=Supervisee.objects.select_related("judicial_office", "township")),
+            "judicial_office",
         )
         page_rows = list(page_rows.order_by("due_at", "pk"))
         for row in page_rows:

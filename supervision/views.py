@@ -25,7 +25,7 @@ from coordination.actions import log_access
 from coordination.models import AccessLog, Supervisee
 from coordination.policies import case_offices
 from coordination.selectors import supervisee_for_read
-from supervision import actions, certificates, classification, feeds, forms, policies, selectors
+from supervision import actions, certificates, classification, feeds, forms, policies, selectors, todo
 from supervision.forms import DecisionForm, HolidayForm, PlanForm, ReviewForm, RuleOverrideForm
 from supervision.models import (
     Announcement,
@@ -83,11 +83,18 @@ def today(request: HttpRequest) -> HttpResponse:
         office = get_object_or_404(case_offices(request.user), pk=int(office_id))
     feed = actions.feed_for(user=request.user)
     feed_url = request.build_absolute_uri(reverse("supervision:feed", args=[feed.token]))
+    buckets = selectors.todo(request.user, office=office, pages=_pages(request))
+    todo.annotate(buckets)
     return render(
         request,
         "supervision/today.html",
         {
-            "buckets": selectors.todo(request.user, office=office, pages=_pages(request)),
+            "buckets": buckets,
+            # Words repeated on every row, translated once.
+            "due_word": _("due"),
+            "escalated_word": _("escalated to"),
+            "done_word": _("Mark done"),
+            "here": request.get_full_path(),
             # A head's open classification proposals: otherwise only found person by person on plan pages.
             "to_decide": list(selectors.reviews_to_decide(request.user)[:50]),
             "offices": selectors.office_counts(request.user) if bureau else None,

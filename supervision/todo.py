@@ -1,0 +1,66 @@
+"""What 今日待办 offers on each row: the page that meets an obligation of that kind, and its label.
+
+One table for every kind (a new kind adds one entry here, not a branch in a template). The addresses are
+built by replacing a placeholder in one reversed URL per page kind, so a page of a few hundred rows does
+not reverse a URL per row (bench/obligations.py measures the page).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from supervision.models import Obligation
+
+Kind = Obligation.Kind
+
+_PLACEHOLDER = uuid.UUID(int=0)
+
+# kind -> (button label, page: "plan" or "life" (the lifecycle page), the step under that page)
+ACTIONS: dict[str, tuple[Any, str, str]] = {
+    Kind.PLAN_REVIEW: (_("Review the plan"), "plan", ""),
+    Kind.RELEASE: (_("Record the release"), "life", "release/"),
+    Kind.INTAKE_REPORT: (_("Record the report"), "life", "register/"),
+    Kind.DOCUMENTS: (_("Record a legal document"), "life", "document/"),
+    Kind.DECISION_NOTICE: (_("Record the notice's arrival"), "life", "notified/"),
+}
+DEFAULT_ACTION: tuple[Any, str, str] = (_("Sentence and status"), "life", "")
+
+# Kinds met only by recording what meets them (never by "mark done").
+MET_BY_RECORDING: frozenset[str] = frozenset({Kind.DECISION_NOTICE})
+
+# The other apps' or packages' pages, by name: page kind -> URL name taking the supervisee's uuid.
+PAGES: dict[str, str] = {"plan": "supervision:plan", "life": "supervision:lifecycle"}
+
+
+def _builder(url_name: str) -> Callable[[Any], str]:
+    pattern = reverse(url_name, kwargs={"uuid": _PLACEHOLDER})
+    marker = str(_PLACEHOLDER)
+    return lambda value: pattern.replace(marker, str(value))
+
+
+def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None:
+    """Give each supervisee row of 今日待办 ``action_url``, ``action_label``, ``done_url`` (None when only
+    recording meets it), ``due_iso`` and ``due_day`` (the local due time) and each supervisee ``case_url``."""
+    pages = {page: _builder(name) for page, name in PAGES.items()}
+    case = _builder("coordination:supervisee")
+    done_pattern = reverse("supervision:obligation-done", kwargs={"pk": 0})
+    done_prefix = done_pattern[: done_pattern.rindex("/0/") + 1]
+    for groups in buckets.values():
+        for owner, rows in groups:
+            if not rows or rows[0].supervisee_id is None:
+                continue
+            owner.case_url = case(owner.uuid)
+            built = {page: build(owner.uuid) for page, build in pages.items()}
+            for row in rows:
+                label, page, step = ACTIONS.get(row.kind, DEFAULT_ACTION)
+                row.action_label = label
+                row.action_url = built[page] + step
+                row.done_url = None if row.kind in MET_BY_RECORDING else f"{done_prefix}{row.pk}/"
+                local = timezone.localtime(row.due_at)
+                row.due_iso, row.due_day = local.isoformat(), f"{local:%Y-%m-%d}"
