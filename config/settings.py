@@ -109,6 +109,13 @@ PERSONAL_DATA_MODELS = [
     "supervision.RuleChange",
     "supervision.ObligationFeed",
     "supervision.SanctionGround",
+    "supervision.ReportingOverride",
+    "supervision.CheckinCode",
+    "supervision.CheckIn",
+    "supervision.HealthReport",
+    "supervision.Visit",
+    "supervision.LostContactEpisode",
+    "supervision.SearchStep",
     "supervision.CorrectionPlan",
     "supervision.ClassificationReview",
     "supervision.Sentence",
@@ -342,6 +349,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads of supervision part 2 (proof, health documents): JPEG, PNG or PDF up to this size.
+SUPERVISION_UPLOAD_MAX_BYTES = int(os.environ.get("SUPERVISION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 # The hashed, compressed manifest needs `collectstatic`; development and the
 # test suite serve straight from the finders instead.

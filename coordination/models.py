@@ -562,6 +562,12 @@ ACCESS_OBJECT_TYPES = {
     "obligation": pgettext_lazy("access log record", "obligation (deadline)"),
     "correction_plan": pgettext_lazy("access log record", "correction plan"),
     "classification_review": pgettext_lazy("access log record", "classification review"),
+    # Reporting, visits and lost contact (issue 15, items 1-3).
+    "check_in": pgettext_lazy("access log record", "check-in"),
+    "visit": pgettext_lazy("access log record", "visit"),
+    "health_report": pgettext_lazy("access log record", "health report"),
+    "lost_contact": pgettext_lazy("access log record", "lost-contact episode"),
+    "reporting_plan": pgettext_lazy("access log record", "reporting plan decision"),
 }
 
 
