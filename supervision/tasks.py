@@ -51,3 +51,12 @@ def sync_obligations() -> int:
         actions.sync_obligations_for(supervisee_ids=ids[start : start + BATCH], now=now)
         for start in range(0, len(ids), BATCH)
     )
+
+
+@shared_task(name="supervision.reporting_daily", **RETRY)
+def reporting_daily() -> dict[str, int]:
+    """Daily: owe the next report, visit and health report; open a lost-contact episode for a report overdue
+    past the grace period (once); record the grounds open episodes crossed (issue 15, items 1-3)."""
+    from supervision.reporting import actions as reporting
+
+    return reporting.run_daily()
