@@ -219,7 +219,7 @@ class VisitInput(serializers.Serializer):
     def validate(self, attrs):
         field = "scheduled_on" if attrs["state"] == Visit.State.SCHEDULED else "done_on"
         if not attrs.get(field):
-            raise ValidationError({field: [_("This field is required.")]})
+            raise ValidationError({field: [_("Give the date of the visit.")]})
         return attrs
 
 

@@ -78,7 +78,7 @@ class NoticeForm(forms.Form):
 
 class CloseForm(forms.Form):
     found_at = forms.DateTimeField(label=_("Found at"), widget=DATETIME)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=LostContactEpisode.Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome of the search"), choices=LostContactEpisode.Outcome.choices)
     outcome_note = forms.CharField(
         label=_("Details"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -83,16 +83,16 @@ class CheckinCode(models.Model):
     )
     code_hash = models.CharField(_("code (keyed hash)"), max_length=128)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("code issued by"), on_delete=models.PROTECT, related_name="+"
     )
-    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_at = models.DateTimeField(_("code issued"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
 
     class Meta:
-        verbose_name = _("check-in code")
-        verbose_name_plural = _("check-in codes")
+        verbose_name = _("one-time check-in code")
+        verbose_name_plural = _("one-time check-in codes")
         ordering = ["-issued_at", "-pk"]
         indexes = [models.Index(fields=["supervisee", "used_at"], name="checkin_code_open")]
 
@@ -181,7 +181,7 @@ class HealthReport(models.Model):
         Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="health_reports"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    document = models.FileField(_("document"), upload_to=private_upload)
+    document = models.FileField(_("health document"), upload_to=private_upload)
     note = models.CharField(_("note"), max_length=300, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
@@ -189,8 +189,8 @@ class HealthReport(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("health report")
-        verbose_name_plural = _("health reports")
+        verbose_name = _("medical health report")
+        verbose_name_plural = _("medical health reports")
         ordering = ["-submitted_at", "-pk"]
 
     def __str__(self) -> str:
@@ -261,7 +261,7 @@ class LostContactEpisode(models.Model):
     trigger = models.CharField(_("opened by"), max_length=20, choices=Trigger.choices)
     lost_since = models.DateField(_("out of contact since"))
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
-    opened_at = models.DateTimeField(_("opened"))
+    opened_at = models.DateTimeField(_("episode opened"))
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reported by"),
@@ -274,9 +274,9 @@ class LostContactEpisode(models.Model):
     police_notified_on = models.DateField(_("public security notified"), null=True, blank=True)
     procuratorate_notified_on = models.DateField(_("procuratorate notified"), null=True, blank=True)
     found_at = models.DateTimeField(_("found"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(_("outcome of the search"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("outcome details"), max_length=TEXT_MAX_LENGTH, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("episode closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),
@@ -321,7 +321,7 @@ class SearchStep(models.Model):
     episode = models.ForeignKey(
         LostContactEpisode, verbose_name=_("episode"), on_delete=models.CASCADE, related_name="steps"
     )
-    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("search step"), max_length=20, choices=Kind.choices)
     taken_at = models.DateTimeField(_("when"))
     result = models.TextField(_("result"), max_length=TEXT_MAX_LENGTH)
     recorded_by = models.ForeignKey(
