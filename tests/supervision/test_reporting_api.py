@@ -111,3 +111,29 @@ def test_visits_through_the_api(world):
         },
     )
     assert ok.status_code == 201
+
+
+def test_the_check_in_and_episode_lists_cost_a_fixed_number_of_queries(world):
+    from supervision.reporting import actions
+
+    officer, person = world.users["officer"], world.supervisee
+    client = client_for(officer)
+
+    def count(path: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/supervision/{path}").status_code == 200
+        return len(queries)
+
+    actions.check_in(supervisee=person, actor=officer, method="in_person")
+    episode = actions.report_lost_contact(supervisee=person, actor=officer)
+    actions.add_search_step(episode=episode, actor=officer, kind="phone", result="关机")
+    few = (count("check-ins/"), count("lost-contact/"))
+    for _n in range(4):
+        actions.check_in(supervisee=person, actor=officer, method="in_person")
+        actions.add_search_step(episode=episode, actor=officer, kind="family", result="不知去向")
+    actions.close_episode(episode=episode, actor=officer, found_at=timezone.now(), outcome="found")
+    actions.report_lost_contact(supervisee=person, actor=officer)
+    assert (count("check-ins/"), count("lost-contact/")) == few

@@ -1,0 +1,72 @@
+"""The officer's reporting pages: what the officer sees and what bad input gives (a form error, never a 500)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from supervision.models import Obligation
+from supervision.reporting import actions
+from supervision.reporting.models import CheckIn, CheckinCode, LostContactEpisode
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(world) -> str:
+    return reverse("supervision:reporting", kwargs={"uuid": world.supervisee.uuid})
+
+
+def test_the_officer_sees_the_plan_and_records_a_check_in(world):
+    officer = client_for(world.users["officer"])
+    page = officer.get(url(world))
+    assert page.status_code == 200
+    assert "登记报到" in page.content.decode() and "报告失去联系" in page.content.decode()
+    bad = officer.post(url(world), {"do": "check_in", "method": "in_person", "address_changed": "on"})
+    assert bad.status_code == 400
+    assert not CheckIn.objects.exists()
+    ok = officer.post(url(world), {"do": "check_in", "method": "in_person", "law_abiding": "on", "work": "上班"})
+    assert ok.status_code == 302
+    assert CheckIn.objects.get().report == {
+        "law_abiding": True,
+        "work": "上班",
+        "address_changed": False,
+        "job_changed": False,
+        "family_changed": False,
+    }
+    assert Obligation.objects.filter(supervisee=world.supervisee, kind="report", done_at=None).exists()
+
+
+def test_a_code_is_shown_once_on_the_page(world):
+    response = client_for(world.users["officer"]).post(url(world), {"do": "code"})
+    assert response.status_code == 200
+    code = re.search(r'<strong lang="zxx">(\d{6})</strong>', response.content.decode()).group(1)
+    assert CheckinCode.objects.count() == 1 and code not in CheckinCode.objects.get().code_hash
+
+
+def test_a_social_worker_reads_but_has_no_forms_and_may_not_post(world):
+    worker = client_for(world.users["social_worker"])
+    page = worker.get(url(world))
+    assert page.status_code == 200 and "发放一次性报到码" not in page.content.decode()
+    assert worker.post(url(world), {"do": "code"}).status_code == 403
+
+
+def test_the_episode_page_refuses_bad_input_with_a_form_error(world):
+    officer = world.users["officer"]
+    episode = actions.report_lost_contact(supervisee=world.supervisee, actor=officer)
+    client = client_for(officer)
+    path = reverse("supervision:episode", kwargs={"pk": episode.pk})
+    assert client.post(path, {"do": "step", "kind": "phone", "result": ""}).status_code == 400
+    assert client.post(path, {"do": "close", "found_at": "2000-01-01T10:00", "outcome": "found"}).status_code == 400
+    assert LostContactEpisode.objects.get().closed_at is None
+    assert (
+        client.post(path, {"do": "notice", "recipient": "public_security", "sent_on": "2999-01-01"}).status_code == 400
+    )
