@@ -407,6 +407,8 @@ def check_in(
     at = at or now
     if at > now + dt.timedelta(minutes=5):
         raise ActionError({"at": _("The time cannot be in the future.")})
+    if timezone.localdate(at) < supervisee.correction_start:
+        raise ActionError({"at": _("The time cannot be before the correction started.")})
     if attachment is not None:
         check_upload(attachment, field="attachment")
     code_id = _try_code(supervisee, code or "", now) if method == Method.CODE else None

@@ -3,6 +3,7 @@ pages: serializers parse, the actions refuse with the same messages as the pages
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -23,7 +24,7 @@ from supervision.reporting.models import CheckIn, LostContactEpisode, SearchStep
 def _supervisee(user, uuid) -> Supervisee:
     try:
         return supervision_selectors.supervisee_for(user, uuid)
-    except Supervisee.DoesNotExist:
+    except (Supervisee.DoesNotExist, DjangoValidationError):
         raise NotFound from None
 
 
