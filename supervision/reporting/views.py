@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +17,7 @@ from accounts import scoping
 from config.errors import form_errors
 from supervision import policies
 from supervision.reporting import actions, forms, selectors
+from supervision.reporting.filters import EpisodeFilter
 from supervision.reporting.models import CheckIn, LostContactEpisode
 from supervision.views import _supervisee_or_404, requires
 
@@ -128,6 +131,27 @@ def reporting(request: HttpRequest, uuid) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("supervision:reporting", uuid=supervisee.uuid)
     return render(request, "supervision/reporting/case.html", _case_context(request, supervisee, **bound), status=400)
+
+
+PAGE_SIZE = 25  # episodes per page (a view choice, not a legal clock)
+
+
+@require_GET
+@requires(policies.is_case_staff)
+def episodes(request: HttpRequest) -> HttpResponse:
+    """Every lost-contact episode the user sees, open ones first: search by name, filter by state and
+    office, sort by when opened or since when, paged (only the rows shown are logged as read)."""
+    rows = selectors.episodes(request.user).order_by(F("closed_at").desc(nulls_first=True), "-opened_at", "-pk")
+    filterset = EpisodeFilter(request.GET or None, queryset=rows, request=request)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "supervision/reporting/episodes.html",
+        {"filter": filterset, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -250,6 +250,7 @@ MATRIX.update(
     {
         ("supervision:reporting", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, CASE_PAGE),
         ("supervision:reporting", "post"): (lambda w: {"uuid": w.supervisee.uuid}, lambda w: {"do": "code"}, CODE_PAGE),
+        ("supervision:episodes", "get"): (lambda w: {}, None, STAFF_PAGE),
         ("supervision:episode", "get"): (lambda w: {"pk": _episode(w).pk}, None, CASE_PAGE),
         ("supervision:episode", "post"): (
             lambda w: {"pk": _episode(w).pk},

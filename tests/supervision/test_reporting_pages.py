@@ -70,3 +70,28 @@ def test_the_episode_page_refuses_bad_input_with_a_form_error(world):
     assert (
         client.post(path, {"do": "notice", "recipient": "public_security", "sent_on": "2999-01-01"}).status_code == 400
     )
+
+
+def test_the_episode_list_searches_filters_and_pages(world):
+    from tests.coordination.factories import make_supervisee
+
+    officer = world.users["officer"]
+    people = [make_supervisee(office=world.city.office, actor=world.users["bureau"], name=f"张{n}号") for n in range(3)]
+    closed = actions.report_lost_contact(supervisee=world.supervisee, actor=officer)
+    from django.utils import timezone
+
+    actions.close_episode(episode=closed, actor=officer, found_at=timezone.now(), outcome="found")
+    for person in people:
+        actions.report_lost_contact(supervisee=person, actor=officer)
+    client = client_for(officer)
+    path = reverse("supervision:episodes")
+    everything = client.get(path).content.decode()
+    assert all(p.name in everything for p in people) and world.supervisee.name in everything
+    only_open = client.get(path, {"state": "open"}).content.decode()
+    assert world.supervisee.name not in only_open and people[0].name in only_open
+    one = client.get(path, {"q": people[1].name}).content.decode()
+    assert people[1].name in one and people[0].name not in one
+    assert client.get(path, {"state": "nonsense", "page": "x"}).status_code == 200
+    # Another office's officer sees none of them.
+    elsewhere = client_for(world.users["other_officer"]).get(path).content.decode()
+    assert people[0].name not in elsewhere
