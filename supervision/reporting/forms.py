@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import CorrectionPlan
-from supervision.reporting.models import CheckIn, LostContactEpisode, SearchStep, Visit
+from supervision.reporting.models import CheckIn, HealthReport, LostContactEpisode, SearchStep, Visit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -82,3 +82,9 @@ class CloseForm(forms.Form):
     outcome_note = forms.CharField(
         label=_("Details"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class HealthReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of health report"), choices=HealthReport.Kind.choices)
+    document = forms.FileField(label=_("Document (photo or PDF)"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

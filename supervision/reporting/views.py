@@ -36,6 +36,7 @@ def _case_context(request: HttpRequest, supervisee, **forms_in) -> dict:
         "checkin_form": forms_in.get("checkin") or forms.CheckInForm(),
         "visit_form": forms_in.get("visit") or forms.VisitForm(initial={"on": timezone.localdate()}),
         "episode_form": forms_in.get("episode") or forms.EpisodeForm(),
+        "health_form": forms_in.get("health") or forms.HealthReportForm(),
         "code": forms_in.get("code"),
     }
 
@@ -108,6 +109,12 @@ def reporting(request: HttpRequest, uuid) -> HttpResponse:
                         discreet=data["discreet"],
                     )
                 messages.success(request, _("The visit is recorded."))
+                return redirect("supervision:reporting", uuid=supervisee.uuid)
+        elif do == "health":
+            form = bound["health"] = forms.HealthReportForm(request.POST, request.FILES)
+            if form.is_valid():
+                actions.submit_health_report(supervisee=supervisee, actor=request.user, **form.cleaned_data)
+                messages.success(request, _("The health report is recorded."))
                 return redirect("supervision:reporting", uuid=supervisee.uuid)
         elif do == "lost_contact":
             form = bound["episode"] = forms.EpisodeForm(request.POST)

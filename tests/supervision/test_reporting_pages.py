@@ -95,3 +95,28 @@ def test_the_episode_list_searches_filters_and_pages(world):
     # Another office's officer sees none of them.
     elsewhere = client_for(world.users["other_officer"]).get(path).content.decode()
     assert people[0].name not in elsewhere
+
+
+def test_an_officer_uploads_a_health_report_and_only_case_staff_download_it(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coordination.models import Supervisee
+
+    officer = world.users["officer"]
+    Supervisee.objects.filter(pk=world.supervisee.pk).update(sentence_type="temporary_execution")
+    world.supervisee.refresh_from_db()
+    actions.set_reporting_plan(supervisee=world.supervisee, actor=officer, reason="保外就医", health_reports=True)
+    client = client_for(officer)
+    fake = SimpleUploadedFile("report.pdf", b"plain text, not a pdf")
+    assert client.post(url(world), {"do": "health", "kind": "monthly", "document": fake}).status_code == 400
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n")
+    assert client.post(url(world), {"do": "health", "kind": "monthly", "document": pdf}).status_code == 302
+    from supervision.reporting.models import HealthReport
+
+    report = HealthReport.objects.get()
+    path = reverse("supervision:reporting-file", kwargs={"kind": "health", "pk": report.pk})
+    download = client.get(path)
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert "no-store" in download["Cache-Control"]
+    assert client_for(world.users["other_officer"]).get(path).status_code == 404
+    assert client_for(world.users["provider"]).get(path).status_code == 403
