@@ -815,7 +815,18 @@ def run_daily(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The daily reporting task: owe what is owed, open episodes for missed reports, record grounds."""
     now = now or timezone.now()
     opened = 0
-    for supervisee in Supervisee.objects.filter(status__in=REPORTING_STATUSES).order_by("pk"):
+
+    def owes(kind: str):
+        return Exists(Obligation.objects.filter(supervisee=OuterRef("pk"), kind=kind, done_at__isnull=True))
+
+    # Only the people with something to open: most people have their report and visit open already.
+    medical = Exists(ReportingOverride.objects.filter(supervisee=OuterRef("pk"), health_reports=True))
+    lacking = Supervisee.objects.filter(status__in=REPORTING_STATUSES).filter(
+        ~owes(Obligation.Kind.REPORT)
+        | ~owes(Obligation.Kind.VISIT)
+        | (medical & (~owes(Obligation.Kind.HEALTH_REPORT) | ~owes(Obligation.Kind.REEXAMINATION)))
+    )
+    for supervisee in lacking.order_by("pk"):
         with transaction.atomic():
             opened += ensure_obligations(supervisee=supervisee, now=now)
     episodes = open_missed(now=now)

@@ -152,3 +152,13 @@ def test_only_the_office_and_bureau_handle_episodes(world, person, officer, who)
     with pytest.raises(ActionError):
         actions.add_search_step(episode=episode, actor=world.users[who], kind="phone", result="x")
     assert (episode in selectors.episodes(world.users[who])) is (who == "social_worker")
+
+
+def test_the_daily_task_owes_reports_and_visits_once_and_skips_people_who_owe_them(
+    world, django_assert_max_num_queries
+):
+    first = actions.run_daily()
+    assert first["obligations"] >= 2  # at least the report and the visit of the world's supervisee
+    with django_assert_max_num_queries(8):
+        again = actions.run_daily()
+    assert again == {"obligations": 0, "episodes": 0, "grounds": 0}
