@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import scoping
 from coordination.access import logged
 from coordination.models import Supervisee
+from supervision import selectors as supervision_selectors
 from supervision.models import Obligation
 from supervision.reporting.actions import reporting_plan
 from supervision.reporting.models import CheckIn, HealthReport, LostContactEpisode, ReportingOverride, Visit
@@ -83,7 +84,7 @@ def case_reporting(user: Any, supervisee: Supervisee) -> dict:
         "episodes": list(episodes(user).filter(supervisee=supervisee)[:20]),
         "owed": {
             row.kind: row
-            for row in Obligation.objects.filter(
+            for row in supervision_selectors.obligations(user).filter(
                 supervisee=supervisee,
                 done_at__isnull=True,
                 kind__in=[
