@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from services.models import Membership
@@ -13,6 +14,7 @@ from supervision.models import Obligation, SanctionGround
 from supervision.reporting import actions as reporting
 from supervision.reporting.models import LostContactEpisode
 from tests import factories
+from tests.browser.test_axe_work_pages import _serious
 from tests.browser.test_coordination_referral import log_in
 from tests.browser.test_supervision_today import phone  # noqa: F401  (the phone-sized page fixture)
 from tests.coordination.factories import make_supervisee
@@ -40,6 +42,7 @@ def test_an_officer_handles_lost_contact_from_alert_to_found_on_a_phone(phone): 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     alert.get_by_role("link", name="孙志强").click()
     page.wait_for_url(re.compile(r"/casework/supervision/lost-contact/\d+/$"))
+    assert _serious(Axe().run(page)) == []
 
     # Two search steps, each timestamped when recorded.
     for kind, result in (("phone", "电话关机"), ("family", "家属称其外出打工，未告知去向")):
@@ -69,6 +72,10 @@ def test_an_officer_handles_lost_contact_from_alert_to_found_on_a_phone(phone): 
     assert episode.closed_at is not None and episode.outcome == "found"
     assert [step.kind for step in episode.steps.all()] == ["phone", "family"]
     assert SanctionGround.objects.filter(supervisee=person, code="lost_contact").count() == 1
+
+    page.goto(f"/en/casework/supervision/reporting/{person.uuid}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert _serious(Axe().run(page)) == []
 
     # It leaves the top of 今日待办.
     page.goto("/en/casework/supervision/today/")
