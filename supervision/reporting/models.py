@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import TEXT_MAX_LENGTH, Supervisee
 from supervision.models import CorrectionPlan
+from supervision.reporting.uploads import private_storage
 
 __all__ = [
     "CheckIn",
@@ -34,9 +35,9 @@ __all__ = [
 
 
 def private_upload(instance: models.Model, filename: str) -> str:
-    """A non-guessable stored name (the original name is not kept in the path): served only by a scoped view."""
+    """A non-guessable stored name (the original name is not kept), in private storage: served only by a scoped view."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"private/supervision/{type(instance).__name__.lower()}/{uuid.uuid4().hex}.{suffix[:5]}"
+    return f"supervision/{type(instance).__name__.lower()}/{uuid.uuid4().hex}.{suffix[:5]}"
 
 
 class ReportingOverride(models.Model):
@@ -132,7 +133,7 @@ class CheckIn(models.Model):
         related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("change noted"), null=True, blank=True)
-    attachment = models.FileField(_("attachment"), upload_to=private_upload, blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=private_upload, storage=private_storage, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -181,7 +182,7 @@ class HealthReport(models.Model):
         Supervisee, verbose_name=_("supervisee"), on_delete=models.CASCADE, related_name="health_reports"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    document = models.FileField(_("health document"), upload_to=private_upload)
+    document = models.FileField(_("health document"), upload_to=private_upload, storage=private_storage)
     note = models.CharField(_("note"), max_length=300, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"

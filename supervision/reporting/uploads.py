@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import filetype
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
 
 from config.errors import ActionError
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files outside ``MEDIA_ROOT`` (which the proxy serves): under ``PRIVATE_MEDIA_ROOT``, with no URL.
+    A file reaches a reader only through ``supervision:reporting-file`` (scoped, logged). Main's
+    ``accounts.attachments.private_storage`` is the same door: use it once both are merged."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(getattr(settings, "PRIVATE_MEDIA_ROOT", Path(settings.VAR_DIR) / "private"))
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("private files have no URL; serve them through a scoped view")
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage()
+
 
 ACCEPTED = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

@@ -240,7 +240,9 @@ def test_the_person_cannot_backdate_a_check_in(world, person, own_login):
     assert row.occurred_at > past + dt.timedelta(days=2)
 
 
-def test_an_attachment_must_be_an_image_or_a_pdf(world, person, own_login):
+def test_an_attachment_must_be_an_image_or_a_pdf(world, person, own_login, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
     with pytest.raises(ActionError) as refused:
         actions.check_in(
             supervisee=person, actor=own_login, method="video", attachment=upload(b"MZ\x90\x00 not an image", "x.png")
@@ -248,6 +250,11 @@ def test_an_attachment_must_be_an_image_or_a_pdf(world, person, own_login):
     assert "attachment" in refused.value.error_dict
     row = actions.check_in(supervisee=person, actor=own_login, method="video", attachment=upload())
     assert row.attachment.name.endswith(".png") and "letter" not in row.attachment.name
+    # Stored outside the served media folder, with no address of its own.
+    assert (tmp_path / "private" / row.attachment.name).exists()
+    assert not (tmp_path / "media").exists()
+    with pytest.raises(ValueError):
+        row.attachment.url  # noqa: B018
 
 
 # --- health reports ---------------------------------------------------------------------------------------
