@@ -109,6 +109,13 @@ PERSONAL_DATA_MODELS = [
     "supervision.RuleChange",
     "supervision.ObligationFeed",
     "supervision.SanctionGround",
+    "supervision.ReportingOverride",
+    "supervision.CheckinCode",
+    "supervision.CheckIn",
+    "supervision.HealthReport",
+    "supervision.Visit",
+    "supervision.LostContactEpisode",
+    "supervision.SearchStep",
     "supervision.CorrectionPlan",
     "supervision.ClassificationReview",
     "supervision.Sentence",
@@ -474,6 +481,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=20),
     },
     "supervision-sync-obligations": {"task": "supervision.sync_obligations", "schedule": crontab(hour=1, minute=40)},
+    # Reports and visits owed, missed check-ins (lost contact) and their grounds (issue 15).
+    "supervision-reporting-daily": {"task": "supervision.reporting_daily", "schedule": crontab(hour=2, minute=10)},
     # Refresh the city's match proposals every night (docs/matching.md).
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
     # Fail runs whose worker died, re-queue runs the broker lost (docs/matching.md).

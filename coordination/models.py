@@ -564,6 +564,12 @@ ACCESS_OBJECT_TYPES = {
     "classification_review": pgettext_lazy("access log record", "classification review"),
     # A private attachment downloaded (a signed scan, a proof, a health report): accounts/attachments.py.
     "attachment": pgettext_lazy("access log record", "attachment (uploaded file)"),
+    # Reporting, visits and lost contact (issue 15, items 1-3).
+    "check_in": pgettext_lazy("access log record", "check-in"),
+    "visit": pgettext_lazy("access log record", "visit"),
+    "health_report": pgettext_lazy("access log record", "health report"),
+    "lost_contact": pgettext_lazy("access log record", "lost-contact episode"),
+    "reporting_plan": pgettext_lazy("access log record", "reporting plan decision"),
 }
 
 

@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from supervision import api
+from supervision.reporting import api as reporting_api
 
 router = SimpleRouter()
 router.register("supervision/rules", api.RuleViewSet, basename="supervision-rule")
@@ -12,5 +13,12 @@ router.register("supervision/obligations", api.ObligationViewSet, basename="supe
 
 router.register("supervision/investigations", api.InvestigationViewSet, basename="supervision-investigation")
 router.register("supervision/supervisees", api.LifecycleViewSet, basename="supervision-lifecycle")
-
+# Reporting, check-ins, visits and lost contact (issue 15, items 1-3).
+router.register("supervision/check-ins", reporting_api.CheckInViewSet, basename="supervision-checkin")
+router.register("supervision/checkin-codes", reporting_api.CheckinCodeViewSet, basename="supervision-checkin-code")
+router.register(
+    "supervision/reporting-plans", reporting_api.ReportingPlanViewSet, basename="supervision-reporting-plan"
+)
+router.register("supervision/visits", reporting_api.VisitViewSet, basename="supervision-visit")
+router.register("supervision/lost-contact", reporting_api.EpisodeViewSet, basename="supervision-lost-contact")
 urlpatterns = router.urls

@@ -638,3 +638,7 @@ class SanctionGround(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_code_display()} · {self.occurred_on:%Y-%m-%d}"
+
+
+# Supervision part 2 (issue 15): reporting, check-ins, visits and lost contact live in their own module.
+from supervision.reporting.models import *  # noqa: E402, F403

@@ -350,3 +350,6 @@ def register() -> None:
     scoping.register(ReleaseNotice, ReleaseNoticePolicy())
     scoping.register(Investigation, InvestigationPolicy())
     scoping.register(SanctionGround, SanctionGroundPolicy())
+    from supervision.reporting import policies as reporting
+
+    reporting.register()

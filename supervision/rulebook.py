@@ -113,3 +113,24 @@ def before(code: str, end: dt.date) -> dt.date:
     if row.unit == Rule.Unit.MONTHS:
         return end - relativedelta(months=row.value)
     return end - dt.timedelta(days=row.value)
+
+
+# Reporting, check-ins, visits and lost contact (issue 15, items 1-3).
+REPORT_INTERVAL = {
+    "strict": "report_interval_strict",
+    "ordinary": "report_interval_ordinary",
+    "lenient": "report_interval_lenient",
+}
+VISIT_INTERVAL = {
+    "strict": "visit_interval_strict",
+    "ordinary": "visit_interval_ordinary",
+    "lenient": "visit_interval_lenient",
+}
+MISSED_REPORT_GRACE = "missed_report_grace"
+CHECKIN_CODE_VALID = "checkin_code_valid"
+CHECKIN_CODE_ATTEMPTS = "checkin_code_attempts"
+HEALTH_REPORT = "health_report"
+REEXAMINATION = "reexamination"
+LOST_CONTACT_NOTICE = "lost_contact_notice"
+LOST_CONTACT_LONG = "lost_contact_long"
+LOST_CONTACT_MONTH = "lost_contact_month"

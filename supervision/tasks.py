@@ -54,3 +54,12 @@ def sync_obligations() -> int:
     )
     # The offices' own clocks: each open investigation request owes its opinion by its due day.
     return created + actions.sync_investigation_obligations(now=now)
+
+
+@shared_task(name="supervision.reporting_daily", **RETRY)
+def reporting_daily() -> dict[str, int]:
+    """Daily: owe the next report, visit and health report; open a lost-contact episode for a report overdue
+    past the grace period (once); record the grounds open episodes crossed (issue 15, items 1-3)."""
+    from supervision.reporting import actions as reporting
+
+    return reporting.run_daily()

@@ -28,14 +28,26 @@ ACTIONS: dict[str, tuple[Any, str, str]] = {
     Kind.INTAKE_REPORT: (_("Record the report"), "life", "register/"),
     Kind.DOCUMENTS: (_("Record a legal document"), "life", "document/"),
     Kind.DECISION_NOTICE: (_("Record the notice's arrival"), "life", "notified/"),
+    # Supervision part 2: reporting, visits and lost contact are met on the case's reporting page.
+    Kind.REPORT: (_("Record a check-in"), "reporting", ""),
+    Kind.HEALTH_REPORT: (_("Record the health report"), "reporting", ""),
+    Kind.REEXAMINATION: (_("Record the health report"), "reporting", ""),
+    Kind.VISIT: (_("Record the visit"), "reporting", ""),
+    Kind.LOST_CONTACT: (_("Open the reporting page"), "reporting", ""),
 }
 DEFAULT_ACTION: tuple[Any, str, str] = (_("Sentence and status"), "life", "")
 
 # Kinds met only by recording what meets them (never by "mark done").
-MET_BY_RECORDING: frozenset[str] = frozenset({Kind.DECISION_NOTICE})
+MET_BY_RECORDING: frozenset[str] = frozenset(
+    {Kind.DECISION_NOTICE, Kind.REPORT, Kind.HEALTH_REPORT, Kind.REEXAMINATION, Kind.VISIT, Kind.LOST_CONTACT}
+)
 
 # The other apps' or packages' pages, by name: page kind -> URL name taking the supervisee's uuid.
-PAGES: dict[str, str] = {"plan": "supervision:plan", "life": "supervision:lifecycle"}
+PAGES: dict[str, str] = {
+    "plan": "supervision:plan",
+    "life": "supervision:lifecycle",
+    "reporting": "supervision:reporting",
+}
 
 
 def _builder(url_name: str) -> Callable[[Any], str]:

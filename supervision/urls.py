@@ -1,6 +1,7 @@
 from django.urls import path
 
 from supervision import views
+from supervision.reporting.urls import urlpatterns as reporting_urls
 
 app_name = "supervision"
 
@@ -25,4 +26,5 @@ urlpatterns = [
     path("supervisees/<uuid:uuid>/release-certificate.pdf", views.release_certificate, name="release-certificate"),
     path("supervisees/<uuid:uuid>/announcements/<int:pk>/scan/", views.announcement_scan, name="announcement-scan"),
     path("supervisees/<uuid:uuid>/<slug:step>/", views.lifecycle_step, name="lifecycle-step"),
+    *reporting_urls,
 ]

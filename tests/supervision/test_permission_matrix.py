@@ -213,6 +213,140 @@ MATRIX: dict[tuple[str, str], tuple] = {
 }
 
 
+# Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.
+WRITE_PAGE = expect(403, PAGE_LOGIN, bureau=302, officer=302, other_officer=404)
+CODE_PAGE = expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404)
+CREATE_API = expect(403, API_ANON, bureau=201, officer=201, other_officer=404)
+ACT_API = expect(403, API_ANON, bureau=200, officer=200, other_officer=404)
+
+
+def _episode(w):
+    from supervision.reporting import actions as reporting
+    from supervision.reporting.models import LostContactEpisode
+
+    Supervisee.objects.filter(pk=w.supervisee.pk).update(status=Supervisee.Status.UNDER_CORRECTION)
+    open_one = LostContactEpisode.objects.filter(supervisee=w.supervisee, closed_at__isnull=True).first()
+    return open_one or reporting.report_lost_contact(supervisee=w.supervisee, actor=w.users["officer"])
+
+
+def _no_episode(w):
+    from supervision.reporting.models import LostContactEpisode
+
+    LostContactEpisode.objects.filter(closed_at__isnull=True).update(
+        closed_at=timezone.now(), found_at=timezone.now(), outcome="found"
+    )
+    return {"supervisee": str(w.supervisee.uuid), "note": "电话不通"}
+
+
+def _check_in(w, **fields):
+    from django.core.files.base import ContentFile
+
+    from supervision.reporting.models import CheckIn
+
+    row = CheckIn(
+        supervisee=w.supervisee,
+        method=fields.pop("method", "phone"),
+        state=fields.pop("state", "confirmed"),
+        occurred_at=timezone.now(),
+        recorded_by=w.users["officer"],
+        confirmed_by=w.users["officer"],
+        **fields,
+    )
+    if row.state == "pending":
+        row.confirmed_by = None
+    row.attachment.save("x.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32), save=False)
+    row.save()
+    return row
+
+
+def _visit(w):
+    from supervision.reporting.models import Visit
+
+    return Visit.objects.create(
+        supervisee=w.supervisee, kind="home", state="scheduled", scheduled_on=TODAY, recorded_by=w.users["officer"]
+    )
+
+
+MATRIX.update(
+    {
+        ("supervision:reporting", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, CASE_PAGE),
+        ("supervision:reporting", "post"): (lambda w: {"uuid": w.supervisee.uuid}, lambda w: {"do": "code"}, CODE_PAGE),
+        ("supervision:episodes", "get"): (lambda w: {}, None, STAFF_PAGE),
+        ("supervision:episode", "get"): (lambda w: {"pk": _episode(w).pk}, None, CASE_PAGE),
+        ("supervision:episode", "post"): (
+            lambda w: {"pk": _episode(w).pk},
+            lambda w: {"do": "step", "kind": "phone", "result": "电话关机"},
+            WRITE_PAGE,
+        ),
+        ("supervision:reporting-file", "get"): (
+            lambda w: {"kind": "check-in", "pk": _check_in(w).pk},
+            None,
+            CASE_PAGE,
+        ),
+        ("supervision-checkin-list", "get"): (lambda w: {}, None, STAFF_API),
+        ("supervision-checkin-list", "post"): (
+            lambda w: {},
+            lambda w: {"supervisee": str(w.supervisee.uuid), "method": "in_person"},
+            CREATE_API,
+        ),
+        ("supervision-checkin-detail", "get"): (lambda w: {"pk": _check_in(w).pk}, None, OWN_API),
+        ("supervision-checkin-confirm", "post"): (
+            lambda w: {"pk": _check_in(w, state="pending").pk},
+            lambda w: {},
+            ACT_API,
+        ),
+        ("supervision-checkin-acknowledge", "post"): (
+            lambda w: {"pk": _check_in(w, changes_flagged=True, report={"changes": "搬家"}).pk},
+            lambda w: {},
+            ACT_API,
+        ),
+        ("supervision-checkin-code-list", "post"): (
+            lambda w: {},
+            lambda w: {"supervisee": str(w.supervisee.uuid)},
+            CREATE_API,
+        ),
+        ("supervision-reporting-plan-list", "post"): (
+            lambda w: {},
+            lambda w: {"supervisee": str(w.supervisee.uuid), "interval_days": 5, "reason": "测试"},
+            CREATE_API,
+        ),
+        ("supervision-reporting-plan-detail", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, OWN_API),
+        ("supervision-visit-list", "get"): (lambda w: {}, None, STAFF_API),
+        ("supervision-visit-list", "post"): (
+            lambda w: {},
+            lambda w: {
+                "supervisee": str(w.supervisee.uuid),
+                "kind": "home",
+                "state": "done",
+                "done_on": TODAY.isoformat(),
+                "people_seen": "母亲",
+                "findings": "正常",
+            },
+            CREATE_API,
+        ),
+        ("supervision-visit-detail", "get"): (lambda w: {"pk": _visit(w).pk}, None, OWN_API),
+        ("supervision-lost-contact-list", "get"): (lambda w: {}, None, STAFF_API),
+        ("supervision-lost-contact-list", "post"): (lambda w: {}, _no_episode, CREATE_API),
+        ("supervision-lost-contact-detail", "get"): (lambda w: {"pk": _episode(w).pk}, None, OWN_API),
+        ("supervision-lost-contact-steps", "post"): (
+            lambda w: {"pk": _episode(w).pk},
+            lambda w: {"kind": "phone", "result": "关机"},
+            ACT_API,
+        ),
+        ("supervision-lost-contact-notices", "post"): (
+            lambda w: {"pk": _episode(w).pk},
+            lambda w: {"recipient": "procuratorate", "sent_on": TODAY.isoformat()},
+            ACT_API,
+        ),
+        ("supervision-lost-contact-close", "post"): (
+            lambda w: {"pk": _episode(w).pk},
+            lambda w: {"found_at": timezone.now().isoformat(), "outcome": "found"},
+            ACT_API,
+        ),
+    }
+)
+
+
 def _proposal(world) -> ClassificationReview:
     """A fresh open proposal by the officer (the loop deletes proposals before each request)."""
     return ClassificationReview.objects.create(
