@@ -117,6 +117,12 @@ PERSONAL_DATA_MODELS = [
     "supervision.Announcement",
     "supervision.ReleaseNotice",
     "supervision.Investigation",
+    "supervision.MovementRequest",
+    "supervision.MovementAttachment",
+    "supervision.ProhibitionOrder",
+    "supervision.ProhibitionBreach",
+    "supervision.MonitoringPeriod",
+    "supervision.LocationDataAccess",
 ]
 
 INSTALLED_APPS = [
@@ -342,6 +348,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# The largest proof a supervisee or officer may upload (a photo of a letter, a PDF), in bytes.
+SUPERVISION_UPLOAD_MAX_BYTES = int(os.environ.get("SUPERVISION_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 
 # The hashed, compressed manifest needs `collectstatic`; development and the
 # test suite serve straight from the finders instead.
@@ -468,6 +476,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=20),
     },
     "supervision-sync-obligations": {"task": "supervision.sync_obligations", "schedule": crontab(hour=1, minute=40)},
+    # Approved travel not reported back by its last day: overdue, with the late-return ground (docs/supervision.md).
+    "supervision-mark-overdue-returns": {
+        "task": "supervision.mark_overdue_returns",
+        "schedule": crontab(hour=0, minute=30),
+    },
     # Refresh the city's match proposals every night (docs/matching.md).
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
     # Fail runs whose worker died, re-queue runs the broker lost (docs/matching.md).

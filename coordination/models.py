@@ -562,6 +562,9 @@ ACCESS_OBJECT_TYPES = {
     "obligation": pgettext_lazy("access log record", "obligation (deadline)"),
     "correction_plan": pgettext_lazy("access log record", "correction plan"),
     "classification_review": pgettext_lazy("access log record", "classification review"),
+    "movement_request": pgettext_lazy("access log record", "movement or contact request"),
+    "prohibition_order": pgettext_lazy("access log record", "prohibition order"),
+    "monitoring_period": pgettext_lazy("access log record", "location-monitoring approval"),
 }
 
 

@@ -629,3 +629,8 @@ class SanctionGround(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_code_display()} · {self.occurred_on:%Y-%m-%d}"
+
+
+# --- Movement requests, prohibition orders, location-monitoring approvals (issue 15, items 4-6) --------
+
+from supervision.movement.models import *  # noqa: E402, F403

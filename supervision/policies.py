@@ -319,6 +319,8 @@ class SanctionGroundPolicy(scoping.BasePolicy):
 
 
 def register() -> None:
+    from supervision.movement import policies as movement_policies
+
     scoping.register(Rule, RulePolicy())
     scoping.register(RuleChange, RuleChangePolicy())
     scoping.register(Holiday, HolidayPolicy())
@@ -333,3 +335,4 @@ def register() -> None:
     scoping.register(ReleaseNotice, ReleaseNoticePolicy())
     scoping.register(Investigation, InvestigationPolicy())
     scoping.register(SanctionGround, SanctionGroundPolicy())
+    movement_policies.register()

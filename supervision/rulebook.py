@@ -113,3 +113,21 @@ def before(code: str, end: dt.date) -> dt.date:
     if row.unit == Rule.Unit.MONTHS:
         return end - relativedelta(months=row.value)
     return end - dt.timedelta(days=row.value)
+
+
+# Movement requests, prohibition orders and location monitoring (issue 15, items 4-6; migration
+# 0013_movement_rules seeds them).
+TRAVEL_OFFICE_MAX_DAYS = "travel_office_max_days"
+TRAVEL_MAX_DAYS = "travel_max_days"
+TRAVEL_WINDOW_MONTHS = "travel_window_months"
+TRAVEL_WINDOW_MAX_DAYS = "travel_window_max_days"
+FREQUENT_TRAVEL_MAX_MONTHS = "frequent_travel_max_months"
+REQUEST_DECISION = "request_decision"
+RELOCATION_NOTICE = "relocation_notice"
+RELOCATION_REPLY = "relocation_reply"
+RELOCATION_DECISION = "relocation_decision"
+RELOCATION_HANDOVER = "relocation_handover"
+RELOCATION_REPORT = "relocation_report"
+PROHIBITION_REMINDER = "prohibition_reminder"
+MONITORING_MAX_MONTHS = "monitoring_max_months"
+MONITORING_REMINDER = "monitoring_reminder"

@@ -51,3 +51,7 @@ def sync_obligations() -> int:
         actions.sync_obligations_for(supervisee_ids=ids[start : start + BATCH], now=now)
         for start in range(0, len(ids), BATCH)
     )
+
+
+# The movement package's tasks register with Celery when this module is discovered.
+from supervision.movement import tasks as movement_tasks  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from supervision import views
+from supervision.movement import urls as movement_urls
 
 app_name = "supervision"
 
@@ -23,4 +24,5 @@ urlpatterns = [
     path("supervisees/<uuid:uuid>/", views.lifecycle, name="lifecycle"),
     path("supervisees/<uuid:uuid>/release-certificate.pdf", views.release_certificate, name="release-certificate"),
     path("supervisees/<uuid:uuid>/<slug:step>/", views.lifecycle_step, name="lifecycle-step"),
+    *movement_urls.urlpatterns,
 ]
