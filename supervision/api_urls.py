@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from supervision import api
+from supervision.movement import api as movement_api
 
 router = SimpleRouter()
 router.register("supervision/rules", api.RuleViewSet, basename="supervision-rule")
@@ -12,5 +13,8 @@ router.register("supervision/obligations", api.ObligationViewSet, basename="supe
 
 router.register("supervision/investigations", api.InvestigationViewSet, basename="supervision-investigation")
 router.register("supervision/supervisees", api.LifecycleViewSet, basename="supervision-lifecycle")
+router.register("supervision/movement-requests", movement_api.MovementRequestViewSet, basename="supervision-movement")
+router.register("supervision/prohibition-orders", movement_api.ProhibitionOrderViewSet, basename="supervision-order")
+router.register("supervision/monitoring", movement_api.MonitoringViewSet, basename="supervision-monitoring")
 
 urlpatterns = router.urls

@@ -202,6 +202,8 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         try:
             _do_step(step, row, request.user, form.cleaned_data if form else {})
         except ValidationError as exc:
+            if getattr(exc, "code", None) == "forbidden":
+                raise PermissionDenied(" ".join(exc.messages)) from exc
             if form is None:
                 messages.error(request, " ".join(exc.messages))
                 return redirect(back)
@@ -288,6 +290,8 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """An uploaded proof, only through this scoped and logged view (never a public media address)."""
+    if not (policies.is_case_staff(request.user) or policies.own_record(request.user)):
+        raise PermissionDenied
     try:
         row = selectors.attachment_for(request.user, pk)
     except MovementAttachment.DoesNotExist:

@@ -12,6 +12,7 @@ from coordination.models import Supervisee
 from supervision import actions
 from supervision.models import ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
+from tests.supervision.movement_matrix import MOVEMENT_MATRIX
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 PAGE_LOGIN = 302
@@ -190,6 +191,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
         expect(403, API_ANON, bureau=201, officer=201, other_officer=404),
     ),
 }
+
+MATRIX.update(MOVEMENT_MATRIX)
 
 
 def _proposal(world) -> ClassificationReview:
