@@ -4,6 +4,7 @@ late-return ground, withdrawal, and what the person sees of their own requests."
 import datetime as dt
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -116,7 +117,40 @@ def test_other_kinds_go_to_the_bureau(world):
         receiving_county="开封市龙亭区司法局",
         reason="随子女居住",
     )
-    assert contact.route == move.route == "bureau"
+    order = actions.record_order(
+        supervisee=world.supervisee, actor=officer, kind="places", text="禁止进入娱乐场所", start=start, end=start
+    )
+    entry = actions.apply(
+        supervisee=world.supervisee,
+        actor=officer,
+        kind="entry",
+        start=start,
+        end=start,
+        reason="参加亲属婚宴",
+        place="某酒店",
+        order=order,
+    )
+    permit = actions.apply(
+        supervisee=world.supervisee,
+        actor=officer,
+        kind="frequent_travel",
+        start=start,
+        end=start + relativedelta(months=6) - dt.timedelta(days=1),
+        destination="郑州市",
+        reason="跨县务工",
+    )
+    assert contact.route == move.route == entry.route == permit.route == "bureau"
+    with pytest.raises(ActionError) as error:  # six months is the most a permit lasts
+        actions.apply(
+            supervisee=world.supervisee,
+            actor=officer,
+            kind="frequent_travel",
+            start=start,
+            end=start + relativedelta(months=6),
+            destination="郑州市",
+            reason="跨县务工",
+        )
+    assert "end" in error.value.error_dict
     assert not move.short_notice
     soon = actions.apply(
         supervisee=world.supervisee,
@@ -155,7 +189,7 @@ def test_only_the_routed_role_decides_and_never_the_applicant(world, heads, own)
     with pytest.raises(ActionError):
         actions.decide(request=short, actor=other_head, approve=True)
     by_head = travel(world, heads["office"], 2, offset=40)
-    with pytest.raises(ActionError, match="another head|另一"):
+    with pytest.raises(ActionError, match="其他负责人"):
         actions.decide(request=by_head, actor=heads["office"], approve=True)
     assert actions.decide(request=short, actor=heads["office"], approve=True).state == "approved"
     with pytest.raises(ActionError) as refused:
@@ -169,7 +203,7 @@ def test_only_the_routed_role_decides_and_never_the_applicant(world, heads, own)
 
 def test_the_level_above_decides_beyond_thirty_days(world, heads):
     request = travel(world, world.users["officer"], 31)
-    with pytest.raises(ActionError, match="refer"):
+    with pytest.raises(ActionError, match="请先报送"):
         actions.decide(request=request, actor=heads["bureau"], approve=True)
     actions.refer(request=request, actor=heads["bureau"])
     with pytest.raises(ActionError):
