@@ -124,6 +124,12 @@ PERSONAL_DATA_MODELS = [
     "supervision.Announcement",
     "supervision.ReleaseNotice",
     "supervision.Investigation",
+    "supervision.MovementRequest",
+    "supervision.MovementAttachment",
+    "supervision.ProhibitionOrder",
+    "supervision.ProhibitionBreach",
+    "supervision.MonitoringPeriod",
+    "supervision.LocationDataAccess",
 ]
 
 INSTALLED_APPS = [
@@ -483,6 +489,11 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-sync-obligations": {"task": "supervision.sync_obligations", "schedule": crontab(hour=1, minute=40)},
     # Reports and visits owed, missed check-ins (lost contact) and their grounds (issue 15).
     "supervision-reporting-daily": {"task": "supervision.reporting_daily", "schedule": crontab(hour=2, minute=10)},
+    # Approved travel not reported back by its last day: overdue, with the late-return ground (docs/supervision.md).
+    "supervision-mark-overdue-returns": {
+        "task": "supervision.mark_overdue_returns",
+        "schedule": crontab(hour=0, minute=30),
+    },
     # Refresh the city's match proposals every night (docs/matching.md).
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
     # Fail runs whose worker died, re-queue runs the broker lost (docs/matching.md).

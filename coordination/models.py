@@ -570,6 +570,9 @@ ACCESS_OBJECT_TYPES = {
     "health_report": pgettext_lazy("access log record", "health report"),
     "lost_contact": pgettext_lazy("access log record", "lost-contact episode"),
     "reporting_plan": pgettext_lazy("access log record", "reporting plan decision"),
+    "movement_request": pgettext_lazy("access log record", "movement or contact request"),
+    "prohibition_order": pgettext_lazy("access log record", "prohibition order"),
+    "monitoring_period": pgettext_lazy("access log record", "location-monitoring approval"),
 }
 
 

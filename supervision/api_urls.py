@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from supervision import api
+from supervision.movement import api as movement_api
 from supervision.reporting import api as reporting_api
 
 router = SimpleRouter()
@@ -21,4 +22,8 @@ router.register(
 )
 router.register("supervision/visits", reporting_api.VisitViewSet, basename="supervision-visit")
 router.register("supervision/lost-contact", reporting_api.EpisodeViewSet, basename="supervision-lost-contact")
+router.register("supervision/movement-requests", movement_api.MovementRequestViewSet, basename="supervision-movement")
+router.register("supervision/prohibition-orders", movement_api.ProhibitionOrderViewSet, basename="supervision-order")
+router.register("supervision/monitoring", movement_api.MonitoringViewSet, basename="supervision-monitoring")
+
 urlpatterns = router.urls

@@ -641,4 +641,6 @@ class SanctionGround(models.Model):
 
 
 # Supervision part 2 (issue 15): reporting, check-ins, visits and lost contact live in their own module.
+# --- Movement requests, prohibition orders, location-monitoring approvals (issue 15, items 4-6) --------
+from supervision.movement.models import *  # noqa: E402, F403
 from supervision.reporting.models import *  # noqa: E402, F403

@@ -336,6 +336,8 @@ class SanctionGroundPolicy(scoping.BasePolicy):
 
 
 def register() -> None:
+    from supervision.movement import policies as movement_policies
+
     scoping.register(Rule, RulePolicy())
     scoping.register(RuleChange, RuleChangePolicy())
     scoping.register(Holiday, HolidayPolicy())
@@ -353,3 +355,4 @@ def register() -> None:
     from supervision.reporting import policies as reporting
 
     reporting.register()
+    movement_policies.register()

@@ -63,3 +63,7 @@ def reporting_daily() -> dict[str, int]:
     from supervision.reporting import actions as reporting
 
     return reporting.run_daily()
+
+
+# The movement package's tasks register with Celery when this module is discovered.
+from supervision.movement import tasks as movement_tasks  # noqa: E402, F401

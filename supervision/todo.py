@@ -34,12 +34,28 @@ ACTIONS: dict[str, tuple[Any, str, str]] = {
     Kind.REEXAMINATION: (_("Record the health report"), "reporting", ""),
     Kind.VISIT: (_("Record the visit"), "reporting", ""),
     Kind.LOST_CONTACT: (_("Open the reporting page"), "reporting", ""),
+    # Movement requests, prohibition orders and monitoring: met on the case's movement page.
+    Kind.REQUEST_DECISION: (_("Open the requests"), "movement", ""),
+    Kind.RETURN_REPORT: (_("Open the requests"), "movement", ""),
+    Kind.TRANSFER: (_("Open the requests"), "movement", ""),
+    Kind.PROHIBITION_EXPIRY: (_("Open the orders"), "movement", ""),
+    Kind.MONITORING_EXPIRY: (_("Open the orders"), "movement", ""),
 }
 DEFAULT_ACTION: tuple[Any, str, str] = (_("Sentence and status"), "life", "")
 
 # Kinds met only by recording what meets them (never by "mark done").
 MET_BY_RECORDING: frozenset[str] = frozenset(
-    {Kind.DECISION_NOTICE, Kind.REPORT, Kind.HEALTH_REPORT, Kind.REEXAMINATION, Kind.VISIT, Kind.LOST_CONTACT}
+    {
+        Kind.DECISION_NOTICE,
+        Kind.REPORT,
+        Kind.HEALTH_REPORT,
+        Kind.REEXAMINATION,
+        Kind.VISIT,
+        Kind.LOST_CONTACT,
+        Kind.REQUEST_DECISION,
+        Kind.RETURN_REPORT,
+        Kind.TRANSFER,
+    }
 )
 
 # The other apps' or packages' pages, by name: page kind -> URL name taking the supervisee's uuid.
@@ -47,6 +63,7 @@ PAGES: dict[str, str] = {
     "plan": "supervision:plan",
     "life": "supervision:lifecycle",
     "reporting": "supervision:reporting",
+    "movement": "supervision:movement-case",
 }
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from supervision import views
+from supervision.movement import urls as movement_urls
 from supervision.reporting.urls import urlpatterns as reporting_urls
 
 app_name = "supervision"
@@ -27,4 +28,5 @@ urlpatterns = [
     path("supervisees/<uuid:uuid>/announcements/<int:pk>/scan/", views.announcement_scan, name="announcement-scan"),
     path("supervisees/<uuid:uuid>/<slug:step>/", views.lifecycle_step, name="lifecycle-step"),
     *reporting_urls,
+    *movement_urls.urlpatterns,
 ]

@@ -13,6 +13,7 @@ from coordination.models import Supervisee
 from supervision import actions
 from supervision.models import Announcement, ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
+from tests.supervision.movement_matrix import MOVEMENT_MATRIX
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 PAGE_LOGIN = 302
@@ -211,6 +212,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
         expect(403, API_ANON, bureau=201, officer=201, other_officer=404),
     ),
 }
+
+MATRIX.update(MOVEMENT_MATRIX)
 
 
 # Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.
