@@ -175,12 +175,17 @@ def test_the_team_choice_list_offers_staff_of_the_offices_the_user_edits_for(wor
     revoked = factories.user_with_role(Role.SOCIAL_WORKER, world.city.office, username="revoked")
     Membership.objects.filter(user=revoked).update(is_active=False)
     trained = volunteer_factories.volunteer()
+    # The office head may be put on a team (team_candidates offers them), so the choice list offers them
+    # too; the office's volunteer coordinator is no case staff.
+    head = factories.user_with_role(Role.OFFICE_HEAD, world.city.office, username="head")
+    coordinator = factories.user_with_role(Role.VOLUNTEER_COORDINATOR, world.city.office, username="coord")
     mine = set(policy.team_candidate_users(officer))
-    assert {officer, world.users["social_worker"], trained.user} <= mine
+    assert {officer, world.users["social_worker"], head, trained.user} <= mine
     assert world.users["other_officer"] not in mine and gone not in mine and revoked not in mine
+    assert coordinator not in mine
     assert world.users["provider"] not in mine
     assert {officer, world.users["other_officer"]} <= set(policy.team_candidate_users(bureau))
-    for nobody in (agency["worker"], world.users["provider"], world.users["volunteer"], AnonymousUser()):
+    for nobody in (agency["worker"], world.users["provider"], world.users["volunteer"], AnonymousUser(), None):
         assert not policy.team_candidate_users(nobody).exists()
 
 
@@ -215,6 +220,12 @@ def test_a_volunteer_mentors_only_live_adults(world):
     # Staff on a team are no mentors.
     assert _seen(world.users["officer"], CorrectionTeamMember, "mentor") == set()
     assert _seen(AnonymousUser(), CorrectionTeamMember, "mentor") == set()
+    # A volunteer seat recorded by name only (the database allows it; the action now asks for the account)
+    # is nobody's assignment, not the anonymous visitor's (``None`` stands for a visitor in ``scope``).
+    CorrectionTeamMember.objects.create(
+        supervisee=world.supervisee, role=CorrectionTeamMember.Role.VOLUNTEER, name="李志愿", sex=Sex.FEMALE
+    )
+    assert _seen(None, CorrectionTeamMember, "mentor") == set()
     Supervisee.objects.filter(pk=world.supervisee.pk).update(status=Supervisee.Status.RELEASED)
     assert _seen(volunteer, CorrectionTeamMember, "mentor") == set()
     Supervisee.objects.filter(pk=world.supervisee.pk).update(status=Supervisee.Status.UNDER_CORRECTION, is_minor=True)
