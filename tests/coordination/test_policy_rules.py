@@ -161,6 +161,11 @@ def test_team_candidates_are_active_staff_of_the_office_and_active_volunteers(wo
     assert trained.user in candidates and untrained.user not in candidates
     names = [user.full_name for user in policies.supervisees().team_candidates(officer, world.supervisee)]
     assert names == sorted(names)
+    # Two people of the same name keep one order (by username), whatever order they were added in.
+    added_first = factories.user_with_role(Role.SOCIAL_WORKER, world.city.office, username="zz-same", full_name="同名")
+    added_second = factories.user_with_role(Role.SOCIAL_WORKER, world.city.office, username="aa-same", full_name="同名")
+    namesakes = [u for u in policies.supervisees().team_candidates(officer, world.supervisee) if u.full_name == "同名"]
+    assert namesakes == [added_second, added_first]
     # Nobody for whoever may not manage this team.
     assert not policies.supervisees().team_candidates(world.users["other_officer"], world.supervisee).exists()
     assert not policies.supervisees().team_candidates(agency["worker"], agency["adult"]).exists()
