@@ -100,9 +100,9 @@ def test_the_inbox_and_preferences_are_each_users_own(world):
         recipient=provider, channel=Notification.Channel.INBOX, kind=Notification.Kind.REFERRAL_ACCEPTED
     )
     assert _seen(officer, Notification) == {mine}
-    assert _seen(AnonymousUser(), Notification) == set()
+    assert _seen(AnonymousUser(), Notification) == set() and _seen(None, Notification) == set()
     Preference.objects.filter(user__in=[officer, provider]).delete()
     own = Preference.objects.create(user=officer)
     Preference.objects.create(user=provider)
     assert _seen(officer, Preference) == {own}
-    assert _seen(AnonymousUser(), Preference) == set()
+    assert _seen(AnonymousUser(), Preference) == set() and _seen(None, Preference) == set()

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts import scoping
+from accounts.actions import grant_membership
 from coordination import actions as coordination_actions
 from coordination.models import CorrectionTeamMember, Sex, Supervisee
 from services.models import Membership, Organisation
@@ -159,6 +160,17 @@ def test_who_is_told_at_each_escalation_level(world, people):
         is_active=False
     )
     assert set(policy.audience((ours, Level.OFFICER))) == {officer, people["head"]}
+    # Someone who is both head and officer of the office is told once.
+    grant_membership(user=people["head"], organisation=world.city.office, role=Role.OFFICE_OFFICER)
+    told = policy.audience((ours, Level.OFFICE))
+    assert sorted(u.pk for u in told) == sorted({officer.pk, people["head"].pk})
+    # A team officer whose account is closed is not told; the office's active officers are.
+    CorrectionTeamMember.objects.filter(supervisee=world.supervisee, role=CorrectionTeamMember.Role.OFFICER).update(
+        is_active=True
+    )
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    assert policy.audience((ours, Level.OFFICER)) == [people["head"]]
 
 
 def test_a_user_sees_only_their_own_calendar_address(world):
@@ -166,6 +178,7 @@ def test_a_user_sees_only_their_own_calendar_address(world):
     actions.feed_for(user=world.users["other_officer"])
     assert _seen(world.users["officer"], ObligationFeed) == {mine}
     assert _seen(AnonymousUser(), ObligationFeed) == set()
+    assert _seen(None, ObligationFeed) == set()  # None stands for a visitor in scope()
 
 
 def test_plans_and_reviews_are_seen_with_the_person_and_written_by_the_office(world, people):

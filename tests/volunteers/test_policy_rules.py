@@ -61,6 +61,7 @@ def test_each_one_sees_their_own_profile_and_coordinators_their_teams(teams):
     active, applicant, theirs = teams["active"], teams["applicant"], teams["their_active"]
     assert _seen(active.user, Volunteer, "own") == {active}
     assert _seen(AnonymousUser(), Volunteer, "own") == set()
+    assert _seen(None, Volunteer, "own") == set()  # None stands for a visitor in scope()
     assert policies.own_profile(active.user) == active and policies.own_profile(UserFactory()) is None
     assert _seen(teams["coordinator"], Volunteer, "coordinate") == {active, applicant}
     assert _seen(teams["other_coordinator"], Volunteer, "coordinate") == {theirs}
@@ -151,12 +152,12 @@ def test_bookings_hours_and_records_are_the_volunteers_own_and_their_coordinator
     mine = Booking.objects.create(shift=shift, volunteer=active, status=Booking.Status.BOOKED)
     Booking.objects.create(shift=shift, volunteer=theirs, status=Booking.Status.BOOKED)
     assert _seen(active.user, Booking, "own") == {mine}
-    assert _seen(AnonymousUser(), Booking, "own") == set()
+    assert _seen(AnonymousUser(), Booking, "own") == set() and _seen(None, Booking, "own") == set()
     day = timezone.localdate()
     my_hours = HourLog.objects.create(volunteer=active, date=day, hours=Decimal("2"), activity="社区服务")
     their_hours = HourLog.objects.create(volunteer=theirs, date=day, hours=Decimal("2"), activity="社区服务")
     assert _seen(active.user, HourLog, "own") == {my_hours}
-    assert _seen(AnonymousUser(), HourLog, "own") == set()
+    assert _seen(AnonymousUser(), HourLog, "own") == set() and _seen(None, HourLog, "own") == set()
     assert _seen(coordinator, HourLog, "coordinate") == {my_hours}
     assert _seen(teams["bureau"], HourLog, "coordinate") == {my_hours, their_hours}
     assert _seen(active.user, HourLog, "coordinate") == set()
@@ -167,7 +168,7 @@ def test_bookings_hours_and_records_are_the_volunteers_own_and_their_coordinator
     other_hours = HourLog.objects.create(volunteer=other, date=day, hours=Decimal("1"), activity="社区服务")
     forget(active.user)
     assert _seen(active.user, HourLog, "review") == {other_hours}
-    assert _seen(AnonymousUser(), HourLog, "review") == set()
+    assert _seen(AnonymousUser(), HourLog, "review") == set() and _seen(None, HourLog, "review") == set()
     # The volunteer's history, training and certificates: theirs and their coordinators'.
     certificate = Certificate.objects.create(volunteer=active, code="TESTCODE1", total_hours=Decimal("2"))
     Certificate.objects.create(volunteer=theirs, code="TESTCODE2", total_hours=Decimal("2"))
