@@ -110,8 +110,10 @@ def test_team_candidates_are_active_with_valid_required_training(teams):
     future = f.volunteer(organisation=teams["ours"], trained=False)
     f.train(future)
     TrainingRecord.objects.filter(volunteer=future).update(completed_on=timezone.localdate() + dt.timedelta(days=1))
+    trained_today = f.volunteer(organisation=teams["ours"], trained=False)
+    f.train(trained_today, completed_on=timezone.localdate())
     candidates = _seen(teams["coordinator"], Volunteer, "team_candidate")
-    assert {active, teams["their_active"], lasting, today} <= candidates
+    assert {active, teams["their_active"], lasting, today, trained_today} <= candidates
     assert not {untrained, suspended, expired, future, teams["applicant"]} & candidates
     # A course nobody has to take first changes nothing.
     TrainingCourse.objects.create(code="optional", name="选修", required_for_activation=False)
