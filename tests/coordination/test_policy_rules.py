@@ -22,7 +22,7 @@ from coordination.models import (
 )
 from services.models import Membership, Organisation
 from tests import factories
-from tests.coordination.factories import make_supervisee
+from tests.coordination.factories import make_supervisee, offering
 from tests.volunteers import factories as volunteer_factories
 
 Role = Membership.Role
@@ -267,6 +267,15 @@ def test_an_agency_worker_sees_the_referrals_of_their_teams_adult(world, agency)
         referrals[key] = actions.create_referral(need=need, offering=world.offering, actor=officer, send=True)
     worker = agency["worker"]
     assert _seen(worker, Referral) == {referrals["adult"]}
+    assert {event.referral for event in _seen(worker, ReferralEvent)} == {referrals["adult"]}
+    # A referral to the worker's own agency is case work for them, not their provider inbox (they are no
+    # provider staff there).
+    agency_org = world.city.providers[Kind.SOCIAL_WORK_AGENCY]
+    counselling = offering(agency_org, code=world.offering.category.code)
+    actions.record_consent(supervisee=agency["adult"], organisation=agency_org, recorded_by=officer)
+    to_agency = actions.create_referral(need=referrals["adult"].need, offering=counselling, actor=officer, send=True)
+    assert to_agency in _seen(worker, Referral)
+    assert _seen(worker, Referral, "inbox") == set()
     policy = policies.referrals()
     assert policy.side(worker, referrals["adult"]) == "case"
     assert policy.side(worker, referrals["minor"]) is None
