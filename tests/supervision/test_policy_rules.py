@@ -160,6 +160,16 @@ def test_who_is_told_at_each_escalation_level(world, people):
         is_active=False
     )
     assert set(policy.audience((ours, Level.OFFICER))) == {officer, people["head"]}
+    # A revoked membership tells nobody.
+    revoked = factories.user_with_role(Role.OFFICE_OFFICER, world.city.office, username="revoked")
+    Membership.objects.filter(user=revoked).update(is_active=False)
+    assert revoked not in policy.audience((ours, Level.OFFICE))
+    # An office with no officer (and a person with no team officer): nobody at levels 1 and 2, no error.
+    empty_office = factories.OrganisationFactory(
+        kind=Organisation.Kind.JUDICIAL_OFFICE, township=world.city.townships[0]
+    )
+    alone = _obligation(make_supervisee(office=empty_office, actor=bureau, team=[]))
+    assert policy.audience((alone, Level.OFFICER)) == [] and policy.audience((alone, Level.OFFICE)) == []
     # Someone who is both head and officer of the office is told once.
     grant_membership(user=people["head"], organisation=world.city.office, role=Role.OFFICE_OFFICER)
     told = policy.audience((ours, Level.OFFICE))
@@ -299,6 +309,31 @@ def test_only_officers_of_the_office_and_the_bureau_run_the_lifecycle(world, peo
         assert not policy.can(people["agency"], verb, person), verb
         assert not policy.can(world.users["bureau"], verb, None), verb
     assert not policies.is_office_officer_of(world.users["provider"], person)
+    # An officer of one office who is a social worker in another runs only their own office's lifecycle.
+    grant_membership(user=world.users["officer"], organisation=world.city.other_office, role=Role.SOCIAL_WORKER)
+    assert not scoping.policy_for(StatusChange).can(world.users["officer"], "change", world.other_supervisee)
+
+
+def test_a_batch_of_escalations_finds_its_audience_in_three_queries(world, people, django_assert_max_num_queries):
+    events = []
+    for _ in range(3):
+        person = make_supervisee(office=world.city.office, actor=world.users["bureau"])
+        coordination_actions.add_team_member(
+            supervisee=person,
+            role=CorrectionTeamMember.Role.OFFICER,
+            name=world.users["officer"].full_name,
+            sex=Sex.MALE,
+            user=world.users["officer"],
+            actor=world.users["bureau"],
+        )
+        obligation = _obligation(person)
+        events += [(obligation, Level.OFFICER), (obligation, Level.OFFICE), (obligation, Level.BUREAU)]
+    events = [(Obligation.objects.select_related("supervisee").get(pk=o.pk), level) for o, level in events]
+    policy = scoping.policy_for(Obligation)
+    with django_assert_max_num_queries(3):
+        told = policy.audiences(events)
+        names = {user.username for people_told in told.values() for user in people_told}
+    assert {"officer", "officehead", "bureauhead"} <= names
 
 
 def test_investigations_belong_to_their_office(world, people):

@@ -89,6 +89,13 @@ def test_coordinating_and_deciding_on_a_volunteer(teams):
     assert policies.vetting_side(own.user, active) == policies.COORDINATOR
     assert policies.vetting_side(teams["other_coordinator"], active) is None
     assert policies.vetting_side(AnonymousUser(), active) is None
+    assert policies.vetting_side(None, active) is None  # None stands for a visitor in scope()
+    # An agency's social worker is no coordinator of the agency's volunteers.
+    agency = OrganisationFactory(kind=Organisation.Kind.SOCIAL_WORK_AGENCY)
+    worker = user_with_role(Role.SOCIAL_WORKER, agency)
+    agency_volunteer = f.volunteer(organisation=agency)
+    assert _seen(worker, Volunteer, "coordinate") == set()
+    assert not scoping.can(worker, "coordinate", agency_volunteer)
     assert not policies.is_own_record(AnonymousUser(), Volunteer(user_id=None))
 
 
@@ -112,7 +119,10 @@ def test_team_candidates_are_active_with_valid_required_training(teams):
     TrainingRecord.objects.filter(volunteer=future).update(completed_on=timezone.localdate() + dt.timedelta(days=1))
     trained_today = f.volunteer(organisation=teams["ours"], trained=False)
     f.train(trained_today, completed_on=timezone.localdate())
+    half = f.volunteer(organisation=teams["ours"], trained=False)
+    f.train(half, codes=["legal_basics"])  # one of the two required courses only
     candidates = _seen(teams["coordinator"], Volunteer, "team_candidate")
+    assert half not in candidates
     assert {active, teams["their_active"], lasting, today, trained_today} <= candidates
     assert not {untrained, suspended, expired, future, teams["applicant"]} & candidates
     # A course nobody has to take first changes nothing.
