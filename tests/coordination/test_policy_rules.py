@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts import scoping
+from accounts.actions import grant_membership
 from coordination import actions, policies
 from coordination.models import (
     AccessLog,
@@ -287,6 +288,48 @@ def test_an_agency_worker_sees_the_referrals_of_their_teams_adult(world, agency)
         worker
     ]
     assert list(policy.audience(policies.ReferralNotice(referrals["minor"], (worker, officer)))) == [officer]
+    # A seat left, or a seat as a volunteer, puts nobody on the case side.
+    bureau = world.users["bureau"]
+    actions.add_team_member(
+        supervisee=world.other_supervisee,
+        role=CorrectionTeamMember.Role.VOLUNTEER,
+        name=worker.full_name,
+        sex=Sex.FEMALE,
+        user=worker,
+        actor=bureau,
+    )
+    for person, by in ((agency["left"], officer), (world.other_supervisee, world.users["other_officer"])):
+        need = actions.record_need(
+            supervisee=person, category=world.offering.category, urgency=2, description="x", actor=by
+        )
+        actions.record_consent(supervisee=person, organisation=world.offering.organisation, recorded_by=by)
+        referral = actions.create_referral(need=need, offering=world.offering, actor=by, send=True)
+        assert policy.side(worker, referral) is None
+        assert referral not in _seen(worker, Referral)
+
+
+def test_a_service_of_an_office_is_seen_by_its_provider_staff_not_its_officers(world):
+    """A judicial office may offer a service itself; a referral sent to it from another office is the
+    provider side's business (its provider staff), not every officer's of the office."""
+    office = world.city.office
+    service = offering(office, code=world.offering.category.code)
+    other_officer = world.users["other_officer"]
+    need = actions.record_need(
+        supervisee=world.other_supervisee, category=service.category, urgency=2, description="x", actor=other_officer
+    )
+    actions.record_consent(supervisee=world.other_supervisee, organisation=office, recorded_by=other_officer)
+    referral = actions.create_referral(need=need, offering=service, actor=other_officer, send=True)
+    officer = world.users["officer"]
+    assert referral not in _seen(officer, Referral)
+    assert not {event.referral for event in _seen(officer, ReferralEvent)} & {referral}
+    assert policies.referrals().side(officer, referral) is None
+    staff = factories.user_with_role(Role.PROVIDER_STAFF, office, username="officeprovider")
+    assert referral in _seen(staff, Referral) and policies.referrals().side(staff, referral) == "provider"
+    # The same person as officer and provider staff sees both their cases and the service's referrals.
+    grant_membership(user=staff, organisation=office, role=Role.OFFICE_OFFICER)
+    staff = type(staff).objects.get(pk=staff.pk)
+    assert {referral, world.referrals["sent"]} <= _seen(staff, Referral)
+    assert world.referrals["sent"] in {event.referral for event in _seen(staff, ReferralEvent)}
 
 
 def test_the_side_of_each_user_on_a_referral(world):
