@@ -209,7 +209,7 @@ class SuperviseePolicy(scoping.BasePolicy):
         if not getattr(user, "is_authenticated", False) or not (is_bureau_admin(user) or offices.exists()):
             return user_model.objects.none()
         staff = Membership.objects.filter(
-            organisation__in=offices, role__in=[Role.OFFICE_OFFICER, Role.SOCIAL_WORKER], is_active=True
+            organisation__in=offices, role__in=holders_of(Role.OFFICE_OFFICER, Role.SOCIAL_WORKER), is_active=True
         ).values("user_id")
         volunteers = (
             scoping.scope(user, "volunteers.Volunteer", "team_candidate").filter(user__isnull=False).values("user_id")
