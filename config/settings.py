@@ -578,6 +578,15 @@ SPECTACULAR_SETTINGS = {
         "SupervisionLevelEnum": "coordination.models.SupervisionLevel",
         "ClassificationReviewStateEnum": "supervision.models.ClassificationReview.State",
         "ReferralStateEnum": "coordination.models.Referral.State",
+        "ReportingModeEnum": "supervision.models.CorrectionPlan.ReportingMode",
+        "MovementKindEnum": "supervision.movement.models.MovementRequest.Kind",
+        "NoticeRecipientEnum": "supervision.movement.models.MovementRequest.Recipient",
+        "ProhibitionKindEnum": "supervision.movement.models.ProhibitionOrder.Kind",
+        "MonitoringGroundEnum": "supervision.movement.models.MonitoringPeriod.Ground",
+        "SearchStepKindEnum": "supervision.reporting.models.SearchStep.Kind",
+        "VisitKindEnum": "supervision.reporting.models.Visit.Kind",
+        "VisitStateEnum": "supervision.reporting.models.Visit.State",
+        "ReviewDecisionEnum": ["approve", "reject"],
     },
 }
 

@@ -66,4 +66,4 @@ def reporting_daily() -> dict[str, int]:
 
 
 # The movement package's tasks register with Celery when this module is discovered.
-from supervision.movement import tasks as movement_tasks  # noqa: E402, F401
+from supervision.movement.tasks import mark_overdue_returns  # noqa: E402, F401

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -146,7 +147,7 @@ class CheckinCodeViewSet(viewsets.ViewSet):
         return Response({"code": code, "valid_hours": rulebook.value(rulebook.CHECKIN_CODE_VALID)}, status=201)
 
 
-class PlanInput(serializers.Serializer):
+class ReportingPlanInput(serializers.Serializer):
     supervisee = serializers.UUIDField()
     reporting_mode = serializers.ChoiceField(
         choices=[("", _("as the correction plan says")), *CorrectionPlan.ReportingMode.choices],
@@ -158,7 +159,7 @@ class PlanInput(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class PlanOutput(serializers.Serializer):
+class ReportingPlanOutput(serializers.Serializer):
     supervisee = serializers.UUIDField()
     mode = serializers.CharField()
     interval_days = serializers.IntegerField()
@@ -192,19 +193,23 @@ class ReportingPlanViewSet(viewsets.ViewSet):
 
     permission_classes = [IsCaseStaff]
     lookup_field = "uuid"
+    lookup_value_converter = "uuid"
 
-    @extend_schema(responses=PlanOutput)
+    @extend_schema(
+        responses=ReportingPlanOutput,
+        parameters=[OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+    )
     def retrieve(self, request: Request, uuid=None) -> Response:
-        return Response(PlanOutput(_plan_values(_supervisee(request.user, uuid))).data)
+        return Response(ReportingPlanOutput(_plan_values(_supervisee(request.user, uuid))).data)
 
-    @extend_schema(request=PlanInput, responses={201: PlanOutput})
+    @extend_schema(request=ReportingPlanInput, responses={201: ReportingPlanOutput})
     def create(self, request: Request) -> Response:
-        data = PlanInput(data=request.data)
+        data = ReportingPlanInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         supervisee = _supervisee(request.user, values.pop("supervisee"))
         actions.set_reporting_plan(supervisee=supervisee, actor=request.user, **values)
-        return Response(PlanOutput(_plan_values(supervisee)).data, status=201)
+        return Response(ReportingPlanOutput(_plan_values(supervisee)).data, status=201)
 
 
 class VisitInput(serializers.Serializer):
@@ -330,7 +335,7 @@ class StepInput(serializers.Serializer):
     taken_at = serializers.DateTimeField(required=False)
 
 
-class NoticeInput(serializers.Serializer):
+class EpisodeNoticeInput(serializers.Serializer):
     recipient = serializers.ChoiceField(choices=list(actions.NOTICE_FIELDS))
     sent_on = serializers.DateField()
 
@@ -374,10 +379,12 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def steps(self, request: Request, pk=None) -> Response:
         return self._step(request, StepInput, lambda e, v: actions.add_search_step(episode=e, actor=request.user, **v))
 
-    @extend_schema(request=NoticeInput, responses=EpisodeOutput)
+    @extend_schema(request=EpisodeNoticeInput, responses=EpisodeOutput)
     @action(detail=True, methods=["post"])
     def notices(self, request: Request, pk=None) -> Response:
-        return self._step(request, NoticeInput, lambda e, v: actions.record_notice(episode=e, actor=request.user, **v))
+        return self._step(
+            request, EpisodeNoticeInput, lambda e, v: actions.record_notice(episode=e, actor=request.user, **v)
+        )
 
     @extend_schema(request=CloseInput, responses=EpisodeOutput)
     @action(detail=True, methods=["post"])
