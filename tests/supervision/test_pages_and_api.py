@@ -130,3 +130,20 @@ def test_the_schema_lists_the_supervision_endpoints(world):
     schema = _client(world.users["bureau"]).get(reverse("api-schema"), {"format": "json"}).json()
     assert "/api/v1/supervision/obligations/" in schema["paths"]
     assert "/api/v1/supervision/rules/" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_marking_done_never_redirects_to_another_site(overdue_world):
+    from accounts import scoping
+    from supervision.models import Obligation
+
+    officer = overdue_world.users["officer"]
+    row = (
+        scoping.scope(officer, Obligation, "complete")
+        .filter(done_at__isnull=True)
+        .exclude(kind="decision_notice")
+        .first()
+    )
+    url = reverse("supervision:obligation-done", kwargs={"pk": row.pk})
+    away = _client(officer).post(url, {"next": "https://evil.example/phish"})
+    assert away.status_code == 302 and away["Location"] == reverse("supervision:today")
