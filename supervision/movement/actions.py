@@ -26,7 +26,6 @@ from coordination.models import LIVE_STATUSES, Supervisee
 from supervision import rulebook
 from supervision.actions import end_of_day, record_ground, start_of_day
 from supervision.models import Obligation, SanctionGround
-from supervision.movement import uploads
 from supervision.movement.models import (
     LocationDataAccess,
     MonitoringPeriod,
@@ -36,6 +35,7 @@ from supervision.movement.models import (
     ProhibitionOrder,
 )
 from supervision.movement.policies import APPLICANT, DECIDER, OFFICE
+from supervision.uploads import check_upload
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -259,7 +259,7 @@ def apply(
     if errors:
         raise MovementError(errors)
     files = list(attachments)
-    types = [uploads.check(f) for f in files]
+    types = [check_upload(f, field="attachments") for f in files]
     route, route_reason = route_for(locked, kind, start, end)
     short_notice = kind == Kind.RELOCATION and start < _today() + relativedelta(
         months=rulebook.value(rulebook.RELOCATION_NOTICE)

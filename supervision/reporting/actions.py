@@ -34,7 +34,7 @@ from supervision.reporting.models import (
     SearchStep,
     Visit,
 )
-from supervision.reporting.uploads import check_upload
+from supervision.uploads import check_upload, stored_name
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -410,7 +410,7 @@ def check_in(
     if timezone.localdate(at) < supervisee.correction_start:
         raise ActionError({"at": _("The time cannot be before the correction started.")})
     if attachment is not None:
-        check_upload(attachment, field="attachment")
+        attachment.name = stored_name(check_upload(attachment, field="attachment"))
     code_id = _try_code(supervisee, code or "", now) if method == Method.CODE else None
     with transaction.atomic():
         locked = Supervisee.objects.select_for_update().get(pk=supervisee.pk)
@@ -491,7 +491,7 @@ def submit_health_report(
         raise ActionError(_("This person does not owe health reports."), code="transition")
     if document is None:
         raise ActionError({"document": _("Upload the document (a photo or a PDF).")})
-    check_upload(document, field="document")
+    document.name = stored_name(check_upload(document, field="document"))
     now = now or timezone.now()
     with transaction.atomic():
         locked = Supervisee.objects.select_for_update().get(pk=supervisee.pk)
