@@ -262,6 +262,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["options"] = (
         DATABASES["default"]["OPTIONS"].get("options", "") + f" -c statement_timeout={_statement_ms}"
     ).strip()
+    # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost: for the short queries
+    # of a web page (a scope's OR over 20,000 people) compiling took 25 of 30 ms (bench/obligations.py,
+    # EXPLAIN ANALYZE). Off unless DATABASE_JIT=1 (long reports may want it).
+    if not env_bool("DATABASE_JIT", False):
+        DATABASES["default"]["OPTIONS"]["options"] += " -c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------

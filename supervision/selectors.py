@@ -6,7 +6,7 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, F, Min, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -129,9 +129,11 @@ def todo(
         # An office's few hundred people as a list: the planner then reads their open obligations by
         # index instead of scanning every open obligation against the scope's OR (bench/obligations.py).
         # People who left correction stay on it while their archive clock runs.
-        visible = scoping.scope(user, Supervisee).filter(
-            Q(status__in=ACTIVE) | Q(obligations__kind=Obligation.Kind.ARCHIVE, obligations__done_at__isnull=True)
+        # An EXISTS, not a join: a join returns each person once per open archive row (ten times the people).
+        archive_open = Obligation.objects.filter(
+            supervisee_id=OuterRef("pk"), kind=Obligation.Kind.ARCHIVE, done_at__isnull=True
         )
+        visible = scoping.scope(user, Supervisee).filter(Q(status__in=ACTIVE) | Exists(archive_open))
         # The office's own rows (no supervisee) by the offices the user works in.
         offices = organisation_ids(user, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER)
         base = base.filter(

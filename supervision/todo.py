@@ -75,20 +75,32 @@ def _builder(url_name: str) -> Callable[[Any], str]:
 
 def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None:
     """Give each supervisee row of 今日待办 ``action_url``, ``action_label``, ``done_url`` (None when only
-    recording meets it), ``due_iso`` and ``due_day`` (the local due time) and each supervisee ``case_url``."""
+    recording meets it), ``due_iso`` and ``due_day`` (the local due time), ``kind_label`` and ``level_label``,
+    and each supervisee ``case_url`` and ``status_label``."""
     pages = {page: _builder(name) for page, name in PAGES.items()}
     case = _builder("coordination:supervisee")
     done_pattern = reverse("supervision:obligation-done", kwargs={"pk": 0})
     done_prefix = done_pattern[: done_pattern.rindex("/0/") + 1]
+    # Display words translated once per page, not once per row (get_FOO_display rebuilds its choice map).
+    kinds = {value: str(label) for value, label in Obligation.Kind.choices}
+    levels = {value: str(label) for value, label in Obligation.Level.choices}
+    actions = {kind: str(label) for kind, (label, _page, _step) in ACTIONS.items()}
+    default_label = str(DEFAULT_ACTION[0])
+    statuses: dict[str, str] = {}
     for groups in buckets.values():
         for owner, rows in groups:
             if not rows or rows[0].supervisee_id is None:
                 continue
             owner.case_url = case(owner.uuid)
+            if owner.status not in statuses:
+                statuses[owner.status] = owner.get_status_display()
+            owner.status_label = statuses[owner.status]
             built = {page: build(owner.uuid) for page, build in pages.items()}
             for row in rows:
-                label, page, step = ACTIONS.get(row.kind, DEFAULT_ACTION)
-                row.action_label = label
+                _label, page, step = ACTIONS.get(row.kind, DEFAULT_ACTION)
+                row.action_label = actions.get(row.kind, default_label)
+                row.kind_label = kinds.get(row.kind, row.kind)
+                row.level_label = levels.get(row.escalation_level, "")
                 row.action_url = built[page] + step
                 row.done_url = None if row.kind in MET_BY_RECORDING else f"{done_prefix}{row.pk}/"
                 local = timezone.localtime(row.due_at)
