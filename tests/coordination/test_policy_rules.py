@@ -325,6 +325,13 @@ def test_a_service_of_an_office_is_seen_by_its_provider_staff_not_its_officers(w
     assert policies.referrals().side(officer, referral) is None
     staff = factories.user_with_role(Role.PROVIDER_STAFF, office, username="officeprovider")
     assert referral in _seen(staff, Referral) and policies.referrals().side(staff, referral) == "provider"
+    # The provider's answer is an event for both sides: its provider staff see it, the office's officers
+    # (whose roles in the office are not provider roles) still do not.
+    actions.apply_verb(referral=referral, verb="accept", actor=staff)
+    answer = ReferralEvent.objects.get(referral=referral, to_state=Referral.State.ACCEPTED)
+    assert answer.audience == ReferralEvent.Audience.BOTH_SIDES
+    assert answer in _seen(staff, ReferralEvent)
+    assert answer not in _seen(officer, ReferralEvent)
     # The same person as officer and provider staff sees both their cases and the service's referrals.
     grant_membership(user=staff, organisation=office, role=Role.OFFICE_OFFICER)
     staff = type(staff).objects.get(pk=staff.pk)
