@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from accounts.security import current_token
 from config.observability import request_path_var
@@ -74,21 +76,53 @@ def record_reads(access: tuple, rows: list[Model]) -> None:
     token = current_token()
     if token is not None:
         purpose = f"{purpose} · {token.label}"
+    values = [(supervisee_id(row), object_id(row)[:64]) for row in rows]
+    if connection.vendor == "postgresql":
+        _insert_unnest(user, object_type, values, purpose[:200], path[:500])
+        return
     AccessLog.objects.bulk_create(
         [
             AccessLog(
                 user=user,
                 username=user.get_username(),
-                supervisee_id=supervisee_id(row),
+                supervisee_id=supervisee_pk,
                 action=AccessLog.Action.READ,
                 object_type=object_type,
-                object_id=object_id(row)[:64],
+                object_id=object_key,
                 purpose=purpose[:200],
                 path=path[:500],
             )
-            for row in rows
+            for supervisee_pk, object_key in values
         ]
     )
+
+
+# AccessLog's table and columns (a test compares the rows with those bulk_create writes).
+_INSERT_UNNEST = (
+    "INSERT INTO coordination_accesslog (user_id, username, supervisee_id, action, object_type, object_id, purpose,"
+    " path, created_at) SELECT %s, %s, s, %s, %s, o, %s, %s, %s FROM unnest(%s::bigint[], %s::text[]) AS t(s, o)"
+)
+
+
+def _insert_unnest(user: Any, object_type: str, values: list[tuple[int | None, str]], purpose: str, path: str) -> None:
+    """The same rows in one INSERT … SELECT over two arrays: a page of 今日待办 logs 400 rows, and building and
+    binding 400 model instances took a quarter of the page's time (bench/obligations.py). The columns
+    that are the same on every row are bound once."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_UNNEST,
+            [
+                user.pk,
+                user.get_username(),
+                AccessLog.Action.READ,
+                object_type,
+                purpose,
+                path,
+                timezone.now(),
+                [supervisee_pk for supervisee_pk, _key in values],
+                [object_key for _pk, object_key in values],
+            ],
+        )
 
 
 def record_token_use(token: Any, *, method: str, path: str, status: int) -> AccessLog:

@@ -109,11 +109,15 @@ class ObligationPolicy(scoping.BasePolicy):
         if is_bureau_admin(user):
             return Obligation.objects.all()
         return Obligation.objects.filter(
-            Q(supervisee__in=scoping.scope(user, Supervisee).values("pk"))
-            | Q(
-                supervisee__isnull=True,
-                judicial_office_id__in=organisation_ids(user, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER),
-            )
+            Q(supervisee__in=scoping.scope(user, Supervisee).values("pk")) | self.office_owned(user)
+        )
+
+    def office_owned(self, user: Any) -> Q:
+        """The rows an office owes before there is a supervisee, of the offices the user works in as an officer
+        or social worker (for an office-staff user; the bureau sees every row through ``rows_view``)."""
+        return Q(
+            supervisee__isnull=True,
+            judicial_office_id__in=organisation_ids(user, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER),
         )
 
     def rows_complete(self, user: Any) -> QuerySet[Obligation]:
