@@ -38,6 +38,8 @@ ACTIVE = LIVE_STATUSES
 TODO_PAGE = 20  # people per list on 今日待办 (a view choice, not a legal clock)
 # What a row of 今日待办 reads of an obligation (supervision/todo.py and the template).
 TODO_COLUMNS = ("supervisee", "judicial_office", "kind", "due_at", "escalation_level", "source_id")
+# ... and of its person: the name with its disambiguator (coordination.naming), the status and the case links.
+TODO_PERSON = ("uuid", "name", "status", "date_of_birth", "case_number", "judicial_office", "township")
 
 
 def obligations(user: Any) -> QuerySet[Obligation]:
@@ -182,7 +184,10 @@ def todo(
             page_rows.select_related(None)
             .only(*TODO_COLUMNS)
             .prefetch_related(
-                Prefetch("supervisee", queryset=Supervisee.objects.select_related("judicial_office", "township")),
+                Prefetch(
+                    "supervisee",
+                    queryset=Supervisee.objects.select_related("judicial_office", "township").only(*TODO_PERSON),
+                ),
                 "judicial_office",
             )
         )

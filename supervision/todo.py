@@ -80,7 +80,8 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
     pages = {page: _builder(name) for page, name in PAGES.items()}
     case = _builder("coordination:supervisee")
     done_pattern = reverse("supervision:obligation-done", kwargs={"pk": 0})
-    done_prefix = done_pattern[: done_pattern.rindex("/0/") + 1]
+    cut = done_pattern.rindex("/0/")
+    done_prefix, done_suffix = done_pattern[: cut + 1], done_pattern[cut + 2 :]
     # Display words translated once per page, not once per row (get_FOO_display rebuilds its choice map).
     kinds = {value: str(label) for value, label in Obligation.Kind.choices}
     levels = {value: str(label) for value, label in Obligation.Level.choices}
@@ -102,6 +103,6 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
                 row.kind_label = kinds.get(row.kind, row.kind)
                 row.level_label = levels.get(row.escalation_level, "")
                 row.action_url = built[page] + step
-                row.done_url = None if row.kind in MET_BY_RECORDING else f"{done_prefix}{row.pk}/"
+                row.done_url = None if row.kind in MET_BY_RECORDING else f"{done_prefix}{row.pk}{done_suffix}"
                 local = timezone.localtime(row.due_at)
                 row.due_iso, row.due_day = local.isoformat(), f"{local:%Y-%m-%d}"

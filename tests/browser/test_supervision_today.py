@@ -59,3 +59,38 @@ def test_an_officer_opens_todo_on_a_phone_and_follows_the_link(phone):
     overdue.get_by_role("link", name="Record the release").click()
     page.wait_for_url(re.compile(rf"/casework/supervision/supervisees/{late.uuid}/release/$"))
     assert "赵建国" in page.content()
+
+
+def test_an_officer_marks_an_obligation_done_from_the_phone_by_keyboard(phone):
+    """Every row's "Mark done" submits the page's one form to that row's address, and comes back."""
+    page = phone
+    city = factories.make_city()
+    officer = factories.user_with_role(Role.OFFICE_OFFICER, city.office, username="officer")
+    today = timezone.localdate()
+    people = [
+        make_supervisee(
+            office=city.office,
+            actor=officer,
+            name=name,
+            correction_start=today - dt.timedelta(days=400),
+            correction_end=today - dt.timedelta(days=days),
+            status=Supervisee.Status.UNDER_CORRECTION,
+        )
+        for name, days in (("赵建国", 3), ("孙丽华", 5))
+    ]
+    for supervisee in people:
+        actions.sync_obligations(supervisee=supervisee)
+
+    log_in(page, "officer", "/en/casework/supervision/today/")
+    page.goto("/casework/supervision/today/")  # in Chinese
+    overdue = page.locator("section.todo-overdue")
+    row = overdue.locator("li.todo-person", has_text="孙丽华")
+    button = row.get_by_role("button", name="标记为已办")
+    button.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert re.search(r"/casework/supervision/today/$", page.url)
+    assert "已标记为已办" in page.content()
+    overdue = page.locator("section.todo-overdue")
+    assert "孙丽华" not in overdue.inner_text()
+    assert "赵建国" in overdue.inner_text()

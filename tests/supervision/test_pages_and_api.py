@@ -68,6 +68,18 @@ def test_mark_done_removes_the_row(overdue_world):
 
 
 @pytest.mark.django_db
+def test_the_mark_done_button_on_the_page_posts_to_the_obligation_s_address(overdue_world):
+    w = overdue_world
+    obligation = Obligation.objects.get(supervisee=w.supervisee, kind=Obligation.Kind.RELEASE)
+    client = _client(w.users["officer"])
+    page = client.get(reverse("supervision:today")).content.decode()
+    address = reverse("supervision:obligation-done", kwargs={"pk": obligation.pk})
+    assert f'formaction="{address}"' in page and 'id="done-form"' in page
+    client.post(address, {"next": reverse("supervision:today")})
+    assert w.supervisee.name not in client.get(reverse("supervision:today")).content.decode()
+
+
+@pytest.mark.django_db
 def test_the_clean_up_list_flags_without_fixing(overdue_world):
     w = overdue_world
     page = _client(w.users["bureau"]).get(reverse("supervision:cleanup")).content.decode()
