@@ -644,3 +644,5 @@ class SanctionGround(models.Model):
 # --- Movement requests, prohibition orders, location-monitoring approvals (issue 15, items 4-6) --------
 from supervision.movement.models import *  # noqa: E402, F403
 from supervision.reporting.models import *  # noqa: E402, F403
+# --- Cases received from another deployment (issue 15, item 8) -----------------------------------------
+from supervision.interchange.models import *  # noqa: E402, F403

@@ -356,3 +356,6 @@ def register() -> None:
 
     reporting.register()
     movement_policies.register()
+    from supervision.interchange import policies as interchange
+
+    interchange.register()
