@@ -87,5 +87,7 @@ def import_case(*, data: Any, actor: Any, judicial_office: Organisation) -> Supe
             source_deployment=data["source_deployment"], source_case_id=data["source_case_id"]
         ).exists():
             raise _already(data) from None
-        raise PackageRefused([{"path": "", "message": _("The package breaks a rule of this platform's records.")}]) from None
+        raise PackageRefused(
+            [{"path": "", "message": _("The package breaks a rule of this platform's records.")}]
+        ) from None
     return supervisee

@@ -19,8 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
 from django.db.models.fields import PositiveIntegerRelDbTypeMixin
+from django.utils import translation
 
 from coordination.models import Supervisee
 from supervision.models import CorrectionPlan, Obligation, SanctionGround, Sentence
@@ -56,9 +56,7 @@ class Section:
     description: str = ""
 
 
-SEARCH_STEPS = Section(
-    "search_steps", SearchStep, ("kind", "taken_at", "result", "recorded_by"), parent_fk="episode"
-)
+SEARCH_STEPS = Section("search_steps", SearchStep, ("kind", "taken_at", "result", "recorded_by"), parent_fk="episode")
 BREACHES = Section(
     "breaches", ProhibitionBreach, ("occurred_on", "facts", "recorded_by", "created_at"), parent_fk="order"
 )

@@ -60,9 +60,7 @@ class _Refs:
 
 def _rows(section: fmt.Section, **where: Any) -> list[models.Model]:
     people = [
-        name
-        for name in section.fields
-        if name != fmt.SOURCE and fmt.is_person(section.model._meta.get_field(name))
+        name for name in section.fields if name != fmt.SOURCE and fmt.is_person(section.model._meta.get_field(name))
     ]
     return list(section.model.objects.filter(**where).select_related(*people).order_by("pk"))
 
@@ -106,23 +104,39 @@ def archive_index(supervisee: Supervisee) -> list[dict[str, Any]]:
         entries.extend(imported.package.get("archive_index", []))
     for doc in LegalDocument.objects.filter(sentence__supervisee=supervisee).select_related("sentence").order_by("pk"):
         entries.append(
-            {"kind": f"legal_document.{doc.kind}", "number": doc.sentence.case_number, "date": _value(doc.received_at),
-             "file_name": ""}
+            {
+                "kind": f"legal_document.{doc.kind}",
+                "number": doc.sentence.case_number,
+                "date": _value(doc.received_at),
+                "file_name": "",
+            }
         )
     for item in MovementAttachment.objects.filter(request__supervisee=supervisee).order_by("pk"):
         entries.append(
-            {"kind": "request_attachment", "number": "", "date": _value(timezone.localdate(item.uploaded_at)),
-             "file_name": item.original_name}
+            {
+                "kind": "request_attachment",
+                "number": "",
+                "date": _value(timezone.localdate(item.uploaded_at)),
+                "file_name": item.original_name,
+            }
         )
     for report in HealthReport.objects.filter(supervisee=supervisee).order_by("pk"):
         entries.append(
-            {"kind": f"health_report.{report.kind}", "number": "",
-             "date": _value(timezone.localdate(report.submitted_at)), "file_name": os.path.basename(report.document.name)}
+            {
+                "kind": f"health_report.{report.kind}",
+                "number": "",
+                "date": _value(timezone.localdate(report.submitted_at)),
+                "file_name": os.path.basename(report.document.name),
+            }
         )
     for announcement in Announcement.objects.filter(supervisee=supervisee).exclude(signed_scan="").order_by("pk"):
         entries.append(
-            {"kind": f"announcement.{announcement.kind}", "number": "", "date": _value(announcement.held_on),
-             "file_name": os.path.basename(announcement.signed_scan.name)}
+            {
+                "kind": f"announcement.{announcement.kind}",
+                "number": "",
+                "date": _value(announcement.held_on),
+                "file_name": os.path.basename(announcement.signed_scan.name),
+            }
         )
     return entries
 
@@ -224,7 +238,9 @@ def reference_errors(data: dict[str, Any]) -> list[dict[str, str]]:
         for index, row in enumerate(rows):
             here = [*where, index]
             if row["ref"] != index + 1:
-                errors.append({"path": path_of([*here, "ref"]), "message": _("Rows must be numbered 1, 2, 3… in order.")})
+                errors.append(
+                    {"path": path_of([*here, "ref"]), "message": _("Rows must be numbered 1, 2, 3… in order.")}
+                )
             for name, target in section.refs.items():
                 value = row[name]
                 bound = index + 1 if target == section.key else sizes[target] + 1
@@ -311,7 +327,9 @@ class _Writer:
                     continue
                 target = self.made[value["section"]][value["ref"] - 1] if value["section"] in self.made else None
                 if target is None or value["ref"] > len(self.made[value["section"]]):
-                    raise PackageRefused([{"path": path_of([*where, name]), "message": _("Refers to no row of the package.")}])
+                    raise PackageRefused(
+                        [{"path": path_of([*where, name]), "message": _("Refers to no row of the package.")}]
+                    )
                 values["source_type"] = ContentType.objects.get_for_model(type(target))
                 values["source_id"] = target.pk
                 continue
@@ -353,7 +371,12 @@ def write(data: dict[str, Any], *, actor: Any, judicial_office: Organisation) ->
     digest = identity.lookup_hash(number)
     if Supervisee.objects.filter(resident_id_hash=digest).exists():
         raise PackageRefused(
-            [{"path": "/person/resident_id", "message": _("A supervisee with this resident ID number is already registered here.")}]
+            [
+                {
+                    "path": "/person/resident_id",
+                    "message": _("A supervisee with this resident ID number is already registered here."),
+                }
+            ]
         )
     # The person now lives in the receiving office's area: its township, not the sending county's.
     township = judicial_office.township
@@ -374,7 +397,9 @@ def write(data: dict[str, Any], *, actor: Any, judicial_office: Organisation) ->
         **fields,
     )
     try:
-        supervisee.full_clean(exclude=["resident_id_encrypted", "resident_id_hash", "resident_id_masked", "case_number"])
+        supervisee.full_clean(
+            exclude=["resident_id_encrypted", "resident_id_hash", "resident_id_masked", "case_number"]
+        )
     except ValidationError as error:
         raise _refused(error, ["person"]) from None
     supervisee.save()

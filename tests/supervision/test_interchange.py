@@ -40,10 +40,12 @@ pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 3, 2)
 NOW = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 30, 15, 123456))
-EDGE = "李\u00a0\"引号\" \\ / <b>&amp; 😀 é\u200b\t换行\n末"
+EDGE = '李\u00a0"引号" \\ / <b>&amp; 😀 é\u200b\t换行\n末'
 
 
-def rich_case(world, supervisee=None, *, text: str = "测试", obligations: int = 2, check_ins: int = 2, requests: int = 2):
+def rich_case(
+    world, supervisee=None, *, text: str = "测试", obligations: int = 2, check_ins: int = 2, requests: int = 2
+):
     """A case with a row in every section, references between them, and the given text everywhere."""
     s = supervisee or world.supervisee
     officer, bureau = world.users["officer"], world.users["bureau"]
@@ -73,7 +75,9 @@ def rich_case(world, supervisee=None, *, text: str = "测试", obligations: int 
         next_review_on=TODAY + dt.timedelta(days=90),
         created_by=officer,
     )
-    ReportingOverride.objects.create(supervisee=s, reporting_mode="phone", interval_days=14, reason=text[:300], created_by=officer)
+    ReportingOverride.objects.create(
+        supervisee=s, reporting_mode="phone", interval_days=14, reason=text[:300], created_by=officer
+    )
     order = ProhibitionOrder.objects.create(
         supervisee=s, kind="places", text=text, start=TODAY, end=TODAY + dt.timedelta(days=100), recorded_by=officer
     )
@@ -123,7 +127,12 @@ def rich_case(world, supervisee=None, *, text: str = "测试", obligations: int 
         approved_by=bureau,
     )
     LocationDataAccess.objects.create(
-        period=extension, accessed_by="王警官", accessed_at=NOW, system="公安系统", purpose=text[:300], recorded_by=officer
+        period=extension,
+        accessed_by="王警官",
+        accessed_at=NOW,
+        system="公安系统",
+        purpose=text[:300],
+        recorded_by=officer,
     )
     episode = LostContactEpisode.objects.create(
         supervisee=s,
@@ -138,7 +147,15 @@ def rich_case(world, supervisee=None, *, text: str = "测试", obligations: int 
         closed_by=officer,
     )
     SearchStep.objects.create(episode=episode, kind="phone", taken_at=NOW, result=text, recorded_by=officer)
-    Visit.objects.create(supervisee=s, kind="home", state="done", done_on=TODAY, people_seen=text[:300], findings=text, recorded_by=officer)
+    Visit.objects.create(
+        supervisee=s,
+        kind="home",
+        state="done",
+        done_on=TODAY,
+        people_seen=text[:300],
+        findings=text,
+        recorded_by=officer,
+    )
     made_obligations = []
     for n in range(obligations):
         source = made_requests[n] if n < len(made_requests) else None
@@ -268,7 +285,9 @@ texts = st.one_of(
 )
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(
     text=texts,
     obligations=st.integers(min_value=0, max_value=4),
@@ -345,7 +364,7 @@ def login(user) -> Client:
 
 def test_api_package_and_import(world):
     rich_case(world)
-    url = reverse("supervision-lifecycle-package", args=[world.supervisee.uuid])
+    url = reverse("supervision-package", args=[world.supervisee.uuid])
     assert login(world.users["provider"]).get(url).status_code in (403, 404)
     assert login(world.users["other_officer"]).get(url).status_code in (403, 404)
     response = login(world.users["officer"]).get(url)
@@ -395,7 +414,10 @@ def test_pages_download_preview_and_import(world):
     broken["person"]["sex"] = "x"
     shown = client.post(
         page,
-        {"judicial_office": world.city.other_office.pk, "package": SimpleUploadedFile("case.json", json.dumps(broken).encode())},
+        {
+            "judicial_office": world.city.other_office.pk,
+            "package": SimpleUploadedFile("case.json", json.dumps(broken).encode()),
+        },
     )
     assert shown.status_code == 200
     assert "/person/sex" in shown.content.decode()
@@ -405,7 +427,14 @@ def test_pages_download_preview_and_import(world):
     assert preview.status_code == 200
     assert world.supervisee.name in preview.content.decode()
     assert not ImportedCase.objects.exists()
-    done = client.post(page, {"judicial_office": world.city.other_office.pk, "confirm": preview.context["token"]})
+    done = client.post(
+        page,
+        {
+            "judicial_office": world.city.other_office.pk,
+            "package_json": preview.context["package_json"],
+            "confirm": "on",
+        },
+    )
     imported = ImportedCase.objects.get()
     assert done.status_code == 302
     assert str(imported.supervisee.uuid) in done["Location"]
