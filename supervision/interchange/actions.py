@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts import scoping
@@ -39,7 +39,7 @@ def check_package(data: Any) -> list[dict[str, str]]:
     errors = package.schema_errors(data)
     if errors:
         return errors
-    return package.reference_errors(data)
+    return package.text_errors(data) or package.reference_errors(data)
 
 
 def _already(data: dict[str, Any]) -> PackageRefused:
@@ -81,7 +81,7 @@ def import_case(*, data: Any, actor: Any, judicial_office: Organisation) -> Supe
                 package=data,
                 imported_by=actor,
             )
-    except IntegrityError:
+    except (IntegrityError, DataError):
         # Two imports of one package at once: the unique constraint decides; or a rule of this database.
         if ImportedCase.objects.filter(
             source_deployment=data["source_deployment"], source_case_id=data["source_case_id"]

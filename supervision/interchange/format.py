@@ -267,6 +267,8 @@ SECTIONS: tuple[Section, ...] = (
 )
 BY_KEY = {section.key: section for section in SECTIONS}
 BY_MODEL = {section.model: section for section in SECTIONS}
+# Nested rows by model: (the parent section, the child section).
+CHILD_BY_MODEL = {child.model: (section, child) for section in SECTIONS for child in section.children}
 
 # The person: the record the receiving county registers. The resident ID number is decrypted for the
 # package (the receiving county needs it): the package is itself sensitive and travels as such.
@@ -363,6 +365,16 @@ def _source_schema() -> dict[str, Any]:
                 "properties": {
                     "section": {"enum": [section.key for section in SECTIONS]},
                     "ref": {"type": "integer", "minimum": 1},
+                    "item": {
+                        "description": "A nested row of that row (a breach of a prohibition order).",
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["key", "ref"],
+                        "properties": {
+                            "key": {"enum": sorted({c.key for section in SECTIONS for c in section.children})},
+                            "ref": {"type": "integer", "minimum": 1},
+                        },
+                    },
                 },
             },
         ],

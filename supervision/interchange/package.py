@@ -46,13 +46,20 @@ def _value(value: Any) -> Any:
 
 
 class _Refs:
-    """Row number in its section (from 1) by model and primary key."""
+    """Row number in its section (from 1) by model and primary key; for a nested row, its parent's number
+    and its own number under that parent."""
 
     def __init__(self) -> None:
         self.by_model: dict[type[models.Model], dict[int, int]] = {}
+        self.nested: dict[type[models.Model], dict[int, tuple[int, int]]] = {}
 
     def add(self, model: type[models.Model], rows: list[models.Model]) -> None:
         self.by_model[model] = {row.pk: index for index, row in enumerate(rows, start=1)}
+
+    def add_nested(self, model: type[models.Model], parent_ref: int, rows: list[models.Model]) -> None:
+        table = self.nested.setdefault(model, {})
+        for index, row in enumerate(rows, start=1):
+            table[row.pk] = (parent_ref, index)
 
     def ref(self, model: type[models.Model], pk: int | None) -> int | None:
         return None if pk is None else self.by_model.get(model, {}).get(pk)
@@ -88,6 +95,12 @@ def _source_out(row: Any, refs: _Refs) -> dict[str, Any] | None:
     if row.source_type_id is None or row.source_id is None:
         return None
     model = ContentType.objects.get_for_id(row.source_type_id).model_class()
+    if model in fmt.CHILD_BY_MODEL:
+        parent, child = fmt.CHILD_BY_MODEL[model]
+        found = refs.nested.get(model, {}).get(row.source_id)
+        if found is None:
+            return None
+        return {"section": parent.key, "ref": found[0], "item": {"key": child.key, "ref": found[1]}}
     section = fmt.BY_MODEL.get(model)
     ref = refs.ref(model, row.source_id)
     if section is None or ref is None:
@@ -165,6 +178,9 @@ def build(supervisee: Supervisee, *, exported_by: Any) -> dict[str, Any]:
     for section in fmt.SECTIONS:
         rows[section.key] = _rows(section, supervisee=supervisee)
         refs.add(section.model, rows[section.key])
+        for parent_ref, parent in enumerate(rows[section.key], start=1):
+            for child in section.children:
+                refs.add_nested(child.model, parent_ref, _rows(child, **{child.parent_fk: parent}))
     for section in fmt.SECTIONS:
         package[section.key] = [_row(section, row, n, refs) for n, row in enumerate(rows[section.key], start=1)]
     package["archive_index"] = archive_index(supervisee)
@@ -229,6 +245,27 @@ def schema_errors(data: Any) -> list[dict[str, str]]:
     return errors
 
 
+def text_errors(data: Any, where: tuple[Any, ...] = ()) -> list[dict[str, str]]:
+    """A NUL character fits JSON but no database text column: refused where it is."""
+    if isinstance(data, str):
+        return [{"path": path_of(where), "message": _("Not a valid value.")}] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [error for key, value in data.items() for error in text_errors(value, (*where, key))]
+    if isinstance(data, list):
+        return [error for index, value in enumerate(data) for error in text_errors(value, (*where, index))]
+    return []
+
+
+def _source_exists(data: dict[str, Any], source: dict[str, Any]) -> bool:
+    rows = data[source["section"]]
+    if source["ref"] > len(rows):
+        return False
+    item = source.get("item")
+    if item is None:
+        return True
+    return item["key"] in rows[source["ref"] - 1] and item["ref"] <= len(rows[source["ref"] - 1][item["key"]])
+
+
 def reference_errors(data: dict[str, Any]) -> list[dict[str, str]]:
     """Rows numbered 1, 2, 3... in each section and every reference pointing at a row of the package."""
     errors: list[dict[str, str]] = []
@@ -247,7 +284,7 @@ def reference_errors(data: dict[str, Any]) -> list[dict[str, str]]:
                 if value is not None and not 1 <= value < bound:
                     errors.append({"path": path_of([*here, name]), "message": _("Refers to no row of the package.")})
             source = row.get(fmt.SOURCE)
-            if source is not None and source["ref"] > sizes[source["section"]]:
+            if source is not None and not _source_exists(data, source):
                 errors.append({"path": path_of([*here, fmt.SOURCE]), "message": _("Refers to no row of the package.")})
             for child in section.children:
                 check(child, row[child.key], [*here, child.key])
@@ -308,6 +345,8 @@ class _Writer:
         self.supervisee = supervisee
         self.staff = import_user()
         self.made: dict[str, list[models.Model]] = {}
+        # Nested rows written, by (section, parent ref, child key).
+        self.nested: dict[tuple[str, int, str], list[models.Model]] = {}
 
     def write(self) -> None:
         for section in fmt.SECTIONS:
@@ -315,6 +354,17 @@ class _Writer:
             for index, row in enumerate(self.data[section.key]):
                 made = self.row(section, row, [section.key, index], {"supervisee": self.supervisee})
                 self.made[section.key].append(made)
+
+    def source(self, value: dict[str, Any]) -> models.Model | None:
+        """The row written for a ``source`` (only rows of earlier sections exist yet)."""
+        made = self.made.get(value["section"], [])
+        if value["ref"] > len(made):
+            return None
+        item = value.get("item")
+        if item is None:
+            return made[value["ref"] - 1]
+        nested = self.nested.get((value["section"], value["ref"], item["key"]), [])
+        return nested[item["ref"] - 1] if item["ref"] <= len(nested) else None
 
     def row(self, section: fmt.Section, row: dict[str, Any], where: list[Any], parent: dict[str, Any]) -> models.Model:
         model = section.model
@@ -325,8 +375,8 @@ class _Writer:
             if name == fmt.SOURCE:
                 if value is None:
                     continue
-                target = self.made[value["section"]][value["ref"] - 1] if value["section"] in self.made else None
-                if target is None or value["ref"] > len(self.made[value["section"]]):
+                target = self.source(value)
+                if target is None:
                     raise PackageRefused(
                         [{"path": path_of([*where, name]), "message": _("Refers to no row of the package.")}]
                     )
@@ -359,8 +409,9 @@ class _Writer:
         if stamped:
             model.objects.filter(pk=instance.pk).update(**stamped)
         for child in section.children:
+            written = self.nested.setdefault((section.key, row["ref"], child.key), [])
             for index, item in enumerate(row[child.key]):
-                self.row(child, item, [*where, child.key, index], {child.parent_fk: instance})
+                written.append(self.row(child, item, [*where, child.key, index], {child.parent_fk: instance}))
         return instance
 
 

@@ -81,7 +81,7 @@ def rich_case(
     order = ProhibitionOrder.objects.create(
         supervisee=s, kind="places", text=text, start=TODAY, end=TODAY + dt.timedelta(days=100), recorded_by=officer
     )
-    ProhibitionBreach.objects.create(order=order, occurred_on=TODAY, facts=text, recorded_by=officer)
+    breach = ProhibitionBreach.objects.create(order=order, occurred_on=TODAY, facts=text, recorded_by=officer)
     made_requests = []
     for n in range(requests):
         decided = n % 2 == 0
@@ -201,6 +201,15 @@ def rich_case(
         source_id=episode.pk,
         recorded_by=officer,
     )
+    SanctionGround.objects.create(
+        supervisee=s,
+        code="prohibition_breach",
+        occurred_on=TODAY,
+        facts=text,
+        source_type=ContentType.objects.get_for_model(ProhibitionBreach),
+        source_id=breach.pk,
+        recorded_by=officer,
+    )
     return s
 
 
@@ -263,6 +272,11 @@ def test_an_exported_case_validates_and_its_read_is_logged(world):
     assert sent["obligations"][0]["source"] == {"section": "movement_requests", "ref": 1}
     assert sent["monitoring_periods"][1]["extends"] == 1
     assert sent["archive_index"][0]["kind"] == "legal_document.judgment"
+    assert sent["sanction_grounds"][1]["source"] == {
+        "section": "prohibition_orders",
+        "ref": 1,
+        "item": {"key": "breaches", "ref": 1},
+    }
     assert AccessLog.objects.filter(
         user=world.users["officer"], supervisee=world.supervisee, purpose="interchange"
     ).exists()
@@ -325,6 +339,9 @@ def test_a_broken_package_gives_errors_by_path_and_writes_nothing(world):
         actions.import_case(data=late, actor=world.users["bureau"], judicial_office=world.city.other_office)
     assert any(e["path"].startswith("/monitoring_periods/0") for e in refused.value.errors)
     assert (Supervisee.objects.count(), Sentence.objects.count(), ImportedCase.objects.count()) == before
+    nul = copy.deepcopy(sent)
+    nul["visits"][0]["findings"] = "a\x00b"
+    assert [e["path"] for e in actions.check_package(nul)] == ["/visits/0/findings"]
     dangling = copy.deepcopy(sent)
     dangling["movement_requests"][0]["order"] = 9
     assert [e["path"] for e in actions.check_package(dangling)] == ["/movement_requests/0/order"]
