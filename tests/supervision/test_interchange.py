@@ -240,7 +240,7 @@ def comparable(package: dict) -> dict:
 
 def elsewhere(supervisee: Supervisee) -> None:
     """The package arrives on another deployment: the person is not registered there."""
-    Supervisee.objects.filter(pk=supervisee.pk).update(resident_id_hash="x" * 64)
+    Supervisee.objects.filter(pk=supervisee.pk).update(resident_id_hash=f"elsewhere-{supervisee.pk}".ljust(64, "x"))
 
 
 def round_trip(world, supervisee: Supervisee) -> tuple[dict, dict]:
@@ -456,3 +456,20 @@ def test_pages_download_preview_and_import(world):
     assert done.status_code == 302
     assert str(imported.supervisee.uuid) in done["Location"]
     assert login(world.users["volunteer"]).get(page).status_code == 403
+
+
+def test_the_import_list_is_scoped_and_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    sent = actions.export_case(supervisee=world.supervisee, actor=world.users["officer"])
+    elsewhere(world.supervisee)
+    actions.import_case(data=sent, actor=world.users["other_officer"], judicial_office=world.city.other_office)
+    second = make_supervisee(office=world.city.office, actor=world.users["bureau"])
+    sent = actions.export_case(supervisee=second, actor=world.users["officer"])
+    elsewhere(second)
+    actions.import_case(data=sent, actor=world.users["bureau"], judicial_office=world.city.other_office)
+    url = reverse("supervision-import-list")
+    client = login(world.users["other_officer"])
+    with django_assert_max_num_queries(8):
+        rows = client.get(url).json()
+    rows = rows.get("results", rows)
+    assert len(rows) == 2
+    assert login(world.users["officer"]).get(url).json().get("results", []) == []
