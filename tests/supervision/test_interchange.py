@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -330,6 +330,10 @@ def test_a_broken_package_gives_errors_by_path_and_writes_nothing(world):
     paths = {e["path"] for e in errors}
     assert {"/person/sex", "/person/date_of_birth", "/movement_requests/0/start", "/obligations/0/surprise"} <= paths
     assert all(e["message"] for e in errors)
+    with translation.override("zh-hans"):
+        chinese = {e["path"]: e["message"] for e in actions.check_package(broken)}
+    assert chinese["/person/date_of_birth"] == "缺少此字段。"
+    assert chinese["/person/sex"] == "不是允许的取值之一。"
     # Valid for the schema, refused by the database's rules late in the import: nothing stays.
     late = copy.deepcopy(sent)
     late["sanction_grounds"][0]["code"] = "lost_contact"
