@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import scoping
@@ -50,6 +51,7 @@ def _offices(user):
     return offices.filter(pk__in=organisation_ids(user, Role.OFFICE_OFFICER))
 
 
+@never_cache  # the preview carries the package (a resident ID number in clear): never kept by a cache
 @require_http_methods(["GET", "POST"])
 @requires(may_import)
 def import_package(request: HttpRequest) -> HttpResponse:
