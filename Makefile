@@ -47,6 +47,7 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/python manage.py interchange_schema --check
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not (postgres or redis)" $(PYTEST_ARGS)
 	$(TEST_ENV) $(BIN)/python -m pytest -m "postgres or redis" $(PYTEST_ARGS)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -130,6 +131,7 @@ PERSONAL_DATA_MODELS = [
     "supervision.ProhibitionBreach",
     "supervision.MonitoringPeriod",
     "supervision.LocationDataAccess",
+    "supervision.ImportedCase",
 ]
 
 INSTALLED_APPS = [
@@ -651,3 +653,6 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The city this installation serves; the demo data is for 新密市 (Xinmi).
 CITY_NAME = os.environ.get("CITY_NAME", "新密市")
 SITE_URL = WAGTAILADMIN_BASE_URL
+# This deployment's name in case packages sent to another deployment (docs/interchange.md): stable and
+# unique among the deployments that exchange cases; by default the site's host name.
+DEPLOYMENT_ID = os.environ.get("DEPLOYMENT_ID") or (urlsplit(SITE_URL).hostname or "localhost")

@@ -1,8 +1,10 @@
 """API routes of supervision, mounted under /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from supervision import api
+from supervision.interchange import api as interchange_api
 from supervision.movement import api as movement_api
 from supervision.reporting import api as reporting_api
 
@@ -26,4 +28,15 @@ router.register("supervision/movement-requests", movement_api.MovementRequestVie
 router.register("supervision/prohibition-orders", movement_api.ProhibitionOrderViewSet, basename="supervision-order")
 router.register("supervision/monitoring", movement_api.MonitoringViewSet, basename="supervision-monitoring")
 
-urlpatterns = router.urls
+# Case interchange between deployments (issue 15, item 8).
+router.register("supervision/imports", interchange_api.ImportViewSet, basename="supervision-import")
+
+urlpatterns = [
+    # Before the router: the lifecycle's ``<uuid>/<step>/`` would take ``package`` too.
+    path(
+        "supervision/supervisees/<uuid:uuid>/package/",
+        interchange_api.PackageView.as_view(),
+        name="supervision-package",
+    ),
+    *router.urls,
+]

@@ -640,7 +640,9 @@ class SanctionGround(models.Model):
         return f"{self.get_code_display()} · {self.occurred_on:%Y-%m-%d}"
 
 
-# Supervision part 2 (issue 15): reporting, check-ins, visits and lost contact live in their own module.
-# --- Movement requests, prohibition orders, location-monitoring approvals (issue 15, items 4-6) --------
+# Supervision part 2 (issue 15): reporting, check-ins, visits and lost contact live in their own module;
+# movement requests, prohibition orders, location-monitoring approvals (items 4-6) and the cases received
+# from another deployment (item 8) too.
+from supervision.interchange.models import *  # noqa: E402, F403
 from supervision.movement.models import *  # noqa: E402, F403
 from supervision.reporting.models import *  # noqa: E402, F403

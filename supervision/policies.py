@@ -360,3 +360,6 @@ def register() -> None:
 
     reporting.register()
     movement_policies.register()
+    from supervision.interchange import policies as interchange
+
+    interchange.register()

@@ -57,6 +57,8 @@ def case(request: HttpRequest, uuid) -> HttpResponse:
             "can_apply": scoping.policy_for(MovementRequest).can(user, "apply", supervisee),
             "can_record": scoping.policy_for(ProhibitionOrder).can(user, "record", supervisee),
             "can_approve": scoping.policy_for(MonitoringPeriod).can(user, "approve", supervisee),
+            # A change of the place of execution to another deployment: the case package (docs/interchange.md).
+            "can_export": scoping.policy_for("supervision.ImportedCase").can(user, "export", supervisee),
         },
     )
 

@@ -13,6 +13,7 @@ from coordination.models import Supervisee
 from supervision import actions
 from supervision.models import Announcement, ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
+from tests.supervision.interchange_matrix import INTERCHANGE_MATRIX
 from tests.supervision.movement_matrix import MOVEMENT_MATRIX
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
@@ -214,6 +215,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
 }
 
 MATRIX.update(MOVEMENT_MATRIX)
+MATRIX.update(INTERCHANGE_MATRIX)
 
 
 # Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.
