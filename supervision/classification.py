@@ -25,7 +25,12 @@ from supervision import rulebook
 from supervision.models import Obligation
 
 # Clocks the deciding organ is late on, not the person: not a fact about the person's conduct.
-ORGAN_OWES = (Obligation.Kind.DECISION_NOTICE, Obligation.Kind.DOCUMENTS)
+ORGAN_OWES = (
+    Obligation.Kind.DECISION_NOTICE,
+    Obligation.Kind.DOCUMENTS,
+    Obligation.Kind.COURT_DECISION,
+    Obligation.Kind.DETENTION_DECISION,
+)
 # Offence categories the suggestion never treats as lenient (violence and drugs).
 NOT_LENIENT = (OffenceCategory.ASSAULT, OffenceCategory.AFFRAY, OffenceCategory.DRUGS)
 

@@ -142,6 +142,10 @@ class Obligation(models.Model):
         TRANSFER = "transfer", _("hand over a case to the new place of execution")
         PROHIBITION_EXPIRY = "prohibition_expiry", _("prohibition order ends")
         MONITORING_EXPIRY = "monitoring_expiry", _("location monitoring period ends")
+        # Rewards and sanctions (issue 16 item 2): one per proposal.
+        SANCTION_DECISION = "sanction_decision", _("decision on a reward or sanction proposal")
+        COURT_DECISION = "court_decision", _("the court's ruling on a revocation or prison proposal")
+        DETENTION_DECISION = "detention_decision", _("the court's decision on a detention request")
 
     class Level(models.IntegerChoices):
         NONE = 0, _("not escalated")
@@ -646,3 +650,4 @@ class SanctionGround(models.Model):
 from supervision.interchange.models import *  # noqa: E402, F403
 from supervision.movement.models import *  # noqa: E402, F403
 from supervision.reporting.models import *  # noqa: E402, F403
+from supervision.sanctions.models import *  # noqa: E402, F403

@@ -40,6 +40,10 @@ ACTIONS: dict[str, tuple[Any, str, str]] = {
     Kind.TRANSFER: (_("Open the requests"), "movement", ""),
     Kind.PROHIBITION_EXPIRY: (_("Open the orders"), "movement", ""),
     Kind.MONITORING_EXPIRY: (_("Open the orders"), "movement", ""),
+    # Rewards and sanctions: met on the case's rewards-and-sanctions page.
+    Kind.SANCTION_DECISION: (_("Open the proposals"), "sanctions", ""),
+    Kind.COURT_DECISION: (_("Open the proposals"), "sanctions", ""),
+    Kind.DETENTION_DECISION: (_("Open the proposals"), "sanctions", ""),
 }
 DEFAULT_ACTION: tuple[Any, str, str] = (_("Sentence and status"), "life", "")
 
@@ -55,6 +59,9 @@ MET_BY_RECORDING: frozenset[str] = frozenset(
         Kind.REQUEST_DECISION,
         Kind.RETURN_REPORT,
         Kind.TRANSFER,
+        Kind.SANCTION_DECISION,
+        Kind.COURT_DECISION,
+        Kind.DETENTION_DECISION,
     }
 )
 
@@ -64,6 +71,7 @@ PAGES: dict[str, str] = {
     "life": "supervision:lifecycle",
     "reporting": "supervision:reporting",
     "movement": "supervision:movement-case",
+    "sanctions": "supervision:sanctions-case",
 }
 
 

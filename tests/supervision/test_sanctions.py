@@ -1,0 +1,302 @@
+"""Rewards and sanctions (issue 16 item 2): suggestions at every boundary and none below, the approver's role,
+the court's 30-day and the detention request's 48-hour clocks as obligations, the decision document."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.roles import Role
+from config.errors import ActionError
+from coordination.models import Supervisee
+from supervision.models import Obligation, SanctionGround
+from supervision.reporting import actions as reporting
+from supervision.sanctions import actions
+from supervision.sanctions.models import SanctionProposal
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def officer(world):
+    return world.users["officer"]
+
+
+@pytest.fixture
+def person(world):
+    return world.supervisee
+
+
+@pytest.fixture
+def heads(world):
+    return {
+        "office": user_with_role(Role.OFFICE_HEAD, world.city.office, username="officehead"),
+        "bureau": user_with_role(Role.BUREAU_HEAD, world.city.bureau, username="bureauhead"),
+    }
+
+
+def today():
+    return timezone.localdate()
+
+
+def ground(person, code, days_ago=1):
+    return SanctionGround.objects.create(
+        supervisee=person, code=code, occurred_on=today() - dt.timedelta(days=days_ago), facts="测试事实"
+    )
+
+
+def kinds(person):
+    return [s.kind for s in actions.suggest(person)]
+
+
+def decided(person, kind, officer, approver, n=1):
+    """``n`` approved proposals of ``kind`` in the past (each on its own ground)."""
+    for _ in range(n):
+        g = ground(person, SanctionGround.Code.MISSED_REPORT, days_ago=100)
+        p = actions.propose(supervisee=person, actor=officer, kind=kind, facts="事实", grounds=[g])
+        actions.decide(proposal=p, actor=approver, approve=True, decision_number="县矫字〔2026〕1号")
+
+
+def lose_contact(person, officer, days):
+    episode = reporting.report_lost_contact(
+        supervisee=person, actor=officer, lost_since=today() - dt.timedelta(days=days)
+    )
+    reporting.close_episode(episode=episode, actor=officer, found_at=timezone.now(), outcome="found")
+
+
+# --- suggestions ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("days", "expected"), [(10, ["admonition"]), (11, ["warning"])])
+def test_lost_contact_suggests_a_warning_beyond_ten_days_and_not_at_ten(person, officer, days, expected):
+    lose_contact(person, officer, days)
+    suggestions = actions.suggest(person)
+    assert [s.kind for s in suggestions] == expected
+    assert all(g.supervisee_id == person.pk for s in suggestions for g in s.grounds)
+    assert suggestions[0].reasons
+
+
+def test_lost_contact_beyond_a_month_suggests_revocation_for_probation(person, officer):
+    lose_contact(person, officer, 45)
+    assert "revocation" in kinds(person)
+
+
+def test_lost_contact_beyond_a_month_suggests_prison_for_temporary_execution(person, officer):
+    Supervisee.objects.filter(pk=person.pk).update(sentence_type="temporary_execution")
+    person.refresh_from_db()
+    lose_contact(person, officer, 45)
+    assert "prison" in kinds(person)
+    assert "revocation" not in kinds(person)
+
+
+@pytest.mark.parametrize("code", [SanctionGround.Code.TRAVEL_WITHOUT_APPROVAL, SanctionGround.Code.PROHIBITION_BREACH])
+def test_travel_without_approval_and_a_breach_suggest_a_warning(person, code):
+    g = ground(person, code)
+    [suggestion] = actions.suggest(person)
+    assert suggestion.kind == "warning"
+    assert suggestion.grounds == [g]
+
+
+def test_a_first_light_ground_suggests_an_admonition_and_a_second_admonition_becomes_a_warning(person, officer, heads):
+    ground(person, SanctionGround.Code.LATE_RETURN)
+    # No admonition yet: this would be the first.
+    assert kinds(person) == ["admonition"]
+    SanctionGround.objects.all().delete()
+    decided(person, "admonition", officer, heads["bureau"], n=1)
+    ground(person, SanctionGround.Code.LATE_RETURN)
+    [suggestion] = actions.suggest(person)
+    assert suggestion.kind == "warning"
+    assert any("1" in reason for reason in suggestion.reasons)
+
+
+def test_one_warning_suggests_nothing_more_two_suggest_revocation(person, officer, heads):
+    decided(person, "warning", officer, heads["bureau"], n=1)
+    assert "revocation" not in kinds(person)
+    decided(person, "warning", officer, heads["bureau"], n=1)
+    assert "revocation" in kinds(person)
+
+
+def test_used_grounds_suggest_nothing_again_and_suggest_creates_nothing(person, officer):
+    g = ground(person, SanctionGround.Code.PROHIBITION_BREACH)
+    before = (SanctionProposal.objects.count(), Obligation.objects.count())
+    actions.suggest(person)
+    assert (SanctionProposal.objects.count(), Obligation.objects.count()) == before
+    actions.propose(supervisee=person, actor=officer, kind="warning", facts="事实", grounds=[g])
+    assert kinds(person) == []
+
+
+def test_praise_only_after_the_minimum_time_and_with_no_ground(person):
+    start = today() - relativedelta(months=6)
+    Supervisee.objects.filter(pk=person.pk).update(correction_start=start + dt.timedelta(days=1))
+    person.refresh_from_db()
+    assert kinds(person) == []
+    Supervisee.objects.filter(pk=person.pk).update(correction_start=start)
+    person.refresh_from_db()
+    assert kinds(person) == ["praise"]
+    ground(person, SanctionGround.Code.MISSED_REPORT, days_ago=5)
+    assert "praise" not in kinds(person)
+
+
+# --- proposing and deciding ----------------------------------------------------------------------------------
+
+
+def test_a_proposal_keeps_grounds_facts_evidence_and_owes_a_decision(person, officer):
+    g = ground(person, SanctionGround.Code.PROHIBITION_BREACH)
+    upload = SimpleUploadedFile("谈话笔录.pdf", PDF, content_type="application/pdf")
+    proposal = actions.propose(
+        supervisee=person, actor=officer, kind="warning", facts="进入禁止场所", grounds=[g], evidence=[upload]
+    )
+    assert proposal.state == "proposed"
+    assert list(proposal.grounds.all()) == [g]
+    assert proposal.evidence.get().content_type == "application/pdf"
+    owed = Obligation.objects.get(kind="sanction_decision", source_id=proposal.pk, done_at__isnull=True)
+    assert owed.rule_code == "sanction_decision"
+
+
+def test_bad_input_is_refused_with_field_messages(person, world, officer):
+    other = ground(world.other_supervisee, SanctionGround.Code.PROHIBITION_BREACH)
+    with pytest.raises(ActionError) as refused:
+        actions.propose(supervisee=person, actor=officer, kind="warning", facts=" ", grounds=[other])
+    assert set(refused.value.message_dict) == {"facts", "grounds"}
+    with pytest.raises(ActionError) as refused:
+        actions.propose(supervisee=person, actor=officer, kind="warning", facts="x", grounds=[])
+    assert "grounds" in refused.value.message_dict
+    bad = SimpleUploadedFile("a.pdf", b"MZ not a pdf", content_type="application/pdf")
+    g = ground(person, SanctionGround.Code.PROHIBITION_BREACH)
+    with pytest.raises(ActionError) as refused:
+        actions.propose(supervisee=person, actor=officer, kind="warning", facts="x", grounds=[g], evidence=[bad])
+    assert "evidence" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("who", ["other_officer", "social_worker", "provider", "volunteer"])
+def test_only_officers_of_the_office_and_the_bureau_propose(world, person, who):
+    g = ground(person, SanctionGround.Code.PROHIBITION_BREACH)
+    with pytest.raises(ActionError):
+        actions.propose(supervisee=person, actor=world.users[who], kind="warning", facts="x", grounds=[g])
+
+
+@pytest.fixture
+def proposal(person, officer):
+    g = ground(person, SanctionGround.Code.PROHIBITION_BREACH)
+    return actions.propose(supervisee=person, actor=officer, kind="warning", facts="进入禁止场所", grounds=[g])
+
+
+@pytest.mark.parametrize("who", ["officer", "other_officer", "social_worker", "office_head"])
+def test_no_decision_without_the_approvers_role(world, heads, proposal, who):
+    actor = heads["office"] if who == "office_head" else world.users[who]
+    with pytest.raises(ActionError) as refused:
+        actions.decide(proposal=proposal, actor=actor, approve=True, decision_number="1")
+    assert refused.value.code == "forbidden"
+    proposal.refresh_from_db()
+    assert proposal.state == "proposed"
+
+
+def test_nobody_decides_their_own_proposal(world, person):
+    admin = world.users["bureau"]
+    g = ground(person, SanctionGround.Code.PROHIBITION_BREACH)
+    own = actions.propose(supervisee=person, actor=admin, kind="warning", facts="x", grounds=[g])
+    with pytest.raises(ActionError):
+        actions.decide(proposal=own, actor=admin, approve=True, decision_number="1")
+
+
+def test_the_bureau_approves_a_warning_which_opens_the_plan_review(heads, proposal, person):
+    with pytest.raises(ActionError) as refused:
+        actions.decide(proposal=proposal, actor=heads["bureau"], approve=True)
+    assert "decision_number" in refused.value.message_dict
+    done = actions.decide(proposal=proposal, actor=heads["bureau"], approve=True, decision_number="县矫警〔2026〕3号")
+    assert done.state == "approved"
+    assert done.decided_by == heads["bureau"]
+    assert not Obligation.objects.filter(kind="sanction_decision", done_at__isnull=True).exists()
+    review = Obligation.objects.get(supervisee=person, kind="plan_review", done_at__isnull=True)
+    assert review.rule_code == "sanction_plan_review"
+
+
+def test_a_refusal_needs_reasons_and_a_praise_opens_no_review(world, heads, proposal, person, officer):
+    with pytest.raises(ActionError) as refused:
+        actions.decide(proposal=proposal, actor=world.users["bureau"], approve=False, note=" ")
+    assert "note" in refused.value.message_dict
+    actions.decide(proposal=proposal, actor=world.users["bureau"], approve=False, note="事实不清")
+    proposal.refresh_from_db()
+    assert proposal.state == "refused"
+    praise = actions.propose(supervisee=person, actor=officer, kind="praise", facts="表现良好")
+    actions.decide(proposal=praise, actor=heads["bureau"], approve=True, decision_number="县矫表〔2026〕1号")
+    assert not Obligation.objects.filter(supervisee=person, kind="plan_review", done_at__isnull=True).exists()
+
+
+def test_withdraw_only_while_awaiting(heads, proposal, officer):
+    actions.withdraw(proposal=proposal, actor=officer)
+    proposal.refresh_from_db()
+    assert proposal.state == "withdrawn"
+    with pytest.raises(ActionError):
+        actions.decide(proposal=proposal, actor=heads["bureau"], approve=True, decision_number="1")
+
+
+def test_every_move_outside_the_table_is_refused():
+    for source, target, row in actions.MACHINE.walk():
+        if row is None:
+            assert target not in actions.MACHINE.targets(source)
+    assert set(actions.MACHINE.final_states()) == {"refused", "withdrawn", "organ_decided"}
+
+
+# --- outside organs and their clocks --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def revocation(person, officer, heads):
+    lose_contact(person, officer, 45)
+    grounds = SanctionGround.objects.filter(supervisee=person, code="lost_contact_month")
+    proposal = actions.propose(
+        supervisee=person, actor=officer, kind="revocation", facts="脱离监管超过一个月", grounds=grounds
+    )
+    return actions.decide(proposal=proposal, actor=heads["bureau"], approve=True, decision_number="县矫撤〔2026〕2号")
+
+
+def test_the_court_has_thirty_days_from_the_proposal(revocation, officer):
+    sent_on = today() - dt.timedelta(days=2)
+    sent = actions.send(proposal=revocation, actor=officer, sent_on=sent_on)
+    assert sent.court_due_on == sent_on + dt.timedelta(days=30)
+    clock = Obligation.objects.get(kind="court_decision", source_id=sent.pk, done_at__isnull=True)
+    assert timezone.localdate(clock.due_at) == sent_on + dt.timedelta(days=30)
+    assert clock.rule_code == "court_decision"
+
+
+def test_a_detention_request_has_forty_eight_hours(revocation, officer):
+    with pytest.raises(ActionError):
+        actions.request_detention(proposal=revocation, actor=officer, at=timezone.now())
+    actions.send(proposal=revocation, actor=officer, sent_on=today())
+    at = timezone.now().replace(microsecond=0)
+    asked = actions.request_detention(proposal=revocation, actor=officer, at=at)
+    clock = Obligation.objects.get(kind="detention_decision", source_id=asked.pk, done_at__isnull=True)
+    assert clock.due_at == at + dt.timedelta(hours=48)
+    done = actions.record_organ_decision(
+        proposal=asked, actor=officer, decided_on=today(), accepted=True, reference="（2026）豫0102刑更1号"
+    )
+    assert done.state == "organ_decided"
+    assert not Obligation.objects.filter(
+        kind__in=["court_decision", "detention_decision"], source_id=done.pk, done_at__isnull=True
+    ).exists()
+
+
+def test_a_warning_is_not_sent_anywhere_and_the_procuratorate_date_is_kept(heads, proposal, officer):
+    actions.decide(proposal=proposal, actor=heads["bureau"], approve=True, decision_number="1")
+    with pytest.raises(ActionError):
+        actions.send(proposal=proposal, actor=officer, sent_on=today())
+    done = actions.record_procuratorate_notice(proposal=proposal, actor=officer, notified_on=today())
+    assert done.procuratorate_notified_on == today()
+
+
+def test_the_new_clocks_are_met_on_the_sanctions_page_and_owed_by_the_organ():
+    from supervision import todo
+    from supervision.classification import ORGAN_OWES
+
+    for kind in ("sanction_decision", "court_decision", "detention_decision"):
+        assert todo.ACTIONS[kind][1] == "sanctions"
+        assert kind in todo.MET_BY_RECORDING
+    assert {"court_decision", "detention_decision"} <= set(ORGAN_OWES)
