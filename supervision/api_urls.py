@@ -7,6 +7,7 @@ from supervision import api
 from supervision.interchange import api as interchange_api
 from supervision.movement import api as movement_api
 from supervision.reporting import api as reporting_api
+from supervision.sanctions import api as sanctions_api
 
 router = SimpleRouter()
 router.register("supervision/rules", api.RuleViewSet, basename="supervision-rule")
@@ -27,6 +28,10 @@ router.register("supervision/lost-contact", reporting_api.EpisodeViewSet, basena
 router.register("supervision/movement-requests", movement_api.MovementRequestViewSet, basename="supervision-movement")
 router.register("supervision/prohibition-orders", movement_api.ProhibitionOrderViewSet, basename="supervision-order")
 router.register("supervision/monitoring", movement_api.MonitoringViewSet, basename="supervision-monitoring")
+# Rewards and sanctions (issue 16 item 2).
+router.register(
+    "supervision/sanction-proposals", sanctions_api.SanctionProposalViewSet, basename="supervision-sanction"
+)
 
 # Case interchange between deployments (issue 15, item 8).
 router.register("supervision/imports", interchange_api.ImportViewSet, basename="supervision-import")
@@ -37,6 +42,11 @@ urlpatterns = [
         "supervision/supervisees/<uuid:uuid>/package/",
         interchange_api.PackageView.as_view(),
         name="supervision-package",
+    ),
+    path(
+        "supervision/supervisees/<uuid:uuid>/sanction-suggestions/",
+        sanctions_api.SuggestionsView.as_view(),
+        name="supervision-sanction-suggestions",
     ),
     *router.urls,
 ]

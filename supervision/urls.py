@@ -4,6 +4,7 @@ from supervision import views
 from supervision.interchange import views as interchange_views
 from supervision.movement import urls as movement_urls
 from supervision.reporting.urls import urlpatterns as reporting_urls
+from supervision.sanctions import urls as sanctions_urls
 
 app_name = "supervision"
 
@@ -32,4 +33,5 @@ urlpatterns = [
     path("imports/", interchange_views.import_package, name="interchange-import"),
     *reporting_urls,
     *movement_urls.urlpatterns,
+    *sanctions_urls.urlpatterns,
 ]

@@ -15,6 +15,7 @@ from supervision.models import Announcement, ClassificationReview, Holiday, Inve
 from tests.coordination.factories import make_supervisee
 from tests.supervision.interchange_matrix import INTERCHANGE_MATRIX
 from tests.supervision.movement_matrix import MOVEMENT_MATRIX
+from tests.supervision.sanctions_matrix import SANCTIONS_MATRIX
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 PAGE_LOGIN = 302
@@ -216,6 +217,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
 
 MATRIX.update(MOVEMENT_MATRIX)
 MATRIX.update(INTERCHANGE_MATRIX)
+MATRIX.update(SANCTIONS_MATRIX)
 
 
 # Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.
