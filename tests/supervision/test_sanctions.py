@@ -300,3 +300,122 @@ def test_the_new_clocks_are_met_on_the_sanctions_page_and_owed_by_the_organ():
         assert todo.ACTIONS[kind][1] == "sanctions"
         assert kind in todo.MET_BY_RECORDING
     assert {"court_decision", "detention_decision"} <= set(ORGAN_OWES)
+
+
+# --- pages, API and the decision document -----------------------------------------------------------------------
+
+
+def login(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def pdf_text(body: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def test_from_twelve_days_lost_to_the_warning_document(person, officer, heads):
+    """An officer records 12 days out of contact; the page suggests a warning with the ground; the officer
+    proposes it (prefilled); the bureau head confirms and approves; the document is issued."""
+    from django.urls import reverse
+
+    lose_contact(person, officer, 12)
+    case = login(officer).get(reverse("supervision:sanctions-case", args=[person.uuid]))
+    assert case.status_code == 200
+    [suggestion] = case.context["suggestions"]
+    assert suggestion.kind == "warning"
+    body = case.content.decode()
+    assert suggestion.propose_url.replace("&", "&amp;") in body
+    form = login(officer).get(suggestion.propose_url).context["form"]
+    assert form.initial["kind"] == "warning"
+    [ground_pk] = [int(pk) for pk in form.initial["grounds"]]
+    posted = login(officer).post(
+        reverse("supervision:sanctions-propose", args=[person.uuid]),
+        {"kind": "warning", "grounds": [ground_pk], "facts": "失去联系十二日"},
+    )
+    assert posted.status_code == 302
+    proposal = SanctionProposal.objects.get(supervisee=person)
+    head = login(heads["bureau"])
+    decide_url = reverse("supervision:sanctions-decide", args=[proposal.pk])
+    assert head.get(decide_url).status_code == 200
+    # Not confirmed: nothing is decided.
+    unconfirmed = head.post(decide_url, {"decision": "approve", "decision_number": "县矫警〔2026〕7号"})
+    assert unconfirmed.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.state == "proposed"
+    done = head.post(decide_url, {"decision": "approve", "decision_number": "县矫警〔2026〕7号", "confirm": "on"})
+    assert done.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.state == "approved"
+    pdf = login(officer).get(reverse("supervision:sanctions-document", args=[proposal.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    for expected in ("警告决定书", "县矫警〔2026〕7号", person.name, "第二十八条", "同意警告"):
+        assert expected in text
+    # The officer cannot open the decide page.
+    assert login(officer).get(decide_url).status_code == 403
+
+
+def test_the_decision_document_of_a_revocation_names_the_court_clock(revocation, officer):
+    from supervision.sanctions import documents
+
+    sent = actions.send(proposal=revocation, actor=officer, sent_on=today())
+    text = pdf_text(documents.decision_pdf(sent))
+    assert "撤销缓刑（假释）建议书" in text
+    assert "人民法院" in text
+    assert f"{sent.court_due_on:%Y年%m月%d日}" in text
+
+
+def test_api_suggests_proposes_and_decides(person, officer, heads):
+    g = ground(person, SanctionGround.Code.PROHIBITION_BREACH)
+    client = login(officer)
+    suggestions = client.get(f"/api/v1/supervision/supervisees/{person.uuid}/sanction-suggestions/").json()
+    assert [row["kind"] for row in suggestions] == ["warning"]
+    assert suggestions[0]["grounds"][0]["id"] == g.pk
+    bad = client.post(
+        "/api/v1/supervision/sanction-proposals/",
+        {"supervisee": str(person.uuid), "kind": "warning", "facts": "x", "grounds": [999999]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert "grounds" in bad.json()["errors"]
+    made = client.post(
+        "/api/v1/supervision/sanction-proposals/",
+        {"supervisee": str(person.uuid), "kind": "warning", "facts": "进入酒吧", "grounds": [g.pk]},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    refused = client.post(f"/api/v1/supervision/sanction-proposals/{pk}/decide/", {"decision": "approve"})
+    assert refused.status_code == 403
+    missing = login(heads["bureau"]).post(
+        f"/api/v1/supervision/sanction-proposals/{pk}/decide/", {"decision": "approve"}
+    )
+    assert missing.status_code == 400
+    assert "decision_number" in missing.json()["errors"]
+    ok = login(heads["bureau"]).post(
+        f"/api/v1/supervision/sanction-proposals/{pk}/decide/", {"decision": "approve", "decision_number": "1号"}
+    )
+    assert ok.status_code == 200
+    assert ok.json()["state"] == "approved"
+
+
+def test_the_case_list_costs_a_fixed_number_of_queries(person, officer, django_assert_max_num_queries):
+    from supervision.sanctions import selectors
+
+    for _ in range(3):
+        g = ground(person, SanctionGround.Code.PROHIBITION_BREACH)
+        actions.propose(supervisee=person, actor=officer, kind="warning", facts="x", grounds=[g])
+    with django_assert_max_num_queries(8):
+        rows = selectors.for_case(officer, person)
+        for row in rows:
+            list(row.grounds.all())
+            list(row.evidence.all())
+            str(row.proposed_by)
