@@ -62,7 +62,7 @@ class SanctionProposal(models.Model):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
     )
-    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    proposed_at = models.DateTimeField(_("proposed on"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -122,7 +122,7 @@ class SanctionEvidence(models.Model):
     """Evidence uploaded with a proposal (a record of conversation, a photo): JPEG, PNG or PDF."""
 
     proposal = models.ForeignKey(
-        SanctionProposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="evidence"
+        SanctionProposal, verbose_name=_("reward or sanction proposal"), on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField(_("file"), upload_to=evidence_path, storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=200)
