@@ -122,7 +122,10 @@ class SanctionEvidence(models.Model):
     """Evidence uploaded with a proposal (a record of conversation, a photo): JPEG, PNG or PDF."""
 
     proposal = models.ForeignKey(
-        SanctionProposal, verbose_name=_("reward or sanction proposal"), on_delete=models.CASCADE, related_name="evidence"
+        SanctionProposal,
+        verbose_name=_("reward or sanction proposal"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
     )
     file = models.FileField(_("file"), upload_to=evidence_path, storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=200)
