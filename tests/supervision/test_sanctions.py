@@ -419,3 +419,28 @@ def test_the_case_list_costs_a_fixed_number_of_queries(person, officer, django_a
             list(row.grounds.all())
             list(row.evidence.all())
             str(row.proposed_by)
+
+
+def test_the_proposal_page_offers_the_organ_steps_in_order(revocation, officer, world):
+    from django.urls import reverse
+
+    page = login(officer).get(reverse("supervision:sanctions-proposal", args=[revocation.pk]))
+    assert [name for name, _title, _form in page.context["steps"]] == ["send", "notice"]
+    step = reverse("supervision:sanctions-step", args=[revocation.pk, "send"])
+    future = login(officer).post(step, {"sent_on": (today() + dt.timedelta(days=1)).isoformat()})
+    assert future.status_code == 400
+    assert login(officer).post(step, {"sent_on": today().isoformat()}).status_code == 302
+    page = login(officer).get(reverse("supervision:sanctions-proposal", args=[revocation.pk]))
+    assert [name for name, _title, _form in page.context["steps"]] == ["detention", "organ-decision", "notice"]
+    # The social worker sees the proposal but takes no step.
+    seen = login(world.users["social_worker"]).get(reverse("supervision:sanctions-proposal", args=[revocation.pk]))
+    assert seen.status_code == 200
+    assert seen.context["steps"] == []
+
+
+def test_the_todo_page_links_a_proposal_awaiting_decision_to_the_sanctions_page(world, proposal):
+    from django.urls import reverse
+
+    page = login(world.users["bureau"]).get(reverse("supervision:today"))
+    assert page.status_code == 200
+    assert reverse("supervision:sanctions-case", args=[proposal.supervisee.uuid]) in page.content.decode()
