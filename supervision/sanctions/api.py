@@ -76,7 +76,9 @@ class SuggestionOutput(serializers.Serializer):
 class ProposeInput(serializers.Serializer):
     supervisee = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=SanctionProposal.Kind.choices)
-    grounds = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    grounds = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, default=list, max_length=50
+    )
     facts = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     evidence = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
