@@ -594,6 +594,8 @@ SPECTACULAR_SETTINGS = {
         "VisitKindEnum": "supervision.reporting.models.Visit.Kind",
         "VisitStateEnum": "supervision.reporting.models.Visit.State",
         "ReviewDecisionEnum": ["approve", "reject"],
+        "ApproveOrRefuseEnum": ["approve", "refuse"],
+        "SanctionKindEnum": "supervision.sanctions.models.SanctionProposal.Kind",
     },
 }
 

@@ -66,7 +66,7 @@ class ProposalOutput(serializers.ModelSerializer):
         ]
 
 
-class SuggestionOutput(serializers.Serializer):
+class SanctionSuggestionOutput(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     grounds = GroundOutput(many=True)
@@ -83,7 +83,7 @@ class ProposeInput(serializers.Serializer):
     evidence = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class DecideInput(serializers.Serializer):
+class ProposalDecideInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "refuse"])
     decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -141,10 +141,10 @@ class SanctionProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         data = ProposalOutput(page if page is not None else rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    @extend_schema(summary="Approve (with the decision number) or refuse (with reasons)", request=DecideInput)
+    @extend_schema(summary="Approve (with the decision number) or refuse (with reasons)", request=ProposalDecideInput)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        data = _valid(DecideInput, request.data)
+        data = _valid(ProposalDecideInput, request.data)
         row = actions.decide(
             proposal=self.get_object(),
             actor=request.user,
@@ -166,7 +166,9 @@ class SuggestionsView(APIView):
 
     permission_classes = [IsCaseStaff]
 
-    @extend_schema(summary="What one person's case qualifies for, with reasons", responses=SuggestionOutput(many=True))
+    @extend_schema(
+        summary="What one person's case qualifies for, with reasons", responses=SanctionSuggestionOutput(many=True)
+    )
     def get(self, request: Request, uuid: str) -> Response:
         supervisee = _supervisee(request.user, uuid)
-        return Response(SuggestionOutput(actions.suggest(supervisee), many=True).data)
+        return Response(SanctionSuggestionOutput(actions.suggest(supervisee), many=True).data)
