@@ -444,3 +444,25 @@ def test_the_todo_page_links_a_proposal_awaiting_decision_to_the_sanctions_page(
     page = login(world.users["bureau"]).get(reverse("supervision:today"))
     assert page.status_code == 200
     assert reverse("supervision:sanctions-case", args=[proposal.supervisee.uuid]) in page.content.decode()
+
+
+def test_the_api_list_costs_the_same_queries_for_one_or_many_proposals(person, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(officer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/supervision/sanction-proposals/").status_code == 200
+        return len(queries)
+
+    def add():
+        g = ground(person, SanctionGround.Code.PROHIBITION_BREACH)
+        actions.propose(supervisee=person, actor=officer, kind="warning", facts="x", grounds=[g])
+
+    add()
+    one = count()
+    for _ in range(4):
+        add()
+    assert count() == one
