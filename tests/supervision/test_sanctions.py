@@ -466,3 +466,24 @@ def test_the_api_list_costs_the_same_queries_for_one_or_many_proposals(person, o
     for _ in range(4):
         add()
     assert count() == one
+
+
+def test_every_sanction_rule_is_a_row_with_its_citation():
+    from supervision import rulebook
+    from supervision.models import Rule
+
+    codes = {
+        rulebook.PRAISE_MIN_MONTHS: ("months", 6),
+        rulebook.WARNING_AFTER_ADMONITIONS: ("count", 2),
+        rulebook.REVOCATION_AFTER_WARNINGS: ("count", 2),
+        rulebook.SANCTION_DECISION: ("days", 5),
+        rulebook.SANCTION_PLAN_REVIEW: ("days", 5),
+        rulebook.COURT_DECISION: ("days", 30),
+        rulebook.DETENTION_DECISION: ("hours", 48),
+    }
+    for code, (unit, value) in codes.items():
+        row = Rule.objects.get(code=code)
+        assert (row.unit, row.default_value) == (unit, value)
+        assert row.law_zh and row.law_en
+    assert "第四十七条" in Rule.objects.get(code=rulebook.DETENTION_DECISION).law_zh
+    assert "第二十八条" in Rule.objects.get(code=rulebook.WARNING_AFTER_ADMONITIONS).law_zh
