@@ -30,7 +30,9 @@ class TravelForm(forms.Form):
     start = forms.DateField(label=_("Leaving on"), widget=DATE)
     end = forms.DateField(label=_("Back by"), widget=DATE)
     destination = forms.CharField(label=_("Where to"), max_length=200)
-    reason = forms.CharField(label=_("Why"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for the trip"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     attachments = MultipleFileField(
         label=_("Proof (photos or PDF)"),
         required=False,

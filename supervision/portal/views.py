@@ -71,7 +71,7 @@ def check_in(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
             messages.success(request, _("You have checked in. Thank you."))
             return redirect("portal:overview")
     status = 400 if request.method == "POST" else 200
-    return _page(request, "form.html", {"form": form, "title": _("Check in"), "law": "report"}, status)
+    return _page(request, "form.html", {"form": form, "title": _("Check in with a code"), "law": "report"}, status)
 
 
 @require_http_methods(["GET", "POST"])
