@@ -298,3 +298,27 @@ def test_another_persons_ids_are_not_found(world, login):
     assert client.get(me("report_back", pk=theirs.pk)).status_code == 404
     assert client.post(me("report_back", pk=theirs.pk), {"returned_on": "2026-01-01"}).status_code == 404
     assert client.get(reverse("supervision:movement-certificate", args=[theirs.pk])).status_code == 404
+
+
+def test_the_overview_costs_a_fixed_number_of_queries(world, person, officer, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(login)
+    client.get(me("overview"))
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(me("overview")).status_code == 200
+    for n in range(3):
+        start = timezone.localdate() + dt.timedelta(days=10 * (n + 1))
+        movement_actions.apply(
+            supervisee=person,
+            actor=officer,
+            kind="travel",
+            start=start,
+            end=start + dt.timedelta(days=1),
+            destination="郑州市",
+            reason="探亲",
+        )
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(me("overview")).status_code == 200
+    assert len(after) == len(before)
