@@ -322,3 +322,15 @@ def test_the_overview_costs_a_fixed_number_of_queries(world, person, officer, lo
     with CaptureQueriesContext(connection) as after:
         assert client.get(me("overview")).status_code == 200
     assert len(after) == len(before)
+
+
+def test_terminating_the_correction_empties_the_phone_page(person, officer, login):
+    from supervision import actions as lifecycle
+
+    client = client_for(login)
+    assert client.get(me("overview")).status_code == 200
+    lifecycle.terminate(
+        supervisee=person, actor=officer, ground="revocation", on=timezone.localdate(), note="法院裁定撤销缓刑"
+    )
+    assert client.get(me("overview")).status_code == 404
+    assert client.get(me("check_in")).status_code == 404
