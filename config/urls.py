@@ -41,6 +41,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("today/", home.today, name="today"),
+    path("me/", include("supervision.portal.urls")),
     path("accounts/", include("accounts.urls")),
     path("directory/", include("services.urls")),
     path("casework/matching/", include("matching.urls")),

@@ -13,10 +13,11 @@ from coordination.models import Supervisee
 from supervision import actions
 from supervision.models import Announcement, ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
+from tests.factories import UserFactory
 from tests.supervision.interchange_matrix import INTERCHANGE_MATRIX
-from tests.supervision.movement_matrix import MOVEMENT_MATRIX
+from tests.supervision.movement_matrix import MOVEMENT_MATRIX, ROLES
+from tests.supervision.portal_matrix import PORTAL_MATRIX
 
-ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 PAGE_LOGIN = 302
 API_ANON = 403
 TODAY = timezone.localdate()
@@ -216,6 +217,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
 
 MATRIX.update(MOVEMENT_MATRIX)
 MATRIX.update(INTERCHANGE_MATRIX)
+MATRIX.update(PORTAL_MATRIX)
 
 
 # Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.
@@ -387,6 +389,10 @@ def test_the_matrix_covers_every_route():
 
 
 def _prepare(world):
+    # The person's own sign-in (the phone page): a role column of its own.
+    world.users["supervisee"] = UserFactory(username="own-signin")
+    Supervisee.objects.filter(pk=world.supervisee.pk).update(account=world.users["supervisee"])
+    world.supervisee.refresh_from_db()
     actions.sync_obligations(supervisee=world.supervisee)
     world.obligation = Obligation.objects.filter(supervisee=world.supervisee).first()
     world.feed_token = actions.feed_for(user=world.users["officer"]).token
