@@ -44,6 +44,17 @@ OFFICE_POST = expect(403, PAGE_LOGIN, bureau=302, officer=302, other_officer=404
 OWN_PAGE = expect(404, PAGE_LOGIN, supervisee=200)
 OWN_POST_BAD = expect(404, PAGE_LOGIN, supervisee=400)
 
+# The person's own API: the same door (404 for everyone else signed in; 403 before sign-in, as all the API).
+OWN_API = expect(404, 403, supervisee=200)
+OWN_API_BAD = expect(404, 403, supervisee=400)
+
+
+def _submitted_travel(w) -> MovementRequest:
+    row = _approved_travel(w)
+    MovementRequest.objects.filter(pk=row.pk).update(state="submitted", decided_by=None, decided_at=None)
+    return row
+
+
 PORTAL_MATRIX: dict[tuple[str, str], tuple] = {
     ("supervision:portal-login", "get"): (lambda w: {"uuid": w.supervisee.uuid}, None, OFFICE_PAGE),
     ("supervision:portal-login", "post"): (
@@ -61,5 +72,14 @@ PORTAL_MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"pk": _approved_travel(w).pk},
         lambda w: {"returned_on": "2999-01-01"},
         OWN_POST_BAD,
+    ),
+    ("me-list", "get"): (lambda w: {}, None, OWN_API),
+    ("me-check-in", "post"): (lambda w: {}, lambda w: {"code": "000000"}, OWN_API_BAD),
+    ("me-requests", "post"): (lambda w: {}, lambda w: {"kind": "travel", "destination": "郑州市"}, OWN_API_BAD),
+    ("me-withdraw", "post"): (lambda w: {"pk": _submitted_travel(w).pk}, lambda w: {}, OWN_API),
+    ("me-report-back", "post"): (
+        lambda w: {"pk": _approved_travel(w).pk},
+        lambda w: {"returned_on": "2999-01-01"},
+        OWN_API_BAD,
     ),
 }

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from accounts.models import AccountChange, User
-from accounts.sms import get_backend
 from config.errors import ActionError
 from coordination.models import AccessLog, CaseNote, Supervisee
 from supervision.movement import actions as movement_actions
@@ -28,31 +27,6 @@ pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PHONE = "+8613800138000"
-
-
-@pytest.fixture
-def sms(world):
-    backend = get_backend()
-    backend.outbox.clear()
-    return backend
-
-
-@pytest.fixture
-def officer(world):
-    return world.users["officer"]
-
-
-@pytest.fixture
-def person(world):
-    return world.supervisee
-
-
-@pytest.fixture
-def login(person, officer, sms, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        user = actions.grant_login(supervisee=person, actor=officer, phone=PHONE)
-    person.refresh_from_db()
-    return user
 
 
 def client_for(user) -> Client:
