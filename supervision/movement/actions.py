@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,8 @@ from accounts import scoping
 from accounts.statemachine import SYSTEM, StateMachine, Transition
 from config.errors import ActionError
 from coordination.models import LIVE_STATUSES, Supervisee
+from notifications.actions import notify
+from notifications.models import Notification
 from supervision import rulebook
 from supervision.actions import end_of_day, record_ground, start_of_day
 from supervision.models import Obligation, SanctionGround
@@ -377,7 +380,32 @@ def decide(*, request: MovementRequest, actor: User, approve: bool, note: str = 
             rule_code=rulebook.RELOCATION_HANDOVER,
             due_at=end_of_day(rulebook.due(rulebook.RELOCATION_HANDOVER, timezone.localdate(now))),
         )
+    _tell_the_person(request)
     return request
+
+
+def _tell_the_person(request: MovementRequest) -> None:
+    """The decision reaches the person on their own sign-in (their phone page's notices, and an SMS), after
+    the commit; a person without a sign-in hears it from their officer."""
+    account = request.supervisee.account
+    if account is None or not account.is_active:
+        return
+    approved = request.state == State.APPROVED
+    values = {"kind": request.get_kind_display(), "start": request.start, "end": request.end}
+    if approved:
+        subject = _("Your request (%(kind)s, %(start)s – %(end)s) is approved.") % values
+    else:
+        subject = _("Your request (%(kind)s, %(start)s – %(end)s) is refused.") % values
+    transaction.on_commit(
+        lambda: notify(
+            recipients=[account],
+            kind=Notification.Kind.OWN_RECORD,
+            subject=subject,
+            body=request.decision_note,
+            link=reverse("portal:overview"),
+            sms=True,
+        )
+    )
 
 
 def report_by(request: MovementRequest) -> dt.date | None:

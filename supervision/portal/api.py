@@ -141,11 +141,19 @@ class OwnReferralRow(serializers.Serializer):
     outcome_label = serializers.CharField()
 
 
+class OwnNoticeRow(serializers.Serializer):
+    subject = serializers.CharField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
 class OwnOverviewOutput(serializers.Serializer):
     person = OwnPersonOutput(source="supervisee")
     reporting = OwnReportingOutput()
     movement = OwnMovementOutput()
     referrals = OwnReferralRow(many=True)
+    notices = OwnNoticeRow(many=True)
 
 
 class OwnCheckInOutput(serializers.Serializer):

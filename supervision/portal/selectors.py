@@ -9,11 +9,13 @@ from typing import Any
 
 from coordination.access import logged
 from coordination.models import LIVE_STATUSES, Referral, Supervisee
+from notifications.selectors import inbox
 from supervision.movement import selectors as movement_selectors
 from supervision.movement.models import MovementRequest
 from supervision.reporting import selectors as reporting_selectors
 
 SELF = "self"  # the purpose recorded for the person's own reads
+NOTICES = 5  # the latest notices on the phone page (a view choice)
 
 
 def me(user: Any) -> Supervisee | None:
@@ -61,6 +63,7 @@ def overview(user: Any) -> dict | None:
         "reporting": reporting_selectors.self_view(supervisee),
         "movement": movement_selectors.self_view(supervisee),
         "referrals": referrals(supervisee),
+        "notices": list(inbox(user)[:NOTICES]),
     }
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
+from accounts.actions import grant_membership
 from accounts.models import AccountChange, User
 from config.errors import ActionError
 from coordination.models import AccessLog, CaseNote, Supervisee
@@ -20,6 +21,7 @@ from supervision.movement.models import MovementRequest
 from supervision.policies import own_record
 from supervision.portal import actions, selectors
 from supervision.reporting import actions as reporting_actions
+from services.models import Membership
 from supervision.reporting.models import CheckIn
 from tests.factories import UserFactory
 
@@ -308,3 +310,21 @@ def test_terminating_the_correction_empties_the_phone_page(person, officer, logi
     )
     assert client.get(me("overview")).status_code == 404
     assert client.get(me("check_in")).status_code == 404
+
+
+def test_the_decision_reaches_the_person_as_a_notice_and_an_sms(
+    world, person, login, sms, django_capture_on_commit_callbacks
+):
+    head = UserFactory(username="office-head")
+    grant_membership(user=head, organisation=person.judicial_office, role=Membership.Role.OFFICE_HEAD)
+    start = timezone.localdate() + dt.timedelta(days=2)
+    request = movement_actions.apply(
+        supervisee=person, actor=login, kind="travel", start=start, end=start, destination="郑州市", reason="探亲"
+    )
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        movement_actions.decide(request=request, actor=head, approve=True, note="")
+    with override("zh-hans"):
+        page = client_for(login).get(me("overview")).content.decode()
+    assert "已批准" in page and "通知" in page
+    assert any("已批准" in message.body for message in sms.outbox if message.to == PHONE)

@@ -56,7 +56,7 @@ def test_the_overview_is_the_person_s_own_and_nothing_of_staff(world, person, of
     body = response.json()
     assert body["person"]["name"] == person.name
     assert body["person"]["judicial_office"] == person.judicial_office.name
-    assert set(body) == {"person", "reporting", "movement", "referrals"}
+    assert set(body) == {"person", "reporting", "movement", "referrals", "notices"}
     text = response.content.decode()
     assert "内部备注" not in text and "risk" not in text and world.other_supervisee.name not in text
     # The read is logged as the person's own.
