@@ -16,12 +16,12 @@ from accounts.actions import grant_membership
 from accounts.models import AccountChange, User
 from config.errors import ActionError
 from coordination.models import AccessLog, CaseNote, Supervisee
+from services.models import Membership
 from supervision.movement import actions as movement_actions
 from supervision.movement.models import MovementRequest
 from supervision.policies import own_record
 from supervision.portal import actions, selectors
 from supervision.reporting import actions as reporting_actions
-from services.models import Membership
 from supervision.reporting.models import CheckIn
 from tests.factories import UserFactory
 
