@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import scoping
@@ -391,11 +392,13 @@ def _tell_the_person(request: MovementRequest) -> None:
     if account is None or not account.is_active:
         return
     approved = request.state == State.APPROVED
-    values = {"kind": request.get_kind_display(), "start": request.start, "end": request.end}
-    if approved:
-        subject = _("Your request (%(kind)s, %(start)s – %(end)s) is approved.") % values
-    else:
-        subject = _("Your request (%(kind)s, %(start)s – %(end)s) is refused.") % values
+    # In the site's language (Chinese), not the decider's: the person keeps no language of their own.
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"kind": request.get_kind_display(), "start": request.start, "end": request.end}
+        if approved:
+            subject = _("Your request (%(kind)s, %(start)s – %(end)s) is approved.") % values
+        else:
+            subject = _("Your request (%(kind)s, %(start)s – %(end)s) is refused.") % values
     transaction.on_commit(
         lambda: notify(
             recipients=[account],
