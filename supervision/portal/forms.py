@@ -40,6 +40,18 @@ class TravelForm(forms.Form):
     )
 
 
+class ContactForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("Until"), widget=DATE)
+    people = forms.CharField(label=_("Whom you want to meet"), max_length=300)
+    reason = forms.CharField(label=_("Why"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+    attachments = MultipleFileField(label=_("Proof (photos or PDF)"), required=False)
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, withdraw this request"))
+
+
 class ReportBackForm(forms.Form):
     returned_on = forms.DateField(label=_("I came back on"), widget=DATE)
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("check-in/", views.check_in, name="check_in"),
     path("travel/", views.travel, name="travel"),
     path("travel/<int:pk>/back/", views.report_back, name="report_back"),
+    path("contact/", views.contact, name="contact"),
+    path("requests/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

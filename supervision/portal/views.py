@@ -74,16 +74,12 @@ def check_in(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
     return _page(request, "form.html", {"form": form, "title": _("Check in with a code"), "law": "report"}, status)
 
 
-@require_http_methods(["GET", "POST"])
-@for_the_person
-def travel(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
-    """Apply for leave to travel out of the city or county, with proof."""
-    form = forms.TravelForm(request.POST or None, request.FILES or None)
+def _apply(request: HttpRequest, supervisee: Supervisee, kind: str, form_class, title, law: str) -> HttpResponse:
+    """An application of the person's own (travel, or meeting someone), with proof."""
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            movement_actions.apply(
-                supervisee=supervisee, actor=request.user, kind=MovementRequest.Kind.TRAVEL, **form.cleaned_data
-            )
+            movement_actions.apply(supervisee=supervisee, actor=request.user, kind=kind, **form.cleaned_data)
         except ValidationError as exc:
             if getattr(exc, "code", None) == "forbidden":
                 raise PermissionDenied from exc
@@ -92,7 +88,44 @@ def travel(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
             messages.success(request, _("Your application is sent. You will see the decision here."))
             return redirect("portal:overview")
     status = 400 if request.method == "POST" else 200
-    return _page(request, "form.html", {"form": form, "title": _("Apply to travel"), "law": "travel"}, status)
+    return _page(request, "form.html", {"form": form, "title": title, "law": law}, status)
+
+
+@require_http_methods(["GET", "POST"])
+@for_the_person
+def travel(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
+    """Apply for leave to travel out of the city or county, with proof."""
+    return _apply(request, supervisee, MovementRequest.Kind.TRAVEL, forms.TravelForm, _("Apply to travel"), "travel")
+
+
+@require_http_methods(["GET", "POST"])
+@for_the_person
+def contact(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
+    """Ask to meet a person the rules keep you from (a victim, someone in the same case), with proof."""
+    return _apply(
+        request, supervisee, MovementRequest.Kind.CONTACT, forms.ContactForm, _("Ask to meet someone"), "contact"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@for_the_person
+def withdraw(request: HttpRequest, supervisee: Supervisee, pk: int) -> HttpResponse:
+    """Withdraw my request while it awaits its decision (asked first)."""
+    try:
+        row = selectors.own_request(request.user, pk)
+    except MovementRequest.DoesNotExist:
+        raise Http404 from None
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            movement_actions.withdraw(request=row, actor=request.user)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Your request is withdrawn."))
+            return redirect("portal:overview")
+    status = 400 if request.method == "POST" else 200
+    return _page(request, "form.html", {"form": form, "title": _("Withdraw the request"), "request_row": row}, status)
 
 
 @require_http_methods(["GET", "POST"])

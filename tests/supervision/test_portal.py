@@ -328,3 +328,30 @@ def test_the_decision_reaches_the_person_as_a_notice_and_an_sms(
         page = client_for(login).get(me("overview")).content.decode()
     assert "已批准" in page and "通知" in page
     assert any("已批准" in message.body for message in sms.outbox if message.to == PHONE)
+
+
+def test_asking_to_meet_someone_goes_to_the_county_bureau(person, login):
+    start = timezone.localdate() + dt.timedelta(days=3)
+    client = client_for(login)
+    assert client.get(me("contact")).status_code == 200
+    post = {"start": start.isoformat(), "end": start.isoformat(), "people": "王某（被害人）", "reason": "赔偿协商"}
+    assert client.post(me("contact"), {**post, "people": ""}).status_code == 400
+    assert client.post(me("contact"), post).status_code == 302
+    row = MovementRequest.objects.get(supervisee=person, kind="contact")
+    assert row.route == MovementRequest.Route.BUREAU and row.applied_by == login
+
+
+def test_withdrawing_asks_first(person, login):
+    start = timezone.localdate() + dt.timedelta(days=3)
+    row = movement_actions.apply(
+        supervisee=person, actor=login, kind="travel", start=start, end=start, destination="郑州市", reason="探亲"
+    )
+    client = client_for(login)
+    assert reverse("portal:withdraw", kwargs={"pk": row.pk}) in client.get(me("overview")).content.decode()
+    assert client.get(me("withdraw", pk=row.pk)).status_code == 200
+    assert client.post(me("withdraw", pk=row.pk), {}).status_code == 400  # not confirmed
+    row.refresh_from_db()
+    assert row.state == "submitted"
+    assert client.post(me("withdraw", pk=row.pk), {"confirm": "on"}).status_code == 302
+    row.refresh_from_db()
+    assert row.state == "withdrawn"
