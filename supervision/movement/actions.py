@@ -23,6 +23,8 @@ from accounts import scoping
 from accounts.statemachine import SYSTEM, StateMachine, Transition
 from config.errors import ActionError
 from coordination.models import LIVE_STATUSES, Supervisee
+from records import actions as records
+from records.models import DocumentKind, IssuedDocument
 from supervision import rulebook
 from supervision.actions import end_of_day, record_ground, start_of_day
 from supervision.models import Obligation, SanctionGround
@@ -705,3 +707,26 @@ def record_location_access(
 
 def raise_forbidden() -> None:
     raise PermissionDenied
+
+
+@transaction.atomic
+def travel_certificate(*, request: MovementRequest, http_request: Any = None) -> IssuedDocument:
+    """The 外出证明 of an approved travel, issued once through the document service (numbered, stored, hashed)
+    in the name of the decider; later calls return the same document until it is voided."""
+    request = _lock(request)
+    if request.kind != MovementRequest.Kind.TRAVEL or not request.decided_by_id or request.state == State.REFUSED:
+        raise ActionError(_("Only an approved travel has a travel certificate."), code="not_found")
+    existing = records.issued_for(kind=DocumentKind.TRAVEL_CERTIFICATE, source=request)
+    if existing is not None:
+        return existing
+    from supervision.movement import documents
+
+    return records.issue(
+        kind=DocumentKind.TRAVEL_CERTIFICATE,
+        office=request.supervisee.judicial_office,
+        supervisee=request.supervisee,
+        source=request,
+        data=documents.travel_certificate_data(request),
+        actor=request.decided_by,
+        request=http_request,
+    )
