@@ -18,7 +18,7 @@ class DocumentKind(models.TextChoices):
     TRAVEL_CERTIFICATE = "travel_certificate", _("travel certificate")
     TRAVEL_APPROVAL = "travel_approval", _("travel approval form")
     REFERRAL_LETTER = "referral_letter", _("referral letter")
-    INTAKE_ANNOUNCEMENT = "intake_announcement", _("intake announcement")
+    INTAKE_ANNOUNCEMENT = "intake_announcement", _("intake announcement document")
     SANCTION_DECISION = "sanction_decision", _("sanction decision")
     RELEASE_CERTIFICATE = "release_certificate", _("release certificate")
 
@@ -78,7 +78,7 @@ class OfficeCode(models.Model):
     office = models.OneToOneField(
         "services.Organisation", verbose_name=_("office"), on_delete=models.CASCADE, related_name="document_code"
     )
-    code = models.CharField(_("code"), max_length=16)
+    code = models.CharField(_("document code"), max_length=16)
 
     class Meta:
         verbose_name = _("office document code")
@@ -146,7 +146,7 @@ class IssuedDocument(models.Model):
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to=private_path)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(_("issued at"))
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
