@@ -107,7 +107,9 @@ def register_export(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response.write("\ufeff")  # Excel and WPS read UTF-8 by this mark
     writer = SafeWriter(response)
-    writer.writerow([_("Number"), _("Kind"), _("Office"), _("Person under correction"), _("Issued at"), _("Issuer"), _("State")])
+    writer.writerow(
+        [_("Number"), _("Kind"), _("Office"), _("Person under correction"), _("Issued at"), _("Issuer"), _("State")]
+    )
     for row in _rows(request, filters):
         writer.writerow(
             [
