@@ -25,7 +25,7 @@ class MayUseRegister(permissions.IsAuthenticated):
         return super().has_permission(request, view) and may_use_register(request.user)
 
 
-class DocumentOutput(serializers.ModelSerializer):
+class IssuedDocumentOutput(serializers.ModelSerializer):
     office = serializers.CharField(source="office.name")
     supervisee = serializers.UUIDField(source="supervisee.uuid", allow_null=True, default=None)
     issued_by = serializers.StringRelatedField()
@@ -55,11 +55,11 @@ class DocumentOutput(serializers.ModelSerializer):
         return bool(obj.scan)
 
 
-class VoidInput(serializers.Serializer):
+class DocumentVoidInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ScanInput(serializers.Serializer):
+class DocumentScanInput(serializers.Serializer):
     file = serializers.FileField()
 
     def validate_file(self, value):
@@ -74,7 +74,7 @@ def _valid(serializer_class, data) -> dict:
 
 class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [MayUseRegister]
-    serializer_class = DocumentOutput
+    serializer_class = IssuedDocumentOutput
     lookup_field = "uuid"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -94,16 +94,16 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise PermissionDenied
         return document
 
-    @extend_schema(summary="Void a document with a reason (it stays in the register)", request=VoidInput)
+    @extend_schema(summary="Void a document with a reason (it stays in the register)", request=DocumentVoidInput)
     @action(detail=True, methods=["post"])
     def void(self, request: Request, uuid: str) -> Response:
-        data = _valid(VoidInput, request.data)
+        data = _valid(DocumentVoidInput, request.data)
         document = actions.void(document=self._writable("void"), actor=request.user, reason=data["reason"])
-        return Response(DocumentOutput(document).data)
+        return Response(IssuedDocumentOutput(document).data)
 
-    @extend_schema(summary="Upload the signed and stamped scan (once)", request=ScanInput)
+    @extend_schema(summary="Upload the signed and stamped scan (once)", request=DocumentScanInput)
     @action(detail=True, methods=["post"])
     def scan(self, request: Request, uuid: str) -> Response:
-        data = _valid(ScanInput, request.data)
+        data = _valid(DocumentScanInput, request.data)
         document = actions.upload_scan(document=self._writable("scan"), actor=request.user, file=data["file"])
-        return Response(DocumentOutput(document).data)
+        return Response(IssuedDocumentOutput(document).data)
