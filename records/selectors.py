@@ -15,7 +15,7 @@ STATES = ("valid", "voided", "scanned", "unscanned")
 
 def documents_for(user: Any) -> QuerySet[IssuedDocument]:
     """The documents the user may see, with what a register row shows, each read logged."""
-    rows = scoping.scope(user, IssuedDocument).select_related("office", "supervisee", "issued_by")
+    rows = scoping.scope(user, IssuedDocument).select_related("office", "supervisee", "issued_by", "voided_by")
     return logged(rows, user=user, object_type="issued_document", supervisee_id=lambda row: row.supervisee_id)
 
 

@@ -112,3 +112,16 @@ def test_api_lists_scoped_and_answers_bad_input_with_400(world):
     assert ok.status_code == 200 and ok.json()["voided_at"]
     again = api.post(url + "void/", {"reason": "再次"}, content_type="application/json")
     assert again.status_code == 403
+
+
+def test_api_list_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    for _ in range(2):
+        actions.void(document=issue(world), actor=world.users["officer"], reason="重开")
+    api = login(world.users["officer"])
+    api.get("/api/v1/records/documents/")
+    with django_assert_max_num_queries(20) as few:
+        api.get("/api/v1/records/documents/")
+    for _ in range(4):
+        actions.void(document=issue(world), actor=world.users["officer"], reason="重开")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api.get("/api/v1/records/documents/").json()["results"]) == 6
