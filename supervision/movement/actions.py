@@ -23,8 +23,6 @@ from accounts import scoping
 from accounts.statemachine import SYSTEM, StateMachine, Transition
 from config.errors import ActionError
 from coordination.models import LIVE_STATUSES, Supervisee
-from records import actions as records
-from records.models import DocumentKind, IssuedDocument
 from supervision import rulebook
 from supervision.actions import end_of_day, record_ground, start_of_day
 from supervision.models import Obligation, SanctionGround
@@ -41,6 +39,7 @@ from supervision.uploads import check_upload
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from records.models import IssuedDocument
 
 Kind = MovementRequest.Kind
 State = MovementRequest.State
@@ -713,14 +712,16 @@ def raise_forbidden() -> None:
 def travel_certificate(*, request: MovementRequest, http_request: Any = None) -> IssuedDocument:
     """The 外出证明 of an approved travel, issued once through the document service (numbered, stored, hashed)
     in the name of the decider; later calls return the same document until it is voided."""
+    from records import actions as records
+    from records.models import DocumentKind
+    from supervision.movement import documents
+
     request = _lock(request)
     if request.kind != MovementRequest.Kind.TRAVEL or not request.decided_by_id or request.state == State.REFUSED:
         raise ActionError(_("Only an approved travel has a travel certificate."), code="not_found")
     existing = records.issued_for(kind=DocumentKind.TRAVEL_CERTIFICATE, source=request)
     if existing is not None:
         return existing
-    from supervision.movement import documents
-
     return records.issue(
         kind=DocumentKind.TRAVEL_CERTIFICATE,
         office=request.supervisee.judicial_office,
