@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("supervision.api_urls")),
     path("api/v1/", include("notifications.api_urls")),
+    path("api/v1/", include("records.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -48,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("casework/bureau/", include("accounts.bureau_urls")),
     path("casework/providers/", include("services.deactivation")),
     path("casework/supervision/", include("supervision.urls")),
+    path("", include("records.urls")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("operations/", include("operations.urls")),

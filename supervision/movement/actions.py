@@ -43,6 +43,7 @@ from supervision.uploads import check_upload
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from records.models import IssuedDocument
 
 Kind = MovementRequest.Kind
 State = MovementRequest.State
@@ -736,3 +737,28 @@ def record_location_access(
 
 def raise_forbidden() -> None:
     raise PermissionDenied
+
+
+@transaction.atomic
+def travel_certificate(*, request: MovementRequest, http_request: Any = None) -> IssuedDocument:
+    """The 外出证明 of an approved travel, issued once through the document service (numbered, stored, hashed)
+    in the name of the decider; later calls return the same document until it is voided."""
+    from records import actions as records
+    from records.models import DocumentKind
+    from supervision.movement import documents
+
+    request = _lock(request)
+    if request.kind != MovementRequest.Kind.TRAVEL or not request.decided_by_id or request.state == State.REFUSED:
+        raise ActionError(_("Only an approved travel has a travel certificate."), code="not_found")
+    existing = records.issued_for(kind=DocumentKind.TRAVEL_CERTIFICATE, source=request)
+    if existing is not None:
+        return existing
+    return records.issue(
+        kind=DocumentKind.TRAVEL_CERTIFICATE,
+        office=request.supervisee.judicial_office,
+        supervisee=request.supervisee,
+        source=request,
+        data=documents.travel_certificate_data(request),
+        actor=request.decided_by,
+        request=http_request,
+    )
