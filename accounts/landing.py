@@ -44,6 +44,9 @@ def places(user) -> list[tuple[str, object]]:
 
 
 def landing_url(user) -> str:
-    """The page a user goes to after signing in: the home page when any role (or volunteering) gives them
-    work, else their workspace (which says how to get a role)."""
+    """The page a user goes to after signing in: a supervisee's own sign-in goes to their phone page (it holds
+    no role); the home page when any role (or volunteering) gives them work, else their workspace (which says
+    how to get a role)."""
+    if getattr(user, "supervisee_self", None) is not None:  # the reverse of Supervisee.account, read by name
+        return reverse("portal:overview")
     return reverse("today") if places(user) else reverse("accounts:home")

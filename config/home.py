@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from coordination import selectors as case_selectors
 from coordination.models import Referral
 from notifications import selectors as notification_selectors
 from services.models import Membership
+from supervision.policies import own_record
 from volunteers import selectors as volunteer_selectors
 from volunteers.models import Booking, HourLog, Volunteer
 
@@ -167,6 +168,8 @@ def sections(user) -> list[tuple[object, list[Item]]]:
 def today(request: HttpRequest) -> HttpResponse:
     """Today's page: the counts that need the user's action, grouped by role, and the unread notifications."""
     user = request.user
+    if own_record(user) is not None:  # a supervisee's own sign-in has no staff work: their phone page
+        return redirect("portal:overview")
     groups = sections(user)
     unread = notification_selectors.unread_count(user)
     return render(

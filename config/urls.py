@@ -37,16 +37,19 @@ urlpatterns = [
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("supervision.api_urls")),
     path("api/v1/", include("notifications.api_urls")),
+    path("api/v1/", include("records.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("today/", home.today, name="today"),
+    path("me/", include("supervision.portal.urls")),
     path("accounts/", include("accounts.urls")),
     path("directory/", include("services.urls")),
     path("casework/matching/", include("matching.urls")),
     path("casework/bureau/", include("accounts.bureau_urls")),
     path("casework/providers/", include("services.deactivation")),
     path("casework/supervision/", include("supervision.urls")),
+    path("", include("records.urls")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("operations/", include("operations.urls")),

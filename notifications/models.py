@@ -50,6 +50,7 @@ class Notification(models.Model):
         OBLIGATION_OVERDUE = "obligation_overdue", _("supervision obligation overdue")
         SUPERVISION_STATUS = "supervision_status", _("supervision status changed")
         ACCOUNT = "account", _("your account (invitations)")
+        OWN_RECORD = "own_record", _("your own correction record (decisions on your requests)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from supervision import api
 from supervision.interchange import api as interchange_api
 from supervision.movement import api as movement_api
+from supervision.portal import api as portal_api
 from supervision.reporting import api as reporting_api
 from supervision.sanctions import api as sanctions_api
 
@@ -35,6 +36,9 @@ router.register(
 
 # Case interchange between deployments (issue 15, item 8).
 router.register("supervision/imports", interchange_api.ImportViewSet, basename="supervision-import")
+
+# The person's own API (issue 15, item 9): only their own sign-in, as their phone page.
+router.register("me", portal_api.MeViewSet, basename="me")
 
 urlpatterns = [
     # Before the router: the lifecycle's ``<uuid>/<step>/`` would take ``package`` too.

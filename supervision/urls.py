@@ -3,6 +3,7 @@ from django.urls import path
 from supervision import views
 from supervision.interchange import views as interchange_views
 from supervision.movement import urls as movement_urls
+from supervision.portal import views as portal_views
 from supervision.reporting.urls import urlpatterns as reporting_urls
 from supervision.sanctions import urls as sanctions_urls
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("supervisees/<uuid:uuid>/", views.lifecycle, name="lifecycle"),
     path("supervisees/<uuid:uuid>/release-certificate.pdf", views.release_certificate, name="release-certificate"),
     path("supervisees/<uuid:uuid>/announcements/<int:pk>/scan/", views.announcement_scan, name="announcement-scan"),
+    path("supervisees/<uuid:uuid>/sign-in/", portal_views.login_section, name="portal-login"),
     path("supervisees/<uuid:uuid>/<slug:step>/", views.lifecycle_step, name="lifecycle-step"),
     path("supervisees/<uuid:uuid>/package.json", interchange_views.export, name="interchange-export"),
     path("imports/", interchange_views.import_package, name="interchange-import"),

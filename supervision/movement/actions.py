@@ -13,16 +13,20 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import scoping
 from accounts.statemachine import SYSTEM, StateMachine, Transition
 from config.errors import ActionError
 from coordination.models import LIVE_STATUSES, Supervisee
+from notifications.actions import notify
+from notifications.models import Notification
 from supervision import rulebook
 from supervision.actions import end_of_day, record_ground, start_of_day
 from supervision.models import Obligation, SanctionGround
@@ -39,6 +43,7 @@ from supervision.uploads import check_upload
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from records.models import IssuedDocument
 
 Kind = MovementRequest.Kind
 State = MovementRequest.State
@@ -377,7 +382,34 @@ def decide(*, request: MovementRequest, actor: User, approve: bool, note: str = 
             rule_code=rulebook.RELOCATION_HANDOVER,
             due_at=end_of_day(rulebook.due(rulebook.RELOCATION_HANDOVER, timezone.localdate(now))),
         )
+    _tell_the_person(request)
     return request
+
+
+def _tell_the_person(request: MovementRequest) -> None:
+    """The decision reaches the person on their own sign-in (their phone page's notices, and an SMS), after
+    the commit; a person without a sign-in hears it from their officer."""
+    account = request.supervisee.account
+    if account is None or not account.is_active:
+        return
+    approved = request.state == State.APPROVED
+    # In the site's language (Chinese), not the decider's: the person keeps no language of their own.
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"kind": request.get_kind_display(), "start": request.start, "end": request.end}
+        if approved:
+            subject = _("Your request (%(kind)s, %(start)s – %(end)s) is approved.") % values
+        else:
+            subject = _("Your request (%(kind)s, %(start)s – %(end)s) is refused.") % values
+    transaction.on_commit(
+        lambda: notify(
+            recipients=[account],
+            kind=Notification.Kind.OWN_RECORD,
+            subject=subject,
+            body=request.decision_note,
+            link=reverse("portal:overview"),
+            sms=True,
+        )
+    )
 
 
 def report_by(request: MovementRequest) -> dt.date | None:
@@ -705,3 +737,28 @@ def record_location_access(
 
 def raise_forbidden() -> None:
     raise PermissionDenied
+
+
+@transaction.atomic
+def travel_certificate(*, request: MovementRequest, http_request: Any = None) -> IssuedDocument:
+    """The 外出证明 of an approved travel, issued once through the document service (numbered, stored, hashed)
+    in the name of the decider; later calls return the same document until it is voided."""
+    from records import actions as records
+    from records.models import DocumentKind
+    from supervision.movement import documents
+
+    request = _lock(request)
+    if request.kind != MovementRequest.Kind.TRAVEL or not request.decided_by_id or request.state == State.REFUSED:
+        raise ActionError(_("Only an approved travel has a travel certificate."), code="not_found")
+    existing = records.issued_for(kind=DocumentKind.TRAVEL_CERTIFICATE, source=request)
+    if existing is not None:
+        return existing
+    return records.issue(
+        kind=DocumentKind.TRAVEL_CERTIFICATE,
+        office=request.supervisee.judicial_office,
+        supervisee=request.supervisee,
+        source=request,
+        data=documents.travel_certificate_data(request),
+        actor=request.decided_by,
+        request=http_request,
+    )

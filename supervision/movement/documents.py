@@ -120,8 +120,27 @@ def approval_form_pdf(request: MovementRequest) -> bytes:
     return _render(TITLES[request.kind], request.supervisee.judicial_office.name, lines)
 
 
+def travel_certificate_data(request: MovementRequest) -> dict[str, str]:
+    """The data of the 外出证明 (records' template ``travel_certificate`` fills it in; the office, number, issue
+    date and legal basis are added by the document service)."""
+    person = request.supervisee
+    return {
+        "name": person.name,
+        "sex": person.get_sex_display(),
+        "resident_id": person.resident_id_masked,
+        "sentence_type": person.get_sentence_type_display(),
+        "start": _date(request.start),
+        "end": _date(request.end),
+        "days": str(request.days),
+        "destination": request.destination,
+        "reason": request.reason,
+        "decider": DECIDERS[request.route],
+        "decided_on": _date(timezone.localtime(request.decided_at)),
+    }
+
+
 def travel_certificate_pdf(request: MovementRequest) -> bytes:
-    """外出证明: what the person carries while away from an approved travel."""
+    """外出证明 as printed before the document service (kept for comparison; the view serves the issued one)."""
     lines = _person(request) + [
         "",
         f"经批准，该社区矫正对象于 {_date(request.start)} 至 {_date(request.end)} 外出，共{request.days}日。",

@@ -285,7 +285,10 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     row = _readable_request(request, pk)
     if row.kind != MovementRequest.Kind.TRAVEL or not row.decided_by_id or row.state == MovementRequest.State.REFUSED:
         raise Http404
-    return _pdf(documents.travel_certificate_pdf(row), f"travel-{row.pk}.pdf")
+    # Issued once through the document service (numbered, hashed, kept); the stored bytes are served.
+    document = actions.travel_certificate(request=row, http_request=request)
+    with document.pdf.open("rb") as stored:
+        return _pdf(stored.read(), f"travel-{row.pk}.pdf")
 
 
 @require_GET

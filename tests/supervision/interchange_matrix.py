@@ -5,9 +5,10 @@ errors, an API 400), nobody imports anything here (the imports themselves: test_
 
 from __future__ import annotations
 
+from tests.supervision.movement_matrix import ROLES
+
 PAGE_LOGIN = 302
 API_ANON = 403
-ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 
 
 def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:

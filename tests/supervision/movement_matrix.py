@@ -17,7 +17,17 @@ TODAY = timezone.localdate()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PAGE_LOGIN = 302
 API_ANON = 403
-ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
+ROLES = [
+    "anonymous",
+    "bureau",
+    "officer",
+    "social_worker",
+    "provider",
+    "other_officer",
+    "volunteer",
+    "editor",
+    "supervisee",  # the person's own sign-in (issue 15 item 7)
+]
 
 
 def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
@@ -95,6 +105,8 @@ STAFF_API = expect(403, API_ANON, bureau=200, officer=200, social_worker=200, ot
 OWN_API = expect(403, API_ANON, bureau=200, officer=200, social_worker=200, other_officer=404)
 OFFICE_API = expect(403, API_ANON, bureau=200, officer=200, other_officer=404)
 OFFICE_API_NEW = expect(403, API_ANON, bureau=201, officer=201, other_officer=404)
+# The certificate and the proofs are also the person's own, on their own sign-in (the phone page links them).
+CASE_AND_OWN_PAGE = {**CASE_PAGE, "supervisee": 200}
 HEADS_ONLY_PAGE = expect(403, PAGE_LOGIN, other_officer=404)
 HEADS_ONLY_API = expect(403, API_ANON, other_officer=404)
 
@@ -120,14 +132,14 @@ MOVEMENT_MATRIX: dict[tuple[str, str], tuple] = {
     ("supervision:movement-certificate", "get"): (
         lambda w: {"pk": _request(w, state="approved").pk},
         None,
-        CASE_PAGE,
+        CASE_AND_OWN_PAGE,
     ),
     ("supervision:movement-step", "post"): (
         lambda w: {"pk": _request(w).pk, "step": "withdraw"},
         lambda w: {},
         OFFICE_POST,
     ),
-    ("supervision:movement-attachment", "get"): (lambda w: {"pk": _attachment(w).pk}, None, CASE_PAGE),
+    ("supervision:movement-attachment", "get"): (lambda w: {"pk": _attachment(w).pk}, None, CASE_AND_OWN_PAGE),
     ("supervision:movement-breach", "get"): (lambda w: {"pk": _order(w).pk}, None, OFFICE_PAGE),
     ("supervision:movement-breach", "post"): (
         lambda w: {"pk": _order(w).pk},

@@ -10,12 +10,12 @@ from django.utils import timezone
 from supervision.models import SanctionGround
 from supervision.sanctions import actions
 from supervision.sanctions.models import SanctionProposal
+from tests.supervision.movement_matrix import ROLES
 
 TODAY = timezone.localdate()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PAGE_LOGIN = 302
 API_ANON = 403
-ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 
 
 def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:

@@ -13,11 +13,12 @@ from coordination.models import Supervisee
 from supervision import actions
 from supervision.models import Announcement, ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
+from tests.factories import UserFactory
 from tests.supervision.interchange_matrix import INTERCHANGE_MATRIX
-from tests.supervision.movement_matrix import MOVEMENT_MATRIX
+from tests.supervision.movement_matrix import MOVEMENT_MATRIX, ROLES
+from tests.supervision.portal_matrix import PORTAL_MATRIX
 from tests.supervision.sanctions_matrix import SANCTIONS_MATRIX
 
-ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 PAGE_LOGIN = 302
 API_ANON = 403
 TODAY = timezone.localdate()
@@ -218,6 +219,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
 MATRIX.update(MOVEMENT_MATRIX)
 MATRIX.update(INTERCHANGE_MATRIX)
 MATRIX.update(SANCTIONS_MATRIX)
+MATRIX.update(PORTAL_MATRIX)
 
 
 # Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.
@@ -389,6 +391,10 @@ def test_the_matrix_covers_every_route():
 
 
 def _prepare(world):
+    # The person's own sign-in (the phone page): a role column of its own.
+    world.users["supervisee"] = UserFactory(username="own-signin")
+    Supervisee.objects.filter(pk=world.supervisee.pk).update(account=world.users["supervisee"])
+    world.supervisee.refresh_from_db()
     actions.sync_obligations(supervisee=world.supervisee)
     world.obligation = Obligation.objects.filter(supervisee=world.supervisee).first()
     world.feed_token = actions.feed_for(user=world.users["officer"]).token

@@ -1,0 +1,228 @@
+"""Pages of the document service: the register per office and year (with a CSV export), a document's page
+(download, void after a confirmation, scan upload), and the public verification page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import attachments, scoping
+from accounts.roles import Role, has_role
+from accounts.spreadsheet import SafeWriter
+from config.errors import form_errors
+from records import actions, selectors
+from records.forms import ScanForm, VoidForm
+from records.models import DocumentKind, IssuedDocument
+from services.models import Organisation
+
+PAGE_SIZE = 50
+
+
+def may_use_register(user: Any) -> bool:
+    """The bureau and the officers (and heads) of judicial offices."""
+    return has_role(user, Role.BUREAU_ADMIN, Role.OFFICE_OFFICER)
+
+
+def _staff(request: HttpRequest) -> None:
+    if not may_use_register(request.user):
+        raise PermissionDenied
+
+
+def _filters(request: HttpRequest) -> dict:
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    try:
+        office = int(request.GET.get("office") or 0)
+    except ValueError:
+        office = 0
+    return {
+        "office": office,
+        "year": year,
+        "kind": request.GET.get("kind", "") if request.GET.get("kind", "") in DocumentKind.values else "",
+        "state": request.GET.get("state", "") if request.GET.get("state", "") in selectors.STATES else "",
+        "q": request.GET.get("q", "")[:50],
+    }
+
+
+def _rows(request: HttpRequest, filters: dict):
+    return selectors.register(
+        request.user,
+        office_id=filters["office"] or None,
+        year=filters["year"],
+        kind=filters["kind"],
+        state=filters["state"],
+        q=filters["q"],
+    )
+
+
+@require_GET
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """The register of documents per office and year: search, filter, page."""
+    _staff(request)
+    filters = _filters(request)
+    page = Paginator(_rows(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    offices = Organisation.objects.filter(
+        pk__in=scoping.scope(request.user, IssuedDocument).values("office_id")
+    ).order_by("name")
+    query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
+    return render(
+        request,
+        "records/register.html",
+        {
+            "page": page,
+            "filters": filters,
+            "kinds": DocumentKind.choices,
+            "states": [
+                ("valid", _("Valid")),
+                ("voided", _("Voided")),
+                ("scanned", _("Scan kept")),
+                ("unscanned", _("Scan missing")),
+            ],
+            "offices": offices,
+            "query": query,
+        },
+    )
+
+
+@require_GET
+@login_required
+def register_export(request: HttpRequest) -> HttpResponse:
+    """The register as a CSV file (through the project's one safe CSV writer)."""
+    _staff(request)
+    filters = _filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="register-{filters["year"]}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # Excel and WPS read UTF-8 by this mark
+    writer = SafeWriter(response)
+    writer.writerow(
+        [_("Number"), _("Kind"), _("Office"), _("Person under correction"), _("Issued at"), _("Issuer"), _("State")]
+    )
+    for row in _rows(request, filters):
+        writer.writerow(
+            [
+                row.number,
+                row.get_kind_display(),
+                row.office.name,
+                row.supervisee.name if row.supervisee_id else "",
+                timezone.localtime(row.issued_at).strftime("%Y-%m-%d %H:%M"),
+                row.issued_by.get_full_name() or row.issued_by.get_username(),
+                state_label(row),
+            ]
+        )
+    return response
+
+
+def state_label(row: IssuedDocument) -> str:
+    if row.voided_at:
+        return _("Voided")
+    return _("Valid, scan kept") if row.scan else _("Valid")
+
+
+def _document(request: HttpRequest, uuid) -> IssuedDocument:
+    _staff(request)
+    try:
+        return selectors.documents_for(request.user).get(uuid=uuid)
+    except IssuedDocument.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, uuid) -> HttpResponse:
+    """One document: its number and state, the PDF, the scan, and the void and scan forms."""
+    document = _document(request, uuid)
+    return _detail_page(request, document, VoidForm(), ScanForm())
+
+
+def _detail_page(request, document, void_form, scan_form, status=200) -> HttpResponse:
+    policy = scoping.policy_for(IssuedDocument)
+    return render(
+        request,
+        "records/detail.html",
+        {
+            "document": document,
+            "state": state_label(document),
+            "void_form": void_form,
+            "scan_form": scan_form,
+            "can_void": policy.can(request.user, "void", document),
+            "can_scan": policy.can(request.user, "scan", document),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def document_pdf(request: HttpRequest, uuid) -> HttpResponse:
+    """The PDF as issued (the stored bytes, never re-rendered)."""
+    document = _document(request, uuid)
+    return attachments.serve(document.pdf, download_name=f"document-{document.year}-{document.sequence}")
+
+
+@require_GET
+@login_required
+def document_scan(request: HttpRequest, uuid) -> HttpResponse:
+    """The signed and stamped scan, through this scoped and logged view."""
+    document = _document(request, uuid)
+    if not document.scan:
+        raise Http404
+    return attachments.serve(document.scan, download_name=f"scan-{document.year}-{document.sequence}")
+
+
+@require_POST
+@login_required
+def void(request: HttpRequest, uuid) -> HttpResponse:
+    document = _document(request, uuid)
+    if not scoping.policy_for(IssuedDocument).can(request.user, "void", document):
+        raise PermissionDenied
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.void(document=document, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The document is void. Its number and PDF are kept in the register."))
+            return redirect("records:detail", uuid=document.uuid)
+    return _detail_page(request, document, form, ScanForm(), status=400)
+
+
+@require_POST
+@login_required
+def scan(request: HttpRequest, uuid) -> HttpResponse:
+    document = _document(request, uuid)
+    if not scoping.policy_for(IssuedDocument).can(request.user, "scan", document):
+        raise PermissionDenied
+    form = ScanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.upload_scan(document=document, actor=request.user, file=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The scan is kept with the document."))
+            return redirect("records:detail", uuid=document.uuid)
+    return _detail_page(request, document, VoidForm(), form, status=400)
+
+
+@require_http_methods(["GET", "HEAD"])
+def verify(request: HttpRequest, uuid) -> HttpResponse:
+    """Public check of a document by the code on it: number, kind, issue date, office and whether it is valid;
+    never the person."""
+    document = selectors.for_verification(uuid)
+    response = render(request, "records/verify.html", {"document": document}, status=200 if document else 404)
+    response["Cache-Control"] = "no-store"
+    return response

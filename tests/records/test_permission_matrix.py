@@ -1,0 +1,109 @@
+"""Every route of the document service for every role: the office's officers and the bureau; another office
+sees nothing (404); social workers, providers, volunteers and editors are refused; the public only verifies."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from records import actions
+from tests.records.helpers import issue
+
+ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
+PDF = b"%PDF-1.4\n" + b"0" * 64
+
+
+def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = anonymous
+    table.update(per_role)
+    return table
+
+
+REGISTER = expect(403, 302, bureau=200, officer=200, other_officer=200)
+DOCUMENT = expect(403, 302, bureau=200, officer=200, other_officer=404)
+DOCUMENT_POST = expect(403, 302, bureau=302, officer=302, other_officer=404)
+PUBLIC = expect(200, 200)
+API_LIST = expect(403, 403, bureau=200, officer=200, other_officer=200)
+API_DOCUMENT = expect(403, 403, bureau=200, officer=200, other_officer=404)
+
+
+def _document(w):
+    return issue(w, actor=w.users["bureau"])
+
+
+def _scanned(w):
+    document = _document(w)
+    return actions.upload_scan(document=document, actor=w.users["bureau"], file=SimpleUploadedFile("s.pdf", PDF))
+
+
+MATRIX: dict[tuple[str, str], tuple] = {
+    ("records:register", "get"): (lambda w: {}, None, REGISTER),
+    ("records:register-export", "get"): (lambda w: {}, None, REGISTER),
+    ("records:detail", "get"): (lambda w: {"uuid": _document(w).uuid}, None, DOCUMENT),
+    ("records:pdf", "get"): (lambda w: {"uuid": _document(w).uuid}, None, DOCUMENT),
+    ("records:scan-file", "get"): (lambda w: {"uuid": _scanned(w).uuid}, None, DOCUMENT),
+    ("records:void", "post"): (
+        lambda w: {"uuid": _document(w).uuid},
+        lambda w: {"reason": "填错", "confirm": "on"},
+        DOCUMENT_POST,
+    ),
+    ("records:scan", "post"): (
+        lambda w: {"uuid": _document(w).uuid},
+        lambda w: {"file": SimpleUploadedFile("scan.pdf", PDF)},
+        DOCUMENT_POST,
+    ),
+    ("records:verify", "get"): (lambda w: {"uuid": _document(w).uuid}, None, PUBLIC),
+    ("records-document-list", "get"): (lambda w: {}, None, API_LIST),
+    ("records-document-detail", "get"): (lambda w: {"uuid": _document(w).uuid}, None, API_DOCUMENT),
+    ("records-document-void", "post"): (
+        lambda w: {"uuid": _document(w).uuid},
+        lambda w: {"reason": "填错"},
+        API_DOCUMENT,
+    ),
+    ("records-document-scan", "post"): (
+        lambda w: {"uuid": _document(w).uuid},
+        lambda w: {"file": SimpleUploadedFile("scan.pdf", PDF)},
+        API_DOCUMENT,
+    ),
+}
+
+
+def _route_names() -> set[str]:
+    names: set[str] = set()
+
+    def module_of(callback) -> str:
+        view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+        return (view_class or callback).__module__
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern) and module_of(pattern.callback).startswith("records."):
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_the_matrix_covers_every_route():
+    assert _route_names() == {name for name, _method in MATRIX}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_for_every_role(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    failures = []
+    for (name, method), (kwargs_builder, body_builder, table) in MATRIX.items():
+        url = reverse(name, kwargs=kwargs_builder(world))
+        response = client.get(url) if method == "get" else client.post(url, body_builder(world))
+        if response.status_code != table[role]:
+            failures.append((name, method, response.status_code, table[role]))
+    assert failures == []
