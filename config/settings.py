@@ -115,6 +115,7 @@ PERSONAL_DATA_MODELS = [
     "supervision.CheckIn",
     "supervision.HealthReport",
     "supervision.Visit",
+    "supervision.Attendance",
     "supervision.LostContactEpisode",
     "supervision.SearchStep",
     "supervision.CorrectionPlan",

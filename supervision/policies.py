@@ -363,3 +363,6 @@ def register() -> None:
     from supervision.interchange import policies as interchange
 
     interchange.register()
+    from supervision.education import policies as education
+
+    education.register()

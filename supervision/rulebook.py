@@ -150,3 +150,9 @@ RELOCATION_REPORT = "relocation_report"
 PROHIBITION_REMINDER = "prohibition_reminder"
 MONITORING_MAX_MONTHS = "monitoring_max_months"
 MONITORING_REMINDER = "monitoring_reminder"
+# Education sessions, public-interest activities and attendance (issue 16, item 3; migration
+# 0021_education_rules seeds them).
+EDUCATION_HOURS_MONTH = "education_hours_month"
+ACTIVITY_HOURS_MONTH = "activity_hours_month"
+ABSENCE_GROUND_COUNT = "absence_ground_count"
+ABSENCE_WINDOW_MONTHS = "absence_window_months"
