@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from supervision import api
+from supervision.education import api as education_api
 from supervision.interchange import api as interchange_api
 from supervision.movement import api as movement_api
 from supervision.reporting import api as reporting_api
@@ -27,6 +28,8 @@ router.register("supervision/lost-contact", reporting_api.EpisodeViewSet, basena
 router.register("supervision/movement-requests", movement_api.MovementRequestViewSet, basename="supervision-movement")
 router.register("supervision/prohibition-orders", movement_api.ProhibitionOrderViewSet, basename="supervision-order")
 router.register("supervision/monitoring", movement_api.MonitoringViewSet, basename="supervision-monitoring")
+# Education sessions, public-interest activities and attendance (issue 16, item 3).
+router.register("supervision/education-sessions", education_api.SessionViewSet, basename="supervision-education")
 
 # Case interchange between deployments (issue 15, item 8).
 router.register("supervision/imports", interchange_api.ImportViewSet, basename="supervision-import")

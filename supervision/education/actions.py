@@ -146,9 +146,9 @@ def _refusal(session: Session, supervisee: Supervisee) -> str | None:
             "name": supervisee.given_name
         }
     if not session.minors_only and supervisee.is_minor:
-        return _(
-            "%(name)s is a minor: minors attend minors-only sessions, kept apart from adults (CCL Art. 52)."
-        ) % {"name": supervisee.given_name}
+        return _("%(name)s is a minor: minors attend minors-only sessions, kept apart from adults (CCL Art. 52).") % {
+            "name": supervisee.given_name
+        }
     return None
 
 

@@ -117,9 +117,7 @@ class Attendance(models.Model):
         ordering = ["session", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["session", "supervisee"], name="attendance_once_per_session"),
-            models.CheckConstraint(
-                condition=~Q(status="excused") | ~Q(excuse=""), name="attendance_excuse_has_reason"
-            ),
+            models.CheckConstraint(condition=~Q(status="excused") | ~Q(excuse=""), name="attendance_excuse_has_reason"),
             # Only those present attend minutes.
             models.CheckConstraint(condition=Q(status="present") | Q(minutes=0), name="attendance_minutes_if_present"),
         ]

@@ -113,3 +113,26 @@ def monthly_hours(supervisee: Supervisee, month: dt.date) -> dict[str, Any]:
         "excused": counts[Attendance.Status.EXCUSED],
         "absent": counts[Attendance.Status.ABSENT],
     }
+
+
+def hours_lines(hours: dict[str, Any]) -> list[dict[str, Any]]:
+    """``monthly_hours`` as lines to show: what, hours done, hours targeted, met (hours with one decimal)."""
+    from django.utils.translation import gettext as _
+
+    names = {"education": _("Education"), "activity": _("Public-interest activity")}
+    return [
+        {
+            "key": key,
+            "label": names[key],
+            "done": f"{hours[key] / 60:.1f}",
+            "target": f"{hours['targets'][key] / 60:.1f}",
+            "met": hours["met"][key],
+        }
+        for key in ("education", "activity")
+    ]
+
+
+def month_summary(supervisee: Supervisee, month: dt.date | None = None) -> dict[str, Any]:
+    """This month's hours of a person, ready for a page (the case page, the phone page)."""
+    hours = monthly_hours(supervisee, month or timezone.localdate())
+    return {**hours, "lines": hours_lines(hours)}

@@ -56,12 +56,17 @@ def mark(world, session, status, *, supervisee=None, minutes=None, excuse=""):
 
 
 def test_the_rule_book_has_the_education_rows_with_their_articles():
-    rows = {r.code: r for r in Rule.objects.filter(code__in=[
-        rulebook.EDUCATION_HOURS_MONTH,
-        rulebook.ACTIVITY_HOURS_MONTH,
-        rulebook.ABSENCE_GROUND_COUNT,
-        rulebook.ABSENCE_WINDOW_MONTHS,
-    ])}
+    rows = {
+        r.code: r
+        for r in Rule.objects.filter(
+            code__in=[
+                rulebook.EDUCATION_HOURS_MONTH,
+                rulebook.ACTIVITY_HOURS_MONTH,
+                rulebook.ABSENCE_GROUND_COUNT,
+                rulebook.ABSENCE_WINDOW_MONTHS,
+            ]
+        )
+    }
     assert rows[rulebook.EDUCATION_HOURS_MONTH].value == 8
     assert rows[rulebook.EDUCATION_HOURS_MONTH].unit == Rule.Unit.HOURS
     assert "第三十六条" in rows[rulebook.EDUCATION_HOURS_MONTH].law_zh
@@ -268,3 +273,142 @@ def test_a_volunteer_facilitator_may_not_record_attendance(world, facilitator):
         actions.record_attendance(
             actor=user, session=session, rows=[{"supervisee": world.supervisee, "status": "present"}]
         )
+
+
+# --- pages and API ------------------------------------------------------------------------------------------
+
+
+def test_the_sessions_list_searches_filters_and_pages(world, client):
+    schedule(world, topic="法治讲座", kind="legal")
+    schedule(world, topic="公益劳动", kind="public_interest")
+    schedule(world, topic="去年的课", day=month_start() - dt.timedelta(days=400))
+    client.force_login(world.users["officer"])
+    url = reverse("supervision:education-sessions")
+    body = client.get(url).content.decode()
+    assert "法治讲座" in body and "公益劳动" in body
+    body = client.get(url, {"kind": "public_interest"}).content.decode()
+    assert "公益劳动" in body and "法治讲座" not in body
+    body = client.get(url, {"q": "法治"}).content.decode()
+    assert "法治讲座" in body and "公益劳动" not in body
+    body = client.get(url, {"month": month_start().strftime("%Y-%m")}).content.decode()
+    assert "去年的课" not in body
+    assert client.get(url, {"month": "bad", "kind": "nope", "page": "x"}).status_code == 200
+
+
+def test_an_officer_schedules_and_records_on_the_pages(world, client):
+    client.force_login(world.users["officer"])
+    day = month_start() + dt.timedelta(days=2)
+    response = client.post(
+        reverse("supervision:education-schedule"),
+        {
+            "office": world.city.office.pk,
+            "kind": "legal",
+            "topic": "社区矫正法",
+            "starts_at": f"{day:%Y-%m-%d}T09:00",
+            "ends_at": f"{day:%Y-%m-%d}T11:00",
+            "place": "司法所",
+        },
+    )
+    assert response.status_code == 302
+    session = Session.objects.get()
+    page = reverse("supervision:education-session", args=[session.pk])
+    body = client.get(page).content.decode()
+    assert world.supervisee.name in body
+    pk = world.supervisee.pk
+    response = client.post(page, {f"status_{pk}": "excused", f"excuse_{pk}": ""})
+    assert response.status_code == 200  # the refusal is on the form, not a 500
+    assert not Attendance.objects.exists()
+    response = client.post(page, {f"status_{pk}": "present", f"minutes_{pk}": "100"})
+    assert response.status_code == 302
+    assert Attendance.objects.get().minutes == 100
+
+
+def test_the_schedule_page_refuses_an_end_before_the_start(world, client):
+    client.force_login(world.users["officer"])
+    day = month_start()
+    response = client.post(
+        reverse("supervision:education-schedule"),
+        {
+            "office": world.city.office.pk,
+            "kind": "legal",
+            "topic": "x",
+            "starts_at": f"{day:%Y-%m-%d}T11:00",
+            "ends_at": f"{day:%Y-%m-%d}T09:00",
+            "place": "司法所",
+        },
+    )
+    assert response.status_code == 200
+    assert not Session.objects.exists()
+
+
+def test_the_case_page_shows_the_month_hours_against_targets(world, client):
+    mark(world, schedule(world, hours=3), "present")
+    client.force_login(world.users["officer"])
+    body = client.get(reverse("supervision:reporting", args=[world.supervisee.uuid])).content.decode()
+    assert "3.0 / 8.0" in body
+
+
+def test_the_api_schedules_records_and_reports_hours(world):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.users["officer"])
+    day = month_start() + dt.timedelta(days=1)
+    response = api.post(
+        "/api/v1/supervision/education-sessions/",
+        {
+            "office": world.city.office.pk,
+            "kind": "public_interest",
+            "topic": "社区清扫",
+            "starts_at": at(day).isoformat(),
+            "ends_at": (at(day) + dt.timedelta(hours=2)).isoformat(),
+            "place": "社区",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    listed = api.get("/api/v1/supervision/education-sessions/", {"kind": "public_interest"}).json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [row["id"] for row in rows] == [pk]
+    bad = api.post(
+        f"/api/v1/supervision/education-sessions/{pk}/attendance/",
+        {"rows": [{"supervisee": str(world.supervisee.uuid), "status": "excused"}]},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert "excuse" in bad.content.decode()
+    ok = api.post(
+        f"/api/v1/supervision/education-sessions/{pk}/attendance/",
+        {"rows": [{"supervisee": str(world.supervisee.uuid), "status": "present", "minutes": 90}]},
+        format="json",
+    )
+    assert ok.status_code == 200, ok.content
+    hours = api.get(
+        "/api/v1/supervision/education-sessions/hours/",
+        {"supervisee": str(world.supervisee.uuid), "month": month_start().strftime("%Y-%m")},
+    ).json()
+    assert hours["activity"] == 90
+    assert hours["targets"] == {"education": 480, "activity": 480}
+    other = APIClient()
+    other.force_authenticate(world.users["other_officer"])
+    assert other.get(f"/api/v1/supervision/education-sessions/{pk}/").status_code == 404
+    assert (
+        other.get(
+            "/api/v1/supervision/education-sessions/hours/", {"supervisee": str(world.supervisee.uuid)}
+        ).status_code
+        == 404
+    )
+    refused = other.post(
+        "/api/v1/supervision/education-sessions/",
+        {
+            "office": world.city.office.pk,
+            "kind": "legal",
+            "topic": "x",
+            "starts_at": at(day).isoformat(),
+            "ends_at": (at(day) + dt.timedelta(hours=1)).isoformat(),
+            "place": "x",
+        },
+        format="json",
+    )
+    assert refused.status_code == 403
