@@ -96,7 +96,7 @@ def monthly_hours(supervisee: Supervisee, month: dt.date) -> dict[str, Any]:
         education=Sum("minutes", filter=Q(status=Attendance.Status.PRESENT) & ~Q(session__kind=ACTIVITY), default=0),
         activity=Sum("minutes", filter=Q(status=Attendance.Status.PRESENT, session__kind=ACTIVITY), default=0),
     )
-    counts = {status: 0 for status in Attendance.Status.values}
+    counts = dict.fromkeys(Attendance.Status.values, 0)
     for status in rows.values_list("status", flat=True):
         counts[status] += 1
     targets = rulebook.values([rulebook.EDUCATION_HOURS_MONTH, rulebook.ACTIVITY_HOURS_MONTH])

@@ -37,8 +37,9 @@ def _session(request: HttpRequest, pk: int) -> Session:
 
 
 def _month(value: str) -> dt.date | None:
+    year, _sep, month = value.partition("-")
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
+        return dt.date(int(year), int(month), 1)
     except ValueError:
         return None
 

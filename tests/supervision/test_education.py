@@ -9,14 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from config.errors import ActionError
 from supervision import rulebook
 from supervision.education import actions, selectors
 from supervision.education.models import Attendance, Session
 from supervision.models import Rule, SanctionGround
 from tests.coordination.factories import make_supervisee
-from tests.factories import user_with_role
 from tests.volunteers import factories as volunteer_factories
 from volunteers.models import Booking
 
