@@ -41,5 +41,10 @@ urlpatterns = [
         interchange_api.PackageView.as_view(),
         name="supervision-package",
     ),
+    path(
+        "supervision/education-hours/<uuid:uuid>/",
+        education_api.HoursView.as_view(),
+        name="supervision-education-hours",
+    ),
     *router.urls,
 ]

@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+from rest_framework.views import APIView
 from rest_framework.response import Response
 
 from accounts.models import User
@@ -81,7 +82,6 @@ class SessionQuery(serializers.Serializer):
 
 
 class HoursQuery(serializers.Serializer):
-    supervisee = serializers.UUIDField()
     month = serializers.DateField(input_formats=["%Y-%m"], required=False, allow_null=True, default=None)
 
 
@@ -102,7 +102,7 @@ def _valid(serializer_class, data):
 
 
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Sessions of the offices I may see; ``attendance`` records a sheet; ``hours`` a person's month."""
+    """Sessions of the offices I may see; ``attendance`` records a sheet."""
 
     permission_classes = [IsCaseStaff]
     serializer_class = SessionOutput
@@ -153,14 +153,16 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         recorded = actions.record_attendance(actor=request.user, session=session, rows=rows)
         return Response(AttendanceOutput(recorded, many=True).data)
 
-    @extend_schema(
-        summary="A person's minutes of education and activity in a month, against the targets",
-        parameters=[HoursQuery],
-        responses=HoursOutput,
-    )
-    @action(detail=False, methods=["get"])
-    def hours(self, request: Request) -> Response:
+
+class HoursView(APIView):
+    """A person's minutes of education and of public-interest activity in a month, against the targets."""
+
+    permission_classes = [IsCaseStaff]
+
+    @extend_schema(summary="A person's monthly hours against the rule book's targets", parameters=[HoursQuery],
+                   responses=HoursOutput)
+    def get(self, request: Request, uuid) -> Response:
         query = _valid(HoursQuery, request.query_params)
-        person = _supervisee(request.user, query["supervisee"])
+        person = _supervisee(request.user, uuid)
         month = query["month"] or timezone.localdate()
         return Response(HoursOutput(selectors.monthly_hours(person, month)).data)

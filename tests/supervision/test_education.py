@@ -14,6 +14,7 @@ from supervision import rulebook
 from supervision.education import actions, selectors
 from supervision.education.models import Attendance, Session
 from supervision.models import Rule, SanctionGround
+from supervision.portal import selectors as portal_selectors
 from tests.coordination.factories import make_supervisee
 from tests.volunteers import factories as volunteer_factories
 from volunteers.models import Booking
@@ -382,21 +383,15 @@ def test_the_api_schedules_records_and_reports_hours(world):
         format="json",
     )
     assert ok.status_code == 200, ok.content
-    hours = api.get(
-        "/api/v1/supervision/education-sessions/hours/",
-        {"supervisee": str(world.supervisee.uuid), "month": month_start().strftime("%Y-%m")},
-    ).json()
+    hours_url = reverse("supervision-education-hours", args=[world.supervisee.uuid])
+    hours = api.get(hours_url, {"month": month_start().strftime("%Y-%m")}).json()
     assert hours["activity"] == 90
     assert hours["targets"] == {"education": 480, "activity": 480}
     other = APIClient()
     other.force_authenticate(world.users["other_officer"])
     assert other.get(f"/api/v1/supervision/education-sessions/{pk}/").status_code == 404
-    assert (
-        other.get(
-            "/api/v1/supervision/education-sessions/hours/", {"supervisee": str(world.supervisee.uuid)}
-        ).status_code
-        == 404
-    )
+    assert other.get(hours_url).status_code == 404
+    assert api.get(hours_url, {"month": "2026-13"}).status_code == 400
     refused = other.post(
         "/api/v1/supervision/education-sessions/",
         {
@@ -410,3 +405,15 @@ def test_the_api_schedules_records_and_reports_hours(world):
         format="json",
     )
     assert refused.status_code == 403
+
+
+def test_the_phone_page_shows_the_month_hours(world, client):
+    from tests.factories import UserFactory
+
+    account = UserFactory(username="own-education")
+    world.supervisee.account = account
+    world.supervisee.save(update_fields=["account"])
+    mark(world, schedule(world, kind="public_interest", hours=2), "present", minutes=90)
+    data = portal_selectors.overview(account)
+    assert data["education"]["activity"] == 90
+    assert [line["done"] for line in data["education"]["lines"]] == ["0.0", "1.5"]
