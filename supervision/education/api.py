@@ -10,8 +10,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
-from rest_framework.views import APIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import User
 from coordination.models import TEXT_MAX_LENGTH, Supervisee
@@ -159,8 +159,11 @@ class HoursView(APIView):
 
     permission_classes = [IsCaseStaff]
 
-    @extend_schema(summary="A person's monthly hours against the rule book's targets", parameters=[HoursQuery],
-                   responses=HoursOutput)
+    @extend_schema(
+        summary="A person's monthly hours against the rule book's targets",
+        parameters=[HoursQuery],
+        responses=HoursOutput,
+    )
     def get(self, request: Request, uuid) -> Response:
         query = _valid(HoursQuery, request.query_params)
         person = _supervisee(request.user, uuid)
