@@ -249,6 +249,7 @@ def facilitator(world):
 def test_a_volunteer_facilitator_sees_the_session_and_given_names_only(world, client, facilitator):
     user, session = facilitator
     assert list(selectors.sessions_for(user)) == [session]
+    mark(world, session, "excused", excuse="住院治疗")
     client.force_login(user)
     response = client.get(reverse("supervision:education-session", args=[session.pk]))
     assert response.status_code == 200
@@ -256,6 +257,8 @@ def test_a_volunteer_facilitator_sees_the_session_and_given_names_only(world, cl
     assert world.supervisee.given_name in body
     assert world.supervisee.name not in body
     assert world.supervisee.case_number not in body
+    assert "住院治疗" not in body  # nor the reason for an excuse
+    assert "请假" in body
 
 
 def test_a_volunteer_not_on_the_shift_sees_nothing(world, client, facilitator):
