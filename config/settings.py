@@ -587,6 +587,8 @@ SPECTACULAR_SETTINGS = {
         "ClassificationReviewStateEnum": "supervision.models.ClassificationReview.State",
         "ReferralStateEnum": "coordination.models.Referral.State",
         "ReportingModeEnum": "supervision.models.CorrectionPlan.ReportingMode",
+        "EducationSessionKindEnum": "supervision.education.models.Session.Kind",
+        "AttendanceStatusEnum": "supervision.education.models.Attendance.Status",
         "MovementKindEnum": "supervision.movement.models.MovementRequest.Kind",
         "NoticeRecipientEnum": "supervision.movement.models.MovementRequest.Recipient",
         "ProhibitionKindEnum": "supervision.movement.models.ProhibitionOrder.Kind",
