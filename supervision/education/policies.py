@@ -3,7 +3,8 @@
 The bureau sees every session; officers and social workers of a judicial office see their office's. Officers of
 the office (and the bureau) schedule, edit and cancel sessions and record attendance. A volunteer who leads a
 session through a volunteer shift they are booked on sees that session and its attendance sheet with given
-names only (``VOLUNTEER_FIELDS``); they record nothing.
+names only (``VOLUNTEER_FIELDS``), a minors-only session only when cleared to work with minors; they record
+nothing.
 """
 
 from __future__ import annotations
@@ -23,18 +24,12 @@ VOLUNTEER_FIELDS = frozenset({"given_name"})
 
 
 def _volunteer_sessions(user: Any) -> Q:
-    """Sessions led through a volunteer shift this user is booked on."""
+    """Sessions led through a volunteer shift this user is booked on; a minors-only session only for a
+    volunteer cleared to work with minors."""
     return Q(
         volunteer_shift__bookings__volunteer__user_id=user.pk,
         volunteer_shift__bookings__status="booked",
-    )
-
-
-def is_volunteer_facilitator(user: Any, session: Session) -> bool:
-    """Booked on the volunteer shift that leads this session."""
-    if not getattr(user, "is_authenticated", False) or session.volunteer_shift_id is None:
-        return False
-    return session.volunteer_shift.bookings.filter(volunteer__user_id=user.pk, status="booked").exists()
+    ) & (Q(minors_only=False) | Q(volunteer_shift__bookings__volunteer__cleared_for_minors=True))
 
 
 def may_run(user: Any, office: Any) -> bool:

@@ -447,3 +447,14 @@ def test_the_list_and_the_sheet_cost_a_fixed_number_of_queries(world, client):
     # The access log writes one row a person read; the reads themselves do not grow.
     reads = lambda ctx: [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]  # noqa: E731
     assert len(reads(sheet_after)) == len(reads(sheet_before))
+
+
+def test_a_minors_only_session_is_led_only_by_a_volunteer_cleared_for_minors(world):
+    shift = volunteer_factories.shift()
+    session = schedule(world, volunteer_shift=shift, minors_only=True)
+    plain = volunteer_factories.volunteer()
+    cleared = volunteer_factories.volunteer(cleared_for_minors=True)
+    for vol in (plain, cleared):
+        Booking.objects.create(shift=shift, volunteer=vol, status=Booking.Status.BOOKED)
+    assert list(selectors.sessions_for(plain.user)) == []
+    assert list(selectors.sessions_for(cleared.user)) == [session]
