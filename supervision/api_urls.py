@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from supervision import api
+from supervision.education import api as education_api
 from supervision.interchange import api as interchange_api
 from supervision.movement import api as movement_api
 from supervision.portal import api as portal_api
@@ -33,6 +34,8 @@ router.register("supervision/monitoring", movement_api.MonitoringViewSet, basena
 router.register(
     "supervision/sanction-proposals", sanctions_api.SanctionProposalViewSet, basename="supervision-sanction"
 )
+# Education sessions, public-interest activities and attendance (issue 16, item 3).
+router.register("supervision/education-sessions", education_api.SessionViewSet, basename="supervision-education")
 
 # Case interchange between deployments (issue 15, item 8).
 router.register("supervision/imports", interchange_api.ImportViewSet, basename="supervision-import")
@@ -51,6 +54,11 @@ urlpatterns = [
         "supervision/supervisees/<uuid:uuid>/sanction-suggestions/",
         sanctions_api.SuggestionsView.as_view(),
         name="supervision-sanction-suggestions",
+    ),
+    path(
+        "supervision/education-hours/<uuid:uuid>/",
+        education_api.HoursView.as_view(),
+        name="supervision-education-hours",
     ),
     *router.urls,
 ]

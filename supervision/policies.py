@@ -366,3 +366,6 @@ def register() -> None:
     from supervision.sanctions import policies as sanctions
 
     sanctions.register()
+    from supervision.education import policies as education
+
+    education.register()

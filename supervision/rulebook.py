@@ -158,3 +158,9 @@ SANCTION_DECISION = "sanction_decision"
 SANCTION_PLAN_REVIEW = "sanction_plan_review"
 COURT_DECISION = "court_decision"
 DETENTION_DECISION = "detention_decision"
+# Education sessions, public-interest activities and attendance (issue 16, item 3; migration
+# 0023_education_rules seeds them).
+EDUCATION_HOURS_MONTH = "education_hours_month"
+ACTIVITY_HOURS_MONTH = "activity_hours_month"
+ABSENCE_GROUND_COUNT = "absence_ground_count"
+ABSENCE_WINDOW_MONTHS = "absence_window_months"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from supervision import views
+from supervision.education import urls as education_urls
 from supervision.interchange import views as interchange_views
 from supervision.movement import urls as movement_urls
 from supervision.portal import views as portal_views
@@ -36,4 +37,5 @@ urlpatterns = [
     *reporting_urls,
     *movement_urls.urlpatterns,
     *sanctions_urls.urlpatterns,
+    *education_urls.urlpatterns,
 ]

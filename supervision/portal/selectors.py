@@ -10,6 +10,7 @@ from typing import Any
 from coordination.access import logged
 from coordination.models import LIVE_STATUSES, Referral, Supervisee
 from notifications.selectors import inbox
+from supervision.education import selectors as education_selectors
 from supervision.movement import selectors as movement_selectors
 from supervision.movement.models import MovementRequest
 from supervision.reporting import selectors as reporting_selectors
@@ -64,6 +65,8 @@ def overview(user: Any) -> dict | None:
         "movement": movement_selectors.self_view(supervisee),
         "referrals": referrals(supervisee),
         "notices": list(inbox(user)[:NOTICES]),
+        # This month's education and public-interest activity hours against the targets (issue 16, item 3).
+        "education": education_selectors.month_summary(supervisee),
     }
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import scoping
 from config.errors import form_errors
 from supervision import policies
+from supervision.education import selectors as education_selectors
 from supervision.reporting import actions, forms, selectors
 from supervision.reporting.filters import EpisodeFilter
 from supervision.reporting.models import CheckIn, LostContactEpisode
@@ -38,6 +39,8 @@ def _case_context(request: HttpRequest, supervisee, **forms_in) -> dict:
         "episode_form": forms_in.get("episode") or forms.EpisodeForm(),
         "health_form": forms_in.get("health") or forms.HealthReportForm(),
         "code": forms_in.get("code"),
+        # Education and public-interest activity this month against the rule book's targets (issue 16, item 3).
+        "education_hours": education_selectors.month_summary(supervisee),
     }
 
 

@@ -14,6 +14,7 @@ from supervision import actions
 from supervision.models import Announcement, ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
 from tests.factories import UserFactory
+from tests.supervision.education_matrix import EDUCATION_MATRIX
 from tests.supervision.interchange_matrix import INTERCHANGE_MATRIX
 from tests.supervision.movement_matrix import MOVEMENT_MATRIX, ROLES
 from tests.supervision.portal_matrix import PORTAL_MATRIX
@@ -220,6 +221,7 @@ MATRIX.update(MOVEMENT_MATRIX)
 MATRIX.update(INTERCHANGE_MATRIX)
 MATRIX.update(SANCTIONS_MATRIX)
 MATRIX.update(PORTAL_MATRIX)
+MATRIX.update(EDUCATION_MATRIX)
 
 
 # Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.
