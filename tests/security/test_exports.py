@@ -40,7 +40,8 @@ def _csv_routes(resolver=None, prefix=""):
                 yield (namespace + name if name else name), route
         elif isinstance(pattern, URLPattern):
             route = prefix + str(pattern.pattern)
-            if route.endswith(".csv") or "export" in (pattern.name or ""):
+            # A case package (.json, for another deployment) is not a spreadsheet.
+            if route.endswith(".csv") or ("export" in (pattern.name or "") and not route.endswith(".json")):
                 yield pattern.name, route
 
 
