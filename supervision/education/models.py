@@ -53,7 +53,7 @@ class Session(models.Model):
     )
     volunteer_shift = models.ForeignKey(
         "volunteers.Shift",
-        verbose_name=_("volunteer shift"),
+        verbose_name=_("facilitating volunteer shift"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -69,8 +69,8 @@ class Session(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("education session")
-        verbose_name_plural = _("education sessions")
+        verbose_name = _("education or activity session")
+        verbose_name_plural = _("education or activity sessions")
         ordering = ["-starts_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="education_session_ends_after_start"),
