@@ -171,10 +171,23 @@ class OwnCheckInOutput(serializers.Serializer):
 
 
 class OwnCheckInInput(serializers.Serializer):
+    """``code`` (the office's one-time code: confirmed at once), or ``method`` phone or video after a call with
+    the office (waits for an officer's confirmation)."""
+
+    method = serializers.ChoiceField(
+        choices=[CheckIn.Method.CODE, CheckIn.Method.PHONE, CheckIn.Method.VIDEO], default=CheckIn.Method.CODE
+    )
     code = serializers.RegexField(
-        rf"^\d{{{CODE_DIGITS}}}$", error_messages={"invalid": _("Enter the 6 digits of the code.")}
+        rf"^\d{{{CODE_DIGITS}}}$",
+        required=False,
+        error_messages={"invalid": _("Enter the 6 digits of the code.")},
     )
     report = ReportInput(required=False)
+
+    def validate(self, attrs):
+        if attrs["method"] == CheckIn.Method.CODE and not attrs.get("code"):
+            raise serializers.ValidationError({"code": [_("Enter the 6 digits of the code.")]})
+        return attrs
 
 
 class OwnApplyInput(serializers.Serializer):
@@ -223,7 +236,9 @@ class MeViewSet(viewsets.ViewSet):
         return Response(OwnOverviewOutput(selectors.overview(request.user)).data)
 
     @extend_schema(
-        summary="Check in with the code from the office", request=OwnCheckInInput, responses=OwnCheckInOutput
+        summary="Check in with the office's code, or report after a phone or video call",
+        request=OwnCheckInInput,
+        responses=OwnCheckInOutput,
     )
     @action(detail=False, methods=["post"], url_path="check-ins")
     def check_in(self, request: Request) -> Response:
@@ -232,8 +247,8 @@ class MeViewSet(viewsets.ViewSet):
         row = reporting_actions.check_in(
             supervisee=supervisee,
             actor=request.user,
-            method=CheckIn.Method.CODE,
-            code=data["code"],
+            method=data["method"],
+            code=data.get("code"),
             report=dict(data.get("report") or {}),
         )
         return Response(OwnCheckInOutput(row).data, status=201)

@@ -9,6 +9,7 @@ from coordination.models import TEXT_MAX_LENGTH
 from supervision.movement.forms import DATE, MultipleFileField
 from supervision.reporting.actions import CODE_DIGITS
 from supervision.reporting.forms import CheckInForm
+from supervision.reporting.models import CheckIn
 
 
 class SelfCheckInForm(CheckInForm):
@@ -24,6 +25,20 @@ class SelfCheckInForm(CheckInForm):
     )
 
     field_order = ["code"]
+
+
+class RemoteReportForm(CheckInForm):
+    """A report made by a phone or video call with the office: it waits for an officer's confirmation."""
+
+    method = forms.ChoiceField(
+        label=_("How did you report?"),
+        choices=[
+            (CheckIn.Method.PHONE, CheckIn.Method.PHONE.label),
+            (CheckIn.Method.VIDEO, CheckIn.Method.VIDEO.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    at = None
 
 
 class TravelForm(forms.Form):

@@ -9,6 +9,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("check-in/", views.check_in, name="check_in"),
+    path("report/", views.remote_report, name="remote_report"),
     path("travel/", views.travel, name="travel"),
     path("travel/<int:pk>/back/", views.report_back, name="report_back"),
     path("contact/", views.contact, name="contact"),

@@ -51,27 +51,43 @@ def overview(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
     return _page(request, "overview.html", {**data, "s": supervisee})
 
 
-@require_http_methods(["GET", "POST"])
-@for_the_person
-def check_in(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
-    """Check in with the one-time code from the office, with the periodic report."""
-    form = forms.SelfCheckInForm(request.POST or None)
+def _report(request: HttpRequest, supervisee: Supervisee, form, method: str, done: str, title) -> HttpResponse:
+    """A check-in of the person's own with the periodic report: by the office's code (confirmed at once) or
+    after a phone or video call (waits for an officer to confirm it)."""
     if request.method == "POST" and form.is_valid():
         try:
             reporting_actions.check_in(
                 supervisee=supervisee,
                 actor=request.user,
-                method=CheckIn.Method.CODE,
-                code=form.cleaned_data["code"],
+                method=method or form.cleaned_data["method"],
+                code=form.cleaned_data.get("code"),
                 report=form.report(),
             )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("You have checked in. Thank you."))
+            messages.success(request, done)
             return redirect("portal:overview")
     status = 400 if request.method == "POST" else 200
-    return _page(request, "form.html", {"form": form, "title": _("Check in with a code"), "law": "report"}, status)
+    return _page(request, "form.html", {"form": form, "title": title, "law": "report"}, status)
+
+
+@require_http_methods(["GET", "POST"])
+@for_the_person
+def check_in(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
+    """Check in with the one-time code from the office, with the periodic report."""
+    form = forms.SelfCheckInForm(request.POST or None)
+    done = _("You have checked in. Thank you.")
+    return _report(request, supervisee, form, CheckIn.Method.CODE, done, _("Check in with a code"))
+
+
+@require_http_methods(["GET", "POST"])
+@for_the_person
+def remote_report(request: HttpRequest, supervisee: Supervisee) -> HttpResponse:
+    """After a phone or video call with the office: the report, for an officer to confirm."""
+    form = forms.RemoteReportForm(request.POST or None)
+    done = _("Your report is sent. The office confirms it after checking.")
+    return _report(request, supervisee, form, "", done, _("Report after a phone or video call"))
 
 
 def _apply(request: HttpRequest, supervisee: Supervisee, kind: str, form_class, title, law: str) -> HttpResponse:

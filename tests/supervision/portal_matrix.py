@@ -73,6 +73,8 @@ PORTAL_MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"returned_on": "2999-01-01"},
         OWN_POST_BAD,
     ),
+    ("portal:remote_report", "get"): (lambda w: {}, None, OWN_PAGE),
+    ("portal:remote_report", "post"): (lambda w: {}, lambda w: {"method": "fax"}, OWN_POST_BAD),
     ("portal:contact", "get"): (lambda w: {}, None, OWN_PAGE),
     ("portal:contact", "post"): (lambda w: {}, lambda w: {"people": "王某"}, OWN_POST_BAD),
     ("portal:withdraw", "get"): (lambda w: {"pk": _submitted_travel(w).pk}, None, OWN_PAGE),

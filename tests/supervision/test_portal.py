@@ -355,3 +355,15 @@ def test_withdrawing_asks_first(person, login):
     assert client.post(me("withdraw", pk=row.pk), {"confirm": "on"}).status_code == 302
     row.refresh_from_db()
     assert row.state == "withdrawn"
+
+
+def test_a_report_after_a_phone_call_waits_for_the_office(person, login):
+    client = client_for(login)
+    assert client.get(me("remote_report")).status_code == 200
+    assert client.post(me("remote_report"), {"method": "in_person"}).status_code == 400  # the office records that
+    response = client.post(me("remote_report"), {"method": "phone", "law_abiding": "on", "work": "在家务农"})
+    assert response.status_code == 302
+    row = CheckIn.objects.get(supervisee=person)
+    assert row.state == CheckIn.State.PENDING and row.method == "phone" and row.recorded_by == login
+    with override("zh-hans"):
+        assert "正等待司法所确认" in client.get(me("overview")).content.decode()

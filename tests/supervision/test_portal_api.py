@@ -150,3 +150,11 @@ def test_withdraw_and_report_back_only_the_person_s_own_requests(world, person, 
     back = api(login).post(url, {"returned_on": TODAY.isoformat()}, format="json")
     assert back.status_code == 200 and back.json()["state"] == "returned"
     assert api(login).post(reverse("me-report-back", kwargs={"pk": theirs.pk}), {}, format="json").status_code == 404
+
+
+def test_a_report_after_a_video_call_waits_for_the_office(person, login):
+    no_code = api(login).post(reverse("me-check-in"), {}, format="json")
+    assert no_code.status_code == 400 and "code" in no_code.json()["errors"]
+    response = api(login).post(reverse("me-check-in"), {"method": "video", "report": {"work": "在家"}}, format="json")
+    assert response.status_code == 201 and response.json()["state"] == CheckIn.State.PENDING
+    assert api(login).get(reverse("me-list")).json()["reporting"]["pending_check_ins"][0]["method"] == "video"
