@@ -646,3 +646,5 @@ class SanctionGround(models.Model):
 from supervision.interchange.models import *  # noqa: E402, F403
 from supervision.movement.models import *  # noqa: E402, F403
 from supervision.reporting.models import *  # noqa: E402, F403
+# Counselling sessions, their notes and psychological assessments (issue 16 item 4).
+from supervision.counselling.models import *  # noqa: E402, F403

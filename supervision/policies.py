@@ -363,3 +363,6 @@ def register() -> None:
     from supervision.interchange import policies as interchange
 
     interchange.register()
+    from supervision.counselling import policies as counselling
+
+    counselling.register()
