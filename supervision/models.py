@@ -642,9 +642,9 @@ class SanctionGround(models.Model):
 
 # Supervision part 2 (issue 15): reporting, check-ins, visits and lost contact live in their own module;
 # movement requests, prohibition orders, location-monitoring approvals (items 4-6) and the cases received
-# from another deployment (item 8) too.
+# from another deployment (item 8) too. Counselling sessions, their notes and psychological assessments
+# (issue 16 item 4) as well.
+from supervision.counselling.models import *  # noqa: E402, F403
 from supervision.interchange.models import *  # noqa: E402, F403
 from supervision.movement.models import *  # noqa: E402, F403
 from supervision.reporting.models import *  # noqa: E402, F403
-# Counselling sessions, their notes and psychological assessments (issue 16 item 4).
-from supervision.counselling.models import *  # noqa: E402, F403
