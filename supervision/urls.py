@@ -1,6 +1,7 @@
 from django.urls import path
 
 from supervision import views
+from supervision.counselling.urls import urlpatterns as counselling_urls
 from supervision.interchange import views as interchange_views
 from supervision.movement import urls as movement_urls
 from supervision.portal import views as portal_views
@@ -34,4 +35,5 @@ urlpatterns = [
     path("imports/", interchange_views.import_package, name="interchange-import"),
     *reporting_urls,
     *movement_urls.urlpatterns,
+    *counselling_urls,
 ]
