@@ -270,3 +270,78 @@ def test_the_api_restricts_assessments(w, role, count):
     response = _client(w.users[role]).get(reverse("supervision-psych-assessment-list"))
     assert response.status_code == 200
     assert len(response.json()["results"]) == count
+
+
+@pytest.mark.django_db
+def test_a_counsellor_on_the_correction_team_may_record_without_a_referral(w):
+    from coordination import actions as coordination
+    from coordination.models import CorrectionTeamMember, Sex
+
+    agency_worker = w.users["agency_worker"]
+    with pytest.raises(PermissionDenied):
+        actions.record_session(
+            supervisee=w.other_supervisee, actor=agency_worker, held_on=TODAY, minutes=30, summary="x"
+        )
+    coordination.add_team_member(
+        supervisee=w.other_supervisee,
+        actor=w.users["bureau"],
+        role=CorrectionTeamMember.Role.SOCIAL_WORKER,
+        name=agency_worker.full_name,
+        sex=Sex.FEMALE,
+        user=agency_worker,
+    )
+    session = actions.record_session(
+        supervisee=w.other_supervisee, actor=agency_worker, held_on=TODAY, minutes=30, summary="x", note="y"
+    )
+    assert session.organisation == w.city.providers[Organisation.Kind.SOCIAL_WORK_AGENCY]
+    # The centre does not read the agency's notes, nor the agency the centre's.
+    assert [n.session_id for n in selectors.notes(w.users["counsellor"])] == [w.session.pk]
+    assert [n.session_id for n in selectors.notes(agency_worker)] == [session.pk]
+
+
+@pytest.mark.django_db
+def test_page_reads_are_logged(w):
+    client = _client(w.users["officer"])
+    client.get(reverse("supervision:counselling", kwargs={"uuid": w.supervisee.uuid}))
+    logged = AccessLog.objects.filter(user=w.users["officer"])
+    assert logged.filter(object_type="counselling_session", object_id=str(w.session.pk)).exists()
+    assert not logged.filter(object_type="counselling_note").exists()
+    _client(w.users["counsellor"]).get(reverse("supervision:counselling", kwargs={"uuid": w.supervisee.uuid}))
+    assert AccessLog.objects.filter(user=w.users["counsellor"], object_type="counselling_note").exists()
+    assert AccessLog.objects.filter(user=w.users["counsellor"], object_type="psych_assessment").exists()
+
+
+@pytest.mark.django_db
+def test_the_author_edits_the_note_on_the_page_and_a_colleague_may_not(w):
+    url = reverse("supervision:counselling", kwargs={"uuid": w.supervisee.uuid})
+    body = {"do": "note", "session": str(w.session.pk), "text": "补充"}
+    assert _client(w.users["counsellor"]).post(url, body).status_code == 302
+    assert CounsellingNote.objects.get(session=w.session).text == "补充"
+    colleague = factories.user_with_role(Role.PROVIDER_STAFF, w.centre, username="colleague")
+    assert _client(colleague).post(url, {**body, "text": "改"}).status_code == 403
+    assert CounsellingNote.objects.get(session=w.session).text == "补充"
+
+
+@pytest.mark.django_db
+def test_the_session_list_costs_a_fixed_number_of_queries(w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(w.users["counsellor"])
+    url = reverse("supervision-counselling-session-list")
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    one = count()
+    for _ in range(5):
+        actions.record_session(
+            supervisee=w.supervisee, actor=w.users["counsellor"], held_on=TODAY, minutes=30, summary="s", note="n"
+        )
+    assert count() == one
+    rows = client.get(url).json()["results"]
+    assert len(rows) == 6
+    assert all("note" in r for r in rows)
