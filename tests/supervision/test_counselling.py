@@ -195,6 +195,7 @@ def test_the_counsellor_sees_notes_and_records_a_session(w):
     body = client.get(url).content.decode()
     assert NOTE in body
     assert "轻度焦虑" in body
+    assert "辅导笔记（仅本机构可见）" in body  # Chinese first for users
     response = client.post(
         url, {"do": "session", "held_on": TODAY.isoformat(), "minutes": "45", "summary": "第二次", "note": "私密"}
     )
