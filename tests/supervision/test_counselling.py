@@ -346,3 +346,27 @@ def test_the_session_list_costs_a_fixed_number_of_queries(w):
     rows = client.get(url).json()["results"]
     assert len(rows) == 6
     assert all("note" in r for r in rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"supervisee": "not-a-uuid", "instrument": "sds", "score": "40", "assessed_on": "2026-01-01"},
+        {"instrument": "sds", "score": "99999999", "assessed_on": "2026-01-01"},
+        {"instrument": "sds", "score": "-1", "assessed_on": "2026-01-01"},
+        {"instrument": "nope", "score": "40", "assessed_on": "2026-01-01"},
+        {"instrument": "sds", "score": "40", "assessed_on": "2999-01-01"},
+    ],
+)
+def test_bad_assessments_are_400_with_field_messages(w, body):
+    client = _client(w.users["counsellor"])
+    response = client.post(reverse("supervision-psych-assessment-list"), {"supervisee": str(w.supervisee.uuid), **body})
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    if "supervisee" in body:
+        return  # the page takes the person from its address
+    page = client.post(
+        reverse("supervision:counselling", kwargs={"uuid": w.supervisee.uuid}), {"do": "assessment", **body}
+    )
+    assert page.status_code == 400
