@@ -134,6 +134,9 @@ PERSONAL_DATA_MODELS = [
     "supervision.MonitoringPeriod",
     "supervision.LocationDataAccess",
     "supervision.ImportedCase",
+    "supervision.CounsellingSession",
+    "supervision.CounsellingNote",
+    "supervision.PsychAssessment",
 ]
 
 INSTALLED_APPS = [

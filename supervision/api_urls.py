@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from supervision import api
+from supervision.counselling import api as counselling_api
 from supervision.education import api as education_api
 from supervision.interchange import api as interchange_api
 from supervision.movement import api as movement_api
@@ -39,6 +40,14 @@ router.register("supervision/education-sessions", education_api.SessionViewSet, 
 
 # Case interchange between deployments (issue 15, item 8).
 router.register("supervision/imports", interchange_api.ImportViewSet, basename="supervision-import")
+
+# Counselling sessions (notes only for the counsellor's organisation) and assessments (issue 16, item 4).
+router.register(
+    "supervision/counselling-sessions", counselling_api.SessionViewSet, basename="supervision-counselling-session"
+)
+router.register(
+    "supervision/psych-assessments", counselling_api.AssessmentViewSet, basename="supervision-psych-assessment"
+)
 
 # The person's own API (issue 15, item 9): only their own sign-in, as their phone page.
 router.register("me", portal_api.MeViewSet, basename="me")

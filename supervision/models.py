@@ -646,7 +646,9 @@ class SanctionGround(models.Model):
 
 # Supervision part 2 (issue 15): reporting, check-ins, visits and lost contact live in their own module;
 # movement requests, prohibition orders, location-monitoring approvals (items 4-6) and the cases received
-# from another deployment (item 8) too; education sessions and attendance (issue 16, item 3) too.
+# from another deployment (item 8) too; part 3 (issue 16): rewards and sanctions, education sessions and
+# attendance, counselling sessions, their notes and psychological assessments.
+from supervision.counselling.models import *  # noqa: E402, F403
 from supervision.education.models import *  # noqa: E402, F403
 from supervision.interchange.models import *  # noqa: E402, F403
 from supervision.movement.models import *  # noqa: E402, F403

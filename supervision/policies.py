@@ -369,3 +369,6 @@ def register() -> None:
     from supervision.education import policies as education
 
     education.register()
+    from supervision.counselling import policies as counselling
+
+    counselling.register()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from supervision import views
+from supervision.counselling.urls import urlpatterns as counselling_urls
 from supervision.education import urls as education_urls
 from supervision.interchange import views as interchange_views
 from supervision.movement import urls as movement_urls
@@ -38,4 +39,5 @@ urlpatterns = [
     *movement_urls.urlpatterns,
     *sanctions_urls.urlpatterns,
     *education_urls.urlpatterns,
+    *counselling_urls,
 ]

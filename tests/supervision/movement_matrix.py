@@ -27,6 +27,7 @@ ROLES = [
     "volunteer",
     "editor",
     "supervisee",  # the person's own sign-in (issue 15 item 7)
+    "counsellor",  # staff of a counselling centre the person is referred to (issue 16 item 4)
 ]
 
 

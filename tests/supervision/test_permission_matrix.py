@@ -14,6 +14,8 @@ from supervision import actions
 from supervision.models import Announcement, ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
 from tests.factories import UserFactory
+from tests.supervision.counselling_matrix import COUNSELLING_MATRIX
+from tests.supervision.counselling_world import add_counselling
 from tests.supervision.education_matrix import EDUCATION_MATRIX
 from tests.supervision.interchange_matrix import INTERCHANGE_MATRIX
 from tests.supervision.movement_matrix import MOVEMENT_MATRIX, ROLES
@@ -222,6 +224,7 @@ MATRIX.update(INTERCHANGE_MATRIX)
 MATRIX.update(SANCTIONS_MATRIX)
 MATRIX.update(PORTAL_MATRIX)
 MATRIX.update(EDUCATION_MATRIX)
+MATRIX.update(COUNSELLING_MATRIX)
 
 
 # Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.
@@ -397,6 +400,8 @@ def _prepare(world):
     world.users["supervisee"] = UserFactory(username="own-signin")
     Supervisee.objects.filter(pk=world.supervisee.pk).update(account=world.users["supervisee"])
     world.supervisee.refresh_from_db()
+    # Staff of a counselling centre the person is referred to (issue 16 item 4): a role column of its own.
+    add_counselling(world)
     actions.sync_obligations(supervisee=world.supervisee)
     world.obligation = Obligation.objects.filter(supervisee=world.supervisee).first()
     world.feed_token = actions.feed_for(user=world.users["officer"]).token
