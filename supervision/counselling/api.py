@@ -44,7 +44,7 @@ def _supervisee(user, uuid) -> Supervisee:
         raise NotFound from None
 
 
-class SessionInput(serializers.Serializer):
+class CounsellingSessionInput(serializers.Serializer):
     supervisee = serializers.UUIDField()
     held_on = serializers.DateField()
     minutes = serializers.IntegerField(min_value=1, max_value=600)
@@ -52,7 +52,7 @@ class SessionInput(serializers.Serializer):
     note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True)
 
 
-class SessionOutput(serializers.ModelSerializer):
+class CounsellingSessionOutput(serializers.ModelSerializer):
     supervisee = serializers.UUIDField(source="supervisee.uuid")
     counsellor = serializers.StringRelatedField()
     organisation = serializers.StringRelatedField()
@@ -74,7 +74,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """Counselling sessions: list (``?supervisee=``), one, or record one (a counsellor, with notes)."""
 
     permission_classes = [MayOpen]
-    serializer_class = SessionOutput
+    serializer_class = CounsellingSessionOutput
     filter_backends: list = []
 
     def get_queryset(self):
@@ -84,22 +84,22 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         notes = selectors.notes_by_session(request.user, [row.pk for row in page])
-        return self.get_paginated_response(SessionOutput(page, many=True, context={"notes": notes}).data)
+        return self.get_paginated_response(CounsellingSessionOutput(page, many=True, context={"notes": notes}).data)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         row = self.get_object()
         notes = selectors.notes_by_session(request.user, [row.pk])
-        return Response(SessionOutput(row, context={"notes": notes}).data)
+        return Response(CounsellingSessionOutput(row, context={"notes": notes}).data)
 
-    @extend_schema(request=SessionInput, responses={201: SessionOutput})
+    @extend_schema(request=CounsellingSessionInput, responses={201: CounsellingSessionOutput})
     def create(self, request: Request) -> Response:
-        data = SessionInput(data=request.data)
+        data = CounsellingSessionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         supervisee = _supervisee(request.user, values.pop("supervisee"))
         session = actions.record_session(supervisee=supervisee, actor=request.user, **values)
         notes = selectors.notes_by_session(request.user, [session.pk])
-        return Response(SessionOutput(session, context={"notes": notes}).data, status=201)
+        return Response(CounsellingSessionOutput(session, context={"notes": notes}).data, status=201)
 
 
 class AssessmentInput(serializers.Serializer):
