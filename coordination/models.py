@@ -573,6 +573,13 @@ ACCESS_OBJECT_TYPES = {
     "movement_request": pgettext_lazy("access log record", "movement or contact request"),
     "prohibition_order": pgettext_lazy("access log record", "prohibition order"),
     "monitoring_period": pgettext_lazy("access log record", "location-monitoring approval"),
+    # Rewards and sanctions, counselling (issue 16, items 2 and 4).
+    "sanction_proposal": pgettext_lazy("access log record", "reward or sanction proposal"),
+    "counselling_session": pgettext_lazy("access log record", "counselling session (summary)"),
+    "counselling_note": pgettext_lazy("access log record", "counselling note"),
+    "psych_assessment": pgettext_lazy("access log record", "psychological assessment"),
+    # The document register (records).
+    "issued_document": pgettext_lazy("access log record", "issued document"),
 }
 
 
