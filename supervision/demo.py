@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.demo_support import DemoContext
+from django.utils.translation import gettext as _
+
+from accounts.demo_support import DEMO_PASSWORD, DemoContext
 from accounts.models import User
 from accounts.roles import Role
 from coordination.models import CorrectionTeamMember, Supervisee
 from services.models import Membership
 from supervision import actions, classification
 from supervision.models import Announcement, DecidingOrganKind, LegalDocument, Sentence, StatusChange
+from supervision.portal import actions as portal_actions
 
 S = Supervisee.Status
 # The demo city is 新密市 (Zhengzhou, Henan): its court, the intermediate court and the province's prisons.
@@ -185,3 +188,27 @@ def load(ctx: DemoContext) -> None:
     ctx.say(
         f"Supervision: {plans} correction plans written, {reviews} classification reviews awaiting the office head."
     )
+    _phone_page_login(ctx)
+
+
+DEMO_PERSON_PHONE = "13612340001"  # a demo number (never a real person's): the phone page's demo sign-in
+
+
+def _phone_page_login(ctx: DemoContext) -> None:
+    """One person under correction gets their own sign-in, so a newcomer can try the phone page (/me/)."""
+    person = Supervisee.objects.filter(account__isnull=False).select_related("account", "judicial_office").first()
+    if person is None:
+        person = (
+            Supervisee.objects.filter(status=Supervisee.Status.UNDER_CORRECTION, is_minor=False)
+            .select_related("judicial_office")
+            .order_by("pk")
+            .first()
+        )
+        officer = _officer_of(person) if person else None
+        if person is None or officer is None:
+            return
+        portal_actions.grant_login(supervisee=person, actor=officer, phone=DEMO_PERSON_PHONE)
+        person.refresh_from_db()
+        person.account.set_password(DEMO_PASSWORD)
+        person.account.save(update_fields=["password"])
+    ctx.logins.append((person.account.username, str(_("the person's own phone page (/me/)")), person.name))

@@ -10,6 +10,7 @@ from accounts.demo import DEMO_USERS
 from accounts.demo_support import DEMO_PASSWORD
 from accounts.models import User
 from services.models import Membership, Organisation, Township
+from supervision.demo import DEMO_PERSON_PHONE
 
 
 @pytest.fixture
@@ -44,10 +45,19 @@ def test_load_demo_prints_every_login(db, capsys, caplog):
         assert username in text
     # Every login line names an organisation, the volunteer's team included.
     lines = [line for line in text.splitlines() if line.startswith("  ") and "·" in line]
-    assert len(lines) == len(DEMO_USERS)
+    # ... and one person's own phone-page sign-in (named by the person instead).
+    assert len(lines) == len(DEMO_USERS) + 1
+    assert [line for line in lines if DEMO_PERSON_PHONE in line and "/me/" in line]
     assert all(line.split("·")[-1].strip() for line in lines), lines
     # Tasks run inline without a broker: no Celery chatter mixed into the demo output.
     assert not [r for r in caplog.records if r.name.startswith(("celery", "kombu")) and r.levelno < 30]
+
+
+def test_the_demo_person_signs_in_to_their_phone_page(demo, client):
+    response = client.post(reverse("accounts:login"), {"username": DEMO_PERSON_PHONE, "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.url.endswith("/me/"), response
+    page = client.get("/me/")
+    assert page.status_code == 200 and "/me/check-in/" in page.content.decode()
 
 
 @pytest.mark.parametrize("username", [u for u, _r, _o in DEMO_USERS])
