@@ -92,7 +92,7 @@ def grant_login(*, supervisee: Supervisee, actor: UserType, phone: str) -> User:
 def resend_login_link(*, supervisee: Supervisee, actor: UserType) -> User:
     """Send the set-password link again (a lost SMS, a forgotten password)."""
     _may_manage(actor, supervisee)
-    locked = Supervisee.objects.select_for_update().select_related("account").get(pk=supervisee.pk)
+    locked = Supervisee.objects.select_for_update(of=("self",)).select_related("account").get(pk=supervisee.pk)
     if locked.account is None or locked.status not in LIVE_STATUSES:
         raise ActionError(_("The person has no sign-in to send a link for."), code="transition")
     _send_link(locked.account)
@@ -105,7 +105,7 @@ def revoke_login(*, supervisee: Supervisee, actor: UserType, reason: str) -> Use
     _may_manage(actor, supervisee)
     if not (reason or "").strip():
         raise ActionError({"reason": _("Give a reason.")})
-    locked = Supervisee.objects.select_for_update().select_related("account").get(pk=supervisee.pk)
+    locked = Supervisee.objects.select_for_update(of=("self",)).select_related("account").get(pk=supervisee.pk)
     user = locked.account
     if user is None:
         raise ActionError(_("The person has no sign-in."), code="transition")
