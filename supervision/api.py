@@ -477,6 +477,13 @@ def _form_data(data):
     return values
 
 
+def validated(serializer_class, data) -> dict:
+    """The input parsed by ``serializer_class``, or a 400 with its field messages (every supervision API)."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def _supervisee(user, uuid) -> Supervisee:
     try:
         return selectors.supervisee_for(user, uuid)

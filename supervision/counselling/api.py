@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,6 +14,7 @@ from coordination.models import TEXT_MAX_LENGTH, Supervisee
 from supervision.counselling import actions, policies, selectors
 from supervision.counselling.models import CounsellingSession, PsychAssessment
 from supervision.policies import is_case_staff
+from supervision.reporting.api import filtered_by_supervisee
 
 
 class MayOpen(permissions.IsAuthenticated):
@@ -22,19 +23,6 @@ class MayOpen(permissions.IsAuthenticated):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return super().has_permission(request, view) and (is_case_staff(user) or policies.is_counsellor(user))
-
-
-class SuperviseeFilter(serializers.Serializer):
-    supervisee = serializers.UUIDField(required=False)
-
-
-def _filtered(request: Request, rows):
-    query = SuperviseeFilter(data=request.query_params)
-    if not query.is_valid():
-        raise ValidationError(query.errors)
-    if "supervisee" in query.validated_data:
-        rows = rows.filter(supervisee__uuid=query.validated_data["supervisee"])
-    return rows
 
 
 def _supervisee(user, uuid) -> Supervisee:
@@ -79,7 +67,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         rows = selectors.sessions(self.request.user).order_by("-held_on", "-pk")
-        return _filtered(self.request, rows) if self.action == "list" else rows
+        return filtered_by_supervisee(self.request, rows) if self.action == "list" else rows
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -139,7 +127,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         rows = selectors.assessments(self.request.user).order_by("-assessed_on", "-pk")
-        return _filtered(self.request, rows) if self.action == "list" else rows
+        return filtered_by_supervisee(self.request, rows) if self.action == "list" else rows
 
     @extend_schema(request=AssessmentInput, responses={201: AssessmentOutput})
     def create(self, request: Request) -> Response:

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coordination.models import TEXT_MAX_LENGTH, Supervisee
-from supervision.api import IsCaseStaff, _supervisee
+from supervision.api import IsCaseStaff, _supervisee, validated
 from supervision.movement import actions, selectors
 from supervision.movement.models import MonitoringPeriod, MovementRequest, ProhibitionOrder
 
@@ -117,12 +117,6 @@ class RequestQuery(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MovementRequest.Kind.choices, required=False)
 
 
-def _valid(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class MovementRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Requests of the supervisees I may see; ``awaiting`` lists those my role decides."""
 
@@ -135,7 +129,7 @@ class MovementRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         rows = selectors.requests(self.request.user).prefetch_related("attachments").order_by("-applied_at", "-pk")
         if self.action != "list":
             return rows
-        query = _valid(RequestQuery, self.request.query_params)
+        query = validated(RequestQuery, self.request.query_params)
         if "supervisee" in query:
             rows = rows.filter(supervisee__uuid=query["supervisee"])
         if "state" in query:
@@ -146,7 +140,7 @@ class MovementRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     @extend_schema(summary="Apply for a person (an officer of their office)", request=ApplyInput)
     def create(self, request: Request) -> Response:
-        data = dict(_valid(ApplyInput, request.data))
+        data = dict(validated(ApplyInput, request.data))
         supervisee = _supervisee(request.user, data.pop("supervisee"))
         order_id = data.pop("order")
         order = None
@@ -168,7 +162,7 @@ class MovementRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @extend_schema(summary="Approve or refuse (the routed head; never the applicant)", request=DecideInput)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        data = _valid(DecideInput, request.data)
+        data = validated(DecideInput, request.data)
         row = actions.decide(
             request=self.get_object(), actor=request.user, approve=data["decision"] == "approve", note=data["note"]
         )
@@ -177,7 +171,7 @@ class MovementRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @extend_schema(summary="Refer to the level above (the bureau head)", request=ReferInput)
     @action(detail=True, methods=["post"])
     def refer(self, request: Request, pk: str) -> Response:
-        data = _valid(ReferInput, request.data)
+        data = validated(ReferInput, request.data)
         row = actions.refer(request=self.get_object(), actor=request.user, referred_on=data["referred_on"])
         return Response(RequestOutput(row).data)
 
@@ -189,7 +183,7 @@ class MovementRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @extend_schema(summary="Report back from travel (销假)", request=ReturnInput)
     @action(detail=True, methods=["post"], url_path="report-back")
     def report_back(self, request: Request, pk: str) -> Response:
-        data = _valid(ReturnInput, request.data)
+        data = validated(ReturnInput, request.data)
         row = actions.report_back(request=self.get_object(), actor=request.user, returned_on=data["returned_on"])
         return Response(RequestOutput(row).data)
 
@@ -198,21 +192,21 @@ class MovementRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     )
     @action(detail=True, methods=["post"])
     def consultation(self, request: Request, pk: str) -> Response:
-        data = _valid(ConsultationInput, request.data)
+        data = validated(ConsultationInput, request.data)
         row = actions.record_consultation(request=self.get_object(), actor=request.user, **data)
         return Response(RequestOutput(row).data)
 
     @extend_schema(summary="Relocation: the case was handed over", request=HandOverInput)
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request: Request, pk: str) -> Response:
-        data = _valid(HandOverInput, request.data)
+        data = validated(HandOverInput, request.data)
         row = actions.hand_over(request=self.get_object(), actor=request.user, **data)
         return Response(RequestOutput(row).data)
 
     @extend_schema(summary="Contact or entry: the notice to the court or procuratorate", request=NoticeInput)
     @action(detail=True, methods=["post"])
     def notice(self, request: Request, pk: str) -> Response:
-        data = _valid(NoticeInput, request.data)
+        data = validated(NoticeInput, request.data)
         row = actions.record_notice(request=self.get_object(), actor=request.user, **data)
         return Response(RequestOutput(row).data)
 
@@ -251,12 +245,12 @@ class ProhibitionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         rows = selectors.orders(self.request.user).order_by("-start", "-pk")
         uuid = self.request.query_params.get("supervisee")
         if self.action == "list" and uuid:
-            rows = rows.filter(supervisee__uuid=_valid(RequestQuery, {"supervisee": uuid})["supervisee"])
+            rows = rows.filter(supervisee__uuid=validated(RequestQuery, {"supervisee": uuid})["supervisee"])
         return rows
 
     @extend_schema(summary="Record a prohibition order", request=OrderInput)
     def create(self, request: Request) -> Response:
-        data = dict(_valid(OrderInput, request.data))
+        data = dict(validated(OrderInput, request.data))
         supervisee = _supervisee(request.user, data.pop("supervisee"))
         return Response(
             OrderOutput(actions.record_order(supervisee=supervisee, actor=request.user, **data)).data, status=201
@@ -265,7 +259,7 @@ class ProhibitionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(summary="Record a breach (records the prohibition-breach ground)", request=BreachInput)
     @action(detail=True, methods=["post"])
     def breach(self, request: Request, pk: str) -> Response:
-        data = _valid(BreachInput, request.data)
+        data = validated(BreachInput, request.data)
         order = self.get_object()
         actions.record_breach(order=order, actor=request.user, **data)
         return Response(OrderOutput(ProhibitionOrder.objects.get(pk=order.pk)).data, status=201)
@@ -334,12 +328,12 @@ class MonitoringViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         rows = selectors.monitoring(self.request.user).order_by("-start", "-pk")
         uuid = self.request.query_params.get("supervisee")
         if self.action == "list" and uuid:
-            rows = rows.filter(supervisee__uuid=_valid(RequestQuery, {"supervisee": uuid})["supervisee"])
+            rows = rows.filter(supervisee__uuid=validated(RequestQuery, {"supervisee": uuid})["supervisee"])
         return rows
 
     @extend_schema(summary="Approve a monitoring period or an extension (the bureau head)", request=MonitoringInput)
     def create(self, request: Request) -> Response:
-        data = dict(_valid(MonitoringInput, request.data))
+        data = dict(validated(MonitoringInput, request.data))
         supervisee: Supervisee = _supervisee(request.user, data.pop("supervisee"))
         extends_id = data.pop("extends")
         extends = None
@@ -353,7 +347,7 @@ class MonitoringViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(summary="End early", request=EndInput)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
-        data = _valid(EndInput, request.data)
+        data = validated(EndInput, request.data)
         return Response(
             MonitoringOutput(actions.end_monitoring(period=self.get_object(), actor=request.user, **data)).data
         )
@@ -361,13 +355,13 @@ class MonitoringViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(summary="The date the person was told, and the device id", request=NoticeDeviceInput)
     @action(detail=True, methods=["post"])
     def notice(self, request: Request, pk: str) -> Response:
-        data = _valid(NoticeDeviceInput, request.data)
+        data = validated(NoticeDeviceInput, request.data)
         period = actions.record_monitoring_notice(period=self.get_object(), actor=request.user, **data)
         return Response(MonitoringOutput(period).data)
 
     @extend_schema(summary="Record an access to location data held elsewhere", request=AccessInput)
     @action(detail=True, methods=["post"], url_path="location-access")
     def location_access(self, request: Request, pk: str) -> Response:
-        data = _valid(AccessInput, request.data)
+        data = validated(AccessInput, request.data)
         row = actions.record_location_access(period=self.get_object(), actor=request.user, **data)
         return Response({"id": row.pk, "accessed_at": row.accessed_at, "purpose": row.purpose}, status=201)

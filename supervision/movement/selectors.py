@@ -89,48 +89,47 @@ def for_case(user: Any, supervisee: Supervisee) -> dict:
     }
 
 
+def self_request(row: MovementRequest) -> dict:
+    """One request as the person sees it (their phone page and API): no staff notes beyond the decision."""
+    approved = row.state in (
+        MovementRequest.State.APPROVED,
+        MovementRequest.State.OVERDUE,
+        MovementRequest.State.RETURNED,
+        MovementRequest.State.HANDED_OVER,
+    )
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "kind_label": str(row.get_kind_display()),
+        "state": row.state,
+        "state_label": str(row.get_state_display()),
+        "start": row.start,
+        "end": row.end,
+        "destination": row.destination,
+        "reason": row.reason,
+        "people": row.people,
+        "place": row.place,
+        "applied_at": row.applied_at,
+        "decided_at": row.decided_at,
+        "decision": "approved" if approved else ("refused" if row.state == MovementRequest.State.REFUSED else ""),
+        "decision_note": row.decision_note,
+        "returned_on": row.returned_on,
+        "report_by": actions.report_by(row),
+        "may_withdraw": row.state in actions.OPEN_STATES,
+        "may_report_back": row.kind == MovementRequest.Kind.TRAVEL
+        and row.state in (MovementRequest.State.APPROVED, MovementRequest.State.OVERDUE),
+        "certificate_url": reverse("supervision:movement-certificate", args=[row.pk])
+        if approved and row.kind == MovementRequest.Kind.TRAVEL
+        else "",
+    }
+
+
 def self_view(supervisee: Supervisee) -> dict:
     """What the person may see of their own requests, prohibition orders and monitoring period: no staff
     notes beyond the decision, no device or location data, nothing about other people."""
     today = timezone.localdate()
     rows = MovementRequest.objects.filter(supervisee=supervisee).select_related("order").order_by("-applied_at", "-pk")
-    out_requests = []
-    for row in rows:
-        approved = row.state in (
-            MovementRequest.State.APPROVED,
-            MovementRequest.State.OVERDUE,
-            MovementRequest.State.RETURNED,
-            MovementRequest.State.HANDED_OVER,
-        )
-        out_requests.append(
-            {
-                "id": row.pk,
-                "kind": row.kind,
-                "kind_label": str(row.get_kind_display()),
-                "state": row.state,
-                "state_label": str(row.get_state_display()),
-                "start": row.start,
-                "end": row.end,
-                "destination": row.destination,
-                "reason": row.reason,
-                "people": row.people,
-                "place": row.place,
-                "applied_at": row.applied_at,
-                "decided_at": row.decided_at,
-                "decision": "approved"
-                if approved
-                else ("refused" if row.state == MovementRequest.State.REFUSED else ""),
-                "decision_note": row.decision_note,
-                "returned_on": row.returned_on,
-                "report_by": actions.report_by(row),
-                "may_withdraw": row.state in actions.OPEN_STATES,
-                "may_report_back": row.kind == MovementRequest.Kind.TRAVEL
-                and row.state in (MovementRequest.State.APPROVED, MovementRequest.State.OVERDUE),
-                "certificate_url": reverse("supervision:movement-certificate", args=[row.pk])
-                if approved and row.kind == MovementRequest.Kind.TRAVEL
-                else "",
-            }
-        )
+    out_requests = [self_request(row) for row in rows]
     order_rows = ProhibitionOrder.objects.filter(supervisee=supervisee, end__gte=today).order_by("start", "pk")
     periods = MonitoringPeriod.objects.filter(supervisee=supervisee, end__gte=today, ended_on__isnull=True)
     return {

@@ -16,17 +16,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coordination.models import TEXT_MAX_LENGTH, Supervisee
+from supervision.api import validated
 from supervision.movement import actions as movement_actions
+from supervision.movement import selectors as movement_selectors
 from supervision.movement.models import MovementRequest
 from supervision.portal import selectors
 from supervision.reporting import actions as reporting_actions
 from supervision.reporting.actions import CODE_DIGITS
 from supervision.reporting.api import ReportInput
 from supervision.reporting.models import CheckIn
-
-
-class IsOwnSignIn(permissions.IsAuthenticated):
-    """Signed in; whether the sign-in is a live person's own is answered by ``_me`` (a 404, like the pages)."""
 
 
 def _me(request: Request) -> Supervisee:
@@ -204,12 +202,6 @@ class OwnReturnInput(serializers.Serializer):
     returned_on = serializers.DateField()
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _own_row(request: Request, pk: str) -> MovementRequest:
     try:
         return selectors.own_request(request.user, int(pk))
@@ -218,16 +210,16 @@ def _own_row(request: Request, pk: str) -> MovementRequest:
 
 
 def _row_out(request: Request, pk: int) -> dict:
-    """One request as the overview lists it (the person's own view of it)."""
-    rows = selectors.overview(request.user)["movement"]["requests"]
-    return OwnRequestRow(next(row for row in rows if row["id"] == pk)).data
+    """One request as the overview lists it (the person's own view of it), read again after the write."""
+    return OwnRequestRow(movement_selectors.self_request(_own_row(request, str(pk)))).data
 
 
 class MeViewSet(viewsets.ViewSet):
     """My own record: what I owe next, my requests, orders, monitoring period and referrals; check in with the
     office's code, apply for travel or a contact approval with proof, withdraw, report back (销假)."""
 
-    permission_classes = [IsOwnSignIn]
+    # Signed in; whether it is a live person's own sign-in ``_me`` answers (a 404, like the pages).
+    permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(summary="My own page: what I owe, my requests, orders and referrals", responses=OwnOverviewOutput)
@@ -243,7 +235,7 @@ class MeViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["post"], url_path="check-ins")
     def check_in(self, request: Request) -> Response:
         supervisee = _me(request)
-        data = _valid(OwnCheckInInput, request.data)
+        data = validated(OwnCheckInInput, request.data)
         row = reporting_actions.check_in(
             supervisee=supervisee,
             actor=request.user,
@@ -261,7 +253,7 @@ class MeViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["post"])
     def requests(self, request: Request) -> Response:
         supervisee = _me(request)
-        data = _valid(OwnApplyInput, request.data)
+        data = validated(OwnApplyInput, request.data)
         made = movement_actions.apply(supervisee=supervisee, actor=request.user, **data)
         return Response(_row_out(request, made.pk), status=201)
 
@@ -279,6 +271,6 @@ class MeViewSet(viewsets.ViewSet):
     def report_back(self, request: Request, pk: str) -> Response:
         _me(request)
         row = _own_row(request, pk)
-        data = _valid(OwnReturnInput, request.data)
+        data = validated(OwnReturnInput, request.data)
         movement_actions.report_back(request=row, actor=request.user, **data)
         return Response(_row_out(request, int(pk)))

@@ -33,7 +33,8 @@ class SuperviseeFilter(serializers.Serializer):
     supervisee = serializers.UUIDField(required=False)
 
 
-def _filtered(request: Request, rows):
+def filtered_by_supervisee(request: Request, rows):
+    """``?supervisee=<uuid>`` on a list (a 400 for anything not a uuid)."""
     query = SuperviseeFilter(data=request.query_params)
     if not query.is_valid():
         raise ValidationError(query.errors)
@@ -95,7 +96,7 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         rows = selectors.check_ins(self.request.user).order_by("-occurred_at", "-pk")
-        return _filtered(self.request, rows) if self.action == "list" else rows
+        return filtered_by_supervisee(self.request, rows) if self.action == "list" else rows
 
     @extend_schema(request=CheckInInput, responses={201: CheckInOutput})
     def create(self, request: Request) -> Response:
@@ -258,7 +259,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         rows = selectors.visits(self.request.user).order_by("-created_at", "-pk")
-        return _filtered(self.request, rows) if self.action == "list" else rows
+        return filtered_by_supervisee(self.request, rows) if self.action == "list" else rows
 
     @extend_schema(request=VisitInput, responses={201: VisitOutput})
     def create(self, request: Request) -> Response:
@@ -356,7 +357,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         rows = selectors.episodes(self.request.user).prefetch_related("steps", "steps__recorded_by")
-        return _filtered(self.request, rows) if self.action == "list" else rows
+        return filtered_by_supervisee(self.request, rows) if self.action == "list" else rows
 
     @extend_schema(request=EpisodeInput, responses={201: EpisodeOutput})
     def create(self, request: Request) -> Response:

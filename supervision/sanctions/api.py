@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coordination.models import TEXT_MAX_LENGTH
-from supervision.api import IsCaseStaff, _supervisee
+from supervision.api import IsCaseStaff, _supervisee, validated
 from supervision.sanctions import actions, selectors
 from supervision.sanctions.models import SanctionProposal
 
@@ -95,12 +95,6 @@ class ProposalQuery(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SanctionProposal.Kind.choices, required=False)
 
 
-def _valid(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class SanctionProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Proposals of the supervisees I may see; ``suggestions`` for one person; ``decide`` for the bureau."""
 
@@ -113,7 +107,7 @@ class SanctionProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         rows = selectors.proposals(self.request.user).order_by("-proposed_at", "-pk")
         if self.action != "list":
             return rows
-        query = _valid(ProposalQuery, self.request.query_params)
+        query = validated(ProposalQuery, self.request.query_params)
         if "supervisee" in query:
             rows = rows.filter(supervisee__uuid=query["supervisee"])
         if "state" in query:
@@ -124,7 +118,7 @@ class SanctionProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     @extend_schema(summary="Propose a reward or sanction (an officer of the person's office)", request=ProposeInput)
     def create(self, request: Request) -> Response:
-        data = dict(_valid(ProposeInput, request.data))
+        data = dict(validated(ProposeInput, request.data))
         supervisee = _supervisee(request.user, data.pop("supervisee"))
         wanted = set(data.pop("grounds"))
         grounds = list(selectors.grounds_for(request.user, supervisee).filter(pk__in=wanted))
@@ -144,7 +138,7 @@ class SanctionProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(summary="Approve (with the decision number) or refuse (with reasons)", request=ProposalDecideInput)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        data = _valid(ProposalDecideInput, request.data)
+        data = validated(ProposalDecideInput, request.data)
         row = actions.decide(
             proposal=self.get_object(),
             actor=request.user,
