@@ -13,10 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import scoping
 from accounts.models import User
 from coordination.models import TEXT_MAX_LENGTH, Supervisee
 from services.models import Organisation
-from supervision.api import IsCaseStaff, _supervisee
+from supervision.api import IsCaseStaff, _supervisee, validated
 from supervision.education import actions, selectors
 from supervision.education.models import Attendance, Session
 from volunteers.models import Shift
@@ -95,12 +96,6 @@ class HoursOutput(serializers.Serializer):
     absent = serializers.IntegerField()
 
 
-def _valid(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Sessions of the offices I may see; ``attendance`` records a sheet."""
 
@@ -111,12 +106,12 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         if self.action != "list":
             return selectors.sessions_for(self.request.user)
-        query = _valid(SessionQuery, self.request.query_params)
+        query = validated(SessionQuery, self.request.query_params)
         return selectors.sessions_for(self.request.user, **query)
 
     @extend_schema(summary="Schedule a session (an officer of the office, or the bureau)", request=SessionInput)
     def create(self, request: Request) -> Response:
-        data = dict(_valid(SessionInput, request.data))
+        data = dict(validated(SessionInput, request.data))
         office = Organisation.objects.filter(pk=data.pop("office"), kind=Organisation.Kind.JUDICIAL_OFFICE).first()
         if office is None:
             raise ValidationError({"office": [_("Choose a judicial office.")]})
@@ -141,9 +136,10 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def attendance(self, request: Request, pk: str) -> Response:
         session = self.get_object()
-        data = _valid(AttendanceInput, request.data)
+        data = validated(AttendanceInput, request.data)
         uuids = [row["supervisee"] for row in data["rows"]]
-        people = {s.uuid: s for s in Supervisee.objects.filter(uuid__in=uuids)}
+        # Only people the user may see: an unknown or foreign uuid is the same field error (no name leaks).
+        people = {s.uuid: s for s in scoping.scope(request.user, Supervisee).filter(uuid__in=uuids)}
         rows = []
         for row in data["rows"]:
             person = people.get(row["supervisee"])
@@ -165,7 +161,7 @@ class HoursView(APIView):
         responses=HoursOutput,
     )
     def get(self, request: Request, uuid) -> Response:
-        query = _valid(HoursQuery, request.query_params)
+        query = validated(HoursQuery, request.query_params)
         person = _supervisee(request.user, uuid)
         month = query["month"] or timezone.localdate()
         return Response(HoursOutput(selectors.monthly_hours(person, month)).data)

@@ -42,6 +42,9 @@ def referrals(supervisee: Supervisee) -> list[dict]:
         .select_related("offering")
         .order_by("-created_at", "-pk")
     )
+    rows = logged(
+        rows, user=supervisee.account, object_type="referral", supervisee_id=lambda row: supervisee.pk, purpose=SELF
+    )
     return [
         {
             "id": row.pk,

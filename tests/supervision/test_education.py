@@ -380,6 +380,14 @@ def test_the_api_schedules_records_and_reports_hours(world):
     )
     assert bad.status_code == 400
     assert "excuse" in bad.content.decode()
+    # A person of another office is not on this user's sheet: the same field error, and nothing about them.
+    foreign = api.post(
+        f"/api/v1/supervision/education-sessions/{pk}/attendance/",
+        {"rows": [{"supervisee": str(world.other_supervisee.uuid), "status": "present", "minutes": 30}]},
+        format="json",
+    )
+    assert foreign.status_code == 400 and "supervisee" in foreign.json()["errors"]
+    assert world.other_supervisee.given_name not in foreign.content.decode()
     ok = api.post(
         f"/api/v1/supervision/education-sessions/{pk}/attendance/",
         {"rows": [{"supervisee": str(world.supervisee.uuid), "status": "present", "minutes": 90}]},

@@ -61,6 +61,9 @@ def test_the_overview_is_the_person_s_own_and_nothing_of_staff(world, person, of
     assert "内部备注" not in text and "risk" not in text and world.other_supervisee.name not in text
     # The read is logged as the person's own.
     assert AccessLog.objects.filter(user=login, supervisee=person, purpose="self").exists()
+    # So are the referrals made for them (the overview lists each).
+    listed = len(body["referrals"])
+    assert listed and AccessLog.objects.filter(user=login, object_type="referral", purpose="self").count() == listed
 
 
 def test_only_the_person_s_own_sign_in_gets_in(world, login, person):
