@@ -575,6 +575,7 @@ ACCESS_OBJECT_TYPES = {
     "monitoring_period": pgettext_lazy("access log record", "location-monitoring approval"),
     # Rewards and sanctions, counselling (issue 16, items 2 and 4).
     "sanction_proposal": pgettext_lazy("access log record", "reward or sanction proposal"),
+    "sanction_ground": pgettext_lazy("access log record", "sanction ground (recorded fact)"),
     "counselling_session": pgettext_lazy("access log record", "counselling session (summary)"),
     "counselling_note": pgettext_lazy("access log record", "counselling note"),
     "psych_assessment": pgettext_lazy("access log record", "psychological assessment"),

@@ -34,8 +34,9 @@ def for_case(user: Any, supervisee: Any) -> list[SanctionProposal]:
 
 
 def grounds_for(user: Any, supervisee: Any) -> QuerySet[SanctionGround]:
-    """The person's recorded grounds the user may see."""
-    return scoping.scope(user, SanctionGround).filter(supervisee=supervisee).order_by("-occurred_on", "-pk")
+    """The person's recorded grounds the user may see, each read logged (their facts are case data)."""
+    rows = scoping.scope(user, SanctionGround).filter(supervisee=supervisee).order_by("-occurred_on", "-pk")
+    return logged(rows, user=user, object_type="sanction_ground", supervisee_id=lambda row: row.supervisee_id)
 
 
 def awaiting_decision(user: Any) -> QuerySet[SanctionProposal]:

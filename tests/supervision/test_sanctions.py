@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from config.errors import ActionError
-from coordination.models import Supervisee
+from coordination.models import AccessLog, Supervisee
 from supervision.models import Obligation, SanctionGround
 from supervision.reporting import actions as reporting
 from supervision.sanctions import actions
@@ -329,6 +329,7 @@ def test_from_twelve_days_lost_to_the_warning_document(person, officer, heads):
     lose_contact(person, officer, 12)
     case = login(officer).get(reverse("supervision:sanctions-case", args=[person.uuid]))
     assert case.status_code == 200
+    assert AccessLog.objects.filter(user=officer, supervisee=person, object_type="sanction_ground").exists()
     [suggestion] = case.context["suggestions"]
     assert suggestion.kind == "warning"
     body = case.content.decode()
