@@ -48,6 +48,10 @@ def obligations(user: Any) -> QuerySet[Obligation]:
     rows = scoping.scope(user, Obligation).select_related(
         "supervisee", "supervisee__judicial_office", "supervisee__township", "judicial_office", "done_by"
     )
+    return _logged_obligations(rows, user)
+
+
+def _logged_obligations(rows: QuerySet[Obligation], user: Any) -> QuerySet[Obligation]:
     return logged(rows, user=user, object_type="obligation", supervisee_id=lambda row: row.supervisee_id)
 
 
@@ -174,7 +178,10 @@ def todo(
     wanted = {pk for ids in pages_of.values() for pk in ids}
     requests: dict[int, Investigation] = {}
     if wanted:
-        page_rows = open_obligations(user, office=office).filter(
+        # ``base`` is the scoped selection the owners were chosen from; for an officer it is already the rows
+        # of the people the scoped selector returned, so the page's rows do not evaluate the scope a second
+        # time (bench/obligations.py). Every row fetched is logged as a read, as through ``obligations``.
+        page_rows = _logged_obligations(base, user).filter(
             Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]),
             Q(supervisee_id__in={pk for pk in wanted if pk > 0}) | Q(pk__in={-pk for pk in wanted if pk < 0}),
         )

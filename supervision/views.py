@@ -91,10 +91,6 @@ def today(request: HttpRequest) -> HttpResponse:
         "supervision/today.html",
         {
             "buckets": buckets,
-            # Words repeated on every row, translated once.
-            "due_word": _("due"),
-            "escalated_word": _("escalated to"),
-            "done_word": _("Mark done"),
             "here": request.get_full_path(),
             # A head's open classification proposals: otherwise only found person by person on plan pages.
             "to_decide": list(selectors.reviews_to_decide(request.user)[:50]),

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts import scoping
 from coordination.access import logged
 from coordination.models import Supervisee
+from services.models import Organisation
 from supervision import selectors as supervision_selectors
 from supervision.models import Obligation
 from supervision.reporting.actions import reporting_plan
@@ -53,23 +54,55 @@ def overrides(user: Any) -> QuerySet[ReportingOverride]:
     return logged(rows, user=user, object_type="reporting_plan", supervisee_id=_supervisee_id)
 
 
-def open_episodes(user: Any) -> list[LostContactEpisode]:
-    """Open lost-contact episodes the user sees, oldest first (the top of 今日待办 and the bureau's view)."""
+# What the alerts at the top of 今日待办 show of a person: the name and the links (a list of every
+# open episode or check-in of an office, so only the columns it shows; bench/obligations.py).
+_ALERT_PERSON = ("supervisee__uuid", "supervisee__name", "supervisee__judicial_office__name")
+
+
+def open_episodes(user: Any, *, office: Organisation | None = None) -> list[LostContactEpisode]:
+    """Open lost-contact episodes the user sees (of one office when given), oldest first (the top of 今日待办
+    and the bureau's view)."""
+    rows = episodes(user).filter(
+        closed_at__isnull=True, supervisee__status__in=("under_correction", "suspended", "registered")
+    )
+    if office is not None:
+        rows = rows.filter(supervisee__judicial_office=office)
+    rows = rows.select_related(None).select_related("supervisee__judicial_office")
     return list(
-        episodes(user)
-        .filter(closed_at__isnull=True, supervisee__status__in=("under_correction", "suspended", "registered"))
-        .order_by("opened_at", "pk")
+        rows.only("lost_since", "police_notified_on", "procuratorate_notified_on", *_ALERT_PERSON).order_by(
+            "opened_at", "pk"
+        )
     )
 
 
 def flagged_changes(user: Any) -> list[CheckIn]:
     """Check-ins that report a change of address, job or family no officer has noted yet."""
-    return list(check_ins(user).filter(changes_flagged=True, acknowledged_at__isnull=True).order_by("occurred_at"))
+    return check_ins_to_look_at(user)[1]
 
 
 def pending_check_ins(user: Any) -> list[CheckIn]:
     """Phone and video check-ins waiting for an officer's confirmation."""
-    return list(check_ins(user).filter(state=CheckIn.State.PENDING).order_by("occurred_at"))
+    return check_ins_to_look_at(user)[0]
+
+
+def check_ins_to_look_at(user: Any, *, office: Organisation | None = None) -> tuple[list[CheckIn], list[CheckIn]]:
+    """The check-ins waiting for an officer's confirmation and those reporting a change no officer has noted
+    yet (of one office when given), oldest first: one query for both lists."""
+    pending = Q(state=CheckIn.State.PENDING)
+    flagged = Q(changes_flagged=True, acknowledged_at__isnull=True)
+    rows = check_ins(user).filter(pending | flagged)
+    if office is not None:
+        rows = rows.filter(supervisee__judicial_office=office)
+    rows = rows.select_related(None).select_related("supervisee__judicial_office")
+    found = list(
+        rows.only(
+            "method", "state", "occurred_at", "report", "changes_flagged", "acknowledged_at", *_ALERT_PERSON
+        ).order_by("occurred_at", "pk")
+    )
+    return (
+        [row for row in found if row.state == CheckIn.State.PENDING],
+        [row for row in found if row.changes_flagged and row.acknowledged_at is None],
+    )
 
 
 def case_reporting(user: Any, supervisee: Supervisee) -> dict:

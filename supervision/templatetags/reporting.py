@@ -14,11 +14,5 @@ def reporting_alerts(context, office=None) -> dict:
     """Open lost-contact episodes, check-ins waiting for confirmation and reported changes not yet noted,
     for the people the user sees (of one office when the bureau chose one)."""
     user = context["request"].user
-    episodes = selectors.open_episodes(user)
-    pending = selectors.pending_check_ins(user)
-    flagged = selectors.flagged_changes(user)
-    if office is not None:
-        episodes = [e for e in episodes if e.supervisee.judicial_office_id == office.pk]
-        pending = [c for c in pending if c.supervisee.judicial_office_id == office.pk]
-        flagged = [c for c in flagged if c.supervisee.judicial_office_id == office.pk]
-    return {"episodes": episodes, "pending": pending, "flagged": flagged}
+    pending, flagged = selectors.check_ins_to_look_at(user, office=office)
+    return {"episodes": selectors.open_episodes(user, office=office), "pending": pending, "flagged": flagged}

@@ -223,3 +223,30 @@ def test_todo_lists_are_paged_by_person(world, client):
     client.force_login(officer)
     for query in ("?overdue=2", "?overdue=abc", "?overdue=99999999"):
         assert client.get("/casework/supervision/today/" + query).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_todo_line_links_to_the_case_and_the_step_and_escapes_what_people_typed(world, client):
+    """Each line of 今日待办 is built in Python (supervision.todo): what the officer reads and clicks must be what
+    the template used to show, with the person's own text escaped."""
+    s = world.supervisee
+    today = timezone.localdate()
+    Supervisee.objects.filter(pk=s.pk).update(
+        name="<b>王五</b>",
+        status=Supervisee.Status.UNDER_CORRECTION,
+        correction_start=today - dt.timedelta(days=400),
+        correction_end=today - dt.timedelta(days=3),
+    )
+    s.refresh_from_db()
+    actions.sync_obligations(supervisee=s)
+    release = s.obligations.get(kind=Obligation.Kind.RELEASE, done_at__isnull=True)
+    Obligation.objects.filter(pk=release.pk).update(escalation_level=Obligation.Level.OFFICE)
+    client.force_login(world.users["officer"])
+    page = client.get("/en/casework/supervision/today/").content.decode()
+    assert "&lt;b&gt;王五&lt;/b&gt;" in page and "<b>王五</b>" not in page
+    assert f'href="/en/casework/supervisees/{s.uuid}/"' in page
+    assert f'href="/en/casework/supervision/supervisees/{s.uuid}/release/">Record the release</a>' in page
+    assert f'formaction="/en/casework/supervision/obligations/{release.pk}/done/">Mark done</button>' in page
+    assert "escalated to whole judicial office" in page
+    assert f'datetime="{timezone.localtime(release.due_at).isoformat()}"' in page
+    assert "· under correction</span>" in page
