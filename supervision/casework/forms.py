@@ -67,7 +67,7 @@ class ListForm(forms.Form):
         required=False,
         choices=[
             ("opened", _("newest first")),
-            ("name", _("name")),
+            ("name", pgettext_lazy("case plan sort", "name")),
             ("overdue", _("most overdue goals")),
             ("reviewed", _("longest without a review")),
         ],

@@ -24,6 +24,7 @@ def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
 def case_plan(w) -> CasePlan:
     """The world's plan, open again, and no other plan (a write in an earlier entry may have closed it)."""
     plan = getattr(w, "case_plan", None)
+    CasePlan.objects.exclude(pk=plan.pk if plan else None).delete()
     if plan is None or not CasePlan.objects.filter(pk=plan.pk).exists():
         plan = w.case_plan = CasePlan.objects.create(
             supervisee=w.supervisee,
@@ -32,7 +33,6 @@ def case_plan(w) -> CasePlan:
             opened_on=TODAY,
             needs_assessment="就业困难，家庭关系紧张",
         )
-    CasePlan.objects.exclude(pk=plan.pk).delete()
     CasePlan.objects.filter(pk=plan.pk).update(status="open", closed_on=None)
     return plan
 
@@ -48,7 +48,12 @@ def _goal(w) -> CaseGoal:
 
 def _intervention(w) -> Intervention:
     return Intervention.objects.create(
-        plan=case_plan(w), kind="employment", held_on=TODAY, minutes=45, note="私密", recorded_by=w.users["social_worker"]
+        plan=case_plan(w),
+        kind="employment",
+        held_on=TODAY,
+        minutes=45,
+        note="私密",
+        recorded_by=w.users["social_worker"],
     )
 
 
@@ -84,7 +89,11 @@ CASEWORK_MATRIX: dict[tuple[str, str], tuple] = {
     ("supervision-case-plan-list", "get"): (lambda w: {}, None, LIST_API),
     ("supervision-case-plan-list", "post"): (lambda w: {}, _plan_body, CREATE_API),
     ("supervision-case-plan-detail", "get"): (lambda w: {"pk": case_plan(w).pk}, None, READ_API),
-    ("supervision-case-plan-close", "post"): (lambda w: {"pk": case_plan(w).pk}, lambda w: {"note": "服务结束"}, ACT_API),
+    ("supervision-case-plan-close", "post"): (
+        lambda w: {"pk": case_plan(w).pk},
+        lambda w: {"note": "服务结束"},
+        ACT_API,
+    ),
     ("supervision-case-goal-list", "get"): (lambda w: {}, None, LIST_API),
     ("supervision-case-goal-list", "post"): (
         lambda w: {},
@@ -92,7 +101,11 @@ CASEWORK_MATRIX: dict[tuple[str, str], tuple] = {
         CREATE_API,
     ),
     ("supervision-case-goal-detail", "get"): (lambda w: {"pk": _goal(w).pk}, None, READ_API),
-    ("supervision-case-goal-status", "post"): (lambda w: {"pk": _goal(w).pk}, lambda w: {"status": "achieved"}, ACT_API),
+    ("supervision-case-goal-status", "post"): (
+        lambda w: {"pk": _goal(w).pk},
+        lambda w: {"status": "achieved"},
+        ACT_API,
+    ),
     ("supervision-case-intervention-list", "get"): (lambda w: {}, None, LIST_API),
     ("supervision-case-intervention-list", "post"): (
         lambda w: {},

@@ -116,8 +116,12 @@ def test_every_read_is_logged(agency_world):
 def test_an_overdue_goal_is_marked_and_filtered(agency_world):
     w = agency_world
     plan = _plan(w, opened_on=TODAY - dt.timedelta(days=60))
-    actions.add_goal(plan=plan, actor=w.users["agency_sw"], description="逾期目标", target_date=TODAY - dt.timedelta(days=1))
-    actions.add_goal(plan=plan, actor=w.users["agency_sw"], description="未到期目标", target_date=TODAY + dt.timedelta(days=9))
+    actions.add_goal(
+        plan=plan, actor=w.users["agency_sw"], description="逾期目标", target_date=TODAY - dt.timedelta(days=1)
+    )
+    actions.add_goal(
+        plan=plan, actor=w.users["agency_sw"], description="未到期目标", target_date=TODAY + dt.timedelta(days=9)
+    )
     client = _client(w.users["agency_sw"])
     page = client.get(reverse("supervision:case-plan", kwargs={"pk": plan.pk})).content.decode()
     assert page.count('class="overdue"') == 1
@@ -150,7 +154,9 @@ def test_intervention_minutes_are_totalled(agency_world):
         actions.record_intervention(plan=plan, actor=w.users["agency_sw"], kind=kind, held_on=TODAY, minutes=minutes)
     response = _client(w.users["agency_sw"]).get(reverse("supervision:case-plan", kwargs={"pk": plan.pk}))
     assert response.context["total_minutes"] == 135
-    assert ("就业帮助", 2, 75) in response.context["by_kind"] or ("employment help", 2, 75) in response.context["by_kind"]
+    assert ("就业帮助", 2, 75) in response.context["by_kind"] or ("employment help", 2, 75) in response.context[
+        "by_kind"
+    ]
 
 
 @pytest.mark.django_db
@@ -166,7 +172,10 @@ def test_the_contract_counts_match_an_independent_count(agency_world):
         plan=plan, kind="other", held_on=TODAY - dt.timedelta(days=40), minutes=99, recorded_by=worker
     )
     other = CasePlan.objects.create(
-        supervisee=w.supervisee, social_worker=w.users["social_worker"], agency=w.city.office, opened_on=TODAY,
+        supervisee=w.supervisee,
+        social_worker=w.users["social_worker"],
+        agency=w.city.office,
+        opened_on=TODAY,
         needs_assessment="x",
     )
     Intervention.objects.create(plan=other, kind="other", held_on=TODAY, minutes=77, recorded_by=worker)
@@ -180,9 +189,16 @@ def test_the_contract_counts_match_an_independent_count(agency_world):
         "minutes": sum(row.minutes for row in in_period),
         "reviews": 1,
     }
-    assert selectors.casework_counts(w.agency, start, end) == expected == {
-        "cases_served": 1, "interventions": 2, "minutes": 70, "reviews": 1,
-    }
+    assert (
+        selectors.casework_counts(w.agency, start, end)
+        == expected
+        == {
+            "cases_served": 1,
+            "interventions": 2,
+            "minutes": 70,
+            "reviews": 1,
+        }
+    )
 
 
 @pytest.mark.django_db
@@ -196,9 +212,12 @@ def test_edits_are_traceable_and_a_closed_plan_is_read_only(agency_world):
     assert event.previous == "失业，家庭矛盾" and event.actor == w.users["agency_sw"]
     # Closing asks for confirmation first.
     assert client.post(url, {"do": "close", "closed_on": TODAY.isoformat(), "note": "服务结束"}).status_code == 400
-    assert client.post(
-        url, {"do": "close", "closed_on": TODAY.isoformat(), "note": "服务结束", "confirmed": "on"}
-    ).status_code == 302
+    assert (
+        client.post(
+            url, {"do": "close", "closed_on": TODAY.isoformat(), "note": "服务结束", "confirmed": "on"}
+        ).status_code
+        == 302
+    )
     plan.refresh_from_db()
     assert plan.status == "closed"
     refused = client.post(url, {"do": "goal", "description": "再加一个", "target_date": TODAY.isoformat()})
@@ -225,7 +244,9 @@ def test_bad_input_gives_field_errors(agency_world):
     assert future.status_code == 400
     goal = actions.add_goal(plan=plan, actor=w.users["agency_sw"], description="就业", target_date=TODAY)
     dropped = client.post(
-        reverse("supervision-case-goal-status", kwargs={"pk": goal.pk}), {"status": "dropped"}, content_type="application/json"
+        reverse("supervision-case-goal-status", kwargs={"pk": goal.pk}),
+        {"status": "dropped"},
+        content_type="application/json",
     )
     assert dropped.status_code == 400
     page = client.post(reverse("supervision:case-plan", kwargs={"pk": plan.pk}), {"do": "goal", "description": ""})
@@ -240,6 +261,7 @@ def test_the_nav_links_for_social_workers_and_counsellors(agency_world):
     assert reverse("supervision:case-plans") in _client(w.users["agency_sw"]).get(caseload).content.decode()
     inbox = _client(w.users["counsellor"]).get(reverse("coordination:inbox")).content.decode()
     assert reverse("supervision:counselling-cases") in inbox
-    assert reverse("supervision:counselling-cases") not in _client(w.users["provider"]).get(
-        reverse("coordination:inbox")
-    ).content.decode()
+    assert (
+        reverse("supervision:counselling-cases")
+        not in _client(w.users["provider"]).get(reverse("coordination:inbox")).content.decode()
+    )
