@@ -154,9 +154,8 @@ def test_intervention_minutes_are_totalled(agency_world):
         actions.record_intervention(plan=plan, actor=w.users["agency_sw"], kind=kind, held_on=TODAY, minutes=minutes)
     response = _client(w.users["agency_sw"]).get(reverse("supervision:case-plan", kwargs={"pk": plan.pk}))
     assert response.context["total_minutes"] == 135
-    assert ("就业帮助", 2, 75) in response.context["by_kind"] or ("employment help", 2, 75) in response.context[
-        "by_kind"
-    ]
+    assert ("就业帮扶", 2, 75) in response.context["by_kind"]
+    assert ("家庭工作", 1, 60) in response.context["by_kind"]
 
 
 @pytest.mark.django_db
