@@ -6,6 +6,7 @@ from accounts import roles, scoping
 from cms.policies import can_edit_content
 from coordination.policies import can_use_casework
 from notifications.selectors import unread_count
+from supervision.counselling.policies import is_counsellor
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -19,5 +20,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_match": scoping.can(user, "use", "matching.MatchRun"),
         "nav_can_edit_content": can_edit_content(user),
         "nav_can_manage_directory": roles.has_role(user, roles.Role.PROVIDER_STAFF),
+        "nav_is_counsellor": is_counsellor(user),
         "nav_unread": unread_count(user),
     }

@@ -604,6 +604,9 @@ SPECTACULAR_SETTINGS = {
         "ReviewDecisionEnum": ["approve", "reject"],
         "ApproveOrRefuseEnum": ["approve", "refuse"],
         "SanctionKindEnum": "supervision.sanctions.models.SanctionProposal.Kind",
+        "CaseInterventionKindEnum": "supervision.casework.models.Intervention.Kind",
+        "CaseGoalStatusEnum": "supervision.casework.models.CaseGoal.Status",
+        "CasePlanStatusEnum": "supervision.casework.models.CasePlan.Status",
     },
 }
 

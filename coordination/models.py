@@ -579,6 +579,12 @@ ACCESS_OBJECT_TYPES = {
     "counselling_session": pgettext_lazy("access log record", "counselling session (summary)"),
     "counselling_note": pgettext_lazy("access log record", "counselling note"),
     "psych_assessment": pgettext_lazy("access log record", "psychological assessment"),
+    # Social-work case plans (issue 16, item 5).
+    "case_plan": pgettext_lazy("access log record", "social-work case plan"),
+    "case_goal": pgettext_lazy("access log record", "case plan goal"),
+    "case_intervention": pgettext_lazy("access log record", "case plan intervention"),
+    "case_review": pgettext_lazy("access log record", "case plan progress review"),
+    "case_plan_event": pgettext_lazy("access log record", "case plan change (history)"),
     # The document register (records).
     "issued_document": pgettext_lazy("access log record", "issued document"),
 }

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from supervision import api
+from supervision.casework import api as casework_api
 from supervision.counselling import api as counselling_api
 from supervision.education import api as education_api
 from supervision.interchange import api as interchange_api
@@ -48,6 +49,13 @@ router.register(
 router.register(
     "supervision/psych-assessments", counselling_api.AssessmentViewSet, basename="supervision-psych-assessment"
 )
+# Social-work case plans, their goals, interventions and progress reviews (issue 16, item 5).
+router.register("supervision/case-plans", casework_api.CasePlanViewSet, basename="supervision-case-plan")
+router.register("supervision/case-goals", casework_api.CaseGoalViewSet, basename="supervision-case-goal")
+router.register(
+    "supervision/case-interventions", casework_api.InterventionViewSet, basename="supervision-case-intervention"
+)
+router.register("supervision/case-reviews", casework_api.ProgressReviewViewSet, basename="supervision-case-review")
 
 # The person's own API (issue 15, item 9): only their own sign-in, as their phone page.
 router.register("me", portal_api.MeViewSet, basename="me")

@@ -647,7 +647,8 @@ class SanctionGround(models.Model):
 # Supervision part 2 (issue 15): reporting, check-ins, visits and lost contact live in their own module;
 # movement requests, prohibition orders, location-monitoring approvals (items 4-6) and the cases received
 # from another deployment (item 8) too; part 3 (issue 16): rewards and sanctions, education sessions and
-# attendance, counselling sessions, their notes and psychological assessments.
+# attendance, counselling sessions, their notes and psychological assessments, social-work case plans.
+from supervision.casework.models import *  # noqa: E402, F403
 from supervision.counselling.models import *  # noqa: E402, F403
 from supervision.education.models import *  # noqa: E402, F403
 from supervision.interchange.models import *  # noqa: E402, F403

@@ -372,3 +372,6 @@ def register() -> None:
     from supervision.counselling import policies as counselling
 
     counselling.register()
+    from supervision.casework import policies as casework
+
+    casework.register()
