@@ -579,6 +579,8 @@ ACCESS_OBJECT_TYPES = {
     "counselling_session": pgettext_lazy("access log record", "counselling session (summary)"),
     "counselling_note": pgettext_lazy("access log record", "counselling note"),
     "psych_assessment": pgettext_lazy("access log record", "psychological assessment"),
+    # Monthly assessment (issue 16, item 1).
+    "assessment": pgettext_lazy("access log record", "monthly assessment"),
     # The document register (records).
     "issued_document": pgettext_lazy("access log record", "issued document"),
 }

@@ -372,3 +372,6 @@ def register() -> None:
     from supervision.counselling import policies as counselling
 
     counselling.register()
+    from supervision.assessment import policies as assessment
+
+    assessment.register()
