@@ -44,6 +44,8 @@ ACTIONS: dict[str, tuple[Any, str, str]] = {
     Kind.SANCTION_DECISION: (_("Open the proposals"), "sanctions", ""),
     Kind.COURT_DECISION: (_("Open the proposals"), "sanctions", ""),
     Kind.DETENTION_DECISION: (_("Open the proposals"), "sanctions", ""),
+    # Monthly assessment: met on the assessment itself (its source row; see ``assessment_url``).
+    Kind.ASSESSMENT: (_("Complete the assessment"), "assessments", ""),
 }
 DEFAULT_ACTION: tuple[Any, str, str] = (_("Sentence and status"), "life", "")
 
@@ -62,6 +64,8 @@ MET_BY_RECORDING: frozenset[str] = frozenset(
         Kind.SANCTION_DECISION,
         Kind.COURT_DECISION,
         Kind.DETENTION_DECISION,
+        Kind.ASSESSMENT,
+        Kind.ATTENDANCE,
     }
 )
 
@@ -72,6 +76,7 @@ PAGES: dict[str, str] = {
     "reporting": "supervision:reporting",
     "movement": "supervision:movement-case",
     "sanctions": "supervision:sanctions-case",
+    "assessments": "supervision:assessment-case",
 }
 
 
@@ -90,6 +95,9 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
     done_pattern = reverse("supervision:obligation-done", kwargs={"pk": 0})
     cut = done_pattern.rindex("/0/")
     done_prefix, done_suffix = done_pattern[: cut + 1], done_pattern[cut + 2 :]
+    assessment_pattern = reverse("supervision:assessment", kwargs={"pk": 0})
+    cut = assessment_pattern.rindex("/0/")
+    assessment_prefix, assessment_suffix = assessment_pattern[: cut + 1], assessment_pattern[cut + 2 :]
     # Display words translated once per page, not once per row (get_FOO_display rebuilds its choice map).
     kinds = {value: str(label) for value, label in Obligation.Kind.choices}
     levels = {value: str(label) for value, label in Obligation.Level.choices}
@@ -111,6 +119,9 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
                 row.kind_label = kinds.get(row.kind, row.kind)
                 row.level_label = levels.get(row.escalation_level, "")
                 row.action_url = built[page] + step
+                if row.kind == Kind.ASSESSMENT and row.source_id:
+                    # One click to the assessment itself, not the person's list.
+                    row.action_url = f"{assessment_prefix}{row.source_id}{assessment_suffix}"
                 row.done_url = None if row.kind in MET_BY_RECORDING else f"{done_prefix}{row.pk}{done_suffix}"
                 local = timezone.localtime(row.due_at)
                 row.due_iso, row.due_day = local.isoformat(), f"{local:%Y-%m-%d}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from supervision import views
+from supervision.assessment import urls as assessment_urls
 from supervision.counselling.urls import urlpatterns as counselling_urls
 from supervision.education import urls as education_urls
 from supervision.interchange import views as interchange_views
@@ -40,4 +41,5 @@ urlpatterns = [
     *sanctions_urls.urlpatterns,
     *education_urls.urlpatterns,
     *counselling_urls,
+    *assessment_urls.urlpatterns,
 ]
