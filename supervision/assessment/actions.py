@@ -143,7 +143,9 @@ def _facts(ids: list[int], start: dt.date, end: dt.date) -> dict[str, dict[int, 
                 default=0,
             ),
             activity=Sum(
-                "minutes", filter=Q(status=Attendance.Status.PRESENT, session__kind=Session.Kind.PUBLIC_INTEREST), default=0
+                "minutes",
+                filter=Q(status=Attendance.Status.PRESENT, session__kind=Session.Kind.PUBLIC_INTEREST),
+                default=0,
             ),
             excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
             absent=Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
@@ -164,7 +166,9 @@ def _hours(minutes: int) -> str:
     return f"{minutes / 60:.1f}"
 
 
-def score_item(item: RubricItem, person: int, facts: Mapping[str, Mapping[int, Any]], targets: Mapping[str, int]) -> tuple[int | None, str]:
+def score_item(
+    item: RubricItem, person: int, facts: Mapping[str, Mapping[int, Any]], targets: Mapping[str, int]
+) -> tuple[int | None, str]:
     """The pre-filled points of one item for one person, and why, in words."""
     top = item.max_points
     if item.source == Source.CHECKINS:
@@ -274,9 +278,7 @@ def prefill_office(*, office: Organisation, month: dt.date, actor: User | None =
         row.supervisee_id: row
         for row in Assessment.objects.filter(supervisee__judicial_office=office, month=start).select_related("rubric")
     }
-    new = [
-        Assessment(supervisee_id=pk, month=start, rubric=rubric) for pk in people if pk not in existing
-    ]
+    new = [Assessment(supervisee_id=pk, month=start, rubric=rubric) for pk in people if pk not in existing]
     created = Assessment.objects.bulk_create(new, ignore_conflicts=True)
     # ignore_conflicts leaves the primary keys unset: read the rows back (another run may have made some).
     rows = list(
@@ -287,7 +289,7 @@ def prefill_office(*, office: Organisation, month: dt.date, actor: User | None =
     content_type = ContentType.objects.get_for_model(Assessment)
     if new:
         due = due_at(start, rules)
-        made = {pk for pk in (a.supervisee_id for a in new)}
+        made = {a.supervisee_id for a in new}
         Obligation.objects.bulk_create(
             [
                 Obligation(
@@ -305,7 +307,8 @@ def prefill_office(*, office: Organisation, month: dt.date, actor: User | None =
         )
     facts = _facts([row.supervisee_id for row in rows], start, end)
     scores: dict[tuple[int, int], Score] = {
-        (score.assessment_id, score.item_id): score for score in Score.objects.filter(assessment__in=[r.pk for r in rows])
+        (score.assessment_id, score.item_id): score
+        for score in Score.objects.filter(assessment__in=[r.pk for r in rows])
     }
     to_create: list[Score] = []
     to_update: list[Score] = []
@@ -354,9 +357,7 @@ def create_period(*, month: dt.date | None = None) -> dict[str, int]:
 
 def _lock(assessment: Assessment) -> Assessment:
     return (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("supervisee", "rubric")
-        .get(pk=assessment.pk)
+        Assessment.objects.select_for_update(of=("self",)).select_related("supervisee", "rubric").get(pk=assessment.pk)
     )
 
 
@@ -416,7 +417,9 @@ def submit(*, actor: User, assessment: Assessment) -> Assessment:
         raise AssessmentError({"scores": _("Score every item first: %(items)s.") % {"items": ", ".join(missing)}})
     assessment.state = Assessment.State.SUBMITTED
     assessment.submitted_by, assessment.submitted_at = actor, timezone.now()
-    assessment.save(update_fields=["state", "submitted_by", "submitted_at"])
+    # A returned assessment submitted again awaits a new review (the return's note stays until then).
+    assessment.reviewed_by, assessment.reviewed_at = None, None
+    assessment.save(update_fields=["state", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"])
     return assessment
 
 
@@ -480,7 +483,11 @@ def new_rubric_version(
     latest = Rubric.objects.select_for_update().order_by("-version").first()
     Rubric.objects.filter(active=True).update(active=False)
     rubric = Rubric.objects.create(
-        version=(latest.version + 1) if latest else 1, name=name.strip(), note=note.strip(), active=True, created_by=actor
+        version=(latest.version + 1) if latest else 1,
+        name=name.strip(),
+        note=note.strip(),
+        active=True,
+        created_by=actor,
     )
     RubricItem.objects.bulk_create(
         [

@@ -116,7 +116,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(AssessmentOutput(self._one(pk)).data)
 
-    @extend_schema(summary="Set the officer's points (a change from the pre-filled points needs a reason)", request=ScoresInput)
+    @extend_schema(
+        summary="Set the officer's points (a change from the pre-filled points needs a reason)", request=ScoresInput
+    )
     @action(detail=True, methods=["post"])
     def scores(self, request: Request, pk: str) -> Response:
         assessment = self._one(pk)
@@ -141,7 +143,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return Response(AssessmentOutput(self._one(pk)).data)
 
-    @extend_schema(summary="Create and pre-fill an office's assessments for a month", request=PrefillInput, responses=PrefillOutput)
+    @extend_schema(
+        summary="Create and pre-fill an office's assessments for a month", request=PrefillInput, responses=PrefillOutput
+    )
     @action(detail=False, methods=["post"])
     def prefill(self, request: Request) -> Response:
         data = validated(PrefillInput, request.data)

@@ -192,7 +192,9 @@ class Assessment(models.Model):
 class Score(models.Model):
     """The points of one rubric item in one assessment."""
 
-    assessment = models.ForeignKey(Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="scores")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="scores"
+    )
     item = models.ForeignKey(RubricItem, verbose_name=_("rubric item"), on_delete=models.PROTECT, related_name="+")
     prefilled = models.PositiveSmallIntegerField(_("pre-filled points"), null=True, blank=True)
     explanation = models.CharField(_("how it was pre-filled"), max_length=TEXT_MAX_LENGTH, blank=True)

@@ -21,8 +21,10 @@ from supervision.policies import is_case_staff, is_office_officer_of
 
 def is_office_head_of(user: Any, office_id: int | None) -> bool:
     """The head of this judicial office."""
-    return office_id is not None and has_role(user, Role.OFFICE_HEAD) and office_id in organisation_ids(
-        user, Role.OFFICE_HEAD
+    return (
+        office_id is not None
+        and has_role(user, Role.OFFICE_HEAD)
+        and office_id in organisation_ids(user, Role.OFFICE_HEAD)
     )
 
 

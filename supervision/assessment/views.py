@@ -76,7 +76,13 @@ def assessments(request: HttpRequest) -> HttpResponse:
         "supervision/assessment/list.html",
         {
             "page": page,
-            "filters": {"q": q, "state": state, "month": month_text if month else "", "sort": sort, "office": office_text},
+            "filters": {
+                "q": q,
+                "state": state,
+                "month": month_text if month else "",
+                "sort": sort,
+                "office": office_text,
+            },
             "states": Assessment.State.choices,
             "offices": offices,
             "prefill_offices": prefill_offices,
@@ -149,10 +155,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The points are saved."))
                 return redirect("supervision:assessment", pk=row.pk)
         row = _one(request, pk)
-    scores = [
-        {"score": score, "errors": errors.get(f"scores.{score.item.code}", [])}
-        for score in row.scores.all()
-    ]
+    scores = [{"score": score, "errors": errors.get(f"scores.{score.item.code}", [])} for score in row.scores.all()]
     return render(
         request,
         "supervision/assessment/detail.html",
@@ -191,7 +194,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Approve or return the assessment."))
         return redirect("supervision:assessment", pk=row.pk)
     try:
-        actions.review(actor=request.user, assessment=row, approve=decision == "approve", note=request.POST.get("note", ""))
+        actions.review(
+            actor=request.user, assessment=row, approve=decision == "approve", note=request.POST.get("note", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
