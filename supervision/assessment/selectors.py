@@ -13,6 +13,7 @@ from coordination.access import logged
 from coordination.models import Supervisee
 from supervision.assessment.models import Assessment, Rubric
 
+OWN_SHOWN = 12  # months of reviewed assessments on the person's phone page (a view choice)
 SORTS = {
     "month": ("month", "supervisee__name"),
     "-month": ("-month", "supervisee__name"),
@@ -109,11 +110,23 @@ def chart(rows: list[Assessment]) -> dict[str, Any]:
     return {"bars": bars, "width": max(len(bars), 1) * (width + gap) + gap, "height": height + 40}
 
 
-def own(supervisee: Supervisee) -> list[dict[str, Any]]:
-    """The person's own reviewed assessments for the phone page: month, total and grade only."""
+def own(supervisee: Supervisee, *, purpose: str = "self") -> list[dict[str, Any]]:
+    """The person's own reviewed assessments for the phone page: month, total and grade only (each read logged
+    under the person's own sign-in)."""
     rows = (
         Assessment.objects.filter(supervisee=supervisee, state=Assessment.State.APPROVED)
         .select_related("grade")
-        .order_by("-month")[:12]
+        .order_by("-month")
     )
-    return [{"month": row.month, "total": row.total, "grade": row.grade.label if row.grade else ""} for row in rows]
+    rows = logged(
+        rows,
+        user=supervisee.account,
+        object_type="assessment",
+        supervisee_id=lambda row: row.supervisee_id,
+        object_id=lambda row: str(row.pk),
+        purpose=purpose,
+    )
+    return [
+        {"month": row.month, "total": row.total, "grade": row.grade.label if row.grade else ""}
+        for row in rows[:OWN_SHOWN]
+    ]
