@@ -40,7 +40,7 @@ router.register(
 router.register("supervision/education-sessions", education_api.SessionViewSet, basename="supervision-education")
 
 # Monthly assessment (issue 16, item 1).
-router.register("supervision/assessments", assessment_api.AssessmentViewSet, basename="supervision-assessment")
+router.register("supervision/assessments", assessment_api.MonthlyAssessmentViewSet, basename="supervision-assessment")
 
 # Case interchange between deployments (issue 15, item 8).
 router.register("supervision/imports", interchange_api.ImportViewSet, basename="supervision-import")

@@ -30,7 +30,7 @@ class AssessmentScoreOutput(serializers.Serializer):
     override_reason = serializers.CharField()
 
 
-class AssessmentOutput(serializers.ModelSerializer):
+class MonthlyAssessmentOutput(serializers.ModelSerializer):
     supervisee = serializers.UUIDField(source="supervisee.uuid")
     rubric_version = serializers.IntegerField(source="rubric.version")
     grade = serializers.SerializerMethodField()
@@ -58,7 +58,7 @@ class AssessmentOutput(serializers.ModelSerializer):
         return obj.grade.label if obj.grade else None
 
 
-class AssessmentQuery(serializers.Serializer):
+class MonthlyAssessmentQuery(serializers.Serializer):
     q = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     state = serializers.ChoiceField(choices=Assessment.State.choices, required=False, allow_blank=True, default="")
     month = serializers.DateField(input_formats=["%Y-%m"], required=False, allow_null=True, default=None)
@@ -66,43 +66,43 @@ class AssessmentQuery(serializers.Serializer):
     sort = serializers.ChoiceField(choices=list(selectors.SORTS), required=False, default="-month")
 
 
-class ScoreInput(serializers.Serializer):
+class AssessmentScoreInput(serializers.Serializer):
     item = serializers.SlugField(max_length=40)
     points = serializers.IntegerField(min_value=0, max_value=1000)
     reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
-class ScoresInput(serializers.Serializer):
-    scores = ScoreInput(many=True, allow_empty=False, max_length=100)
+class AssessmentScoresInput(serializers.Serializer):
+    scores = AssessmentScoreInput(many=True, allow_empty=False, max_length=100)
     note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default=None)
 
 
-class ReviewInput(serializers.Serializer):
+class AssessmentReviewInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("approve", _("approve")), ("return", _("return"))])
     note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
-class PrefillInput(serializers.Serializer):
+class AssessmentPrefillInput(serializers.Serializer):
     office = serializers.IntegerField(min_value=1, max_value=2**62, required=False, allow_null=True, default=None)
     month = serializers.DateField(input_formats=["%Y-%m"])
 
 
-class PrefillOutput(serializers.Serializer):
+class AssessmentPrefillOutput(serializers.Serializer):
     created = serializers.IntegerField()
     prefilled = serializers.IntegerField()
 
 
-class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MonthlyAssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Assessments of the people I may see; ``scores``, ``submit``, ``review``; ``prefill`` an office's month."""
 
     permission_classes = [IsCaseStaff]
-    serializer_class = AssessmentOutput
+    serializer_class = MonthlyAssessmentOutput
     filter_backends: list = []
 
     def get_queryset(self):
         if self.action != "list":
             return selectors.assessments_for(self.request.user).prefetch_related("scores__item")
-        query = validated(AssessmentQuery, self.request.query_params)
+        query = validated(MonthlyAssessmentQuery, self.request.query_params)
         return selectors.assessments_for(self.request.user, **query).prefetch_related("scores__item")
 
     def _one(self, pk: str) -> Assessment:
@@ -114,41 +114,46 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise NotFound from None
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(AssessmentOutput(self._one(pk)).data)
+        return Response(MonthlyAssessmentOutput(self._one(pk)).data)
 
     @extend_schema(
-        summary="Set the officer's points (a change from the pre-filled points needs a reason)", request=ScoresInput
+        summary="Set the officer's points (a change from the pre-filled points needs a reason)",
+        request=AssessmentScoresInput,
     )
     @action(detail=True, methods=["post"])
     def scores(self, request: Request, pk: str) -> Response:
         assessment = self._one(pk)
-        data = validated(ScoresInput, request.data)
+        data = validated(AssessmentScoresInput, request.data)
         given = {row["item"]: {"points": row["points"], "reason": row["reason"]} for row in data["scores"]}
         actions.save_scores(actor=request.user, assessment=assessment, scores=given, note=data["note"])
-        return Response(AssessmentOutput(self._one(pk)).data)
+        return Response(MonthlyAssessmentOutput(self._one(pk)).data)
 
     @extend_schema(summary="Submit for the office head's review", request=None)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         actions.submit(actor=request.user, assessment=self._one(pk))
-        return Response(AssessmentOutput(self._one(pk)).data)
+        return Response(MonthlyAssessmentOutput(self._one(pk)).data)
 
-    @extend_schema(summary="Approve or return (the head of the person's judicial office)", request=ReviewInput)
+    @extend_schema(
+        summary="Approve or return (the head of the person's judicial office)", request=AssessmentReviewInput
+    )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> Response:
         assessment = self._one(pk)
-        data = validated(ReviewInput, request.data)
+        data = validated(AssessmentReviewInput, request.data)
         actions.review(
             actor=request.user, assessment=assessment, approve=data["decision"] == "approve", note=data["note"]
         )
-        return Response(AssessmentOutput(self._one(pk)).data)
+        return Response(MonthlyAssessmentOutput(self._one(pk)).data)
 
     @extend_schema(
-        summary="Create and pre-fill an office's assessments for a month", request=PrefillInput, responses=PrefillOutput
+        summary="Create and pre-fill an office's assessments for a month",
+        request=AssessmentPrefillInput,
+        responses=AssessmentPrefillOutput,
     )
     @action(detail=False, methods=["post"])
     def prefill(self, request: Request) -> Response:
-        data = validated(PrefillInput, request.data)
+        data = validated(AssessmentPrefillInput, request.data)
         offices = Organisation.objects.filter(kind=Organisation.Kind.JUDICIAL_OFFICE)
         office = offices.filter(pk=data["office"]).first() if data["office"] else _own_office(request.user)
         if office is None:
@@ -156,7 +161,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if data["month"] > timezone.localdate():
             raise ValidationError({"month": [_("A month not yet begun is not assessed.")]})
         counts = actions.prefill_office(office=office, month=data["month"], actor=request.user)
-        return Response(PrefillOutput(counts).data)
+        return Response(AssessmentPrefillOutput(counts).data)
 
 
 def _own_office(user) -> Organisation | None:
