@@ -140,8 +140,8 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         given = {}
         for score in row.scores.all():
             text = request.POST.get(f"points_{score.item.code}", "").strip()
-            if text == "" and score.points is None:
-                continue
+            if text == "":
+                continue  # left empty: unchanged
             if not text.isdigit():
                 errors.setdefault(f"scores.{score.item.code}", []).append(_("Enter the points as a whole number."))
                 continue
