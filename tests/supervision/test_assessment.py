@@ -371,3 +371,29 @@ def test_the_case_page_charts_totals_and_grades_over_time(client, world, head):
     client.force_login(world.users["officer"])
     html = client.get(reverse("supervision:assessment-case", kwargs={"uuid": world.supervisee.uuid})).content.decode()
     assert "<svg" in html and "<table" in html and f"{MONTH:%Y-%m}" in html
+
+
+def test_the_person_sees_only_their_reviewed_assessments_total_and_grade(client, world, head, login):
+    assessment = complete(world, prefill(world))
+    client.force_login(login)
+    page = client.get(reverse("portal:overview")).content.decode()
+    assert "还没有审核通过的考核" in page
+    actions.submit(actor=world.users["officer"], assessment=assessment)
+    actions.review(actor=head, assessment=assessment, approve=True)
+    assessment.refresh_from_db()
+    page = client.get(reverse("portal:overview")).content.decode()
+    assert f"{MONTH:%Y-%m}" in page and assessment.grade.label_zh in page
+    assert "按时报到" not in page  # never the items or their explanations
+
+
+def test_the_officer_completes_and_submits_on_the_page(client, world):
+    assessment = prefill(world)
+    client.force_login(world.users["officer"])
+    url = reverse("supervision:assessment", kwargs={"pk": assessment.pk})
+    response = client.post(url, {"points_contact": "3"})
+    assert response.status_code == 400 and "请说明修改" in response.content.decode()
+    response = client.post(url, {"points_admit_guilt": "9", "points_contact": "3", "reason_contact": "未按时回复"})
+    assert response.status_code == 302
+    client.post(reverse("supervision:assessment-submit", kwargs={"pk": assessment.pk}))
+    assessment.refresh_from_db()
+    assert assessment.state == "submitted" and assessment.total is not None
