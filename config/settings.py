@@ -500,6 +500,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=20),
     },
     "supervision-sync-obligations": {"task": "supervision.sync_obligations", "schedule": crontab(hour=1, minute=40)},
+    # The month's assessments (and their obligations) on the 1st; sessions whose attendance is owed, daily.
+    "supervision-assessment-period": {"task": "supervision.assessment_period", "schedule": crontab(hour=2, minute=30)},
+    "supervision-attendance-owed": {"task": "supervision.attendance_owed", "schedule": crontab(hour=3, minute=10)},
     # Reports and visits owed, missed check-ins (lost contact) and their grounds (issue 15).
     "supervision-reporting-daily": {"task": "supervision.reporting_daily", "schedule": crontab(hour=2, minute=10)},
     # Approved travel not reported back by its last day: overdue, with the late-return ground (docs/supervision.md).

@@ -585,6 +585,8 @@ ACCESS_OBJECT_TYPES = {
     "case_intervention": pgettext_lazy("access log record", "case plan intervention"),
     "case_review": pgettext_lazy("access log record", "case plan progress review"),
     "case_plan_event": pgettext_lazy("access log record", "case plan change (history)"),
+    # Monthly assessment (issue 16, item 1).
+    "assessment": pgettext_lazy("access log record", "monthly assessment"),
     # The document register (records).
     "issued_document": pgettext_lazy("access log record", "issued document"),
 }

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from supervision import api
 from supervision.casework import api as casework_api
+from supervision.assessment import api as assessment_api
 from supervision.counselling import api as counselling_api
 from supervision.education import api as education_api
 from supervision.interchange import api as interchange_api
@@ -38,6 +39,9 @@ router.register(
 )
 # Education sessions, public-interest activities and attendance (issue 16, item 3).
 router.register("supervision/education-sessions", education_api.SessionViewSet, basename="supervision-education")
+
+# Monthly assessment (issue 16, item 1).
+router.register("supervision/assessments", assessment_api.MonthlyAssessmentViewSet, basename="supervision-assessment")
 
 # Case interchange between deployments (issue 15, item 8).
 router.register("supervision/imports", interchange_api.ImportViewSet, basename="supervision-import")

@@ -146,6 +146,10 @@ class Obligation(models.Model):
         SANCTION_DECISION = "sanction_decision", _("decision on a reward or sanction proposal")
         COURT_DECISION = "court_decision", _("the court's ruling on a revocation or prison proposal")
         DETENTION_DECISION = "detention_decision", _("the court's decision on a detention request")
+        # Monthly assessment (issue 16 item 1): one per assessment (its source), closed when the office head
+        # approves it; and an education session whose attendance is not recorded, owed by its office.
+        ASSESSMENT = "assessment", _("monthly assessment")
+        ATTENDANCE = "attendance", _("record the attendance of a session")
 
     class Level(models.IntegerChoices):
         NONE = 0, _("not escalated")
@@ -647,8 +651,10 @@ class SanctionGround(models.Model):
 # Supervision part 2 (issue 15): reporting, check-ins, visits and lost contact live in their own module;
 # movement requests, prohibition orders, location-monitoring approvals (items 4-6) and the cases received
 # from another deployment (item 8) too; part 3 (issue 16): rewards and sanctions, education sessions and
-# attendance, counselling sessions, their notes and psychological assessments, social-work case plans.
+# attendance, counselling sessions, their notes and psychological assessments, social-work case plans,
+# monthly assessments.
 from supervision.casework.models import *  # noqa: E402, F403
+from supervision.assessment.models import *  # noqa: E402, F403
 from supervision.counselling.models import *  # noqa: E402, F403
 from supervision.education.models import *  # noqa: E402, F403
 from supervision.interchange.models import *  # noqa: E402, F403

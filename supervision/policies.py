@@ -375,3 +375,6 @@ def register() -> None:
     from supervision.casework import policies as casework
 
     casework.register()
+    from supervision.assessment import policies as assessment
+
+    assessment.register()

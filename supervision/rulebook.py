@@ -164,3 +164,7 @@ EDUCATION_HOURS_MONTH = "education_hours_month"
 ACTIVITY_HOURS_MONTH = "activity_hours_month"
 ABSENCE_GROUND_COUNT = "absence_ground_count"
 ABSENCE_WINDOW_MONTHS = "absence_window_months"
+# Monthly assessment (issue 16, item 1; migration 0026_assessment_rules seeds them).
+ASSESSMENT_PERIOD_MONTHS = "assessment_period_months"
+ASSESSMENT_DUE_DAYS = "assessment_due_days"
+ATTENDANCE_RECORD_DAYS = "attendance_record_days"

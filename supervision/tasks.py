@@ -67,3 +67,35 @@ def reporting_daily() -> dict[str, int]:
 
 # The movement package's tasks register with Celery when this module is discovered.
 from supervision.movement.tasks import mark_overdue_returns  # noqa: E402, F401
+
+
+@shared_task(name="supervision.assessment_period", **RETRY)
+def assessment_period(month: str | None = None) -> dict[str, int]:
+    """Daily: the assessments of the period just ended, created with their obligations and pre-filled per
+    office (a constant number of queries per office); drafts are pre-filled again with what was recorded since.
+    Creates nothing twice."""
+    import datetime as dt
+
+    from supervision.assessment import actions as assessment
+
+    return assessment.create_period(month=dt.date.fromisoformat(month) if month else None)
+
+
+@shared_task(name="supervision.prefill_assessments", **RETRY)
+def prefill_assessments(office_id: int, month: str) -> dict[str, int]:
+    """One office's period, queued from the pre-fill button."""
+    import datetime as dt
+
+    from services.models import Organisation
+    from supervision.assessment import actions as assessment
+
+    office = Organisation.objects.get(pk=office_id)
+    return assessment.prefill_office(office=office, month=dt.date.fromisoformat(month))
+
+
+@shared_task(name="supervision.attendance_owed", **RETRY)
+def attendance_owed() -> int:
+    """Daily: a session whose time has passed with no attendance recorded is owed by its office."""
+    from supervision.assessment import actions as assessment
+
+    return assessment.sync_attendance_obligations()

@@ -47,6 +47,8 @@ ACTIONS: dict[str, tuple[Any, str, str]] = {
     Kind.SANCTION_DECISION: (_("Open the proposals"), "sanctions", ""),
     Kind.COURT_DECISION: (_("Open the proposals"), "sanctions", ""),
     Kind.DETENTION_DECISION: (_("Open the proposals"), "sanctions", ""),
+    # Monthly assessment: met on the assessment itself (its source row; see ``assessment_url``).
+    Kind.ASSESSMENT: (_("Complete the assessment"), "assessments", ""),
 }
 DEFAULT_ACTION: tuple[Any, str, str] = (_("Sentence and status"), "life", "")
 
@@ -65,6 +67,8 @@ MET_BY_RECORDING: frozenset[str] = frozenset(
         Kind.SANCTION_DECISION,
         Kind.COURT_DECISION,
         Kind.DETENTION_DECISION,
+        Kind.ASSESSMENT,
+        Kind.ATTENDANCE,
     }
 )
 
@@ -75,6 +79,7 @@ PAGES: dict[str, str] = {
     "reporting": "supervision:reporting",
     "movement": "supervision:movement-case",
     "sanctions": "supervision:sanctions-case",
+    "assessments": "supervision:assessment-case",
 }
 
 
@@ -111,6 +116,9 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
     due = escape(_("due"))
     done = escape(_("Mark done"))
     chase = f' <strong class="overdue">{escape(_("Chase the deciding organ for its notice."))}</strong>'
+    assessment_pattern = reverse("supervision:assessment", kwargs={"pk": 0})
+    cut = assessment_pattern.rindex("/0/")
+    assessment_prefix, assessment_suffix = escape(assessment_pattern[: cut + 1]), escape(assessment_pattern[cut + 2 :])
     statuses: dict[str, str] = {}
     for name, groups in buckets.items():
         for owner, rows in groups:
@@ -132,12 +140,16 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
                 _label, page, step = ACTIONS.get(row.kind, DEFAULT_ACTION)
                 local = timezone.localtime(row.due_at)
                 kind = row.kind
+                if kind == Kind.ASSESSMENT and row.source_id:
+                    url = f"{assessment_prefix}{int(row.source_id)}{assessment_suffix}"  # the assessment itself
+                else:
+                    url = f"{built[page]}{escape(step)}"
                 row.html = mark_safe(  # noqa: S308 - every part escaped above; dates and a number
                     f"{kinds.get(kind) or escape(kind)} · {due} "
                     f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d}</time>'
                     f"{badges.get(row.escalation_level, '')}"
                     f"{chase if kind == Kind.DECISION_NOTICE and name == 'overdue' else ''}"
-                    f' <a class="button button--small" href="{built[page]}{escape(step)}">'
+                    f' <a class="button button--small" href="{url}">'
                     f"{buttons.get(kind, default_button)}</a>"
                     + (
                         ""

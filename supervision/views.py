@@ -94,6 +94,9 @@ def today(request: HttpRequest) -> HttpResponse:
             "here": request.get_full_path(),
             # A head's open classification proposals: otherwise only found person by person on plan pages.
             "to_decide": list(selectors.reviews_to_decide(request.user)[:50]),
+            # Sanction proposals awaiting this approver, assessments awaiting this office head (issue 16).
+            "proposals_to_decide": _proposals_to_decide(request.user),
+            "assessments_to_review": _assessments_to_review(request.user),
             "offices": selectors.office_counts(request.user) if bureau else None,
             "office": office,
             "bureau": bureau,
@@ -102,6 +105,18 @@ def today(request: HttpRequest) -> HttpResponse:
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         },
     )
+
+
+def _proposals_to_decide(user) -> list:
+    from supervision.sanctions import selectors as sanctions_selectors
+
+    return list(sanctions_selectors.awaiting_decision(user).select_related("proposed_by")[:50])
+
+
+def _assessments_to_review(user) -> list:
+    from supervision.assessment import selectors as assessment_selectors
+
+    return list(assessment_selectors.to_review(user)[:50])
 
 
 @require_POST

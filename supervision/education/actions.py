@@ -26,6 +26,7 @@ from coordination.models import Supervisee
 from services.models import Organisation
 from supervision import rulebook
 from supervision.actions import record_ground
+from supervision.assessment.actions import close_attendance_obligation
 from supervision.education.models import Attendance, Session
 from supervision.models import SanctionGround
 from volunteers.models import Shift
@@ -132,6 +133,7 @@ def cancel_session(*, actor: User, session: Session) -> Session:
     if not session.cancelled:
         session.cancelled = True
         session.save(update_fields=["cancelled"])
+    close_attendance_obligation(session=session, actor=actor)
     return session
 
 
@@ -199,6 +201,8 @@ def record_attendance(*, actor: User, session: Session, rows: Iterable[Mapping[s
         recorded.append(attendance)
         if status == Attendance.Status.ABSENT:
             _absence_ground(attendance)
+    if recorded:
+        close_attendance_obligation(session=session, actor=actor)
     return recorded
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from coordination.access import logged
 from coordination.models import LIVE_STATUSES, Referral, Supervisee
 from notifications.selectors import inbox
+from supervision.assessment import selectors as assessment_selectors
 from supervision.education import selectors as education_selectors
 from supervision.movement import selectors as movement_selectors
 from supervision.movement.models import MovementRequest
@@ -70,6 +71,8 @@ def overview(user: Any) -> dict | None:
         "notices": list(inbox(user)[:NOTICES]),
         # This month's education and public-interest activity hours against the targets (issue 16, item 3).
         "education": education_selectors.month_summary(supervisee),
+        # Their reviewed monthly assessments: total and grade only (issue 16, item 1).
+        "assessments": assessment_selectors.own(supervisee, purpose=SELF),
     }
 
 

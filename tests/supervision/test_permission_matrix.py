@@ -15,6 +15,7 @@ from supervision.models import Announcement, ClassificationReview, Holiday, Inve
 from tests.coordination.factories import make_supervisee
 from tests.factories import UserFactory
 from tests.supervision.casework_matrix import CASEWORK_MATRIX
+from tests.supervision.assessment_matrix import ASSESSMENT_MATRIX
 from tests.supervision.counselling_matrix import COUNSELLING_MATRIX
 from tests.supervision.counselling_world import add_counselling
 from tests.supervision.education_matrix import EDUCATION_MATRIX
@@ -227,6 +228,7 @@ MATRIX.update(PORTAL_MATRIX)
 MATRIX.update(EDUCATION_MATRIX)
 MATRIX.update(COUNSELLING_MATRIX)
 MATRIX.update(CASEWORK_MATRIX)
+MATRIX.update(ASSESSMENT_MATRIX)
 
 
 # Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.
