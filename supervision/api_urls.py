@@ -4,8 +4,8 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from supervision import api
-from supervision.casework import api as casework_api
 from supervision.assessment import api as assessment_api
+from supervision.casework import api as casework_api
 from supervision.counselling import api as counselling_api
 from supervision.education import api as education_api
 from supervision.interchange import api as interchange_api

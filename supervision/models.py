@@ -653,8 +653,8 @@ class SanctionGround(models.Model):
 # from another deployment (item 8) too; part 3 (issue 16): rewards and sanctions, education sessions and
 # attendance, counselling sessions, their notes and psychological assessments, social-work case plans,
 # monthly assessments.
-from supervision.casework.models import *  # noqa: E402, F403
 from supervision.assessment.models import *  # noqa: E402, F403
+from supervision.casework.models import *  # noqa: E402, F403
 from supervision.counselling.models import *  # noqa: E402, F403
 from supervision.education.models import *  # noqa: E402, F403
 from supervision.interchange.models import *  # noqa: E402, F403

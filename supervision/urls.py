@@ -1,8 +1,8 @@
 from django.urls import path
 
 from supervision import views
-from supervision.casework.urls import urlpatterns as casework_urls
 from supervision.assessment import urls as assessment_urls
+from supervision.casework.urls import urlpatterns as casework_urls
 from supervision.counselling.urls import urlpatterns as counselling_urls
 from supervision.education import urls as education_urls
 from supervision.interchange import views as interchange_views

@@ -32,7 +32,7 @@ class Rubric(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     active = models.BooleanField(_("in force"), default=False)
-    note = models.CharField(_("what changed"), max_length=TEXT_MAX_LENGTH, blank=True)
+    note = models.CharField(_("what changed in this version"), max_length=TEXT_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

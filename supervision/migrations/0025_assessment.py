@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(unique=True, verbose_name='version')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('active', models.BooleanField(default=False, verbose_name='in force')),
-                ('note', models.CharField(blank=True, max_length=2000, verbose_name='what changed')),
+                ('note', models.CharField(blank=True, max_length=2000, verbose_name='what changed in this version')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
             ],

@@ -14,8 +14,8 @@ from supervision import actions
 from supervision.models import Announcement, ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
 from tests.factories import UserFactory
-from tests.supervision.casework_matrix import CASEWORK_MATRIX
 from tests.supervision.assessment_matrix import ASSESSMENT_MATRIX
+from tests.supervision.casework_matrix import CASEWORK_MATRIX
 from tests.supervision.counselling_matrix import COUNSELLING_MATRIX
 from tests.supervision.counselling_world import add_counselling
 from tests.supervision.education_matrix import EDUCATION_MATRIX
