@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "volunteers",
     "supervision",
     "records",
+    "bureau",
     "cms",
     "operations",
     "notifications",

@@ -146,6 +146,9 @@ class Obligation(models.Model):
         SANCTION_DECISION = "sanction_decision", _("decision on a reward or sanction proposal")
         COURT_DECISION = "court_decision", _("the court's ruling on a revocation or prison proposal")
         DETENTION_DECISION = "detention_decision", _("the court's decision on a detention request")
+        # The bureau's own work (issue 18): owed by an organisation (``judicial_office``), one per source row.
+        ACTION_ITEM = "action_item", _("action item of a joint meeting")
+        INSPECTION_FINDING = "inspection_finding", _("correction of an inspection finding")
 
     class Level(models.IntegerChoices):
         NONE = 0, _("not escalated")
