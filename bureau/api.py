@@ -108,9 +108,7 @@ class BureauActionItemInput(serializers.Serializer):
     meeting = serializers.IntegerField()
     task = serializers.CharField(max_length=TEXT_MAX)
     owner_department = serializers.ChoiceField(choices=Department.choices)
-    owner_organisation = serializers.PrimaryKeyRelatedField(
-        queryset=_organisations(), required=False, allow_null=True
-    )
+    owner_organisation = serializers.PrimaryKeyRelatedField(queryset=_organisations(), required=False, allow_null=True)
     due_on = serializers.DateField()
 
 
@@ -337,4 +335,6 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def note(self, request: Request, pk=None) -> Response:
         row = self.get_object()
         values = validated(BureauFollowUpInput, request.data)
-        return Response(BureauFollowUpOutput(actions.add_note(finding=row, actor=request.user, **values)).data, status=201)
+        return Response(
+            BureauFollowUpOutput(actions.add_note(finding=row, actor=request.user, **values)).data, status=201
+        )

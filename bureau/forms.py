@@ -56,8 +56,11 @@ class ActionItemForm(forms.Form):
 
 class CloseItemForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Close as"), choices=[(ActionItem.Status.DONE, ActionItem.Status.DONE.label),
-                                     (ActionItem.Status.DROPPED, ActionItem.Status.DROPPED.label)]
+        label=_("Close as"),
+        choices=[
+            (ActionItem.Status.DONE, ActionItem.Status.DONE.label),
+            (ActionItem.Status.DROPPED, ActionItem.Status.DROPPED.label),
+        ],
     )
     outcome = forms.CharField(
         label=_("Outcome, or the reason for dropping it"), max_length=TEXT_MAX, widget=TEXT, required=False
@@ -65,10 +68,17 @@ class CloseItemForm(forms.Form):
 
 
 SORT_MEETINGS = [("-held_at", _("Newest first")), ("held_at", _("Oldest first")), ("title", _("Title"))]
-SORT_ITEMS = [("due_on", _("Due soonest")), ("-due_on", _("Due latest")), ("owner", _("Owner department")),
-              ("status", pgettext_lazy("sort", "Status"))]
-SORT_INSPECTIONS = [("-inspected_on", _("Newest first")), ("inspected_on", _("Oldest first")),
-                    ("office", _("Judicial office"))]
+SORT_ITEMS = [
+    ("due_on", _("Due soonest")),
+    ("-due_on", _("Due latest")),
+    ("owner", _("Owner department")),
+    ("status", pgettext_lazy("sort", "Status")),
+]
+SORT_INSPECTIONS = [
+    ("-inspected_on", _("Newest first")),
+    ("inspected_on", _("Oldest first")),
+    ("office", _("Judicial office")),
+]
 
 
 class MeetingSearchForm(forms.Form):
@@ -85,7 +95,8 @@ class ItemFilterForm(forms.Form):
         label=_("Owner organisation on the platform"), queryset=Organisation.objects.none(), required=False
     )
     status = forms.ChoiceField(
-        label=pgettext_lazy("filter", "Status"), choices=[("", _("All"))] + list(ActionItem.Status.choices),
+        label=pgettext_lazy("filter", "Status"),
+        choices=[("", _("All"))] + list(ActionItem.Status.choices),
         required=False,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
@@ -122,7 +133,8 @@ class InspectionForm(forms.Form):
             result = f"result_{item.pk}"
             note = f"note_{item.pk}"
             self.fields[result] = forms.ChoiceField(
-                label=f"{item.position}. {item.text}", choices=InspectionResult.Result.choices,
+                label=f"{item.position}. {item.text}",
+                choices=InspectionResult.Result.choices,
                 widget=forms.RadioSelect,
             )
             self.fields[note] = forms.CharField(label=_("Note"), max_length=500, required=False)

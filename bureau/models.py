@@ -147,7 +147,9 @@ class Checklist(models.Model):
 
 
 class ChecklistItem(models.Model):
-    checklist = models.ForeignKey(Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="items")
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="items"
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.CharField(_("item"), max_length=300)
 
@@ -205,6 +207,9 @@ class InspectionResult(models.Model):
         verbose_name_plural = _("inspection results")
         ordering = ["inspection", "item__position"]
         constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="inspection_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.result}"
 
 
 class Finding(models.Model):
@@ -265,3 +270,6 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text[:40]}"

@@ -24,7 +24,9 @@ def meetings(user: Any, *, query: str = "", sort: str = "-held_at") -> QuerySet[
     rows = scoping.scope(user, Meeting).select_related("organiser")
     if query:
         rows = rows.filter(
-            Q(title__icontains=query) | Q(place__icontains=query) | Q(agenda__icontains=query)
+            Q(title__icontains=query)
+            | Q(place__icontains=query)
+            | Q(agenda__icontains=query)
             | Q(decisions__icontains=query)
         )
     rows = rows.annotate(
@@ -81,7 +83,9 @@ def inspections(
     """The inspections the user may see, with their open findings counted."""
     rows = scoping.scope(user, Inspection).select_related("office", "checklist")
     if query:
-        rows = rows.filter(Q(inspectors__icontains=query) | Q(summary__icontains=query) | Q(office__name__icontains=query))
+        rows = rows.filter(
+            Q(inspectors__icontains=query) | Q(summary__icontains=query) | Q(office__name__icontains=query)
+        )
     if office:
         rows = rows.filter(office_id=office)
     rows = rows.annotate(

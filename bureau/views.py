@@ -4,6 +4,7 @@ calls ``actions`` (which ask the policy and refuse with the same words the API g
 from __future__ import annotations
 
 from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -138,7 +139,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row = _get(scoping.scope(request.user, Meeting), pk=pk)
     if not policies.may_write(request.user):
         raise PermissionDenied(str(policies.ONLY_BUREAU))
-    initial = {f: getattr(row, f) for f in ("title", "held_at", "place", "departments", "agenda", "minutes", "decisions")}
+    initial = {
+        f: getattr(row, f) for f in ("title", "held_at", "place", "departments", "agenda", "minutes", "decisions")
+    }
     form = forms.MeetingForm(request.POST or None, initial=initial)
     title = _("Edit the meeting")
     if request.method == "POST" and form.is_valid():
@@ -230,9 +233,7 @@ def action_items(request: HttpRequest) -> HttpResponse:
 @requires(policies.may_open)
 def action_item(request: HttpRequest, pk: int) -> HttpResponse:
     """An action item: its meeting, owner, date, status and outcome."""
-    row = _get(
-        selectors.action_items(request.user).select_related("closed_by", "meeting__organiser"), pk=pk
-    )
+    row = _get(selectors.action_items(request.user).select_related("closed_by", "meeting__organiser"), pk=pk)
     return render(
         request,
         "bureau/action_item.html",
@@ -335,7 +336,9 @@ def inspections(request: HttpRequest) -> HttpResponse:
     values = search.cleaned_data if search.is_valid() else {}
     office = values.get("office")
     rows = selectors.inspections(
-        request.user, query=values.get("q", ""), office=office.pk if office else None,
+        request.user,
+        query=values.get("q", ""),
+        office=office.pk if office else None,
         sort=values.get("sort") or "-inspected_on",
     )
     query = request.GET.copy()
@@ -479,11 +482,11 @@ def finding(request: HttpRequest, pk: int) -> HttpResponse:
 def office_history(request: HttpRequest, pk: int) -> HttpResponse:
     """One judicial office's inspections, findings and action items, newest first."""
     office = _get(Organisation.objects.filter(kind=Organisation.Kind.JUDICIAL_OFFICE), pk=pk)
+    if not policies.may_write(request.user) and office.pk not in policies.office_ids(request.user):
+        raise Http404  # another office's history is not the user's to know
     rows = selectors.inspections(request.user, office=office.pk)
     found = selectors.findings(request.user, office=office.pk)
     items = selectors.action_items(request.user, organisation=office.pk)
-    if not policies.may_write(request.user) and office.pk not in policies.office_ids(request.user):
-        raise Http404
     return render(
         request,
         "bureau/office.html",
@@ -495,4 +498,3 @@ def office_history(request: HttpRequest, pk: int) -> HttpResponse:
             "today": _today(),
         },
     )
-
