@@ -317,7 +317,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(BureauFindingOutput(actions.report_correction(finding=row, actor=request.user, **values)).data)
 
     @extend_schema(request=BureauReturnInput, responses={200: BureauFindingOutput})
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk=None) -> Response:
         row = self.get_object()
         values = validated(BureauReturnInput, request.data)

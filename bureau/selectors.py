@@ -74,7 +74,12 @@ def action_items(
 
 def checklists(user: Any) -> QuerySet[Checklist]:
     """Every checklist version the user may read, newest first, with its items."""
-    return scoping.scope(user, Checklist).prefetch_related("items").annotate(used=Count("inspections"))
+    return (
+        scoping.scope(user, Checklist)
+        .prefetch_related("items")
+        .annotate(used=Count("inspections"))
+        .order_by("-version")
+    )
 
 
 def inspections(
