@@ -74,7 +74,7 @@ migrate: $(STAMP)
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo
 
-APPS := accounts services coordination matching volunteers cms
+APPS := accounts services coordination matching volunteers cms bureau
 MAKEMESSAGES := makemessages -l zh_Hans --no-obsolete --no-location
 
 # Needs GNU gettext (apt-get install gettext). Each app's strings go to its own catalogue

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import landing, roles, scoping
 from accounts import selectors as people_selectors
 from accounts.models import User
+from bureau import policies as bureau_policies
+from bureau import selectors as bureau_selectors
 from coordination import policies as case_policies
 from coordination import selectors as case_selectors
 from coordination.models import Referral
@@ -117,6 +119,38 @@ def bureau_items(user) -> list[Item]:
     ]
 
 
+def leadership_items(user) -> list[Item]:
+    """The bureau and office staff: open action items of the joint meetings and inspection findings not closed
+    (the bureau all; an office its own), each with how many are past their date."""
+    items_url = reverse("bureau:action-items")
+    findings_url = reverse("bureau:inspections")
+    late_items = bureau_selectors.overdue_items_count(user)
+    late_findings = bureau_selectors.overdue_findings_count(user)
+    return [
+        Item(
+            "action_items",
+            _("Open action items of the joint meetings"),
+            f"{items_url}?status=open",
+            bureau_selectors.open_items_count(user),
+        ),
+        Item(
+            "action_items_late",
+            _("Action items past their date"),
+            f"{items_url}?overdue=on",
+            late_items,
+            warn=bool(late_items),
+        ),
+        Item("findings", _("Inspection findings not closed"), findings_url, bureau_selectors.open_findings_count(user)),
+        Item(
+            "findings_late",
+            _("Findings not corrected by their deadline"),
+            findings_url,
+            late_findings,
+            warn=bool(late_findings),
+        ),
+    ]
+
+
 def head_items(user) -> list[Item]:
     """Office heads (and the bureau): the people of their organisations."""
     return [
@@ -150,6 +184,8 @@ def sections(user) -> list[tuple[object, list[Item]]]:
         found.append((_("The city"), bureau_items(user)))
     if Role.BUREAU_ADMIN in held or Role.OFFICE_HEAD in held:
         found.append((_("People"), head_items(user)))
+    if bureau_policies.may_open(user):
+        found.append((_("Leadership group and inspections"), leadership_items(user)))
     if case_policies.can_see_case_list(user):
         found.append((_("Casework"), case_items(user)))
     if Role.PROVIDER_STAFF in held:

@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "volunteers",
     "supervision",
     "records",
+    "bureau",
     "cms",
     "operations",
     "notifications",
@@ -581,6 +582,7 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["config.api_schema.only_platform_endpoints"],
     # Several models have a "status" field with different choices; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
+        "BureauDepartmentEnum": "bureau.models.Department",
         "VolunteerStatusEnum": "volunteers.models.Volunteer.Status",
         "ShiftStatusEnum": "volunteers.models.Shift.Status",
         "BookingStatusEnum": "volunteers.models.Booking.Status",

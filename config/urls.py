@@ -38,6 +38,7 @@ urlpatterns = [
     path("api/v1/", include("supervision.api_urls")),
     path("api/v1/", include("notifications.api_urls")),
     path("api/v1/", include("records.api_urls")),
+    path("api/v1/", include("bureau.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -47,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("services.urls")),
     path("casework/matching/", include("matching.urls")),
     path("casework/bureau/", include("accounts.bureau_urls")),
+    path("casework/leadership/", include("bureau.urls")),
     path("casework/providers/", include("services.deactivation")),
     path("casework/supervision/", include("supervision.urls")),
     path("", include("records.urls")),

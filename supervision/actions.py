@@ -272,6 +272,14 @@ OWN_DOOR = {
     Obligation.Kind.DECISION_NOTICE: gettext_lazy(
         "Record the day the deciding organ's notice arrived: that closes it."
     ),
+    Obligation.Kind.ACTION_ITEM: gettext_lazy("Mark the action item done or dropped on its page: that closes it."),
+    Obligation.Kind.INSPECTION_FINDING: gettext_lazy("Report the correction on the finding's page: that closes it."),
+}
+
+# The office-owned kinds of the bureau's pages (issue 18; the bureau app): where each is met, by source id.
+BUREAU_PAGES = {
+    Obligation.Kind.ACTION_ITEM: "bureau:action-item",
+    Obligation.Kind.INSPECTION_FINDING: "bureau:finding",
 }
 
 
@@ -320,6 +328,8 @@ def _link(obligation: Obligation) -> str:
     """Where an alert leads: the page that meets the obligation when it has one of its own, else 今日待办."""
     if obligation.kind == Obligation.Kind.INVESTIGATION:
         return reverse("supervision:investigation-opinion", args=[obligation.source_id])
+    if obligation.kind in BUREAU_PAGES:
+        return reverse(BUREAU_PAGES[obligation.kind], args=[obligation.source_id])
     if obligation.kind == Obligation.Kind.DECISION_NOTICE:
         return reverse("supervision:lifecycle-step", args=[obligation.supervisee.uuid, "notified"])
     return reverse("supervision:today")
@@ -335,11 +345,19 @@ def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
     }
     if obligation.supervisee_id is not None:
         subject = f"{subject} · {naming.case_tail(obligation.supervisee)}"
+    elif obligation.kind == Obligation.Kind.ACTION_ITEM:
+        subject = f"{subject} · " + _("action item no. %(number)s") % {"number": obligation.source_id}
+    elif obligation.kind == Obligation.Kind.INSPECTION_FINDING:
+        subject = f"{subject} · " + _("finding no. %(number)s") % {"number": obligation.source_id}
     else:  # office-owned (an investigation request): the request's number, the person is not named
         subject = f"{subject} · " + _("request no. %(number)s") % {"number": obligation.source_id}
     body = _("Escalated to: %(level)s.") % {"level": Obligation.Level(level).label}
     if obligation.kind == Obligation.Kind.INVESTIGATION:
         body += " " + _("The investigation opinion is overdue: send it to the requesting organ.")
+    elif obligation.kind == Obligation.Kind.ACTION_ITEM:
+        body += " " + _("An action item of the joint meeting is past its date: report on it or agree a new date.")
+    elif obligation.kind == Obligation.Kind.INSPECTION_FINDING:
+        body += " " + _("An inspection finding is not corrected in time: correct it and report the correction.")
     elif obligation.kind == Obligation.Kind.DECISION_NOTICE:
         body += " " + _("The deciding organ has not sent its notice of the decision: chase the deciding organ.")
     elif obligation.kind == Obligation.Kind.INTAKE_REPORT:

@@ -150,6 +150,9 @@ class Obligation(models.Model):
         # approves it; and an education session whose attendance is not recorded, owed by its office.
         ASSESSMENT = "assessment", _("monthly assessment")
         ATTENDANCE = "attendance", _("record the attendance of a session")
+        # The bureau's own work (issue 18): owed by an organisation (``judicial_office``), one per source row.
+        ACTION_ITEM = "action_item", _("action item of a joint meeting")
+        INSPECTION_FINDING = "inspection_finding", _("correction of an inspection finding")
 
     class Level(models.IntegerChoices):
         NONE = 0, _("not escalated")

@@ -27,6 +27,9 @@ CLASSIFY_LENIENT_AFTER = "classify_lenient_after"
 ARCHIVE_FILE = "archive_file"
 INVESTIGATION = "investigation"
 INVESTIGATION_EXPEDITED = "investigation_expedited"
+# The bureau's joint meetings and inspections (issue 18; bureau/).
+ACTION_ITEM_REMIND = "action_item_remind_days"
+FINDING_CORRECTION = "finding_correction_days"
 
 
 class UnknownRule(LookupError):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('coordination', '0015_supervisee_own_sign_in'),
         ('services', '0006_approver_roles'),
-        ('supervision', '0024_counselling'),
+        ('supervision', '0026_assessment_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

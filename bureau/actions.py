@@ -1,0 +1,371 @@
+"""Every write of the bureau's joint meetings and inspections. Each asks the policy, runs in one transaction,
+and keeps the obligation engine in step: an open action item or an open finding owes one open obligation
+(``supervision.models.Obligation``, kinds ``action_item`` and ``inspection_finding``), which the engine
+reminds and escalates like any other; closing the item or reporting the correction closes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+from accounts.roles import Role, organisation_ids
+from bureau import policies
+from bureau.models import (
+    ActionItem,
+    Checklist,
+    ChecklistItem,
+    Department,
+    Finding,
+    FollowUp,
+    Inspection,
+    InspectionResult,
+    Meeting,
+)
+from config.errors import ActionError
+from services.models import Organisation
+from supervision import rulebook
+from supervision.actions import end_of_day, start_of_day
+from supervision.models import Obligation
+
+
+def _require(allowed: bool, message) -> None:
+    if not allowed:
+        raise PermissionDenied(str(message))
+
+
+def _bureau_of(actor: Any) -> Organisation:
+    """The bureau a meeting is convened by: the actor's own, else the city's (a superuser holds no membership)."""
+    own = organisation_ids(actor, Role.BUREAU_ADMIN)
+    rows = Organisation.objects.filter(kind=Organisation.Kind.JUSTICE_BUREAU, is_active=True).order_by("pk")
+    found = rows.filter(pk__in=own).first() or rows.first()
+    if found is None:
+        raise ActionError(_("There is no justice bureau in the directory."), code="conflict")
+    return found
+
+
+def _clean_departments(departments: list[str]) -> list[str]:
+    unknown = [code for code in departments if code not in Department.values]
+    if unknown or not departments:
+        raise ActionError({"departments": _("Choose the departments that attended.")})
+    return [code for code in Department.values if code in departments]  # the choices' order, no repeats
+
+
+# --- joint meetings ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    actor: Any,
+    title: str,
+    held_at: dt.datetime,
+    place: str,
+    departments: list[str],
+    agenda: str,
+    minutes: str = "",
+    decisions: str = "",
+) -> Meeting:
+    """Record a joint meeting of the leadership group (the bureau only)."""
+    _require(scoping.policy_for(Meeting).can(actor, "write"), policies.ONLY_BUREAU)
+    return Meeting.objects.create(
+        title=title,
+        held_at=held_at,
+        place=place,
+        departments=_clean_departments(departments),
+        agenda=agenda,
+        minutes=minutes,
+        decisions=decisions,
+        organiser=_bureau_of(actor),
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def edit_meeting(*, meeting: Meeting, actor: Any, **fields: Any) -> Meeting:
+    """Correct a meeting's record (the bureau only)."""
+    _require(scoping.policy_for(Meeting).can(actor, "write", meeting), policies.ONLY_BUREAU)
+    if "departments" in fields:
+        fields["departments"] = _clean_departments(fields["departments"])
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def delete_meeting(*, meeting: Meeting, actor: Any) -> None:
+    """Delete a meeting recorded by mistake: only while it has no action items (they are a record)."""
+    _require(scoping.policy_for(Meeting).can(actor, "write", meeting), policies.ONLY_BUREAU)
+    if meeting.items.exists():
+        raise ActionError(_("A meeting with action items cannot be deleted: drop the items instead."), code="conflict")
+    meeting.delete()
+
+
+# --- action items ---------------------------------------------------------------------------------------
+
+
+def _source(model) -> ContentType:
+    return ContentType.objects.get_for_model(model)
+
+
+def _item_obligation(item: ActionItem) -> dict:
+    remind = rulebook.value(rulebook.ACTION_ITEM_REMIND)
+    return {
+        "judicial_office_id": item.owing_organisation_id,
+        "kind": Obligation.Kind.ACTION_ITEM,
+        "rule_code": rulebook.ACTION_ITEM_REMIND,
+        "due_at": end_of_day(item.due_on),
+        "remind_from": start_of_day(item.due_on - dt.timedelta(days=remind)),
+        "source_type": _source(ActionItem),
+        "source_id": item.pk,
+    }
+
+
+def _open_obligations(model, pk: int):
+    return Obligation.objects.filter(source_type=_source(model), source_id=pk, done_at__isnull=True)
+
+
+def _check_owner(owner_department: str, owner_organisation: Organisation | None) -> None:
+    if owner_department == Department.JUDICIAL_OFFICE and (
+        owner_organisation is None or owner_organisation.kind != Organisation.Kind.JUDICIAL_OFFICE
+    ):
+        raise ActionError({"owner_organisation": _("Choose the judicial office that owns the item.")})
+
+
+@transaction.atomic
+def add_action_item(
+    *,
+    meeting: Meeting,
+    actor: Any,
+    task: str,
+    owner_department: str,
+    due_on: dt.date,
+    owner_organisation: Organisation | None = None,
+) -> ActionItem:
+    """Give a department a task by a date; its organisation (else the bureau) owes a reminded obligation."""
+    _require(scoping.policy_for(ActionItem).can(actor, "write"), policies.ONLY_BUREAU)
+    _check_owner(owner_department, owner_organisation)
+    item = ActionItem.objects.create(
+        meeting=meeting,
+        task=task,
+        owner_department=owner_department,
+        owner_organisation=owner_organisation,
+        due_on=due_on,
+    )
+    Obligation.objects.create(**_item_obligation(item))
+    return item
+
+
+@transaction.atomic
+def edit_action_item(
+    *,
+    item: ActionItem,
+    actor: Any,
+    task: str,
+    owner_department: str,
+    due_on: dt.date,
+    owner_organisation: Organisation | None = None,
+) -> ActionItem:
+    """Change an open item's task, owner or date; its obligation follows (a new owner or date restarts it)."""
+    _require(scoping.policy_for(ActionItem).can(actor, "write", item), policies.ONLY_BUREAU)
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
+    if item.status != ActionItem.Status.OPEN:
+        raise ActionError(_("Only an open action item can be changed."), code="transition")
+    _check_owner(owner_department, owner_organisation)
+    moved = item.due_on != due_on or item.owner_organisation_id != getattr(owner_organisation, "pk", None)
+    item.task, item.owner_department, item.owner_organisation, item.due_on = (
+        task,
+        owner_department,
+        owner_organisation,
+        due_on,
+    )
+    item.save(update_fields=["task", "owner_department", "owner_organisation", "due_on"])
+    if moved:  # the old clock ends unmet-but-superseded; the new one starts at level 0
+        _open_obligations(ActionItem, item.pk).delete()
+        Obligation.objects.create(**_item_obligation(item))
+    return item
+
+
+@transaction.atomic
+def close_action_item(*, item: ActionItem, actor: Any, status: str, outcome: str = "") -> ActionItem:
+    """Mark an item done, or drop it with a reason; its obligation closes. Closing it twice is refused."""
+    _require(scoping.policy_for(ActionItem).can(actor, "write", item), policies.ONLY_BUREAU)
+    if status not in (ActionItem.Status.DONE, ActionItem.Status.DROPPED):
+        raise ActionError({"status": _("Choose done or dropped.")})
+    if status == ActionItem.Status.DROPPED and not outcome.strip():
+        raise ActionError({"outcome": _("Say why the item is dropped.")})
+    item = ActionItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if item.status != ActionItem.Status.OPEN:
+        raise ActionError(_("This action item is already closed."), code="transition")
+    now = timezone.now()
+    item.status, item.outcome, item.closed_at, item.closed_by = status, outcome.strip(), now, actor
+    item.save(update_fields=["status", "outcome", "closed_at", "closed_by"])
+    _open_obligations(ActionItem, item.pk).update(done_at=now, done_by=actor)
+    return item
+
+
+# --- the checklist ----------------------------------------------------------------------------------------
+
+
+def current_checklist() -> Checklist | None:
+    """The checklist version in force (the latest published)."""
+    return Checklist.objects.order_by("-version").first()
+
+
+@transaction.atomic
+def publish_checklist(*, actor: Any, title: str, items: list[str]) -> Checklist:
+    """Publish a new checklist version (the bureau only); earlier versions and their inspections stay as they
+    were."""
+    _require(scoping.policy_for(Checklist).can(actor, "write"), policies.ONLY_BUREAU)
+    texts = [text.strip() for text in items if text.strip()]
+    if not texts:
+        raise ActionError({"items": _("Give at least one checklist item, one a line.")})
+    if len(texts) != len(set(texts)):
+        raise ActionError({"items": _("Each checklist item appears once.")})
+    Checklist.objects.select_for_update().all().count()  # serialise version numbers
+    version = (Checklist.objects.aggregate(top=Max("version"))["top"] or 0) + 1
+    checklist = Checklist.objects.create(version=version, title=title, published_by=actor)
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(checklist=checklist, position=n, text=text) for n, text in enumerate(texts, start=1)
+    )
+    return checklist
+
+
+# --- inspections and findings -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_inspection(
+    *,
+    actor: Any,
+    office: Organisation,
+    inspected_on: dt.date,
+    inspectors: str,
+    results: dict[int, tuple[str, str]],
+    summary: str = "",
+    checklist: Checklist | None = None,
+) -> Inspection:
+    """Record an inspection of a judicial office against the checklist in force: a result (pass, fail, n/a)
+    and a note for every item (``results`` by item id)."""
+    _require(scoping.policy_for(Inspection).can(actor, "write"), policies.ONLY_BUREAU)
+    if office.kind != Organisation.Kind.JUDICIAL_OFFICE:
+        raise ActionError({"office": _("Choose a judicial office.")})
+    if inspected_on > timezone.localdate():
+        raise ActionError({"inspected_on": _("The date cannot be in the future.")})
+    checklist = checklist or current_checklist()
+    if checklist is None:
+        raise ActionError(_("Publish a checklist before recording an inspection."), code="conflict")
+    items = list(checklist.items.all())
+    missing = [item.text for item in items if item.pk not in results]
+    if missing or set(results) - {item.pk for item in items}:
+        raise ActionError({"results": _("Give a result for every item of the checklist.")})
+    valid = set(InspectionResult.Result.values)
+    if any(result not in valid for result, _note in results.values()):
+        raise ActionError({"results": _("Each result is pass, fail or not applicable.")})
+    inspection = Inspection.objects.create(
+        office=office,
+        checklist=checklist,
+        inspected_on=inspected_on,
+        inspectors=inspectors,
+        summary=summary,
+        recorded_by=actor,
+    )
+    InspectionResult.objects.bulk_create(
+        InspectionResult(inspection=inspection, item=item, result=results[item.pk][0], note=results[item.pk][1])
+        for item in items
+    )
+    return inspection
+
+
+def default_correction_due(start: dt.date | None = None) -> dt.date:
+    """The correction deadline the form offers: the rule book's days after the inspection."""
+    return (start or timezone.localdate()) + dt.timedelta(days=rulebook.value(rulebook.FINDING_CORRECTION))
+
+
+def _finding_obligation(finding: Finding) -> dict:
+    return {
+        "judicial_office_id": finding.inspection.office_id,
+        "kind": Obligation.Kind.INSPECTION_FINDING,
+        "rule_code": rulebook.FINDING_CORRECTION,
+        "due_at": end_of_day(finding.correction_due),
+        "source_type": _source(Finding),
+        "source_id": finding.pk,
+    }
+
+
+@transaction.atomic
+def add_finding(*, inspection: Inspection, actor: Any, text: str, correction_due: dt.date) -> Finding:
+    """Record a finding with its correction deadline; the office owes an escalated obligation by then."""
+    _require(scoping.policy_for(Finding).can(actor, "write"), policies.ONLY_BUREAU)
+    if correction_due < inspection.inspected_on:
+        raise ActionError({"correction_due": _("The deadline cannot be before the inspection.")})
+    finding = Finding.objects.create(inspection=inspection, text=text, correction_due=correction_due)
+    Obligation.objects.create(**_finding_obligation(finding))
+    return finding
+
+
+def _locked(finding: Finding) -> Finding:
+    return Finding.objects.select_for_update(of=("self",)).select_related("inspection").get(pk=finding.pk)
+
+
+@transaction.atomic
+def report_correction(*, finding: Finding, actor: Any, text: str) -> Finding:
+    """The office head reports the correction: the office's obligation is met; the bureau then closes the
+    finding or returns it."""
+    _require(scoping.policy_for(Finding).can(actor, "correct", finding), policies.ONLY_HEAD)
+    finding = _locked(finding)
+    if finding.status != Finding.Status.OPEN:
+        raise ActionError(_("Only an open finding takes a correction."), code="transition")
+    FollowUp.objects.create(finding=finding, kind=FollowUp.Kind.CORRECTION, text=text, author=actor)
+    finding.status = Finding.Status.CORRECTED
+    finding.save(update_fields=["status"])
+    _open_obligations(Finding, finding.pk).update(done_at=timezone.now(), done_by=actor)
+    return finding
+
+
+@transaction.atomic
+def return_finding(*, finding: Finding, actor: Any, text: str, correction_due: dt.date) -> Finding:
+    """The bureau does not accept the correction: the finding is open again with a new deadline (owed anew)."""
+    _require(scoping.policy_for(Finding).can(actor, "close", finding), policies.ONLY_BUREAU_CLOSES)
+    finding = _locked(finding)
+    if finding.status != Finding.Status.CORRECTED:
+        raise ActionError(_("Only a reported correction can be returned."), code="transition")
+    if correction_due < timezone.localdate():
+        raise ActionError({"correction_due": _("The new deadline cannot be in the past.")})
+    FollowUp.objects.create(finding=finding, kind=FollowUp.Kind.RETURNED, text=text, author=actor)
+    finding.status, finding.correction_due = Finding.Status.OPEN, correction_due
+    finding.save(update_fields=["status", "correction_due"])
+    Obligation.objects.create(**_finding_obligation(finding))
+    return finding
+
+
+@transaction.atomic
+def close_finding(*, finding: Finding, actor: Any, text: str) -> Finding:
+    """The bureau closes a finding (normally after the correction; an open one's obligation closes too)."""
+    _require(scoping.policy_for(Finding).can(actor, "close", finding), policies.ONLY_BUREAU_CLOSES)
+    finding = _locked(finding)
+    if finding.status == Finding.Status.CLOSED:
+        raise ActionError(_("This finding is already closed."), code="transition")
+    now = timezone.now()
+    FollowUp.objects.create(finding=finding, kind=FollowUp.Kind.CLOSURE, text=text, author=actor)
+    finding.status, finding.closed_at, finding.closed_by = Finding.Status.CLOSED, now, actor
+    finding.save(update_fields=["status", "closed_at", "closed_by"])
+    _open_obligations(Finding, finding.pk).update(done_at=now, done_by=actor)
+    return finding
+
+
+@transaction.atomic
+def add_note(*, finding: Finding, actor: Any, text: str) -> FollowUp:
+    """A follow-up note on a finding not yet closed (the bureau or the head of the inspected office)."""
+    _require(scoping.policy_for(Finding).can(actor, "note", finding), policies.NOTE_REFUSED)
+    if finding.status == Finding.Status.CLOSED:
+        raise ActionError(_("This finding is already closed."), code="transition")
+    return FollowUp.objects.create(finding=finding, kind=FollowUp.Kind.NOTE, text=text, author=actor)

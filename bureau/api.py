@@ -1,0 +1,340 @@
+"""API of the bureau's joint meetings and inspections (/api/v1/bureau/...), scoped like the pages: the
+serializers parse (a 400 with field messages), the selectors read, the actions write and refuse (403)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts import scoping
+from bureau import actions, policies, selectors
+from bureau.models import (
+    TEXT_MAX,
+    ActionItem,
+    Checklist,
+    Department,
+    Finding,
+    FollowUp,
+    Inspection,
+    InspectionResult,
+    Meeting,
+)
+from services.models import Organisation
+
+
+class MayOpen(permissions.IsAuthenticated):
+    """The bureau and judicial-office officers and heads (the rows and the actions decide the rest)."""
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and policies.may_open(request.user)
+
+
+def validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _organisations():
+    return Organisation.objects.filter(
+        is_active=True, kind__in=[Organisation.Kind.JUDICIAL_OFFICE, Organisation.Kind.JUSTICE_BUREAU]
+    )
+
+
+class BureauActionItemOutput(serializers.ModelSerializer):
+    owner_organisation = serializers.StringRelatedField()
+    meeting = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "meeting",
+            "task",
+            "owner_department",
+            "owner_organisation",
+            "due_on",
+            "status",
+            "outcome",
+            "closed_at",
+        ]
+
+
+class BureauMeetingOutput(serializers.ModelSerializer):
+    organiser = serializers.StringRelatedField()
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "title", "held_at", "place", "departments", "agenda", "minutes", "decisions", "organiser"]
+
+
+class BureauMeetingInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    held_at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=200)
+    departments = serializers.ListField(child=serializers.ChoiceField(choices=Department.choices), min_length=1)
+    agenda = serializers.CharField(max_length=TEXT_MAX)
+    minutes = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    decisions = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+
+
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Joint meetings: list (``?q=``), one (with the action items the reader sees), record one (the bureau)."""
+
+    permission_classes = [MayOpen]
+    serializer_class = BureauMeetingOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.meetings(self.request.user, query=self.request.query_params.get("q", ""))
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        row = self.get_object()
+        data = BureauMeetingOutput(row).data
+        data["items"] = BureauActionItemOutput(selectors.meeting_items(request.user, row), many=True).data
+        return Response(data)
+
+    @extend_schema(request=BureauMeetingInput, responses={201: BureauMeetingOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(BureauMeetingInput, request.data)
+        return Response(BureauMeetingOutput(actions.record_meeting(actor=request.user, **values)).data, status=201)
+
+
+class BureauActionItemInput(serializers.Serializer):
+    meeting = serializers.IntegerField()
+    task = serializers.CharField(max_length=TEXT_MAX)
+    owner_department = serializers.ChoiceField(choices=Department.choices)
+    owner_organisation = serializers.PrimaryKeyRelatedField(queryset=_organisations(), required=False, allow_null=True)
+    due_on = serializers.DateField()
+
+
+class BureauCloseInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[ActionItem.Status.DONE, ActionItem.Status.DROPPED])
+    outcome = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Action items: list (``?department=&organisation=&status=&overdue=1``), one, add one, close one."""
+
+    permission_classes = [MayOpen]
+    serializer_class = BureauActionItemOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        organisation = params.get("organisation", "")
+        return selectors.action_items(
+            self.request.user,
+            department=params.get("department", ""),
+            organisation=int(organisation) if organisation.isdigit() else None,
+            status=params.get("status", ""),
+            overdue=params.get("overdue") in ("1", "true"),
+        )
+
+    @extend_schema(request=BureauActionItemInput, responses={201: BureauActionItemOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(BureauActionItemInput, request.data)
+        meeting = scoping.scope(request.user, Meeting).filter(pk=values.pop("meeting")).first()
+        if meeting is None:
+            raise NotFound
+        item = actions.add_action_item(meeting=meeting, actor=request.user, **values)
+        return Response(BureauActionItemOutput(item).data, status=201)
+
+    @extend_schema(request=BureauCloseInput, responses={200: BureauActionItemOutput})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk=None) -> Response:
+        item = self.get_object()
+        values = validated(BureauCloseInput, request.data)
+        return Response(BureauActionItemOutput(actions.close_action_item(item=item, actor=request.user, **values)).data)
+
+
+class BureauChecklistOutput(serializers.ModelSerializer):
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Checklist
+        fields = ["id", "version", "title", "published_at", "items"]
+
+    def get_items(self, obj) -> list[dict]:
+        return [{"id": i.pk, "position": i.position, "text": i.text} for i in obj.items.all()]
+
+
+class BureauChecklistInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    items = serializers.ListField(child=serializers.CharField(max_length=300), min_length=1)
+
+
+class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Checklist versions (newest first); publish a new version (the bureau)."""
+
+    permission_classes = [MayOpen]
+    serializer_class = BureauChecklistOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.checklists(self.request.user)
+
+    @extend_schema(request=BureauChecklistInput, responses={201: BureauChecklistOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(BureauChecklistInput, request.data)
+        return Response(BureauChecklistOutput(actions.publish_checklist(actor=request.user, **values)).data, status=201)
+
+
+class BureauResultOutput(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.text")
+
+    class Meta:
+        model = InspectionResult
+        fields = ["item", "result", "note"]
+
+
+class BureauFindingOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Finding
+        fields = ["id", "inspection", "text", "correction_due", "status", "closed_at"]
+
+
+class BureauInspectionOutput(serializers.ModelSerializer):
+    office = serializers.StringRelatedField()
+    checklist_version = serializers.IntegerField(source="checklist.version")
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "office", "checklist_version", "inspected_on", "inspectors", "summary"]
+
+
+class BureauResultInput(serializers.Serializer):
+    item = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=InspectionResult.Result.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BureauInspectionInput(serializers.Serializer):
+    office = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True, kind=Organisation.Kind.JUDICIAL_OFFICE)
+    )
+    inspected_on = serializers.DateField()
+    inspectors = serializers.CharField(max_length=300)
+    summary = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    results = BureauResultInput(many=True)
+
+
+class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Inspections: list (``?office=``), one (results and findings), record one (the bureau)."""
+
+    permission_classes = [MayOpen]
+    serializer_class = BureauInspectionOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        office = self.request.query_params.get("office", "")
+        return selectors.inspections(self.request.user, office=int(office) if office.isdigit() else None)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            row = selectors.inspection_detail(request.user, int(kwargs["pk"]))
+        except (Inspection.DoesNotExist, ValueError):
+            raise NotFound from None
+        data = BureauInspectionOutput(row).data
+        data["results"] = BureauResultOutput(row.results.all(), many=True).data
+        data["findings"] = BureauFindingOutput(row.findings.all(), many=True).data
+        return Response(data)
+
+    @extend_schema(request=BureauInspectionInput, responses={201: BureauInspectionOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(BureauInspectionInput, request.data)
+        results = {row["item"]: (row["result"], row["note"]) for row in values.pop("results")}
+        inspection = actions.record_inspection(actor=request.user, results=results, **values)
+        return Response(BureauInspectionOutput(inspection).data, status=201)
+
+
+class BureauFindingInput(serializers.Serializer):
+    inspection = serializers.IntegerField()
+    text = serializers.CharField(max_length=TEXT_MAX)
+    correction_due = serializers.DateField()
+
+
+class BureauFollowUpInput(serializers.Serializer):
+    text = serializers.CharField(max_length=TEXT_MAX)
+
+
+class BureauReturnInput(BureauFollowUpInput):
+    correction_due = serializers.DateField()
+
+
+class BureauFollowUpOutput(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "kind", "text", "author", "created_at"]
+
+
+class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Findings: list (``?status=&office=&overdue=1``), one (with its follow-ups), add one (the bureau), and
+    the follow-ups: correct (the office head), return and close (the bureau), note (either)."""
+
+    permission_classes = [MayOpen]
+    serializer_class = BureauFindingOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        office = params.get("office", "")
+        return selectors.findings(
+            self.request.user,
+            status=params.get("status", ""),
+            office=int(office) if office.isdigit() else None,
+            overdue=params.get("overdue") in ("1", "true"),
+        )
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        row = self.get_object()
+        data = BureauFindingOutput(row).data
+        data["follow_ups"] = BureauFollowUpOutput(selectors.follow_ups(request.user, row), many=True).data
+        return Response(data)
+
+    @extend_schema(request=BureauFindingInput, responses={201: BureauFindingOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(BureauFindingInput, request.data)
+        inspection = scoping.scope(request.user, Inspection).filter(pk=values.pop("inspection")).first()
+        if inspection is None:
+            raise NotFound
+        return Response(
+            BureauFindingOutput(actions.add_finding(inspection=inspection, actor=request.user, **values)).data,
+            status=201,
+        )
+
+    @extend_schema(request=BureauFollowUpInput, responses={200: BureauFindingOutput})
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk=None) -> Response:
+        row = self.get_object()
+        values = validated(BureauFollowUpInput, request.data)
+        return Response(BureauFindingOutput(actions.report_correction(finding=row, actor=request.user, **values)).data)
+
+    @extend_schema(request=BureauReturnInput, responses={200: BureauFindingOutput})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk=None) -> Response:
+        row = self.get_object()
+        values = validated(BureauReturnInput, request.data)
+        return Response(BureauFindingOutput(actions.return_finding(finding=row, actor=request.user, **values)).data)
+
+    @extend_schema(request=BureauFollowUpInput, responses={200: BureauFindingOutput})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk=None) -> Response:
+        row = self.get_object()
+        values = validated(BureauFollowUpInput, request.data)
+        return Response(BureauFindingOutput(actions.close_finding(finding=row, actor=request.user, **values)).data)
+
+    @extend_schema(request=BureauFollowUpInput, responses={201: BureauFollowUpOutput})
+    @action(detail=True, methods=["post"])
+    def note(self, request: Request, pk=None) -> Response:
+        row = self.get_object()
+        values = validated(BureauFollowUpInput, request.data)
+        return Response(
+            BureauFollowUpOutput(actions.add_note(finding=row, actor=request.user, **values)).data, status=201
+        )

@@ -1,0 +1,14 @@
+"""API routes of the bureau's joint meetings and inspections, mounted under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+from bureau import api
+
+router = SimpleRouter()
+router.register("bureau/meetings", api.MeetingViewSet, basename="bureau-meeting")
+router.register("bureau/action-items", api.ActionItemViewSet, basename="bureau-action-item")
+router.register("bureau/checklists", api.ChecklistViewSet, basename="bureau-checklist")
+router.register("bureau/inspections", api.InspectionViewSet, basename="bureau-inspection")
+router.register("bureau/findings", api.FindingViewSet, basename="bureau-finding")
+
+urlpatterns = router.urls

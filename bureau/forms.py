@@ -1,0 +1,170 @@
+"""Forms of the bureau's pages: they only parse; the actions decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bureau.models import TEXT_MAX, ActionItem, Checklist, Department, Finding, InspectionResult
+from services.models import Organisation
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TEXT = forms.Textarea(attrs={"rows": 4})
+
+
+def owner_organisations():
+    """The platform organisations an action item may belong to: judicial offices and the bureau."""
+    return Organisation.objects.filter(
+        is_active=True, kind__in=[Organisation.Kind.JUDICIAL_OFFICE, Organisation.Kind.JUSTICE_BUREAU]
+    ).order_by("kind", "name")
+
+
+def judicial_offices():
+    return Organisation.objects.filter(is_active=True, kind=Organisation.Kind.JUDICIAL_OFFICE).order_by("name")
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_at = forms.DateTimeField(
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+    departments = forms.MultipleChoiceField(
+        label=_("Departments attending"), choices=Department.choices, widget=forms.CheckboxSelectMultiple
+    )
+    agenda = forms.CharField(label=_("Agenda"), max_length=TEXT_MAX, widget=TEXT)
+    minutes = forms.CharField(label=_("Minutes"), max_length=TEXT_MAX, widget=TEXT, required=False)
+    decisions = forms.CharField(label=_("Decisions"), max_length=TEXT_MAX, widget=TEXT, required=False)
+
+
+class ActionItemForm(forms.Form):
+    task = forms.CharField(label=_("Task"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    owner_department = forms.ChoiceField(label=_("Owner department"), choices=Department.choices)
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Owner organisation on the platform"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("A judicial office or the bureau; leave empty for a department outside the platform."),
+    )
+    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = owner_organisations()
+
+
+class CloseItemForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Close as"),
+        choices=[
+            (ActionItem.Status.DONE, ActionItem.Status.DONE.label),
+            (ActionItem.Status.DROPPED, ActionItem.Status.DROPPED.label),
+        ],
+    )
+    outcome = forms.CharField(
+        label=_("Outcome, or the reason for dropping it"), max_length=TEXT_MAX, widget=TEXT, required=False
+    )
+
+
+SORT_MEETINGS = [("-held_at", _("Newest first")), ("held_at", _("Oldest first")), ("title", _("Title"))]
+SORT_ITEMS = [
+    ("due_on", _("Due soonest")),
+    ("-due_on", _("Due latest")),
+    ("owner", _("Owner department")),
+    ("status", pgettext_lazy("sort", "Status")),
+]
+SORT_INSPECTIONS = [
+    ("-inspected_on", _("Newest first")),
+    ("inspected_on", _("Oldest first")),
+    ("office", _("Judicial office")),
+]
+
+
+class MeetingSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_MEETINGS, required=False)
+
+
+class ItemFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    department = forms.ChoiceField(
+        label=_("Owner department"), choices=[("", _("All"))] + list(Department.choices), required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Owner organisation on the platform"), queryset=Organisation.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=pgettext_lazy("filter", "Status"),
+        choices=[("", _("All"))] + list(ActionItem.Status.choices),
+        required=False,
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_ITEMS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = owner_organisations()
+
+
+class ChecklistForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    items = forms.CharField(
+        label=_("Items, one a line"), max_length=TEXT_MAX * 2, widget=forms.Textarea(attrs={"rows": 12})
+    )
+
+    def cleaned_items(self) -> list[str]:
+        return self.cleaned_data["items"].splitlines()
+
+
+class InspectionForm(forms.Form):
+    """The inspection's header and a result and note for every item of the checklist given."""
+
+    office = forms.ModelChoiceField(label=_("Judicial office"), queryset=Organisation.objects.none())
+    inspected_on = forms.DateField(label=_("Inspected on"), widget=DATE)
+    inspectors = forms.CharField(label=_("Inspectors"), max_length=300)
+    summary = forms.CharField(label=_("Summary"), max_length=TEXT_MAX, widget=TEXT, required=False)
+
+    def __init__(self, *args, checklist: Checklist | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = judicial_offices()
+        self.item_rows = []
+        for item in checklist.items.all() if checklist else []:
+            result = f"result_{item.pk}"
+            note = f"note_{item.pk}"
+            self.fields[result] = forms.ChoiceField(
+                label=f"{item.position}. {item.text}",
+                choices=InspectionResult.Result.choices,
+                widget=forms.RadioSelect,
+            )
+            self.fields[note] = forms.CharField(label=_("Note"), max_length=500, required=False)
+            self.item_rows.append((item, result, note))
+
+    def results(self) -> dict[int, tuple[str, str]]:
+        return {item.pk: (self.cleaned_data[r], self.cleaned_data[n]) for item, r, n in self.item_rows}
+
+    def item_fields(self):
+        return [(item, self[r], self[n]) for item, r, n in self.item_rows]
+
+
+class InspectionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    office = forms.ModelChoiceField(label=_("Judicial office"), queryset=Organisation.objects.none(), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_INSPECTIONS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = judicial_offices()
+
+
+class FindingForm(forms.Form):
+    text = forms.CharField(label=_("Finding"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    correction_due = forms.DateField(label=_("Correct by"), widget=DATE)
+
+
+class FollowUpForm(forms.Form):
+    text = forms.CharField(label=_("Text"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    correction_due = forms.DateField(label=_("New deadline (when returning)"), widget=DATE, required=False)
+
+
+FINDING_STATUS_FILTER = [("", _("All")), ("unclosed", _("Not closed")), *Finding.Status.choices]

@@ -1,0 +1,275 @@
+"""The bureau's own work (issue 18 items 4 and 5): the leadership group's joint meetings and the inspections
+of judicial offices.
+
+- ``Meeting``: a joint meeting of the leadership group (联席会议, Xinmi policy §三(一); CCL Art. 8): when,
+  where, the member departments attending, agenda, minutes and decisions.
+- ``ActionItem``: a task a meeting gives a department, by a date; open, done or dropped (with a reason). The
+  organisation that owes it owes an obligation of kind ``action_item`` (the obligation engine reminds and
+  escalates it).
+- ``Checklist`` and ``ChecklistItem``: the checklist the bureau inspects against (督促检查, §三(二)), in
+  versions: a change publishes a new version, an inspection keeps the version it used.
+- ``Inspection`` and ``InspectionResult``: one inspection of an office and its result on each item.
+- ``Finding`` and ``FollowUp``: what the inspection found, the correction deadline (an obligation of kind
+  ``inspection_finding`` owed by the office) and the entries until the bureau closes it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+TEXT_MAX = 4000
+
+
+class Department(models.TextChoices):
+    """The member departments of the leadership group (CCL Art. 8; Xinmi policy §三)."""
+
+    JUSTICE = "justice", pgettext_lazy("department", "Justice bureau")
+    COURT = "court", pgettext_lazy("department", "People's court")
+    PROCURATORATE = "procuratorate", pgettext_lazy("department", "People's procuratorate")
+    PUBLIC_SECURITY = "public_security", pgettext_lazy("department", "Public security")
+    CIVIL_AFFAIRS = "civil_affairs", pgettext_lazy("department", "Civil affairs")
+    HUMAN_RESOURCES = "human_resources", pgettext_lazy("department", "Human resources and social security")
+    FINANCE = "finance", pgettext_lazy("department", "Finance")
+    EDUCATION = "education", pgettext_lazy("department", "Education")
+    HEALTH = "health", pgettext_lazy("department", "Health")
+    JUDICIAL_OFFICE = "judicial_office", pgettext_lazy("department", "Judicial office")
+    OTHER = "other", pgettext_lazy("department", "Other department")
+
+
+class Meeting(models.Model):
+    """A joint meeting of the leadership group (联席会议)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    held_at = models.DateTimeField(_("held at"))
+    place = models.CharField(_("place"), max_length=200)
+    # Department codes (``Department``); a list, not a table: it is read whole with the meeting.
+    departments = models.JSONField(_("departments attending"), default=list)
+    agenda = models.TextField(_("agenda"), max_length=TEXT_MAX)
+    minutes = models.TextField(_("minutes"), max_length=TEXT_MAX, blank=True)
+    decisions = models.TextField(_("decisions"), max_length=TEXT_MAX, blank=True)
+    organiser = models.ForeignKey(
+        "services.Organisation", verbose_name=_("convened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("joint meeting")
+        verbose_name_plural = _("joint meetings")
+        ordering = ["-held_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def department_labels(self) -> list[str]:
+        return [str(Department(code).label) for code in self.departments if code in Department.values]
+
+
+class ActionItem(models.Model):
+    """A task a meeting gives a department, by a date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("action item", "open")
+        DONE = "done", pgettext_lazy("action item", "done")
+        DROPPED = "dropped", pgettext_lazy("action item", "dropped")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="items")
+    task = models.TextField(_("task"), max_length=TEXT_MAX)
+    owner_department = models.CharField(_("owner department"), max_length=30, choices=Department.choices)
+    # The platform organisation that answers for it (a judicial office, the bureau); empty for a department
+    # outside the platform, whose item the convening bureau follows up (it owes the reminder).
+    owner_organisation = models.ForeignKey(
+        "services.Organisation",
+        verbose_name=_("owner organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome = models.TextField(_("outcome or reason"), max_length=TEXT_MAX, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["open", "done", "dropped"]), name="action_item_status"),
+            # A dropped item says why.
+            models.CheckConstraint(condition=~Q(status="dropped") | ~Q(outcome=""), name="action_item_drop_reason"),
+        ]
+        indexes = [models.Index(fields=["owner_organisation", "status"], name="action_item_owner_status")]
+
+    def __str__(self) -> str:
+        return self.task[:60]
+
+    @property
+    def owing_organisation_id(self) -> int:
+        """Who owes the reminder: the owner organisation, else the bureau that convened the meeting."""
+        return self.owner_organisation_id or self.meeting.organiser_id
+
+
+class Checklist(models.Model):
+    """One version of the inspection checklist; never changed once published (a change is a new version)."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("inspection checklist")
+        verbose_name_plural = _("inspection checklists")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="items"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("item"), max_length=300)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["checklist", "position"]
+        constraints = [models.UniqueConstraint(fields=["checklist", "position"], name="checklist_item_position")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Inspection(models.Model):
+    """An inspection of a judicial office against one checklist version."""
+
+    office = models.ForeignKey(
+        "services.Organisation", verbose_name=_("judicial office"), on_delete=models.PROTECT, related_name="+"
+    )
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    inspected_on = models.DateField(_("inspected on"))
+    inspectors = models.CharField(_("inspectors"), max_length=300)
+    summary = models.TextField(_("summary"), max_length=TEXT_MAX, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-inspected_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.inspected_on}"
+
+
+class InspectionResult(models.Model):
+    class Result(models.TextChoices):
+        PASS = "pass", pgettext_lazy("inspection", "pass")
+        FAIL = "fail", pgettext_lazy("inspection", "fail")
+        NA = "na", pgettext_lazy("inspection", "not applicable")
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="results"
+    )
+    item = models.ForeignKey(ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=4, choices=Result.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection result")
+        verbose_name_plural = _("inspection results")
+        ordering = ["inspection", "item__position"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="inspection_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.result}"
+
+
+class Finding(models.Model):
+    """Something the inspection found that the office must correct by a date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("finding", "open")
+        CORRECTED = "corrected", pgettext_lazy("finding", "correction reported")
+        CLOSED = "closed", pgettext_lazy("finding", "closed")
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="findings"
+    )
+    text = models.TextField(_("finding"), max_length=TEXT_MAX)
+    correction_due = models.DateField(_("correct by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection finding")
+        verbose_name_plural = _("inspection findings")
+        ordering = ["correction_due", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["open", "corrected", "closed"]), name="finding_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class FollowUp(models.Model):
+    """One entry on a finding until it is closed: a note, the office's correction, the bureau's closing."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", pgettext_lazy("follow-up", "note")
+        CORRECTION = "correction", pgettext_lazy("follow-up", "correction made")
+        RETURNED = "returned", pgettext_lazy("follow-up", "correction not accepted")
+        CLOSURE = "closure", pgettext_lazy("follow-up", "closed")
+
+    finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("text"), max_length=TEXT_MAX)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text[:40]}"

@@ -1,0 +1,145 @@
+"""Who sees and does what with the joint meetings and the inspections (every rule written once).
+
+- Joint meetings: the bureau (administrators and the head) records and edits them; officers and heads of a
+  judicial office read every meeting (the leadership group's decisions are the offices' work programme:
+  agenda, minutes, decisions) but see only the action items their own office owns. Social workers,
+  providers, volunteers, editors and the public see none.
+- Action items: the bureau writes them (adds, edits, marks done, drops); an office reads its own.
+- The checklist: the bureau publishes versions; office staff read it (they know what they are inspected on).
+- Inspections and findings: the bureau records them and closes findings; an office's officers read their
+  own office's; only the office head (司法所负责人) reports a correction; the bureau and that head add notes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.roles import Role, is_bureau_admin, organisation_ids
+from bureau.models import ActionItem, Checklist, ChecklistItem, Finding, FollowUp, Inspection, InspectionResult, Meeting
+
+# The refusals the pages and the API both give (``actions`` raises them with code "forbidden").
+ONLY_BUREAU = _("Only the bureau records joint meetings, action items, checklists and inspections.")
+ONLY_HEAD = _("Only the head of the inspected judicial office reports a correction.")
+ONLY_BUREAU_CLOSES = _("Only the bureau closes a finding.")
+NOTE_REFUSED = _("Only the bureau and the head of the inspected office add notes to a finding.")
+
+
+def office_ids(user: Any) -> set[int]:
+    """The judicial offices where the user is an officer (an office head counts as one)."""
+    return organisation_ids(user, Role.OFFICE_OFFICER)
+
+
+def may_open(user: Any) -> bool:
+    """The bureau and judicial-office officers and heads open the bureau's pages (the rows decide the rest)."""
+    return is_bureau_admin(user) or bool(office_ids(user))
+
+
+def may_write(user: Any) -> bool:
+    return is_bureau_admin(user)
+
+
+def heads_office(user: Any, office_id: int) -> bool:
+    return office_id in organisation_ids(user, Role.OFFICE_HEAD)
+
+
+class _BureauWrites(scoping.BasePolicy):
+    def allow_write(self, user: Any, obj: Any = None) -> bool:
+        """The bureau (administrators and the head) only."""
+        return may_write(user)
+
+
+class MeetingPolicy(_BureauWrites):
+    model = Meeting
+
+    def rows_view(self, user: Any) -> QuerySet[Meeting]:
+        """The bureau and office officers and heads: every meeting; anybody else none."""
+        return Meeting.objects.all() if may_open(user) else Meeting.objects.none()
+
+
+class ActionItemPolicy(_BureauWrites):
+    model = ActionItem
+
+    def rows_view(self, user: Any) -> QuerySet[ActionItem]:
+        """The bureau all; an office's officers and head the items their office owns."""
+        if is_bureau_admin(user):
+            return ActionItem.objects.all()
+        return ActionItem.objects.filter(owner_organisation_id__in=office_ids(user))
+
+
+class ChecklistPolicy(_BureauWrites):
+    model = Checklist
+
+    def rows_view(self, user: Any) -> QuerySet[Checklist]:
+        """Every version, to the bureau and office staff."""
+        return Checklist.objects.all() if may_open(user) else Checklist.objects.none()
+
+
+class ChecklistItemPolicy(_BureauWrites):
+    model = ChecklistItem
+
+    def rows_view(self, user: Any) -> QuerySet[ChecklistItem]:
+        """As their checklist."""
+        return ChecklistItem.objects.all() if may_open(user) else ChecklistItem.objects.none()
+
+
+class InspectionPolicy(_BureauWrites):
+    model = Inspection
+
+    def rows_view(self, user: Any) -> QuerySet[Inspection]:
+        """The bureau all; an office's officers and head their own office's."""
+        if is_bureau_admin(user):
+            return Inspection.objects.all()
+        return Inspection.objects.filter(office_id__in=office_ids(user))
+
+
+class InspectionResultPolicy(_BureauWrites):
+    model = InspectionResult
+
+    def rows_view(self, user: Any) -> QuerySet[InspectionResult]:
+        """As their inspection."""
+        return InspectionResult.objects.filter(inspection__in=InspectionPolicy().rows_view(user))
+
+
+class FindingPolicy(_BureauWrites):
+    model = Finding
+
+    def rows_view(self, user: Any) -> QuerySet[Finding]:
+        """As their inspection."""
+        if is_bureau_admin(user):
+            return Finding.objects.all()
+        return Finding.objects.filter(inspection__office_id__in=office_ids(user))
+
+    def allow_correct(self, user: Any, obj: Any = None) -> bool:
+        """Report a correction: the head of the inspected office only (not the bureau, not an officer)."""
+        return isinstance(obj, Finding) and heads_office(user, obj.inspection.office_id)
+
+    def allow_close(self, user: Any, obj: Any = None) -> bool:
+        """Close a finding (or return a correction): the bureau."""
+        return may_write(user)
+
+    def allow_note(self, user: Any, obj: Any = None) -> bool:
+        """Add a note: the bureau and the head of the inspected office."""
+        return may_write(user) or self.allow_correct(user, obj)
+
+
+class FollowUpPolicy(_BureauWrites):
+    model = FollowUp
+
+    def rows_view(self, user: Any) -> QuerySet[FollowUp]:
+        """As their finding."""
+        return FollowUp.objects.filter(finding__in=FindingPolicy().rows_view(user))
+
+
+def register() -> None:
+    scoping.register(Meeting, MeetingPolicy())
+    scoping.register(ActionItem, ActionItemPolicy())
+    scoping.register(Checklist, ChecklistPolicy())
+    scoping.register(ChecklistItem, ChecklistItemPolicy())
+    scoping.register(Inspection, InspectionPolicy())
+    scoping.register(InspectionResult, InspectionResultPolicy())
+    scoping.register(Finding, FindingPolicy())
+    scoping.register(FollowUp, FollowUpPolicy())

@@ -1,0 +1,500 @@
+"""Pages of the bureau's joint meetings and inspections. Every read starts from ``selectors``; every write
+calls ``actions`` (which ask the policy and refuse with the same words the API gives)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import scoping
+from bureau import actions, forms, policies, selectors
+from bureau.models import Finding, Inspection, Meeting
+from config.errors import ActionError, form_errors
+from services.models import Organisation
+
+PER_PAGE = 25
+
+
+def requires(predicate):
+    """Signed in (else the login page) and allowed by a policy predicate (else 403)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _status(exc: ValidationError) -> int:
+    return exc.status_code if isinstance(exc, ActionError) else 400
+
+
+def _page(request: HttpRequest, rows):
+    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _get(rows, **lookup):
+    try:
+        return rows.get(**lookup)
+    except (rows.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _form_page(request, template: str, form, status: int = 200, **context) -> HttpResponse:
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+def _confirm(request, *, title: str, question: str, label: str, back: str, fields=()) -> HttpResponse:
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": title,
+            "question": question,
+            "confirm_label": label,
+            "back": back,
+            "action": request.path,
+            "fields": list(fields),
+        },
+    )
+
+
+# --- joint meetings ------------------------------------------------------------------------------------
+
+
+@require_GET
+@requires(policies.may_open)
+def meetings(request: HttpRequest) -> HttpResponse:
+    """The joint meetings: searchable, sortable, paged."""
+    search = forms.MeetingSearchForm(request.GET)
+    values = search.cleaned_data if search.is_valid() else {}
+    rows = selectors.meetings(request.user, query=values.get("q", ""), sort=values.get("sort") or "-held_at")
+    return render(
+        request,
+        "bureau/meetings.html",
+        {"page": _page(request, rows), "search": search, "can_write": policies.may_write(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    """Record a joint meeting (the bureau; the action refuses anybody else)."""
+    if not policies.may_write(request.user):
+        raise PermissionDenied(str(policies.ONLY_BUREAU))
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = actions.record_meeting(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=_("New joint meeting"))
+        messages.success(request, _("The meeting is recorded."))
+        return redirect("bureau:meeting", pk=meeting.pk)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=_("New joint meeting"))
+
+
+@require_GET
+@requires(policies.may_open)
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """A meeting: its record and the action items the user may see (an office: its own)."""
+    row = _get(scoping.scope(request.user, Meeting).select_related("organiser", "recorded_by"), pk=pk)
+    return render(
+        request,
+        "bureau/meeting.html",
+        {
+            "meeting": row,
+            "items": selectors.meeting_items(request.user, row),
+            "can_write": policies.may_write(request.user),
+            "item_form": forms.ActionItemForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a meeting's record."""
+    row = _get(scoping.scope(request.user, Meeting), pk=pk)
+    if not policies.may_write(request.user):
+        raise PermissionDenied(str(policies.ONLY_BUREAU))
+    initial = {
+        f: getattr(row, f) for f in ("title", "held_at", "place", "departments", "agenda", "minutes", "decisions")
+    }
+    form = forms.MeetingForm(request.POST or None, initial=initial)
+    title = _("Edit the meeting")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_meeting(meeting=row, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title)
+        messages.success(request, _("The meeting is saved."))
+        return redirect("bureau:meeting", pk=row.pk)
+    return _form_page(request, "bureau/form.html", form, 400 if request.method == "POST" else 200, title=title)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a meeting recorded by mistake (no action items), after confirming."""
+    row = _get(scoping.scope(request.user, Meeting), pk=pk)
+    if not policies.may_write(request.user):
+        raise PermissionDenied(str(policies.ONLY_BUREAU))
+    back = reverse("bureau:meeting", args=[row.pk])
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        try:
+            actions.delete_meeting(meeting=row, actor=request.user)
+        except ActionError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(back)
+        messages.success(request, _("The meeting is deleted."))
+        return redirect("bureau:meetings")
+    return _confirm(
+        request,
+        title=_("Delete the meeting"),
+        question=_("Delete the record of “%(title)s”? This cannot be undone.") % {"title": row.title},
+        label=_("Yes, delete it"),
+        back=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def item_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an action item to a meeting."""
+    row = _get(scoping.scope(request.user, Meeting), pk=pk)
+    if not policies.may_write(request.user):
+        raise PermissionDenied(str(policies.ONLY_BUREAU))
+    form = forms.ActionItemForm(request.POST or None)
+    title = _("New action item")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_action_item(meeting=row, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, meeting=row)
+        messages.success(request, _("The action item is added."))
+        return redirect("bureau:meeting", pk=row.pk)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=title, meeting=row)
+
+
+# --- action items ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@requires(policies.may_open)
+def action_items(request: HttpRequest) -> HttpResponse:
+    """The action items the user sees, by owner department or organisation, status, overdue; sorted, paged."""
+    search = forms.ItemFilterForm(request.GET)
+    values = search.cleaned_data if search.is_valid() else {}
+    organisation = values.get("organisation")
+    rows = selectors.action_items(
+        request.user,
+        query=values.get("q", ""),
+        department=values.get("department", ""),
+        organisation=organisation.pk if organisation else None,
+        status=values.get("status", ""),
+        overdue=values.get("overdue", False),
+        sort=values.get("sort") or "due_on",
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "bureau/action_items.html",
+        {"page": _page(request, rows), "search": search, "query": query.urlencode(), "today": _today()},
+    )
+
+
+@require_GET
+@requires(policies.may_open)
+def action_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action item: its meeting, owner, date, status and outcome."""
+    row = _get(selectors.action_items(request.user).select_related("closed_by", "meeting__organiser"), pk=pk)
+    return render(
+        request,
+        "bureau/action_item.html",
+        {"item": row, "can_write": policies.may_write(request.user), "today": _today()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def action_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an open item's task, owner or date."""
+    row = _get(selectors.action_items(request.user), pk=pk)
+    if not policies.may_write(request.user):
+        raise PermissionDenied(str(policies.ONLY_BUREAU))
+    initial = {
+        "task": row.task,
+        "owner_department": row.owner_department,
+        "owner_organisation": row.owner_organisation_id,
+        "due_on": row.due_on,
+    }
+    form = forms.ActionItemForm(request.POST or None, initial=initial)
+    title = _("Edit the action item")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_action_item(item=row, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title)
+        messages.success(request, _("The action item is saved."))
+        return redirect("bureau:action-item", pk=row.pk)
+    return _form_page(request, "bureau/form.html", form, 400 if request.method == "POST" else 200, title=title)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def action_item_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark an item done or drop it (with the reason): the form is the confirmation step."""
+    row = _get(selectors.action_items(request.user), pk=pk)
+    if not policies.may_write(request.user):
+        raise PermissionDenied(str(policies.ONLY_BUREAU))
+    form = forms.CloseItemForm(request.POST or None, initial={"status": request.GET.get("as", "done")})
+    title = _("Close the action item")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.close_action_item(item=row, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, item=row)
+        messages.success(request, _("The action item is closed."))
+        return redirect("bureau:action-item", pk=row.pk)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=title, item=row)
+
+
+# --- the checklist ----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def checklist(request: HttpRequest) -> HttpResponse:
+    """The checklist versions (newest first); the bureau publishes a new version here."""
+    versions = list(selectors.checklists(request.user))
+    can_write = policies.may_write(request.user)
+    current = versions[0] if versions else None
+    initial = {"title": current.title, "items": "\n".join(i.text for i in current.items.all())} if current else {}
+    form = forms.ChecklistForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied(str(policies.ONLY_BUREAU))
+        if form.is_valid():
+            try:
+                actions.publish_checklist(
+                    actor=request.user, title=form.cleaned_data["title"], items=form.cleaned_items()
+                )
+            except ValidationError as exc:
+                form_errors(form, exc)
+                status = _status(exc)
+            else:
+                messages.success(request, _("The new checklist version is published."))
+                return redirect("bureau:checklist")
+        else:
+            status = 400
+    return render(
+        request,
+        "bureau/checklist.html",
+        {"versions": versions, "form": form, "can_write": can_write},
+        status=status,
+    )
+
+
+# --- inspections and findings -------------------------------------------------------------------------------
+
+
+@require_GET
+@requires(policies.may_open)
+def inspections(request: HttpRequest) -> HttpResponse:
+    """The inspections the user sees: searchable, by office, sorted, paged."""
+    search = forms.InspectionFilterForm(request.GET)
+    values = search.cleaned_data if search.is_valid() else {}
+    office = values.get("office")
+    rows = selectors.inspections(
+        request.user,
+        query=values.get("q", ""),
+        office=office.pk if office else None,
+        sort=values.get("sort") or "-inspected_on",
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "bureau/inspections.html",
+        {
+            "page": _page(request, rows),
+            "search": search,
+            "query": query.urlencode(),
+            "can_write": policies.may_write(request.user),
+            "open_findings": selectors.findings(request.user, status="unclosed")[:PER_PAGE],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def inspection_new(request: HttpRequest) -> HttpResponse:
+    """Record an inspection against the checklist in force."""
+    if not policies.may_write(request.user):
+        raise PermissionDenied(str(policies.ONLY_BUREAU))
+    current = actions.current_checklist()
+    form = forms.InspectionForm(request.POST or None, checklist=current)
+    context = {"checklist": current}
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            inspection = actions.record_inspection(
+                actor=request.user,
+                office=values["office"],
+                inspected_on=values["inspected_on"],
+                inspectors=values["inspectors"],
+                summary=values["summary"],
+                results=form.results(),
+                checklist=current,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return render(request, "bureau/inspection_form.html", {"form": form, **context}, status=_status(exc))
+        messages.success(request, _("The inspection is recorded. Add its findings below."))
+        return redirect("bureau:inspection", pk=inspection.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "bureau/inspection_form.html", {"form": form, **context}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def inspection(request: HttpRequest, pk: int) -> HttpResponse:
+    """An inspection: results per item, findings; the bureau adds findings here."""
+    try:
+        row = selectors.inspection_detail(request.user, pk)
+    except Inspection.DoesNotExist:
+        raise Http404 from None
+    can_write = policies.may_write(request.user)
+    form = forms.FindingForm(request.POST or None, initial={"correction_due": actions.default_correction_due()})
+    status = 200
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied(str(policies.ONLY_BUREAU))
+        if form.is_valid():
+            try:
+                actions.add_finding(inspection=row, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors(form, exc)
+                status = _status(exc)
+            else:
+                messages.success(request, _("The finding is recorded; the office owes its correction by the date."))
+                return redirect("bureau:inspection", pk=row.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "bureau/inspection.html",
+        {"inspection": row, "form": form, "can_write": can_write, "today": _today()},
+        status=status,
+    )
+
+
+FINDING_DOORS = {
+    "correct": "correct",
+    "return": "close",
+    "close": "close",
+    "note": "note",
+}
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.may_open)
+def finding(request: HttpRequest, pk: int) -> HttpResponse:
+    """A finding: its deadline and follow-up; the office head reports the correction, the bureau closes it or
+    returns it with a new deadline, both add notes."""
+    row = _get(selectors.findings(request.user), pk=pk)
+    policy = scoping.policy_for(Finding)
+    allowed = {verb: policy.can(request.user, verb, row) for verb in ("correct", "close", "note")}
+    form = forms.FollowUpForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        do = request.POST.get("do", "")
+        if do not in FINDING_DOORS:
+            raise Http404
+        if form.is_valid():
+            text = form.cleaned_data["text"]
+            try:
+                if do == "correct":
+                    actions.report_correction(finding=row, actor=request.user, text=text)
+                elif do == "return":
+                    due = form.cleaned_data["correction_due"]
+                    if due is None:
+                        raise ActionError({"correction_due": _("Give the new deadline.")})
+                    actions.return_finding(finding=row, actor=request.user, text=text, correction_due=due)
+                elif do == "close":
+                    actions.close_finding(finding=row, actor=request.user, text=text)
+                else:
+                    actions.add_note(finding=row, actor=request.user, text=text)
+            except ValidationError as exc:
+                form_errors(form, exc)
+                status = _status(exc)
+            else:
+                messages.success(request, _("The follow-up is recorded."))
+                return redirect("bureau:finding", pk=row.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "bureau/finding.html",
+        {
+            "finding": row,
+            "entries": selectors.follow_ups(request.user, row),
+            "form": form,
+            "allowed": allowed,
+            "today": _today(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@requires(policies.may_open)
+def office_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """One judicial office's inspections, findings and action items, newest first."""
+    office = _get(Organisation.objects.filter(kind=Organisation.Kind.JUDICIAL_OFFICE), pk=pk)
+    if not policies.may_write(request.user) and office.pk not in policies.office_ids(request.user):
+        raise Http404  # another office's history is not the user's to know
+    rows = selectors.inspections(request.user, office=office.pk)
+    found = selectors.findings(request.user, office=office.pk)
+    items = selectors.action_items(request.user, organisation=office.pk)
+    return render(
+        request,
+        "bureau/office.html",
+        {
+            "office": office,
+            "page": _page(request, rows),
+            "findings": found,
+            "items": items,
+            "today": _today(),
+        },
+    )

@@ -1,0 +1,86 @@
+"""The bureau's world: the supervision test city (one user per role) plus the heads of both offices."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts.roles import Role
+from bureau import actions
+from tests import factories
+from tests.coordination.factories import make_world
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db, settings):
+    settings.SMS_BACKEND = "accounts.sms.RecordingSmsBackend"
+    w = make_world()
+    w.users["head"] = factories.user_with_role(Role.OFFICE_HEAD, w.city.office, username="officehead")
+    w.users["other_head"] = factories.user_with_role(Role.OFFICE_HEAD, w.city.other_office, username="otherhead")
+    return w
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def meeting(w, **fields):
+    values = {
+        "title": "2026年第四季度社区矫正工作领导小组联席会议",
+        "held_at": timezone.now() - dt.timedelta(days=1),
+        "place": "市司法局三楼会议室",
+        "departments": ["justice", "court", "public_security"],
+        "agenda": "通报本季度社区矫正工作情况",
+        "decisions": "各司法所于月底前完成档案自查",
+    }
+    values.update(fields)
+    return actions.record_meeting(actor=w.users["bureau"], **values)
+
+
+def item(w, m=None, *, office=None, due_on=None, department="judicial_office"):
+    return actions.add_action_item(
+        meeting=m or meeting(w),
+        actor=w.users["bureau"],
+        task="完成社区矫正档案自查",
+        owner_department=department,
+        owner_organisation=w.city.office if office is None else office,
+        due_on=due_on or today() + dt.timedelta(days=14),
+    )
+
+
+def checklist(w, items=("矫正档案齐全", "每月走访记录", "教育学习台账")):
+    return actions.publish_checklist(actor=w.users["bureau"], title="司法所社区矫正工作检查表", items=list(items))
+
+
+def inspection(w, cl=None, office=None, result="pass"):
+    cl = cl or checklist(w)
+    return actions.record_inspection(
+        actor=w.users["bureau"],
+        office=office or w.city.office,
+        inspected_on=today(),
+        inspectors="张检查、李督导",
+        results={i.pk: (result, "") for i in cl.items.all()},
+        checklist=cl,
+    )
+
+
+def finding(w, insp=None, due=None):
+    return actions.add_finding(
+        inspection=insp or inspection(w),
+        actor=w.users["bureau"],
+        text="走访记录缺少签字",
+        correction_due=due or today() + dt.timedelta(days=30),
+    )
