@@ -83,7 +83,10 @@ def test_twelve_days_lost_contact_to_a_warning_to_the_months_assessment_on_a_pho
 
     # The officer pre-fills the month: the lost contact and the warning cost their items' points.
     log_in(page, "officer", "/en/casework/supervision/assessments/")
-    page.get_by_role("button", name="Create and pre-fill the month's assessments").click()
+    # The form offers last month (the one normally assessed); this month has begun and holds the decision.
+    prefill = page.get_by_role("form", name="Pre-fill a month")
+    prefill.get_by_label("Month", exact=True).fill(f"{timezone.localdate():%Y-%m}")
+    prefill.get_by_role("button", name="Create and pre-fill the month's assessments").click()
     page.wait_for_load_state()
     assessment = Assessment.objects.get(supervisee=person, month=timezone.localdate().replace(day=1))
     page.goto(f"/en/casework/supervision/assessments/{assessment.pk}/")
@@ -94,10 +97,16 @@ def test_twelve_days_lost_contact_to_a_warning_to_the_months_assessment_on_a_pho
     assert "warning (警告)" in warned.inner_text() and warned.locator("td").first.inner_text().strip() == "0"
     _fits(page)
     assert _serious(Axe().run(page)) == []
+    # The items only the officer can judge (admitting guilt, attitude): full points here.
+    for box in page.locator("input[type=number]").all():
+        if not box.input_value():
+            box.fill(box.get_attribute("max"))
     page.get_by_role("button", name="Save the points").click()
     page.wait_for_load_state()
     page.get_by_role("button", name="Submit for the office head's review").click()
     page.wait_for_load_state()
+    assessment.refresh_from_db()
+    assert assessment.state == Assessment.State.SUBMITTED, page.locator("main").inner_text()
     log_out(page)
 
     # The office head approves it; the total stays below the full score.
@@ -105,5 +114,5 @@ def test_twelve_days_lost_contact_to_a_warning_to_the_months_assessment_on_a_pho
     page.get_by_role("button", name="Approve").click()
     page.wait_for_load_state()
     assessment.refresh_from_db()
-    assert assessment.get_state_display() and assessment.reviewed_by is not None
+    assert assessment.state == Assessment.State.APPROVED and assessment.reviewed_by is not None
     assert assessment.total < assessment.rubric.max_total
