@@ -397,3 +397,23 @@ def test_the_officer_completes_and_submits_on_the_page(client, world):
     client.post(reverse("supervision:assessment-submit", kwargs={"pk": assessment.pk}))
     assessment.refresh_from_db()
     assert assessment.state == "submitted" and assessment.total is not None
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_the_assessments_chart_and_the_months_hours(world, client):
+    """On the person's case page (coordination's), the officer sees the assessed months as a chart with the
+    latest total and grade, this month's education hours against the target and the links; reading them is
+    logged. An officer of another office does not reach the page."""
+    officer = world.users["officer"]
+    person = world.supervisee
+    month = MONTH
+    actions.prefill_office(office=person.judicial_office, month=month, actor=officer)
+    assessment = Assessment.objects.get(supervisee=person, month=month)
+    client.force_login(officer)
+    page = client.get(f"/en/casework/supervisees/{person.uuid}/").content.decode()
+    assert "Assessment and education" in page and f"{month:%Y-%m}" in page
+    assert f"/casework/supervision/assessments/supervisees/{person.uuid}/" in page
+    assert "Education" in page and "This month's hours against the targets" in page
+    assert AccessLog.objects.filter(user=officer, object_type="assessment", object_id=str(assessment.pk)).exists()
+    client.force_login(world.users["other_officer"])
+    assert client.get(f"/en/casework/supervisees/{person.uuid}/").status_code == 404
