@@ -10,9 +10,9 @@ give the duty, the platform the default, which the deployment may override.
 from django.db import migrations, models
 
 LAW_MEETING_ZH = "平台默认值（法律未规定具体数字，可由本地调整）；依据《中华人民共和国社区矫正法》第八条；新密市人民政府关于加强社区矫正工作的意见（新密政〔2012〕17号）三（一）"
-LAW_MEETING_EN = "Platform default (the law sets no number; the deployment may adjust it); Community Corrections Law of the PRC, Art. 8; Xinmi government opinion on community corrections (Xinmi Zheng [2012] No. 17) §3(1)"
+LAW_MEETING_EN = "Platform default (the law sets no number; adjustable here); Community Corrections Law, Art. 8; Xinmi government opinion on community corrections (Xinmi Zheng [2012] No. 17) §3(1)"
 LAW_INSPECTION_ZH = "平台默认值（法律未规定具体数字，可由本地调整）；依据《中华人民共和国社区矫正法》第八条；新密市人民政府关于加强社区矫正工作的意见（新密政〔2012〕17号）三（二）"
-LAW_INSPECTION_EN = "Platform default (the law sets no number; the deployment may adjust it); Community Corrections Law of the PRC, Art. 8; Xinmi government opinion on community corrections (Xinmi Zheng [2012] No. 17) §3(2)"
+LAW_INSPECTION_EN = "Platform default (the law sets no number; adjustable here); Community Corrections Law, Art. 8; Xinmi government opinion on community corrections (Xinmi Zheng [2012] No. 17) §3(2)"
 
 RULES = [
     ("action_item_remind_days", "联席会议议定事项到期前开始提醒的天数", "Days before an action item of a joint meeting is due that its reminder shows", 7, "days", LAW_MEETING_ZH, LAW_MEETING_EN),
