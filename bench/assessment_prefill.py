@@ -21,7 +21,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import resource
 import sys
 import time
 from pathlib import Path
@@ -43,6 +42,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.measure import timed  # noqa: E402
 from coordination.models import Supervisee  # noqa: E402
 from services.models import Organisation, Township  # noqa: E402
 from supervision import tasks  # noqa: E402
@@ -171,31 +171,6 @@ def load(n_offices: int, per_office: int, month: dt.date, rng: random.Random) ->
                 )
             )
     Attendance.objects.bulk_create(rows, batch_size=10000)
-
-
-def cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-class QueryCounter:
-    """Counts every query the process sends."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def timed(label: str, func) -> None:
-    counter = QueryCounter()
-    with connection.execute_wrapper(counter):
-        wall, used = time.perf_counter(), cpu()
-        result = func()
-        wall, used = time.perf_counter() - wall, cpu() - used
-    print(f"{label:<44} {result}  wall {wall:7.2f} s  cpu {used:6.2f} s  queries {counter.count}")
 
 
 def main() -> None:

@@ -25,7 +25,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import resource
 import statistics
 import sys
 import time
@@ -50,6 +49,7 @@ from django.utils import timezone  # noqa: E402
 
 import notifications.actions  # noqa: E402
 from accounts.models import User  # noqa: E402
+from bench.measure import QueryCounter, cpu, timed  # noqa: E402
 from coordination.models import CorrectionTeamMember, Supervisee  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 from services.models import Membership, Organisation, Township  # noqa: E402
@@ -167,31 +167,6 @@ def load(n_offices: int, per_office: int, per_person: int, rng: random.Random) -
                 row.escalation_level = actions.level_reached(row, yesterday, delays)
             rows.append(row)
     Obligation.objects.bulk_create(rows, batch_size=10000)
-
-
-def cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-class QueryCounter:
-    """Counts every query the process sends (no cap, unlike Django's debug log)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def timed(label: str, func) -> None:
-    counter = QueryCounter()
-    with connection.execute_wrapper(counter):
-        wall, used = time.perf_counter(), cpu()
-        result = func()
-        wall, used = time.perf_counter() - wall, cpu() - used
-    print(f"{label:<44} result {result:>7}  wall {wall:7.2f} s  cpu {used:6.2f} s  queries {counter.count}")
 
 
 def pass_second_factor(client: Client, user: User) -> None:
