@@ -49,6 +49,19 @@ def redis_available() -> bool:
         return False
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Passwords in tests are hashed with a fast hasher: the production one (PBKDF2, a million rounds)
+    costs a few hundred milliseconds per user made or signed in, which most of the suite's time went to.
+    Sign-in itself is unchanged: the same checks run on a cheaper hash."""
+    from django.test import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture(autouse=True)
 def _services_for_markers(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("postgres"):
