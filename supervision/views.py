@@ -110,7 +110,7 @@ def today(request: HttpRequest) -> HttpResponse:
 def _proposals_to_decide(user) -> list:
     from supervision.sanctions import selectors as sanctions_selectors
 
-    return list(sanctions_selectors.awaiting_decision(user).select_related("proposed_by")[:50])
+    return list(sanctions_selectors.awaiting_decision(user)[:50])
 
 
 def _assessments_to_review(user) -> list:

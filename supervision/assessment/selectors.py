@@ -45,7 +45,9 @@ def assessments_for(
 ) -> QuerySet[Assessment]:
     """The assessments the user may see: searched by the person's name, filtered by state, month and office,
     sorted; each one returned is logged."""
-    rows = scoping.scope(user, Assessment).select_related("supervisee__judicial_office", "grade", "rubric")
+    rows = scoping.scope(user, Assessment).select_related(
+        "supervisee__judicial_office", "supervisee__township", "grade", "rubric"
+    )
     if q:
         rows = rows.filter(Q(supervisee__name__icontains=q.strip()) | Q(supervisee__given_name__icontains=q.strip()))
     if state:
@@ -78,7 +80,7 @@ def history(user: Any, supervisee: Supervisee) -> list[Assessment]:
 
 def to_review(user: Any) -> QuerySet[Assessment]:
     """The submitted assessments awaiting this office head's review (logged)."""
-    rows = scoping.policy_for(Assessment).rows_review(user).select_related("supervisee", "grade")
+    rows = scoping.policy_for(Assessment).rows_review(user).select_related("supervisee__township", "grade")
     return _logged(rows.order_by("month", "pk"), user)
 
 

@@ -17,7 +17,7 @@ def proposals(user: Any) -> QuerySet[SanctionProposal]:
     """The proposals the user may see, each read logged."""
     rows = (
         scoping.scope(user, SanctionProposal)
-        .select_related("supervisee", "supervisee__judicial_office", "proposed_by", "decided_by")
+        .select_related("supervisee__judicial_office", "supervisee__township", "proposed_by", "decided_by")
         .prefetch_related("grounds", "evidence")
     )
     return logged(rows, user=user, object_type="sanction_proposal", supervisee_id=lambda row: row.supervisee_id)
