@@ -81,18 +81,6 @@ def assessment_period(month: str | None = None) -> dict[str, int]:
     return assessment.create_period(month=dt.date.fromisoformat(month) if month else None)
 
 
-@shared_task(name="supervision.prefill_assessments", **RETRY)
-def prefill_assessments(office_id: int, month: str) -> dict[str, int]:
-    """One office's period, queued from the pre-fill button."""
-    import datetime as dt
-
-    from services.models import Organisation
-    from supervision.assessment import actions as assessment
-
-    office = Organisation.objects.get(pk=office_id)
-    return assessment.prefill_office(office=office, month=dt.date.fromisoformat(month))
-
-
 @shared_task(name="supervision.attendance_owed", **RETRY)
 def attendance_owed() -> int:
     """Daily: a session whose time has passed with no attendance recorded is owed by its office."""

@@ -32,7 +32,7 @@ from config.errors import ActionError
 from coordination.models import Supervisee
 from services.models import Organisation
 from supervision import rulebook
-from supervision.actions import end_of_day
+from supervision.actions import end_of_day, start_of_day
 from supervision.assessment.models import Assessment, GradeBand, Rubric, RubricItem, Score
 from supervision.education.models import Attendance, Session
 from supervision.models import Obligation, SanctionGround
@@ -79,10 +79,6 @@ def period_bounds(month: dt.date, months: int | None = None) -> tuple[dt.date, d
     return start, start + relativedelta(months=months)
 
 
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def due_at(month: dt.date, rules: Mapping[str, int]) -> dt.datetime:
     """When the assessment of a period is due: the rule book's days after the period's last day."""
     _start, after = period_bounds(month, rules[rulebook.ASSESSMENT_PERIOD_MONTHS])
@@ -95,7 +91,7 @@ def due_at(month: dt.date, rules: Mapping[str, int]) -> dt.datetime:
 
 def _facts(ids: list[int], start: dt.date, end: dt.date) -> dict[str, dict[int, Any]]:
     """What the platform recorded in the period for these people: five queries whatever their number."""
-    since, until = _aware(start), _aware(end)
+    since, until = start_of_day(start), start_of_day(end)
     facts: dict[str, dict[int, Any]] = {
         "checkins": defaultdict(lambda: {"total": 0, "late": 0}),
         "missed": defaultdict(int),
@@ -282,7 +278,11 @@ def prefill_office(*, office: Organisation, month: dt.date, actor: User | None =
     created = Assessment.objects.bulk_create(new, ignore_conflicts=True)
     # ignore_conflicts leaves the primary keys unset: read the rows back (another run may have made some).
     rows = list(
-        Assessment.objects.filter(supervisee__judicial_office=office, month=start, state__in=("draft", "returned"))
+        Assessment.objects.filter(
+            supervisee__judicial_office=office,
+            month=start,
+            state__in=(Assessment.State.DRAFT, Assessment.State.RETURNED),
+        )
         .select_related("rubric")
         .prefetch_related("rubric__items", "rubric__grades")
     )

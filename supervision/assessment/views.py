@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -118,13 +119,7 @@ def prefill(request: HttpRequest) -> HttpResponse:
         _("%(created)s assessments created, %(prefilled)s pre-filled.")
         % {"created": counts["created"], "prefilled": counts["prefilled"]},
     )
-    return redirect(f"{_list_url()}?month={month:%Y-%m}&office={office.pk}")
-
-
-def _list_url() -> str:
-    from django.urls import reverse
-
-    return reverse("supervision:assessments")
+    return redirect(f"{reverse('supervision:assessments')}?month={month:%Y-%m}&office={office.pk}")
 
 
 @require_http_methods(["GET", "POST"])

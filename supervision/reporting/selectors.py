@@ -75,16 +75,6 @@ def open_episodes(user: Any, *, office: Organisation | None = None) -> list[Lost
     )
 
 
-def flagged_changes(user: Any) -> list[CheckIn]:
-    """Check-ins that report a change of address, job or family no officer has noted yet."""
-    return check_ins_to_look_at(user)[1]
-
-
-def pending_check_ins(user: Any) -> list[CheckIn]:
-    """Phone and video check-ins waiting for an officer's confirmation."""
-    return check_ins_to_look_at(user)[0]
-
-
 def check_ins_to_look_at(user: Any, *, office: Organisation | None = None) -> tuple[list[CheckIn], list[CheckIn]]:
     """The check-ins waiting for an officer's confirmation and those reporting a change no officer has noted
     yet (of one office when given), oldest first: one query for both lists."""
