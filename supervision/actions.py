@@ -266,7 +266,10 @@ def sync_obligations_for(*, supervisee_ids: list[int], now: dt.datetime | None =
     return after - before
 
 
-# The kinds an obligation closes only through their own action, with the refusal "Mark done" gets.
+# The kinds an obligation closes only through their own action (recording what met them: the date is what
+# reports read), with the refusal "Mark done" gets. 今日待办 offers no "Mark done" button for them
+# (``todo.MET_BY_RECORDING`` is this table's keys), and ``complete_obligation`` refuses them.
+_MET_ON_ITS_PAGE = gettext_lazy("Record what meets it on its page: that closes it.")
 OWN_DOOR = {
     Obligation.Kind.INVESTIGATION: gettext_lazy("Record the opinion on the investigation request: that closes it."),
     Obligation.Kind.DECISION_NOTICE: gettext_lazy(
@@ -274,13 +277,67 @@ OWN_DOOR = {
     ),
     Obligation.Kind.ACTION_ITEM: gettext_lazy("Mark the action item done or dropped on its page: that closes it."),
     Obligation.Kind.INSPECTION_FINDING: gettext_lazy("Report the correction on the finding's page: that closes it."),
+    Obligation.Kind.ASSESSMENT: gettext_lazy("The office head's approval of the assessment closes it."),
+    Obligation.Kind.ATTENDANCE: gettext_lazy("Record the session's attendance: that closes it."),
+    **dict.fromkeys(
+        [
+            Obligation.Kind.REPORT,
+            Obligation.Kind.HEALTH_REPORT,
+            Obligation.Kind.REEXAMINATION,
+            Obligation.Kind.VISIT,
+            Obligation.Kind.LOST_CONTACT,
+            Obligation.Kind.REQUEST_DECISION,
+            Obligation.Kind.RETURN_REPORT,
+            Obligation.Kind.TRANSFER,
+            Obligation.Kind.SANCTION_DECISION,
+            Obligation.Kind.COURT_DECISION,
+            Obligation.Kind.DETENTION_DECISION,
+        ],
+        _MET_ON_ITS_PAGE,
+    ),
 }
 
-# The office-owned kinds of the bureau's pages (issue 18; the bureau app): where each is met, by source id.
-BUREAU_PAGES = {
-    Obligation.Kind.ACTION_ITEM: "bureau:action-item",
-    Obligation.Kind.INSPECTION_FINDING: "bureau:finding",
+# The kinds met on a page of their own, found by the obligation's source row: the page's URL name (taking the
+# source's pk) and, for the kinds an office owns without a supervisee, how an alert names the row (the
+# person is never named in an alert). One table for the alerts' links and 今日待办's buttons.
+SOURCE_PAGES: dict[str, tuple[str, object]] = {
+    Obligation.Kind.INVESTIGATION: ("supervision:investigation-opinion", gettext_lazy("request no. %(number)s")),
+    Obligation.Kind.ATTENDANCE: ("supervision:education-session", gettext_lazy("session no. %(number)s")),
+    Obligation.Kind.ASSESSMENT: ("supervision:assessment", None),
+    # The bureau's own work (issue 18; the bureau app).
+    Obligation.Kind.ACTION_ITEM: ("bureau:action-item", gettext_lazy("action item no. %(number)s")),
+    Obligation.Kind.INSPECTION_FINDING: ("bureau:finding", gettext_lazy("finding no. %(number)s")),
 }
+
+# What an overdue alert asks for, by kind (the rest: only the kind and the date).
+ALERT_HINTS = {
+    Obligation.Kind.INVESTIGATION: gettext_lazy(
+        "The investigation opinion is overdue: send it to the requesting organ."
+    ),
+    Obligation.Kind.ACTION_ITEM: gettext_lazy(
+        "An action item of the joint meeting is past its date: report on it or agree a new date."
+    ),
+    Obligation.Kind.INSPECTION_FINDING: gettext_lazy(
+        "An inspection finding is not corrected in time: correct it and report the correction."
+    ),
+    Obligation.Kind.ATTENDANCE: gettext_lazy("A session's attendance is not recorded: record who came."),
+    Obligation.Kind.DECISION_NOTICE: gettext_lazy(
+        "The deciding organ has not sent its notice of the decision: chase the deciding organ."
+    ),
+    # 漏管: the person did not report in time; the office must tell the deciding organ.
+    Obligation.Kind.INTAKE_REPORT: gettext_lazy(
+        "Not reported in time (漏管): find the person and notify the deciding organ."
+    ),
+    Obligation.Kind.DOCUMENTS: gettext_lazy("Legal documents are missing: ask the deciding organ to deliver them."),
+}
+
+
+def source_page(obligation: Obligation) -> str | None:
+    """The page that meets an obligation of a source-page kind (its source row's page), else None."""
+    page = SOURCE_PAGES.get(obligation.kind)
+    if page is None or obligation.source_id is None:
+        return None
+    return reverse(page[0], args=[obligation.source_id])
 
 
 @transaction.atomic
@@ -326,10 +383,9 @@ def level_reached(obligation: Obligation, now: dt.datetime, delays: dict[int, dt
 
 def _link(obligation: Obligation) -> str:
     """Where an alert leads: the page that meets the obligation when it has one of its own, else 今日待办."""
-    if obligation.kind == Obligation.Kind.INVESTIGATION:
-        return reverse("supervision:investigation-opinion", args=[obligation.source_id])
-    if obligation.kind in BUREAU_PAGES:
-        return reverse(BUREAU_PAGES[obligation.kind], args=[obligation.source_id])
+    page = source_page(obligation)
+    if page is not None:
+        return page
     if obligation.kind == Obligation.Kind.DECISION_NOTICE:
         return reverse("supervision:lifecycle-step", args=[obligation.supervisee.uuid, "notified"])
     return reverse("supervision:today")
@@ -345,26 +401,12 @@ def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
     }
     if obligation.supervisee_id is not None:
         subject = f"{subject} · {naming.case_tail(obligation.supervisee)}"
-    elif obligation.kind == Obligation.Kind.ACTION_ITEM:
-        subject = f"{subject} · " + _("action item no. %(number)s") % {"number": obligation.source_id}
-    elif obligation.kind == Obligation.Kind.INSPECTION_FINDING:
-        subject = f"{subject} · " + _("finding no. %(number)s") % {"number": obligation.source_id}
-    else:  # office-owned (an investigation request): the request's number, the person is not named
-        subject = f"{subject} · " + _("request no. %(number)s") % {"number": obligation.source_id}
+    else:  # owned by an office or the bureau: the source row's number (a request, a session, an item …)
+        reference = SOURCE_PAGES.get(obligation.kind, SOURCE_PAGES[Obligation.Kind.INVESTIGATION])[1]
+        subject = f"{subject} · " + reference % {"number": obligation.source_id}
     body = _("Escalated to: %(level)s.") % {"level": Obligation.Level(level).label}
-    if obligation.kind == Obligation.Kind.INVESTIGATION:
-        body += " " + _("The investigation opinion is overdue: send it to the requesting organ.")
-    elif obligation.kind == Obligation.Kind.ACTION_ITEM:
-        body += " " + _("An action item of the joint meeting is past its date: report on it or agree a new date.")
-    elif obligation.kind == Obligation.Kind.INSPECTION_FINDING:
-        body += " " + _("An inspection finding is not corrected in time: correct it and report the correction.")
-    elif obligation.kind == Obligation.Kind.DECISION_NOTICE:
-        body += " " + _("The deciding organ has not sent its notice of the decision: chase the deciding organ.")
-    elif obligation.kind == Obligation.Kind.INTAKE_REPORT:
-        # 漏管: the person did not report in time; the office must tell the deciding organ.
-        body += " " + _("Not reported in time (漏管): find the person and notify the deciding organ.")
-    elif obligation.kind == Obligation.Kind.DOCUMENTS:
-        body += " " + _("Legal documents are missing: ask the deciding organ to deliver them.")
+    if obligation.kind in ALERT_HINTS:
+        body += " " + str(ALERT_HINTS[obligation.kind])
     return {
         "recipients": recipients,
         "kind": NOTIFICATION_KIND,

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from coordination.templatetags.people import who
+from supervision.actions import OWN_DOOR, SOURCE_PAGES
 from supervision.models import Obligation
 
 Kind = Obligation.Kind
@@ -47,30 +48,22 @@ ACTIONS: dict[str, tuple[Any, str, str]] = {
     Kind.SANCTION_DECISION: (_("Open the proposals"), "sanctions", ""),
     Kind.COURT_DECISION: (_("Open the proposals"), "sanctions", ""),
     Kind.DETENTION_DECISION: (_("Open the proposals"), "sanctions", ""),
-    # Monthly assessment: met on the assessment itself (its source row; see ``assessment_url``).
+    # Monthly assessment: met on the assessment itself (its source row's page, ``actions.SOURCE_PAGES``); the
+    # person's assessments when the row has none.
     Kind.ASSESSMENT: (_("Complete the assessment"), "assessments", ""),
 }
 DEFAULT_ACTION: tuple[Any, str, str] = (_("Sentence and status"), "life", "")
 
-# Kinds met only by recording what meets them (never by "mark done").
-MET_BY_RECORDING: frozenset[str] = frozenset(
-    {
-        Kind.DECISION_NOTICE,
-        Kind.REPORT,
-        Kind.HEALTH_REPORT,
-        Kind.REEXAMINATION,
-        Kind.VISIT,
-        Kind.LOST_CONTACT,
-        Kind.REQUEST_DECISION,
-        Kind.RETURN_REPORT,
-        Kind.TRANSFER,
-        Kind.SANCTION_DECISION,
-        Kind.COURT_DECISION,
-        Kind.DETENTION_DECISION,
-        Kind.ASSESSMENT,
-        Kind.ATTENDANCE,
-    }
-)
+# Kinds met only by recording what meets them: no "mark done" (the action refuses them too).
+MET_BY_RECORDING: frozenset[str] = frozenset(OWN_DOOR)
+
+# The office's own rows (no supervisee) met on their source row's page (``actions.SOURCE_PAGES``), and the
+# button's label; an investigation request has its own entry in the template.
+OFFICE_ACTIONS = {
+    Kind.ATTENDANCE: _("Record the attendance"),
+    Kind.ACTION_ITEM: _("Open the action item"),
+    Kind.INSPECTION_FINDING: _("Open the finding"),
+}
 
 # The other apps' or packages' pages, by name: page kind -> URL name taking the supervisee's uuid.
 PAGES: dict[str, str] = {
@@ -89,6 +82,17 @@ def _builder(url_name: str) -> Callable[[Any], str]:
     return lambda value: pattern.replace(marker, str(value))
 
 
+def _pk_builder(url_name: str, *, escaped: bool = False) -> Callable[[int], str]:
+    """An address taking a row's pk, built by replacing the pk in one reversed URL (``escaped``: for HTML
+    built by hand, escaped once here rather than per row)."""
+    pattern = reverse(url_name, kwargs={"pk": 0})
+    cut = pattern.rindex("/0/")
+    prefix, suffix = pattern[: cut + 1], pattern[cut + 2 :]
+    if escaped:
+        prefix, suffix = escape(prefix), escape(suffix)
+    return lambda pk: f"{prefix}{int(pk)}{suffix}"
+
+
 # One row of 今日待办 (an obligation of a supervisee) is built in Python: the page shows a few hundred of
 # them, and rendering each through the template language (or format_html) was a third of the page's time
 # (bench/obligations.py). Every word and address is escaped once per page; the per-row values are dates
@@ -101,9 +105,9 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
     ``header_html`` (the name linking to the case, what tells namesakes apart, the office and the status)."""
     pages = {page: _builder(name) for page, name in PAGES.items()}
     case = _builder("coordination:supervisee")
-    done_pattern = reverse("supervision:obligation-done", kwargs={"pk": 0})
-    cut = done_pattern.rindex("/0/")
-    done_prefix, done_suffix = escape(done_pattern[: cut + 1]), escape(done_pattern[cut + 2 :])
+    done_url = _pk_builder("supervision:obligation-done", escaped=True)
+    sources = {kind: _pk_builder(name) for kind, (name, _reference) in SOURCE_PAGES.items()}
+    source_links = {kind: _pk_builder(name, escaped=True) for kind, (name, _reference) in SOURCE_PAGES.items()}
     # Display words translated and escaped once per page (get_FOO_display rebuilds its choice map).
     kinds = {value: escape(label) for value, label in Obligation.Kind.choices}
     badges = {
@@ -116,13 +120,16 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
     due = escape(_("due"))
     done = escape(_("Mark done"))
     chase = f' <strong class="overdue">{escape(_("Chase the deciding organ for its notice."))}</strong>'
-    assessment_pattern = reverse("supervision:assessment", kwargs={"pk": 0})
-    cut = assessment_pattern.rindex("/0/")
-    assessment_prefix, assessment_suffix = escape(assessment_pattern[: cut + 1]), escape(assessment_pattern[cut + 2 :])
     statuses: dict[str, str] = {}
     for name, groups in buckets.items():
         for owner, rows in groups:
-            if not rows or rows[0].supervisee_id is None:
+            if not rows:
+                continue
+            if rows[0].supervisee_id is None:  # an office's own row: its source's page
+                for row in rows:
+                    if row.kind in OFFICE_ACTIONS and row.source_id is not None:
+                        row.action_url = sources[row.kind](row.source_id)
+                        row.action_label = OFFICE_ACTIONS[row.kind]
                 continue
             if owner.status not in statuses:
                 statuses[owner.status] = escape(owner.get_status_display())
@@ -140,8 +147,8 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
                 _label, page, step = ACTIONS.get(row.kind, DEFAULT_ACTION)
                 local = timezone.localtime(row.due_at)
                 kind = row.kind
-                if kind == Kind.ASSESSMENT and row.source_id:
-                    url = f"{assessment_prefix}{int(row.source_id)}{assessment_suffix}"  # the assessment itself
+                if kind in source_links and row.source_id is not None:
+                    url = source_links[kind](row.source_id)  # the source row itself (an assessment)
                 else:
                     url = f"{built[page]}{escape(step)}"
                 row.html = mark_safe(  # noqa: S308 - every part escaped above; dates and a number
@@ -155,6 +162,6 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
                         ""
                         if kind in MET_BY_RECORDING
                         else f' <button class="link-button" type="submit" form="done-form"'
-                        f' formaction="{done_prefix}{int(row.pk)}{done_suffix}">{done}</button>'
+                        f' formaction="{done_url(row.pk)}">{done}</button>'
                     )
                 )

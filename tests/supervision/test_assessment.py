@@ -15,6 +15,7 @@ from django.utils.translation import override
 
 from accounts.roles import Role
 from coordination.models import AccessLog
+from supervision import actions as supervision_actions
 from supervision import rulebook, tasks
 from supervision.assessment import actions
 from supervision.assessment.models import Assessment, Rubric
@@ -289,6 +290,10 @@ def test_the_periodic_task_run_twice_creates_nothing_twice(world):
 
 
 def test_the_prefill_of_an_office_takes_the_same_queries_for_one_or_many_people(world):
+    # Once first, so what a process reads once and keeps (content types, cached rules) is not counted.
+    actions.prefill_office(office=world.city.office, month=MONTH)
+    Assessment.objects.all().delete()
+    Obligation.objects.filter(kind="assessment").delete()
     with CaptureQueriesContext(connection) as one:
         actions.prefill_office(office=world.city.office, month=MONTH)
     for _ in range(4):
@@ -331,6 +336,38 @@ def test_today_links_the_assessment_and_the_attendance_owed(client, world):
     assert reverse("supervision:education-session", kwargs={"pk": session.pk}) in html
 
 
+def test_mark_done_cannot_close_an_assessment_or_an_attendance_sheet(client, world):
+    """Only the head's approval and the recorded sheet meet them: the page offers no "mark done" and a POST
+    to its address is refused with the reason, the obligation staying open."""
+    prefill(world)
+    _session(world, "legal", 2, 2)
+    actions.sync_attendance_obligations()
+    client.force_login(world.users["officer"])
+    for kind in ("assessment", "attendance"):
+        owed = Obligation.objects.get(kind=kind)
+        page = client.post(reverse("supervision:obligation-done", kwargs={"pk": owed.pk}), follow=True)
+        owed.refresh_from_db()
+        assert owed.done_at is None
+        assert str(supervision_actions.OWN_DOOR[kind]) in page.content.decode()
+
+
+def test_an_overdue_attendance_sheet_alert_names_the_session_and_links_to_it(world):
+    from notifications.models import Notification
+
+    _session(world, "legal", 2, 2)
+    actions.sync_attendance_obligations()
+    owed = Obligation.objects.get(kind="attendance")
+    Obligation.objects.filter(pk=owed.pk).update(due_at=timezone.now() - dt.timedelta(days=30))
+    tasks.escalate_obligations()
+    sent = Notification.objects.filter(kind=supervision_actions.NOTIFICATION_KIND, recipient=world.users["officer"])
+    session = Session.objects.get()
+    named = str(supervision_actions.SOURCE_PAGES["attendance"][1] % {"number": session.pk})
+    as_request = str(supervision_actions.SOURCE_PAGES["investigation"][1] % {"number": session.pk})
+    assert sent.exists()
+    assert all(n.url == reverse("supervision:education-session", kwargs={"pk": session.pk}) for n in sent)
+    assert all(named in n.subject and as_request not in n.subject for n in sent)
+
+
 # --- pages and API ------------------------------------------------------------------------------------------
 
 
@@ -352,6 +389,31 @@ def test_the_api_answers_bad_input_with_field_messages(client, world):
         content_type="application/json",
     )
     assert response.status_code in (400, 403)
+
+
+def test_the_list_and_the_heads_review_list_cost_the_same_queries_for_one_or_many_people(client, world, head):
+    """Each row names the person with what tells namesakes apart (township, age, case number): loaded with
+    the rows, not once per row."""
+
+    def cost(user) -> int:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("supervision:assessments"), {"month": f"{MONTH:%Y-%m}"}).status_code == 200
+        return len(queries)
+
+    def submit_all():
+        for assessment in Assessment.objects.filter(state=Assessment.State.DRAFT):
+            actions.submit(actor=world.users["officer"], assessment=complete(world, assessment))
+
+    prefill(world)
+    submit_all()
+    one = (cost(world.users["officer"]), cost(head))
+    for _ in range(4):
+        make_supervisee(office=world.city.office)
+    actions.prefill_office(office=world.city.office, month=MONTH)
+    submit_all()
+    assert Assessment.objects.filter(state=Assessment.State.SUBMITTED).count() >= 5
+    assert (cost(world.users["officer"]), cost(head)) == one
 
 
 def test_reading_an_assessment_is_logged_and_the_page_shows_the_explanations(client, world):
