@@ -137,6 +137,14 @@ PERSONAL_DATA_MODELS = [
     "supervision.CounsellingSession",
     "supervision.CounsellingNote",
     "supervision.PsychAssessment",
+    "supervision.SanctionProposal",
+    "supervision.SanctionEvidence",
+    "supervision.Assessment",
+    "supervision.CasePlan",
+    "supervision.CaseGoal",
+    "supervision.Intervention",
+    "supervision.ProgressReview",
+    "supervision.CasePlanEvent",
 ]
 
 INSTALLED_APPS = [

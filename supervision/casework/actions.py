@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from config.errors import ActionError
 from coordination.models import Supervisee
 from supervision.casework import policies
 from supervision.casework.models import CaseGoal, CasePlan, CasePlanEvent, Intervention, ProgressReview
@@ -30,7 +31,7 @@ def _kept(plan: CasePlan, actor: Any) -> CasePlan:
         raise PermissionDenied(_("Only the social workers of the plan's organisation may change it."))
     locked = CasePlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     if locked.status != CasePlan.Status.OPEN:
-        raise ValidationError(_("This case plan is closed."))
+        raise ActionError(_("This case plan is closed."), code="conflict")
     return locked
 
 
@@ -65,7 +66,9 @@ def open_plan(
                 **fields,
             )
     except IntegrityError:
-        raise ValidationError(_("Your organisation already has an open case plan for this person.")) from None
+        raise ActionError(
+            _("Your organisation already has an open case plan for this person."), code="conflict"
+        ) from None
     _event(plan, actor, Action.OPENED)
     return plan
 

@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import scoping
 from coordination.models import TEXT_MAX_LENGTH, Supervisee
 from supervision.api import validated
 from supervision.casework import actions, policies, selectors
@@ -183,8 +184,8 @@ class InterventionOutput(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        # The working note only for the plan's organisation: else no key at all.
-        if not policies.reads_notes(self.context["request"].user, instance.plan):
+        # The fields the policy shows this reader: the working note only for the plan's organisation (else no key).
+        if "note" not in scoping.fields(self.context["request"].user, instance):
             data.pop("note")
         return data
 

@@ -264,3 +264,25 @@ def test_the_nav_links_for_social_workers_and_counsellors(agency_world):
         reverse("supervision:counselling-cases")
         not in _client(w.users["provider"]).get(reverse("coordination:inbox")).content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_second_open_plan_and_writing_to_a_closed_one_as_conflicts(agency_world):
+    """The state refuses these, not the input: 409 with the same words the page shows."""
+    w = agency_world
+    plan = _plan(w)
+    client = _client(w.users["agency_sw"])
+    again = client.post(
+        reverse("supervision-case-plan-list"),
+        {"supervisee": str(w.supervisee.uuid), "needs_assessment": "重复"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+    assert "贵机构已为该对象开立了一份进行中的个案服务计划。" in str(again.json())
+    actions.close_plan(plan=plan, actor=w.users["agency_sw"], note="服务结束", closed_on=TODAY)
+    late = client.post(
+        reverse("supervision-case-goal-list"),
+        {"plan": plan.pk, "description": "再加一个", "target_date": TODAY.isoformat()},
+        content_type="application/json",
+    )
+    assert late.status_code == 409 and not CaseGoal.objects.exists()
