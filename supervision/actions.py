@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
@@ -338,6 +338,46 @@ def source_page(obligation: Obligation) -> str | None:
     if page is None or obligation.source_id is None:
         return None
     return reverse(page[0], args=[obligation.source_id])
+
+
+# --- obligations owed by a source row (a request, a proposal, an assessment, a session) -------------------
+
+
+def open_obligations_of(source: Any, kind: str) -> QuerySet[Obligation]:
+    """The open obligations of ``kind`` that ``source`` owes."""
+    return Obligation.objects.filter(
+        kind=kind, source_type=ContentType.objects.get_for_model(source), source_id=source.pk, done_at__isnull=True
+    )
+
+
+def open_obligation_for(
+    source: Any,
+    kind: str,
+    *,
+    supervisee: Supervisee | None,
+    rule_code: str,
+    due_at: dt.datetime,
+    remind_from: dt.datetime | None = None,
+) -> None:
+    """Open the obligation of ``kind`` that ``source`` owes, unless one is open (one per source: a constraint)."""
+    try:
+        with transaction.atomic():
+            Obligation.objects.create(
+                supervisee=supervisee,
+                kind=kind,
+                rule_code=rule_code,
+                due_at=due_at,
+                remind_from=remind_from,
+                source_type=ContentType.objects.get_for_model(source),
+                source_id=source.pk,
+            )
+    except IntegrityError:
+        pass
+
+
+def close_obligations_for(source: Any, kind: str, actor: User | None) -> int:
+    """What ``source`` owed of ``kind`` is met now, by ``actor`` (None: by the platform)."""
+    return open_obligations_of(source, kind).update(done_at=timezone.now(), done_by=actor)
 
 
 @transaction.atomic

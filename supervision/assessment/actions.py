@@ -32,7 +32,7 @@ from config.errors import ActionError
 from coordination.models import Supervisee
 from services.models import Organisation
 from supervision import rulebook
-from supervision.actions import end_of_day, start_of_day
+from supervision.actions import close_obligations_for, end_of_day, start_of_day
 from supervision.assessment.models import Assessment, GradeBand, Rubric, RubricItem, Score
 from supervision.education.models import Attendance, Session
 from supervision.models import Obligation, SanctionGround
@@ -440,12 +440,7 @@ def review(*, actor: User, assessment: Assessment, approve: bool, note: str = ""
     assessment.reviewed_by, assessment.reviewed_at, assessment.review_note = actor, timezone.now(), note
     assessment.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
     if approve:
-        Obligation.objects.filter(
-            kind=Obligation.Kind.ASSESSMENT,
-            source_type=ContentType.objects.get_for_model(Assessment),
-            source_id=assessment.pk,
-            done_at__isnull=True,
-        ).update(done_at=timezone.now(), done_by=actor)
+        close_obligations_for(assessment, Obligation.Kind.ASSESSMENT, actor)
     return assessment
 
 
@@ -547,9 +542,4 @@ def sync_attendance_obligations(*, now: dt.datetime | None = None) -> int:
 
 def close_attendance_obligation(*, session: Session, actor: User | None) -> None:
     """The session's attendance is recorded (or it is cancelled): its ``attendance`` obligation is done."""
-    Obligation.objects.filter(
-        kind=Obligation.Kind.ATTENDANCE,
-        source_type=ContentType.objects.get_for_model(Session),
-        source_id=session.pk,
-        done_at__isnull=True,
-    ).update(done_at=timezone.now(), done_by=actor)
+    close_obligations_for(session, Obligation.Kind.ATTENDANCE, actor)

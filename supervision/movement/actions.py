@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,7 +27,14 @@ from coordination.models import LIVE_STATUSES, Supervisee
 from notifications.actions import notify
 from notifications.models import Notification
 from supervision import rulebook
-from supervision.actions import end_of_day, record_ground, start_of_day
+from supervision.actions import (
+    close_obligations_for,
+    end_of_day,
+    open_obligation_for,
+    open_obligations_of,
+    record_ground,
+    start_of_day,
+)
 from supervision.models import Obligation, SanctionGround
 from supervision.movement.models import (
     LocationDataAccess,
@@ -84,34 +90,6 @@ class MovementError(ActionError):
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _open_for(source: Any, kind: str, *, supervisee: Supervisee, rule_code: str, due_at, remind_from=None) -> None:
-    """Open the obligation of ``kind`` that belongs to ``source`` unless one is open (single per source)."""
-    source_type = ContentType.objects.get_for_model(source)
-    try:
-        with transaction.atomic():
-            Obligation.objects.create(
-                supervisee=supervisee,
-                kind=kind,
-                rule_code=rule_code,
-                due_at=due_at,
-                remind_from=remind_from,
-                source_type=source_type,
-                source_id=source.pk,
-            )
-    except IntegrityError:
-        pass
-
-
-def _open_of(source: Any, kind: str):
-    return Obligation.objects.filter(
-        kind=kind, source_type=ContentType.objects.get_for_model(source), source_id=source.pk, done_at__isnull=True
-    )
-
-
-def _close_for(source: Any, kind: str, actor: User | None) -> None:
-    _open_of(source, kind).update(done_at=timezone.now(), done_by=actor)
 
 
 def _side_refusal(request: MovementRequest, to: str, actor: User | None, provided: dict | None = None):
@@ -295,7 +273,9 @@ def apply(
             uploaded_by=actor,
         )
     rule_code, due_at = decision_due(request, today=_today())
-    _open_for(request, Obligation.Kind.REQUEST_DECISION, supervisee=locked, rule_code=rule_code, due_at=due_at)
+    open_obligation_for(
+        request, Obligation.Kind.REQUEST_DECISION, supervisee=locked, rule_code=rule_code, due_at=due_at
+    )
     return request
 
 
@@ -306,7 +286,7 @@ def withdraw(*, request: MovementRequest, actor: User) -> MovementRequest:
     _side_refusal(request, State.WITHDRAWN, actor) or _forbidden()
     request.state = State.WITHDRAWN
     request.save(update_fields=["state"])
-    _close_for(request, Obligation.Kind.REQUEST_DECISION, actor)
+    close_obligations_for(request, Obligation.Kind.REQUEST_DECISION, actor)
     return request
 
 
@@ -364,9 +344,9 @@ def decide(*, request: MovementRequest, actor: User, approve: bool, note: str = 
     if request.route == Route.UPPER:
         request.upper_reference = note.strip()
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "upper_reference"])
-    _close_for(request, Obligation.Kind.REQUEST_DECISION, actor)
+    close_obligations_for(request, Obligation.Kind.REQUEST_DECISION, actor)
     if approve and request.kind == Kind.TRAVEL:
-        _open_for(
+        open_obligation_for(
             request,
             Obligation.Kind.RETURN_REPORT,
             supervisee=request.supervisee,
@@ -375,7 +355,7 @@ def decide(*, request: MovementRequest, actor: User, approve: bool, note: str = 
             remind_from=start_of_day(request.end),
         )
     if approve and request.kind == Kind.RELOCATION:
-        _open_for(
+        open_obligation_for(
             request,
             Obligation.Kind.TRANSFER,
             supervisee=request.supervisee,
@@ -434,7 +414,7 @@ def report_back(*, request: MovementRequest, actor: User, returned_on: dt.date) 
     request.state = State.RETURNED
     request.returned_on = returned_on
     request.save(update_fields=["state", "returned_on"])
-    _close_for(request, Obligation.Kind.RETURN_REPORT, actor)
+    close_obligations_for(request, Obligation.Kind.RETURN_REPORT, actor)
     if returned_on > request.end:
         _late_ground(request)
     return request
@@ -503,7 +483,7 @@ def record_consultation(
     request.reply_agrees = agrees if reply_on is not None else None
     request.save(update_fields=["consulted_on", "reply_on", "reply_agrees"])
     rule_code, due_at = decision_due(request, today=_today())
-    _open_of(request, Obligation.Kind.REQUEST_DECISION).update(rule_code=rule_code, due_at=due_at)
+    open_obligations_of(request, Obligation.Kind.REQUEST_DECISION).update(rule_code=rule_code, due_at=due_at)
     return request
 
 
@@ -518,7 +498,7 @@ def hand_over(*, request: MovementRequest, actor: User, handed_over_on: dt.date)
     request.state = State.HANDED_OVER
     request.handed_over_on = handed_over_on
     request.save(update_fields=["state", "handed_over_on"])
-    _close_for(request, Obligation.Kind.TRANSFER, actor)
+    close_obligations_for(request, Obligation.Kind.TRANSFER, actor)
     return request
 
 
@@ -561,7 +541,7 @@ def record_order(
     order = ProhibitionOrder.objects.create(
         supervisee=supervisee, kind=kind, text=text.strip(), start=start, end=end, recorded_by=actor
     )
-    _open_for(
+    open_obligation_for(
         order,
         Obligation.Kind.PROHIBITION_EXPIRY,
         supervisee=supervisee,
@@ -658,8 +638,8 @@ def approve_monitoring(
         approved_by=actor,
     )
     if extends is not None:
-        _close_for(extends, Obligation.Kind.MONITORING_EXPIRY, actor)
-    _open_for(
+        close_obligations_for(extends, Obligation.Kind.MONITORING_EXPIRY, actor)
+    open_obligation_for(
         period,
         Obligation.Kind.MONITORING_EXPIRY,
         supervisee=supervisee,
@@ -709,7 +689,7 @@ def end_monitoring(*, period: MonitoringPeriod, actor: User, ended_on: dt.date, 
     period.end_reason = reason.strip()
     period.ended_by = actor
     period.save(update_fields=["ended_on", "end_reason", "ended_by"])
-    _close_for(period, Obligation.Kind.MONITORING_EXPIRY, actor)
+    close_obligations_for(period, Obligation.Kind.MONITORING_EXPIRY, actor)
     return period
 
 

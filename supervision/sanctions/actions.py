@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from config.errors import ActionError
 from coordination.models import LIVE_STATUSES, Supervisee
 from services.models import SentenceType
 from supervision import rulebook
-from supervision.actions import end_of_day
+from supervision.actions import close_obligations_for, end_of_day, open_obligation_for
 from supervision.models import Obligation, SanctionGround
 from supervision.sanctions.models import SanctionEvidence, SanctionProposal
 from supervision.sanctions.policies import APPROVER, OFFICE, PROPOSER
@@ -179,28 +178,6 @@ def _praise(supervisee: Supervisee, proposals: list[SanctionProposal], today: dt
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-def _open_for(source: Any, kind: str, *, supervisee: Supervisee, rule_code: str, due_at) -> None:
-    """Open the obligation of ``kind`` that belongs to ``source`` unless one is open (single per source)."""
-    try:
-        with transaction.atomic():
-            Obligation.objects.create(
-                supervisee=supervisee,
-                kind=kind,
-                rule_code=rule_code,
-                due_at=due_at,
-                source_type=ContentType.objects.get_for_model(source),
-                source_id=source.pk,
-            )
-    except IntegrityError:
-        pass
-
-
-def _close_for(source: Any, kind: str, actor: User | None) -> None:
-    Obligation.objects.filter(
-        kind=kind, source_type=ContentType.objects.get_for_model(source), source_id=source.pk, done_at__isnull=True
-    ).update(done_at=timezone.now(), done_by=actor)
-
-
 def _lock(proposal: SanctionProposal) -> SanctionProposal:
     return SanctionProposal.objects.select_for_update(of=("self",)).select_related("supervisee").get(pk=proposal.pk)
 
@@ -269,7 +246,7 @@ def propose(
             size=upload.size,
             uploaded_by=actor,
         )
-    _open_for(
+    open_obligation_for(
         proposal,
         Obligation.Kind.SANCTION_DECISION,
         supervisee=supervisee,
@@ -286,7 +263,7 @@ def withdraw(*, proposal: SanctionProposal, actor: User) -> SanctionProposal:
     _move(proposal, State.WITHDRAWN, actor)
     proposal.state = State.WITHDRAWN
     proposal.save(update_fields=["state"])
-    _close_for(proposal, Obligation.Kind.SANCTION_DECISION, actor)
+    close_obligations_for(proposal, Obligation.Kind.SANCTION_DECISION, actor)
     return proposal
 
 
@@ -316,7 +293,7 @@ def decide(
     proposal.decision_note = note.strip()
     proposal.decision_number = decision_number.strip()
     proposal.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "decision_number"])
-    _close_for(proposal, Obligation.Kind.SANCTION_DECISION, actor)
+    close_obligations_for(proposal, Obligation.Kind.SANCTION_DECISION, actor)
     if approve and proposal.kind in REVIEWED_AFTER:
         try:
             with transaction.atomic():
@@ -352,7 +329,7 @@ def send(*, proposal: SanctionProposal, actor: User, sent_on: dt.date) -> Sancti
     proposal.sent_on = sent_on
     if proposal.organ == SanctionProposal.Organ.COURT:
         proposal.court_due_on = rulebook.due(rulebook.COURT_DECISION, sent_on)
-        _open_for(
+        open_obligation_for(
             proposal,
             Obligation.Kind.COURT_DECISION,
             supervisee=proposal.supervisee,
@@ -376,7 +353,7 @@ def request_detention(*, proposal: SanctionProposal, actor: User, at: dt.datetim
     proposal.detention_requested_at = at
     proposal.detention_due_at = rulebook.due(rulebook.DETENTION_DECISION, at)
     proposal.save(update_fields=["detention_requested_at", "detention_due_at"])
-    _open_for(
+    open_obligation_for(
         proposal,
         Obligation.Kind.DETENTION_DECISION,
         supervisee=proposal.supervisee,
@@ -403,8 +380,8 @@ def record_organ_decision(
     proposal.organ_accepted = accepted
     proposal.organ_reference = reference.strip()
     proposal.save(update_fields=["state", "organ_decided_on", "organ_accepted", "organ_reference"])
-    _close_for(proposal, Obligation.Kind.COURT_DECISION, actor)
-    _close_for(proposal, Obligation.Kind.DETENTION_DECISION, actor)
+    close_obligations_for(proposal, Obligation.Kind.COURT_DECISION, actor)
+    close_obligations_for(proposal, Obligation.Kind.DETENTION_DECISION, actor)
     return proposal
 
 
