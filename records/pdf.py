@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
 
 import segno
 from reportlab.lib.pagesizes import A4
@@ -66,3 +69,59 @@ def _qr(pdf: canvas.Canvas, text: str, *, x: float, y: float, size: float) -> No
         for c, dark in enumerate(row):
             if dark:
                 pdf.rect(x + c * cell, y + size - (r + 1) * cell, cell, cell, stroke=0, fill=1)
+
+
+def render_table(
+    *, title: str, subtitle: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float]
+) -> bytes:
+    """A listing (the register) as a printable A4 landscape table: the title and subtitle on top, the header row
+    repeated on every page, long text wrapped inside its cell, and "page n" in the footer. ``widths`` are the
+    columns' shares of the line (they sum to 1)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus.tables import LongTable  # a table that splits over many pages cheaply
+
+    font = _font()
+    size = landscape(A4)
+    text = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+    bold = ParagraphStyle("head", parent=text, fontSize=9.5)
+    heading = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
+    sub = ParagraphStyle("subtitle", fontName=font, fontSize=10, leading=14, alignment=1)
+
+    def para(value: Any, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(escape("" if value is None else str(value)), style)
+
+    body = [[para(value, bold) for value in header]] + [[para(value, text) for value in row] for row in rows]
+    usable = size[0] - 24 * mm
+    table = LongTable(body, colWidths=[usable * share for share in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+
+    def footer(pdf: canvas.Canvas, document: SimpleDocTemplate) -> None:
+        pdf.setFont(font, 8)
+        pdf.drawRightString(size[0] - 12 * mm, 8 * mm, f"— {document.page} —")
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=size,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=14 * mm,
+        title=title,
+        invariant=1,
+    )
+    document.build(
+        [para(title, heading), para(subtitle, sub), Spacer(1, 4 * mm), table], onFirstPage=footer, onLaterPages=footer
+    )
+    return buffer.getvalue()

@@ -59,6 +59,51 @@ def test_register_searches_filters_exports_and_logs(world):
     assert kept.number not in other
 
 
+def test_register_exports_as_xlsx_and_pdf_with_the_rows_the_filters_select(world):
+    """The office's register for the year as a workbook and as a printable PDF: the same rows as the page under
+    the same filters, text kept as text, and another office's officer gets none of them."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    kept = issue(world)
+    voided = issue(world)
+    actions.void(document=voided, actor=world.users["officer"], reason="重开")
+    officer = login(world.users["officer"])
+    book = officer.get("/casework/records/export.xlsx")
+    assert book["Content-Type"].startswith("application/vnd.openxmlformats") and book["Cache-Control"].startswith(
+        "private"
+    )
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:2] == ["文号", "类型"]
+    by_number = {row[0]: row for row in rows[1:]}
+    assert set(by_number) == {kept.number, voided.number}
+    assert by_number[kept.number][3] == world.supervisee.name
+    assert by_number[voided.number][6] == "已作废" and by_number[kept.number][6] != "已作废"
+    only_valid = load_workbook(io.BytesIO(officer.get("/casework/records/export.xlsx?state=valid").content)).active
+    assert [row[0].value for row in only_valid.iter_rows(min_row=2)] == [kept.number]
+
+    printed = officer.get("/casework/records/export.pdf?state=valid")
+    assert printed["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.content)).pages)
+    assert kept.number in text and voided.number not in text and world.supervisee.name in text
+    assert "共 1 份文书" in text  # the subtitle counts the documents
+
+    other = login(world.users["other_officer"])
+    assert kept.number not in str(
+        [
+            c.value
+            for r in load_workbook(io.BytesIO(other.get("/casework/records/export.xlsx").content)).active.iter_rows()
+            for c in r
+        ]
+    )
+    assert kept.number not in "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(other.get("/casework/records/export.pdf").content)).pages
+    )
+
+
 def test_register_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
     for _ in range(3):
         issue(world)

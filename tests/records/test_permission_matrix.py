@@ -42,6 +42,8 @@ def _scanned(w):
 MATRIX: dict[tuple[str, str], tuple] = {
     ("records:register", "get"): (lambda w: {}, None, REGISTER),
     ("records:register-export", "get"): (lambda w: {}, None, REGISTER),
+    ("records:register-xlsx", "get"): (lambda w: {}, None, REGISTER),
+    ("records:register-pdf", "get"): (lambda w: {}, None, REGISTER),
     ("records:detail", "get"): (lambda w: {"uuid": _document(w).uuid}, None, DOCUMENT),
     ("records:pdf", "get"): (lambda w: {"uuid": _document(w).uuid}, None, DOCUMENT),
     ("records:scan-file", "get"): (lambda w: {"uuid": _scanned(w).uuid}, None, DOCUMENT),
