@@ -548,6 +548,8 @@ def budget(request: HttpRequest) -> HttpResponse:
 @hidden_unless(policies.may_read_budget)
 def budget_year(request: HttpRequest, year: int) -> HttpResponse:
     """One year by category: approved, spent, remaining, percent spent, growth; overspent lines flagged."""
+    if not 2001 <= year <= 2100:  # the years a line may have (the page links to the year before)
+        raise Http404
     summary = selectors.budget_year(request.user, year)
     return render(
         request,
