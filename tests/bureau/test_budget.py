@@ -257,3 +257,28 @@ def test_spending_list_searches_filters_sorts_and_says_what_to_do_when_empty(wor
     assert "没有符合" in none
     first = client.get(reverse("bureau:budget")).content.decode()
     assert str(YEAR) in first
+
+
+def test_the_spending_and_contract_lists_cost_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.bureau.conftest import contract
+
+    client = _client(world.users["bureau"])
+    line = budget_line(world, category="purchased_services", approved="1000000")
+
+    def cost(name: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            c = contract(world, number=f"GM-Q-{Expenditure.objects.count()}")
+            expenditure(world, line, amount="10", contract=c)
+
+    grow(2)
+    few = {name: cost(name) for name in ("bureau:expenditures", "bureau:contracts", "bureau-expenditure-list")}
+    grow(4)
+    assert {name: cost(name) for name in few} == few
