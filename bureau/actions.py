@@ -1,28 +1,36 @@
 """Every write of the bureau's joint meetings and inspections. Each asks the policy, runs in one transaction,
 and keeps the obligation engine in step: an open action item or an open finding owes one open obligation
 (``supervision.models.Obligation``, kinds ``action_item`` and ``inspection_finding``), which the engine
-reminds and escalates like any other; closing the item or reporting the correction closes it."""
+reminds and escalates like any other; closing the item or reporting the correction closes it.
+
+Budget lines, spending and contracts are the bureau's to write; an expenditure is voided, never deleted."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
+from accounts import attachments, scoping
 from accounts.roles import Role, organisation_ids
 from bureau import policies
 from bureau.models import (
+    CONTRACTOR_KINDS,
     ActionItem,
+    BudgetCategory,
+    BudgetLine,
     Checklist,
     ChecklistItem,
+    Contract,
     Department,
+    Expenditure,
     Finding,
     FollowUp,
     Inspection,
@@ -369,3 +377,210 @@ def add_note(*, finding: Finding, actor: Any, text: str) -> FollowUp:
     if finding.status == Finding.Status.CLOSED:
         raise ActionError(_("This finding is already closed."), code="transition")
     return FollowUp.objects.create(finding=finding, kind=FollowUp.Kind.NOTE, text=text, author=actor)
+
+
+# --- budget lines, spending and purchased-service contracts ------------------------------------------------
+
+
+def _not_negative(amount: Decimal, field: str) -> None:
+    if amount < 0:
+        raise ActionError({field: _("The amount cannot be negative.")})
+
+
+@transaction.atomic
+def record_budget_line(*, actor: Any, year: int, category: str, approved: Decimal, note: str = "") -> BudgetLine:
+    """Record a year's approved amount in one category (once a year per category; the bureau only)."""
+    _require(scoping.policy_for(BudgetLine).can(actor, "write"), policies.ONLY_BUREAU_BUDGET)
+    if category not in BudgetCategory.values:
+        raise ActionError({"category": _("Choose a budget category.")})
+    if not 2000 <= year <= timezone.localdate().year + 1:
+        raise ActionError({"year": _("Give a year from 2000 to next year.")})
+    _not_negative(approved, "approved")
+    if BudgetLine.objects.filter(year=year, category=category).exists():
+        raise ActionError({"category": _("This year already has a line in this category: change its amount instead.")})
+    return BudgetLine.objects.create(year=year, category=category, approved=approved, note=note, recorded_by=actor)
+
+
+@transaction.atomic
+def edit_budget_line(*, line: BudgetLine, actor: Any, approved: Decimal, note: str = "") -> BudgetLine:
+    """Change a line's approved amount (a budget adjustment) and its note; the spending stays as recorded, and
+    a line left below what was spent shows as overspent."""
+    _require(scoping.policy_for(BudgetLine).can(actor, "write", line), policies.ONLY_BUREAU_BUDGET)
+    _not_negative(approved, "approved")
+    line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    line.approved, line.note = approved, note
+    line.save(update_fields=["approved", "note", "updated_at"])
+    return line
+
+
+def spent_on_line(line: BudgetLine) -> Decimal:
+    """What the line's valid (not voided) expenditures add up to."""
+    return line.expenditures.filter(voided_at__isnull=True).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def spent_on_contract(contract: Contract) -> Decimal:
+    """What the valid expenditures recorded against the contract add up to."""
+    rows = contract.expenditures.filter(voided_at__isnull=True)
+    return rows.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+@transaction.atomic
+def record_expenditure(
+    *,
+    actor: Any,
+    budget_line: BudgetLine,
+    spent_on: dt.date,
+    amount: Decimal,
+    purpose: str,
+    document: Any = None,
+    contract: Contract | None = None,
+    overspend_reason: str = "",
+) -> Expenditure:
+    """Record money spent from a budget line, dated within the line's year and not in the future. Spending that
+    takes the line past its approved amount is recorded only with the reason (the adjustment's approval);
+    payments against a contract may not pass the contract's amount (amend the contract first)."""
+    _require(scoping.policy_for(Expenditure).can(actor, "write"), policies.ONLY_BUREAU_BUDGET)
+    line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)  # serialise the spent totals
+    if amount <= 0:
+        raise ActionError({"amount": _("The amount must be more than zero.")})
+    if spent_on.year != line.year:
+        raise ActionError({"spent_on": _("The date must fall within the budget line's year.")})
+    if spent_on > timezone.localdate():
+        raise ActionError({"spent_on": _("The date cannot be in the future.")})
+    overspend_reason = overspend_reason.strip()
+    if spent_on_line(line) + amount > line.approved and not overspend_reason:
+        raise ActionError(
+            {
+                "overspend_reason": _(
+                    "This takes the line past its approved amount: give the reason (the approved adjustment)."
+                )
+            }
+        )
+    if contract is not None:
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if contract.budget_line_id and contract.budget_line_id != line.pk:
+            raise ActionError({"contract": _("This contract is paid from another budget line.")})
+        if spent_on_contract(contract) + amount > contract.amount:
+            raise ActionError({"amount": _("Payments would exceed the contract's amount: amend the contract first.")})
+    row = Expenditure(
+        budget_line=line,
+        spent_on=spent_on,
+        amount=amount,
+        purpose=purpose,
+        contract=contract,
+        overspend_reason=overspend_reason,
+        recorded_by=actor,
+    )
+    if document:
+        try:
+            mime = attachments.validate_attachment(document)
+        except ValidationError as refused:
+            raise ActionError({"document": list(refused.messages)}) from None
+        document.seek(0)
+        row.document.save(f"document{attachments.ALLOWED_KINDS[mime]}", document, save=False)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def void_expenditure(*, expenditure: Expenditure, actor: Any, reason: str) -> Expenditure:
+    """Void an expenditure recorded in error (it stays, marked, and no longer counts); the reason is kept."""
+    _require(scoping.policy_for(Expenditure).can(actor, "void", expenditure), policies.ONLY_BUREAU_BUDGET)
+    if not reason.strip():
+        raise ActionError({"reason": _("Say why the expenditure is voided.")})
+    row = Expenditure.objects.select_for_update().get(pk=expenditure.pk)
+    if row.voided_at is not None:
+        raise ActionError(_("This expenditure is already voided."), code="transition")
+    row.voided_at, row.voided_by, row.void_reason = timezone.now(), actor, reason.strip()
+    row.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    return row
+
+
+def _check_contract(
+    *, organisation: Organisation, starts_on: dt.date, ends_on: dt.date, amount: Decimal, budget_line
+) -> None:
+    if organisation.kind not in CONTRACTOR_KINDS:
+        raise ActionError({"organisation": _("Choose a social-work agency or another service provider.")})
+    if ends_on < starts_on:
+        raise ActionError({"ends_on": _("The period cannot end before it starts.")})
+    if amount <= 0:
+        raise ActionError({"amount": _("The amount must be more than zero.")})
+    if budget_line is not None and not starts_on.year <= budget_line.year <= ends_on.year:
+        raise ActionError({"budget_line": _("Choose a budget line of a year within the contract's period.")})
+
+
+CONTRACT_FIELDS = (
+    "organisation",
+    "title",
+    "number",
+    "starts_on",
+    "ends_on",
+    "amount",
+    "budget_line",
+    "target_cases",
+    "target_hours",
+    "target_sessions",
+    "note",
+)
+
+
+@transaction.atomic
+def record_contract(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    title: str,
+    number: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    amount: Decimal,
+    budget_line: BudgetLine | None = None,
+    target_cases: int | None = None,
+    target_hours: int | None = None,
+    target_sessions: int | None = None,
+    note: str = "",
+) -> Contract:
+    """Record a purchased-service contract (the bureau only); its targets are measured from the records."""
+    _require(scoping.policy_for(Contract).can(actor, "write"), policies.ONLY_BUREAU_BUDGET)
+    _check_contract(
+        organisation=organisation, starts_on=starts_on, ends_on=ends_on, amount=amount, budget_line=budget_line
+    )
+    if Contract.objects.filter(number=number).exists():
+        raise ActionError({"number": _("Another contract has this number.")})
+    return Contract.objects.create(
+        organisation=organisation,
+        title=title,
+        number=number,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        amount=amount,
+        budget_line=budget_line,
+        target_cases=target_cases,
+        target_hours=target_hours,
+        target_sessions=target_sessions,
+        note=note,
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def edit_contract(*, contract: Contract, actor: Any, **fields: Any) -> Contract:
+    """Amend a contract (the bureau only); its amount cannot go below what was already paid against it."""
+    _require(scoping.policy_for(Contract).can(actor, "write", contract), policies.ONLY_BUREAU_BUDGET)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    values = {name: fields.get(name, getattr(contract, name)) for name in CONTRACT_FIELDS}
+    _check_contract(
+        organisation=values["organisation"],
+        starts_on=values["starts_on"],
+        ends_on=values["ends_on"],
+        amount=values["amount"],
+        budget_line=values["budget_line"],
+    )
+    if Contract.objects.filter(number=values["number"]).exclude(pk=contract.pk).exists():
+        raise ActionError({"number": _("Another contract has this number.")})
+    if values["amount"] < spent_on_contract(contract):
+        raise ActionError({"amount": _("The amount cannot be less than what was already paid against it.")})
+    for name, value in values.items():
+        setattr(contract, name, value)
+    contract.save()
+    return contract

@@ -1,9 +1,9 @@
-"""API of the bureau's joint meetings and inspections (/api/v1/bureau/...), scoped like the pages: the
+"""API of the bureau's joint meetings, inspections, budget, spending and contracts (/api/v1/bureau/...), scoped like the pages: the
 serializers parse (a 400 with field messages), the selectors read, the actions write and refuse (403)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -13,10 +13,15 @@ from rest_framework.response import Response
 from accounts import scoping
 from bureau import actions, policies, selectors
 from bureau.models import (
+    CONTRACTOR_KINDS,
     TEXT_MAX,
     ActionItem,
+    BudgetCategory,
+    BudgetLine,
     Checklist,
+    Contract,
     Department,
+    Expenditure,
     Finding,
     FollowUp,
     Inspection,
@@ -338,3 +343,288 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(
             BureauFollowUpOutput(actions.add_note(finding=row, actor=request.user, **values)).data, status=201
         )
+
+
+# --- budget, spending and contracts ------------------------------------------------------------------------
+
+
+class ReadsBudget(permissions.IsAuthenticated):
+    """The bureau; anybody else signed in finds nothing (404), as on the pages."""
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if not policies.may_read_budget(request.user):
+            raise NotFound
+        return True
+
+
+class OpensContracts(permissions.IsAuthenticated):
+    """The bureau and the staff of a contracted organisation; anybody else signed in finds nothing (404)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if not policies.may_open_contracts(request.user):
+            raise NotFound
+        return True
+
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+
+
+class BudgetLineOutput(serializers.ModelSerializer):
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["id", "year", "category", "approved", "spent", "note"]
+
+
+class BudgetLineInput(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    category = serializers.ChoiceField(choices=BudgetCategory.choices)
+    approved = serializers.DecimalField(**MONEY)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BudgetLineEditInput(serializers.Serializer):
+    approved = serializers.DecimalField(**MONEY)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BudgetLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Budget lines (the bureau): list (``?year=``), one, record one, change a line's approved amount."""
+
+    permission_classes = [ReadsBudget]
+    serializer_class = BudgetLineOutput
+    filter_backends: list = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        rows = selectors.budget_lines(self.request.user).order_by("-year", "category")
+        year = self.request.query_params.get("year", "")
+        return rows.filter(year=int(year)) if year.isdigit() else rows
+
+    @extend_schema(request=BudgetLineInput, responses={201: BudgetLineOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(BudgetLineInput, request.data)
+        line = actions.record_budget_line(actor=request.user, **values)
+        return Response(BudgetLineOutput(self.get_queryset().get(pk=line.pk)).data, status=201)
+
+    @extend_schema(request=BudgetLineEditInput, responses={200: BudgetLineOutput})
+    def partial_update(self, request: Request, pk=None) -> Response:
+        line = self.get_object()
+        values = validated(BudgetLineEditInput, request.data)
+        actions.edit_budget_line(line=line, actor=request.user, **values)
+        return Response(BudgetLineOutput(self.get_queryset().get(pk=line.pk)).data)
+
+
+class BudgetCategoryOutput(serializers.Serializer):
+    category = serializers.CharField()
+    approved = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
+    remaining = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    percent_spent = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
+    previous_approved = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    growth = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
+    overspent = serializers.BooleanField()
+
+
+class BudgetYearOutput(serializers.Serializer):
+    year = serializers.IntegerField()
+    approved = serializers.DecimalField(max_digits=14, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
+    remaining = serializers.DecimalField(max_digits=14, decimal_places=2)
+    percent_spent = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
+    previous_approved = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    growth = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
+    did_not_grow = serializers.BooleanField()
+
+
+class BudgetYearDetailOutput(BudgetYearOutput):
+    rows = BudgetCategoryOutput(many=True)
+
+
+class BudgetYearViewSet(viewsets.ViewSet):
+    """The budget by year (the bureau): every year's totals and growth; one year by category."""
+
+    permission_classes = [ReadsBudget]
+    filter_backends: list = []
+    lookup_field = "year"
+    lookup_value_regex = "[0-9]{4}"
+
+    @extend_schema(responses={200: BudgetYearOutput(many=True)})
+    def list(self, request: Request) -> Response:
+        return Response(BudgetYearOutput(selectors.budget_years(request.user), many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, OpenApiParameter.PATH)], responses={200: BudgetYearDetailOutput}
+    )
+    def retrieve(self, request: Request, year: str) -> Response:
+        return Response(BudgetYearDetailOutput(selectors.budget_year(request.user, int(year))).data)
+
+
+class ExpenditureOutput(serializers.ModelSerializer):
+    has_document = serializers.SerializerMethodField()
+    voided = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Expenditure
+        fields = [
+            "id",
+            "budget_line",
+            "spent_on",
+            "amount",
+            "purpose",
+            "contract",
+            "overspend_reason",
+            "has_document",
+            "voided",
+            "voided_at",
+            "void_reason",
+        ]
+
+    def get_has_document(self, obj) -> bool:
+        return bool(obj.document)
+
+    def get_voided(self, obj) -> bool:
+        return obj.is_void
+
+
+class ExpenditureInput(serializers.Serializer):
+    budget_line = serializers.IntegerField()
+    spent_on = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY)
+    purpose = serializers.CharField(max_length=300)
+    document = serializers.FileField(required=False, allow_null=True)
+    contract = serializers.IntegerField(required=False, allow_null=True)
+    overspend_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class VoidInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ExpenditureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Spending (the bureau): list (``?year=&category=&contract=&state=valid|voided|all``), one, record one
+    (JSON, or multipart with the supporting document), void one with the reason."""
+
+    permission_classes = [ReadsBudget]
+    serializer_class = ExpenditureOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        year, contract = params.get("year", ""), params.get("contract", "")
+        return selectors.expenditures(
+            self.request.user,
+            year=int(year) if year.isdigit() else None,
+            category=params.get("category", ""),
+            contract=int(contract) if contract.isdigit() else None,
+            state=params.get("state", "valid") if self.action == "list" else "all",
+        )
+
+    @extend_schema(request=ExpenditureInput, responses={201: ExpenditureOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(ExpenditureInput, request.data)
+        line = selectors.budget_lines(request.user).filter(pk=values.pop("budget_line")).first()
+        contract_id = values.pop("contract", None)
+        contract = selectors.contracts(request.user).filter(pk=contract_id).first() if contract_id else None
+        if line is None or (contract_id and contract is None):
+            raise NotFound
+        row = actions.record_expenditure(actor=request.user, budget_line=line, contract=contract, **values)
+        return Response(ExpenditureOutput(row).data, status=201)
+
+    @extend_schema(request=VoidInput, responses={200: ExpenditureOutput})
+    @action(detail=True, methods=["post"])
+    def void(self, request: Request, pk=None) -> Response:
+        row = self.get_object()
+        values = validated(VoidInput, request.data)
+        return Response(ExpenditureOutput(actions.void_expenditure(expenditure=row, actor=request.user, **values)).data)
+
+
+class ContractOutput(serializers.ModelSerializer):
+    organisation = serializers.StringRelatedField()
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "organisation",
+            "title",
+            "number",
+            "starts_on",
+            "ends_on",
+            "amount",
+            "target_cases",
+            "target_hours",
+            "target_sessions",
+        ]
+
+
+class ContractTargetOutput(serializers.Serializer):
+    code = serializers.CharField()
+    target = serializers.IntegerField(allow_null=True)
+    measured = serializers.DecimalField(max_digits=14, decimal_places=1)
+    percent = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
+    met = serializers.BooleanField()
+
+
+class ContractInput(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True, kind__in=CONTRACTOR_KINDS)
+    )
+    title = serializers.CharField(max_length=200)
+    number = serializers.CharField(max_length=60)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY)
+    budget_line = serializers.PrimaryKeyRelatedField(
+        queryset=BudgetLine.objects.all(), required=False, allow_null=True, default=None
+    )
+    target_cases = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    target_hours = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    target_sessions = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Purchased-service contracts: list (``?organisation=&current=1``), one with each target against the live
+    measure (and, for the bureau, what was paid), record one and amend one (the bureau)."""
+
+    permission_classes = [OpensContracts]
+    serializer_class = ContractOutput
+    filter_backends: list = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        organisation = params.get("organisation", "")
+        return selectors.contracts(
+            self.request.user,
+            organisation=int(organisation) if organisation.isdigit() else None,
+            current=params.get("current") in ("1", "true"),
+        )
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        row = self.get_object()
+        measures = selectors.contract_measures(row)
+        data = ContractOutput(row).data
+        data["targets"] = ContractTargetOutput(measures["targets"], many=True).data
+        if policies.may_read_budget(request.user):
+            data["paid"] = str(measures["paid"])
+        return Response(data)
+
+    @extend_schema(request=ContractInput, responses={201: ContractOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(ContractInput, request.data)
+        return Response(ContractOutput(actions.record_contract(actor=request.user, **values)).data, status=201)
+
+    @extend_schema(request=ContractInput, responses={200: ContractOutput})
+    def partial_update(self, request: Request, pk=None) -> Response:
+        row = self.get_object()
+        serializer = ContractInput(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = {name: value for name, value in serializer.validated_data.items() if name in request.data}
+        return Response(ContractOutput(actions.edit_contract(contract=row, actor=request.user, **values)).data)

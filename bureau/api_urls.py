@@ -1,4 +1,4 @@
-"""API routes of the bureau's joint meetings and inspections, mounted under /api/v1/."""
+"""API routes of the bureau's joint meetings, inspections, budget and contracts, mounted under /api/v1/."""
 
 from rest_framework.routers import SimpleRouter
 
@@ -10,5 +10,9 @@ router.register("bureau/action-items", api.ActionItemViewSet, basename="bureau-a
 router.register("bureau/checklists", api.ChecklistViewSet, basename="bureau-checklist")
 router.register("bureau/inspections", api.InspectionViewSet, basename="bureau-inspection")
 router.register("bureau/findings", api.FindingViewSet, basename="bureau-finding")
+router.register("bureau/budget-lines", api.BudgetLineViewSet, basename="bureau-budget-line")
+router.register("bureau/budget-years", api.BudgetYearViewSet, basename="bureau-budget-year")
+router.register("bureau/expenditures", api.ExpenditureViewSet, basename="bureau-expenditure")
+router.register("bureau/contracts", api.ContractViewSet, basename="bureau-contract")
 
 urlpatterns = router.urls

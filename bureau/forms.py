@@ -6,7 +6,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bureau.models import TEXT_MAX, ActionItem, Checklist, Department, Finding, InspectionResult
+from accounts.attachments import AttachmentField
+from bureau.models import (
+    CONTRACTOR_KINDS,
+    TEXT_MAX,
+    ActionItem,
+    BudgetCategory,
+    BudgetLine,
+    Checklist,
+    Contract,
+    Department,
+    Finding,
+    InspectionResult,
+)
 from services.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -168,3 +180,115 @@ class FollowUpForm(forms.Form):
 
 
 FINDING_STATUS_FILTER = [("", _("All")), ("unclosed", _("Not closed")), *Finding.Status.choices]
+
+
+# --- budget, spending and contracts ------------------------------------------------------------------------
+
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+
+
+def contractors():
+    """The organisations a contract may be with: active social-work agencies and other providers."""
+    return Organisation.objects.filter(is_active=True, kind__in=CONTRACTOR_KINDS).order_by("kind", "name")
+
+
+class BudgetLineForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    category = forms.ChoiceField(label=_("Category"), choices=BudgetCategory.choices)
+    approved = forms.DecimalField(label=_("Amount approved (yuan)"), **MONEY_FIELD)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class BudgetLineEditForm(forms.Form):
+    approved = forms.DecimalField(label=_("Amount approved (yuan)"), **MONEY_FIELD)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ExpenditureForm(forms.Form):
+    budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none())
+    spent_on = forms.DateField(label=_("Date"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY_FIELD)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    document = AttachmentField(
+        label=_("Supporting document"), required=False, help_text=_("An invoice or a receipt: a photo or a PDF.")
+    )
+    contract = forms.ModelChoiceField(
+        label=_("Paid under a contract"), queryset=Contract.objects.none(), required=False
+    )
+    overspend_reason = forms.CharField(
+        label=_("Reason for exceeding the approved amount"),
+        max_length=500,
+        required=False,
+        help_text=_("Needed only when this takes the line past its approved amount."),
+    )
+
+    def __init__(self, *args, lines=None, contracts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_line"].queryset = lines if lines is not None else BudgetLine.objects.none()
+        self.fields["contract"].queryset = contracts if contracts is not None else Contract.objects.none()
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for voiding"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContractForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Contracted organisation"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    number = forms.CharField(label=_("Contract number"), max_length=60)
+    starts_on = forms.DateField(label=_("Period start"), widget=DATE)
+    ends_on = forms.DateField(label=_("Period end"), widget=DATE)
+    amount = forms.DecimalField(label=_("Contract amount (yuan)"), **MONEY_FIELD)
+    budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none(), required=False)
+    target_cases = forms.IntegerField(label=_("Target: people served"), min_value=0, required=False)
+    target_hours = forms.IntegerField(label=_("Target: service hours"), min_value=0, required=False)
+    target_sessions = forms.IntegerField(label=_("Target: sessions"), min_value=0, required=False)
+    note = forms.CharField(label=_("Note"), max_length=TEXT_MAX, widget=TEXT, required=False)
+
+    def __init__(self, *args, lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = contractors()
+        self.fields["budget_line"].queryset = lines if lines is not None else BudgetLine.objects.none()
+
+
+SORT_EXPENDITURES = [
+    ("-spent_on", _("Newest first")),
+    ("spent_on", _("Oldest first")),
+    ("-amount", _("Largest first")),
+    ("amount", _("Smallest first")),
+]
+SORT_CONTRACTS = [
+    ("-starts_on", _("Newest first")),
+    ("starts_on", _("Oldest first")),
+    ("ends_on", _("Ending soonest")),
+    ("number", _("Contract number")),
+]
+EXPENDITURE_STATES = [("valid", _("Valid")), ("voided", _("Voided")), ("all", _("All"))]
+
+
+class ExpenditureFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All"))] + list(BudgetCategory.choices), required=False
+    )
+    contract = forms.ModelChoiceField(label=_("Contract"), queryset=Contract.objects.none(), required=False)
+    state = forms.ChoiceField(label=pgettext_lazy("filter", "Status"), choices=EXPENDITURE_STATES, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_EXPENDITURES, required=False)
+
+    def __init__(self, *args, contracts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts if contracts is not None else Contract.objects.none()
+
+
+class ContractFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Contracted organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    current = forms.BooleanField(label=_("In force today"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CONTRACTS, required=False)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations if organisations is not None else contractors()

@@ -11,6 +11,13 @@ of judicial offices.
 - ``Inspection`` and ``InspectionResult``: one inspection of an office and its result on each item.
 - ``Finding`` and ``FollowUp``: what the inspection found, the correction deadline (an obligation of kind
   ``inspection_finding`` owed by the office) and the entries until the bureau closes it.
+
+Budget and spending (items 6 and 7):
+
+- ``BudgetLine``: a year's approved amount in one of the policy's four categories or purchased services.
+- ``Expenditure``: money spent from a line, with its supporting document (a private attachment); voided with a
+  reason, never deleted; spending past the approved amount states why.
+- ``Contract``: a purchased-service contract with an agency or provider; its targets are measured live.
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from accounts import attachments
+from services.models import Organisation
 
 TEXT_MAX = 4000
 
@@ -273,3 +283,156 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text[:40]}"
+
+
+# --- budget, spending and purchased-service contracts (issue 18 items 6 and 7) ---------------------------
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+# Whom the bureau buys services from (CCL Art. 40): social-work agencies and the other providers, not its own
+# judicial offices.
+CONTRACTOR_KINDS = tuple(kind for kind in Organisation.PROVIDER_KINDS if kind != Organisation.Kind.JUDICIAL_OFFICE)
+
+
+class BudgetCategory(models.TextChoices):
+    """The four kinds of funding the policy puts in the annual budget (Xinmi policy §二(五)), plus the purchase
+    of services (CCL Art. 40)."""
+
+    PERSONNEL = "personnel", pgettext_lazy("budget", "Staff funding")
+    ADMINISTRATION = "administration", pgettext_lazy("budget", "Administrative running costs")
+    CASEWORK = "casework", pgettext_lazy("budget", "Case-work operating costs")
+    EQUIPMENT = "equipment", pgettext_lazy("budget", "Equipment")
+    PURCHASED_SERVICES = "purchased_services", pgettext_lazy("budget", "Purchased services")
+
+
+class BudgetLine(models.Model):
+    """One year's approved amount in one category."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
+    approved = models.DecimalField(_("amount approved (yuan)"), **MONEY)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["-year", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "category"], name="budget_line_once_a_year"),
+            models.CheckConstraint(condition=Q(approved__gte=0), name="budget_line_approved_not_negative"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="budget_line_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_category_display()}"
+
+
+class Contract(models.Model):
+    """A purchased-service contract with a social-work agency or another provider (CCL Art. 40): its period,
+    amount and the targets measured live against the platform's records."""
+
+    organisation = models.ForeignKey(
+        "services.Organisation", verbose_name=_("contracted organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    number = models.CharField(_("contract number"), max_length=60, unique=True)
+    starts_on = models.DateField(_("period start"))
+    ends_on = models.DateField(_("period end"))
+    amount = models.DecimalField(_("contract amount (yuan)"), **MONEY)
+    budget_line = models.ForeignKey(
+        BudgetLine,
+        verbose_name=_("budget line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+    )
+    target_cases = models.PositiveIntegerField(_("target: people served"), null=True, blank=True)
+    target_hours = models.PositiveIntegerField(_("target: service hours"), null=True, blank=True)
+    target_sessions = models.PositiveIntegerField(_("target: sessions"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=TEXT_MAX, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("purchased-service contract")
+        verbose_name_plural = _("purchased-service contracts")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="contract_period_order"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["organisation", "starts_on"], name="contract_org_start")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Expenditure(models.Model):
+    """Money spent from a budget line: date, amount, purpose, supporting document; voided with a reason,
+    never deleted (a finance record)."""
+
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("budget line"), on_delete=models.PROTECT, related_name="expenditures"
+    )
+    spent_on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    document = models.FileField(
+        _("supporting document"),
+        storage=attachments.private_storage,
+        upload_to=attachments.private_path,
+        blank=True,
+    )
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expenditures",
+    )
+    # Spending beyond the line's approved amount is recorded (it happened) but says why: the adjustment's
+    # approval, a supplementary budget.
+    overspend_reason = models.CharField(_("reason for exceeding the approved amount"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("expenditure")
+        verbose_name_plural = _("expenditures")
+        ordering = ["-spent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="expenditure_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="expenditure_void_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["budget_line", "voided_at"], name="expenditure_line_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on} {self.amount} {self.purpose[:40]}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None

@@ -8,6 +8,12 @@
 - The checklist: the bureau publishes versions; office staff read it (they know what they are inspected on).
 - Inspections and findings: the bureau records them and closes findings; an office's officers read their
   own office's; only the office head (司法所负责人) reports a correction; the bureau and that head add notes.
+- Budget lines and spending: the bureau only, to read and to write. The lines are the county's budget, not an
+  office's: an office neither holds nor spends them on the platform, and the spending's supporting documents
+  (invoices, payees) are the bureau's finance records, so office heads and officers do not see them (404).
+- Purchased-service contracts: the bureau records and edits them; the contracted organisation's own staff (any
+  role held there) read their organisation's contracts with the targets against the live measures, and
+  nothing of the budget or of other contracts; anybody else finds none (404).
 """
 
 from __future__ import annotations
@@ -19,13 +25,26 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from accounts.roles import Role, is_bureau_admin, organisation_ids
-from bureau.models import ActionItem, Checklist, ChecklistItem, Finding, FollowUp, Inspection, InspectionResult, Meeting
+from bureau.models import (
+    ActionItem,
+    BudgetLine,
+    Checklist,
+    ChecklistItem,
+    Contract,
+    Expenditure,
+    Finding,
+    FollowUp,
+    Inspection,
+    InspectionResult,
+    Meeting,
+)
 
 # The refusals the pages and the API both give (``actions`` raises them with code "forbidden").
 ONLY_BUREAU = _("Only the bureau records joint meetings, action items, checklists and inspections.")
 ONLY_HEAD = _("Only the head of the inspected judicial office reports a correction.")
 ONLY_BUREAU_CLOSES = _("Only the bureau closes a finding.")
 NOTE_REFUSED = _("Only the bureau and the head of the inspected office add notes to a finding.")
+ONLY_BUREAU_BUDGET = _("Only the bureau records budget lines, spending and contracts.")
 
 
 def office_ids(user: Any) -> set[int]:
@@ -40,6 +59,24 @@ def may_open(user: Any) -> bool:
 
 def may_write(user: Any) -> bool:
     return is_bureau_admin(user)
+
+
+def may_read_budget(user: Any) -> bool:
+    """The budget lines and the spending: the bureau only."""
+    return is_bureau_admin(user)
+
+
+def contract_organisation_ids(user: Any) -> set[int]:
+    """The organisations where the user works (any role): a contract with one of them is theirs to read."""
+    return organisation_ids(user)
+
+
+def may_open_contracts(user: Any) -> bool:
+    """The bureau, and the staff of an organisation holding a contract."""
+    return is_bureau_admin(user) or (
+        bool(contract_organisation_ids(user))
+        and Contract.objects.filter(organisation_id__in=contract_organisation_ids(user)).exists()
+    )
 
 
 def heads_office(user: Any, office_id: int) -> bool:
@@ -134,6 +171,37 @@ class FollowUpPolicy(_BureauWrites):
         return FollowUp.objects.filter(finding__in=FindingPolicy().rows_view(user))
 
 
+class BudgetLinePolicy(_BureauWrites):
+    model = BudgetLine
+
+    def rows_view(self, user: Any) -> QuerySet[BudgetLine]:
+        """The bureau every line; anybody else none (office staff included)."""
+        return BudgetLine.objects.all() if may_read_budget(user) else BudgetLine.objects.none()
+
+
+class ExpenditurePolicy(_BureauWrites):
+    model = Expenditure
+
+    def rows_view(self, user: Any) -> QuerySet[Expenditure]:
+        """The bureau every expenditure, voided ones too; anybody else none."""
+        return Expenditure.objects.all() if may_read_budget(user) else Expenditure.objects.none()
+
+    def allow_void(self, user: Any, obj: Any = None) -> bool:
+        """Void an expenditure (with the reason): the bureau."""
+        return may_write(user)
+
+
+class ContractPolicy(_BureauWrites):
+    model = Contract
+
+    def rows_view(self, user: Any) -> QuerySet[Contract]:
+        """The bureau every contract; the contracted organisation's staff their organisation's; anybody else
+        none."""
+        if is_bureau_admin(user):
+            return Contract.objects.all()
+        return Contract.objects.filter(organisation_id__in=contract_organisation_ids(user))
+
+
 def register() -> None:
     scoping.register(Meeting, MeetingPolicy())
     scoping.register(ActionItem, ActionItemPolicy())
@@ -143,3 +211,6 @@ def register() -> None:
     scoping.register(InspectionResult, InspectionResultPolicy())
     scoping.register(Finding, FindingPolicy())
     scoping.register(FollowUp, FollowUpPolicy())
+    scoping.register(BudgetLine, BudgetLinePolicy())
+    scoping.register(Expenditure, ExpenditurePolicy())
+    scoping.register(Contract, ContractPolicy())

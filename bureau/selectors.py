@@ -1,16 +1,37 @@
 """Every read of the bureau's meetings and inspections starts from the scoped querysets (accounts.scoping).
 
-None of these rows is about a supervisee, so no read is written to the access log."""
+None of these rows is about a supervisee, so no read is written to the access log (a contract's measures are
+counts only)."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import scoping
-from bureau.models import ActionItem, Checklist, Finding, FollowUp, Inspection, InspectionResult, Meeting
+from bureau.models import (
+    ActionItem,
+    BudgetCategory,
+    BudgetLine,
+    Checklist,
+    Contract,
+    Expenditure,
+    Finding,
+    FollowUp,
+    Inspection,
+    InspectionResult,
+    Meeting,
+)
+from coordination.models import Referral
+from supervision.actions import end_of_day, start_of_day
+from supervision.casework.models import Intervention
+from supervision.casework.selectors import casework_counts
+from supervision.education.models import Session
 
 MEETING_SORTS = {"held_at": "held_at", "-held_at": "-held_at", "title": "title"}
 ITEM_SORTS = {"due_on": "due_on", "-due_on": "-due_on", "owner": "owner_department", "status": "status"}
@@ -147,3 +168,284 @@ def open_findings_count(user: Any) -> int:
 
 def overdue_findings_count(user: Any) -> int:
     return findings(user, overdue=True).count()
+
+
+# --- budget, spending and contracts ------------------------------------------------------------------------
+
+HUNDRED = Decimal(100)
+EXPENDITURE_SORTS = {"-spent_on": "-spent_on", "spent_on": "spent_on", "-amount": "-amount", "amount": "amount"}
+CONTRACT_SORTS = {"-starts_on": "-starts_on", "starts_on": "starts_on", "ends_on": "ends_on", "number": "number"}
+
+
+def percent(part: Decimal | int | None, whole: Decimal | int | None) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` to one decimal; None when there is no whole to compare with."""
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def growth(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    """Year-on-year change in percent; None without a previous year (or when it was zero)."""
+    if current is None or not previous:
+        return None
+    return percent(current - previous, previous)
+
+
+def budget_lines(user: Any) -> QuerySet[BudgetLine]:
+    """The budget lines the user may read (the bureau), with what their valid expenditures add up to."""
+    return scoping.scope(user, BudgetLine).annotate(
+        spent=Coalesce(
+            Sum("expenditures__amount", filter=Q(expenditures__voided_at__isnull=True)),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+    )
+
+
+def _year_totals(lines: list[BudgetLine]) -> dict[int, dict[str, Any]]:
+    years: dict[int, dict[str, Any]] = {}
+    for line in lines:
+        entry = years.setdefault(line.year, {"approved": Decimal(0), "spent": Decimal(0), "lines": {}})
+        entry["approved"] += line.approved
+        entry["spent"] += line.spent
+        entry["lines"][line.category] = line
+    return years
+
+
+def budget_years(user: Any) -> list[dict[str, Any]]:
+    """Every year with a budget, newest first: approved and spent totals, the growth of the approved total on
+    the year before and whether it did not grow (the policy's dynamic growth mechanism)."""
+    years = _year_totals(list(budget_lines(user)))
+    rows = []
+    for year in sorted(years, reverse=True):
+        entry = years[year]
+        previous = years.get(year - 1)
+        before = previous["approved"] if previous else None
+        rows.append(
+            {
+                "year": year,
+                "approved": entry["approved"],
+                "spent": entry["spent"],
+                "remaining": entry["approved"] - entry["spent"],
+                "percent_spent": percent(entry["spent"], entry["approved"]),
+                "previous_approved": before,
+                "growth": growth(entry["approved"], before),
+                "did_not_grow": before is not None and entry["approved"] <= before,
+            }
+        )
+    return rows
+
+
+def budget_year(user: Any, year: int) -> dict[str, Any]:
+    """One year's budget by category (the policy's four and purchased services): approved, spent, remaining,
+    percent spent, the growth on the year before; the totals; which lines are overspent."""
+    years = _year_totals(list(budget_lines(user).filter(year__in=(year, year - 1))))
+    this = years.get(year, {"approved": Decimal(0), "spent": Decimal(0), "lines": {}})
+    before = years.get(year - 1)
+    rows = []
+    for code, label in BudgetCategory.choices:
+        line = this["lines"].get(code)
+        previous_line = before["lines"].get(code) if before else None
+        approved = line.approved if line else None
+        spent = line.spent if line else Decimal(0)
+        rows.append(
+            {
+                "category": code,
+                "label": label,
+                "line": line,
+                "approved": approved,
+                "spent": spent,
+                "remaining": (approved - spent) if line else None,
+                "percent_spent": percent(spent, approved),
+                "previous_approved": previous_line.approved if previous_line else None,
+                "growth": growth(approved, previous_line.approved if previous_line else None),
+                "overspent": line is not None and spent > approved,
+            }
+        )
+    previous_total = before["approved"] if before else None
+    return {
+        "year": year,
+        "rows": rows,
+        "has_lines": bool(this["lines"]),
+        "approved": this["approved"],
+        "spent": this["spent"],
+        "remaining": this["approved"] - this["spent"],
+        "percent_spent": percent(this["spent"], this["approved"]),
+        "previous_approved": previous_total,
+        "growth": growth(this["approved"], previous_total),
+        "did_not_grow": previous_total is not None and this["approved"] <= previous_total,
+        "overspent": [row for row in rows if row["overspent"]],
+    }
+
+
+def bar_chart(groups: list[tuple[str, list[tuple[str, str, Decimal]]]]) -> dict[str, Any]:
+    """Horizontal bars as SVG geometry (no script): one group a row label, one bar per series, each bar with
+    its series name and amount written beside it (readable without colour); the page's table has the same
+    numbers. ``groups``: [(label, [(series code, series name, amount), ...]), ...]."""
+    label_width, bar_area, bar_height, gap, text_room = 150, 360, 16, 4, 190
+    top = max((value for _label, series in groups for _c, _n, value in series), default=Decimal(0))
+    bars, labels, y = [], [], 8
+    for label, series in groups:
+        labels.append({"text": label, "y": y + bar_height})
+        for code, name, value in series:
+            length = int(bar_area * value / top) if top else 0
+            bars.append(
+                {
+                    "code": code,
+                    "x": label_width,
+                    "y": y,
+                    "width": max(length, 1),
+                    "height": bar_height,
+                    "text_x": label_width + max(length, 1) + 6,
+                    "text_y": y + bar_height - 4,
+                    "text": f"{name} {value:,.2f}",
+                }
+            )
+            y += bar_height + gap
+        y += 2 * gap
+    return {"bars": bars, "labels": labels, "width": label_width + bar_area + text_room, "height": y + 4}
+
+
+def year_chart(summary: dict[str, Any]) -> dict[str, Any]:
+    """The year page's chart: approved and spent per category that has a line."""
+    approved, spent = str(_("approved")), str(_("spent"))
+    return bar_chart(
+        [
+            (str(row["label"]), [("approved", approved, row["approved"]), ("spent", spent, row["spent"])])
+            for row in summary["rows"]
+            if row["line"] is not None
+        ]
+    )
+
+
+def years_chart(years: list[dict[str, Any]]) -> dict[str, Any]:
+    """The overview's chart: the approved and spent totals of each year, oldest first."""
+    approved, spent = str(_("approved")), str(_("spent"))
+    return bar_chart(
+        [
+            (str(row["year"]), [("approved", approved, row["approved"]), ("spent", spent, row["spent"])])
+            for row in reversed(years)
+        ]
+    )
+
+
+def expenditures(
+    user: Any,
+    *,
+    query: str = "",
+    year: int | None = None,
+    category: str = "",
+    contract: int | None = None,
+    state: str = "valid",
+    sort: str = "-spent_on",
+) -> QuerySet[Expenditure]:
+    """The expenditures the user may read, searched in purpose, filtered by year, category, contract and state
+    (valid, voided, all)."""
+    rows = scoping.scope(user, Expenditure).select_related("budget_line", "contract", "recorded_by")
+    if query:
+        rows = rows.filter(Q(purpose__icontains=query) | Q(contract__number__icontains=query))
+    if year:
+        rows = rows.filter(budget_line__year=year)
+    if category:
+        rows = rows.filter(budget_line__category=category)
+    if contract:
+        rows = rows.filter(contract_id=contract)
+    if state == "valid":
+        rows = rows.filter(voided_at__isnull=True)
+    elif state == "voided":
+        rows = rows.filter(voided_at__isnull=False)
+    return rows.order_by(EXPENDITURE_SORTS.get(sort, "-spent_on"), "-pk")
+
+
+def contracts(
+    user: Any,
+    *,
+    query: str = "",
+    organisation: int | None = None,
+    current: bool = False,
+    sort: str = "-starts_on",
+) -> QuerySet[Contract]:
+    """The contracts the user may read (the bureau all; a contracted organisation its own), with what was paid
+    against each; ``current``: in force today."""
+    rows = scoping.scope(user, Contract).select_related("organisation", "budget_line")
+    if query:
+        rows = rows.filter(
+            Q(title__icontains=query) | Q(number__icontains=query) | Q(organisation__name__icontains=query)
+        )
+    if organisation:
+        rows = rows.filter(organisation_id=organisation)
+    if current:
+        today = timezone.localdate()
+        rows = rows.filter(starts_on__lte=today, ends_on__gte=today)
+    rows = rows.annotate(
+        paid=Coalesce(
+            Sum("expenditures__amount", filter=Q(expenditures__voided_at__isnull=True)),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+    )
+    return rows.order_by(CONTRACT_SORTS.get(sort, "-starts_on"), "-pk")
+
+
+def contract_measures(contract: Contract) -> dict[str, Any]:
+    """The contract's targets against what the platform's rows show for its period (today's count): people
+    served (with an intervention of the organisation's case plans or a referral it completed), service hours
+    (intervention minutes and the length of the education or activity sessions it ran) and sessions
+    (interventions and sessions run). Counts only: nothing about a person is shown, so nothing is logged.
+
+    A session is the organisation's when it was run through one of its volunteer shifts (the only link an
+    education session has to an organisation other than the judicial office holding it)."""
+    org, start, end = contract.organisation, contract.starts_on, contract.ends_on
+    casework = casework_counts(org, start, end)
+    since, until = start_of_day(start), end_of_day(end)
+    completed = Referral.objects.filter(
+        offering__organisation=org, state=Referral.State.COMPLETED, closed_at__range=(since, until)
+    )
+    helped = set(
+        Intervention.objects.filter(plan__agency=org, held_on__range=(start, end)).values_list(
+            "plan__supervisee_id", flat=True
+        )
+    ) | set(completed.values_list("need__supervisee_id", flat=True))
+    sessions = list(
+        Session.objects.filter(
+            volunteer_shift__opportunity__organisation=org, cancelled=False, starts_at__range=(since, until)
+        ).only("starts_at", "ends_at")
+    )
+    session_minutes = sum(session.length_minutes for session in sessions)
+    minutes = casework["minutes"] + session_minutes
+    measured = {
+        "cases": len(helped),
+        "hours": (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+        "sessions": casework["interventions"] + len(sessions),
+    }
+    targets = [
+        ("cases", _("People served"), contract.target_cases),
+        ("hours", _("Service hours"), contract.target_hours),
+        ("sessions", _("Sessions"), contract.target_sessions),
+    ]
+    paid = contract.expenditures.filter(voided_at__isnull=True).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return {
+        "targets": [
+            {
+                "code": code,
+                "label": label,
+                "target": target,
+                "measured": measured[code],
+                "percent": percent(measured[code], target),
+                "met": target is not None and measured[code] >= target,
+            }
+            for code, label, target in targets
+        ],
+        "parts": {
+            "interventions": casework["interventions"],
+            "intervention_minutes": casework["minutes"],
+            "casework_people": casework["cases_served"],
+            "reviews": casework["reviews"],
+            "referrals_completed": completed.count(),
+            "sessions": len(sessions),
+            "session_minutes": session_minutes,
+        },
+        "paid": paid,
+        "unpaid": contract.amount - paid,
+        "percent_paid": percent(paid, contract.amount),
+    }

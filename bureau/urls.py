@@ -1,4 +1,4 @@
-"""Pages of the bureau's joint meetings and inspections (the ``bureau`` namespace)."""
+"""Pages of the bureau's joint meetings, inspections, budget and contracts (the ``bureau`` namespace)."""
 
 from django.urls import path
 
@@ -23,4 +23,17 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.inspection, name="inspection"),
     path("findings/<int:pk>/", views.finding, name="finding"),
     path("offices/<int:pk>/", views.office_history, name="office"),
+    path("budget/", views.budget, name="budget"),
+    path("budget/<int:year>/", views.budget_year, name="budget-year"),
+    path("budget/lines/new/", views.budget_line_new, name="budget-line-new"),
+    path("budget/lines/<int:pk>/edit/", views.budget_line_edit, name="budget-line-edit"),
+    path("budget/spending/", views.expenditures, name="expenditures"),
+    path("budget/spending/new/", views.expenditure_new, name="expenditure-new"),
+    path("budget/spending/<int:pk>/", views.expenditure, name="expenditure"),
+    path("budget/spending/<int:pk>/document/", views.expenditure_document, name="expenditure-document"),
+    path("budget/spending/<int:pk>/void/", views.expenditure_void, name="expenditure-void"),
+    path("contracts/", views.contracts, name="contracts"),
+    path("contracts/new/", views.contract_new, name="contract-new"),
+    path("contracts/<int:pk>/", views.contract, name="contract"),
+    path("contracts/<int:pk>/edit/", views.contract_edit, name="contract-edit"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the bureau's joint meetings and inspections. Every read starts from ``selectors``; every write
+"""Pages of the bureau's joint meetings, inspections, budget, spending and contracts. Every read starts from ``selectors``; every write
 calls ``actions`` (which ask the policy and refuse with the same words the API gives)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import scoping
+from accounts import attachments, scoping
 from bureau import actions, forms, policies, selectors
 from bureau.models import Finding, Inspection, Meeting
 from config.errors import ActionError, form_errors
@@ -498,3 +498,303 @@ def office_history(request: HttpRequest, pk: int) -> HttpResponse:
             "today": _today(),
         },
     )
+
+
+# --- budget, spending and contracts ------------------------------------------------------------------------
+
+
+def hidden_unless(predicate):
+    """Signed in (else the login page) and allowed by a policy predicate; anybody else finds nothing (404):
+    the budget and the contracts are not theirs to know of."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _bureau_writes(user) -> None:
+    if not policies.may_write(user):
+        raise PermissionDenied(str(policies.ONLY_BUREAU_BUDGET))
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+@hidden_unless(policies.may_read_budget)
+def budget(request: HttpRequest) -> HttpResponse:
+    """Every year's budget: approved and spent totals and the growth of the approved total on the year before,
+    as a table and a chart with the same numbers."""
+    years = selectors.budget_years(request.user)
+    return render(
+        request,
+        "bureau/budget.html",
+        {"years": years, "chart": selectors.years_chart(years), "can_write": policies.may_write(request.user)},
+    )
+
+
+@require_GET
+@hidden_unless(policies.may_read_budget)
+def budget_year(request: HttpRequest, year: int) -> HttpResponse:
+    """One year by category: approved, spent, remaining, percent spent, growth; overspent lines flagged."""
+    if not 2001 <= year <= 2100:  # the years a line may have (the page links to the year before)
+        raise Http404
+    summary = selectors.budget_year(request.user, year)
+    return render(
+        request,
+        "bureau/budget_year.html",
+        {
+            "summary": summary,
+            "chart": selectors.year_chart(summary),
+            "can_write": policies.may_write(request.user),
+            "this_year": _today().year,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@hidden_unless(policies.may_read_budget)
+def budget_line_new(request: HttpRequest) -> HttpResponse:
+    """Record a year's approved amount in one category."""
+    _bureau_writes(request.user)
+    initial = {"year": request.GET.get("year", _today().year), "category": request.GET.get("category", "")}
+    form = forms.BudgetLineForm(request.POST or None, initial=initial)
+    title = _("New budget line")
+    back = reverse("bureau:budget")
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = actions.record_budget_line(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
+        messages.success(request, _("The budget line is recorded."))
+        return redirect("bureau:budget-year", year=line.year)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+@hidden_unless(policies.may_read_budget)
+def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a line's approved amount (a budget adjustment) and note."""
+    line = _get(selectors.budget_lines(request.user), pk=pk)
+    _bureau_writes(request.user)
+    form = forms.BudgetLineEditForm(request.POST or None, initial={"approved": line.approved, "note": line.note})
+    title = _("Change the budget line: %(line)s") % {"line": line}
+    back = reverse("bureau:budget-year", args=[line.year])
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_budget_line(line=line, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
+        messages.success(request, _("The budget line is saved."))
+        return redirect(back)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+
+@require_GET
+@hidden_unless(policies.may_read_budget)
+def expenditures(request: HttpRequest) -> HttpResponse:
+    """The spending: searchable, by year, category, contract and state (voided ones on request), sorted,
+    paged."""
+    search = forms.ExpenditureFilterForm(request.GET, contracts=selectors.contracts(request.user))
+    values = search.cleaned_data if search.is_valid() else {}
+    contract = values.get("contract")
+    rows = selectors.expenditures(
+        request.user,
+        query=values.get("q", ""),
+        year=values.get("year"),
+        category=values.get("category", ""),
+        contract=contract.pk if contract else None,
+        state=values.get("state") or "valid",
+        sort=values.get("sort") or "-spent_on",
+    )
+    return render(
+        request,
+        "bureau/expenditures.html",
+        {
+            "page": _page(request, rows),
+            "search": search,
+            "query": _query(request),
+            "can_write": policies.may_write(request.user),
+            "has_lines": selectors.budget_lines(request.user).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@hidden_unless(policies.may_read_budget)
+def expenditure_new(request: HttpRequest) -> HttpResponse:
+    """Record money spent from a budget line, with its supporting document."""
+    _bureau_writes(request.user)
+    lines = selectors.budget_lines(request.user).order_by("-year", "category")
+    initial = {"spent_on": _today(), "budget_line": request.GET.get("line"), "contract": request.GET.get("contract")}
+    form = forms.ExpenditureForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        lines=lines,
+        contracts=selectors.contracts(request.user),
+    )
+    title = _("Record spending")
+    back = reverse("bureau:expenditures")
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = actions.record_expenditure(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
+        messages.success(request, _("The spending is recorded."))
+        return redirect("bureau:expenditure", pk=row.pk)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+
+@require_GET
+@hidden_unless(policies.may_read_budget)
+def expenditure(request: HttpRequest, pk: int) -> HttpResponse:
+    """One expenditure: its line, date, amount, purpose, document, contract; voided ones say why."""
+    row = _get(selectors.expenditures(request.user, state="all").select_related("voided_by"), pk=pk)
+    return render(request, "bureau/expenditure.html", {"row": row, "can_write": policies.may_write(request.user)})
+
+
+@require_GET
+@hidden_unless(policies.may_read_budget)
+def expenditure_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supporting document, through this scoped view (the file has no public address)."""
+    row = _get(selectors.expenditures(request.user, state="all"), pk=pk)
+    if not row.document:
+        raise Http404
+    return attachments.serve(row.document, download_name=f"expenditure-{row.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@hidden_unless(policies.may_read_budget)
+def expenditure_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void an expenditure recorded in error: the form with the reason is the confirmation step."""
+    row = _get(selectors.expenditures(request.user, state="all"), pk=pk)
+    _bureau_writes(request.user)
+    form = forms.VoidForm(request.POST or None)
+    title = _("Void the expenditure")
+    back = reverse("bureau:expenditure", args=[row.pk])
+    warning = _("Voiding cannot be undone: the expenditure stays on record, marked void, and no longer counts.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.void_expenditure(expenditure=row, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back, warning=warning)
+        messages.success(request, _("The expenditure is voided."))
+        return redirect(back)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=title, back=back, warning=warning)
+
+
+@require_GET
+@hidden_unless(policies.may_open_contracts)
+def contracts(request: HttpRequest) -> HttpResponse:
+    """The purchased-service contracts the user may read: searchable, by organisation, in force, sorted,
+    paged."""
+    own = selectors.contracts(request.user)
+    organisations = Organisation.objects.filter(pk__in=own.values("organisation_id")).order_by("name")
+    search = forms.ContractFilterForm(request.GET, organisations=organisations)
+    values = search.cleaned_data if search.is_valid() else {}
+    organisation = values.get("organisation")
+    rows = selectors.contracts(
+        request.user,
+        query=values.get("q", ""),
+        organisation=organisation.pk if organisation else None,
+        current=values.get("current", False),
+        sort=values.get("sort") or "-starts_on",
+    )
+    return render(
+        request,
+        "bureau/contracts.html",
+        {
+            "page": _page(request, rows),
+            "search": search,
+            "query": _query(request),
+            "can_write": policies.may_write(request.user),
+            "sees_budget": policies.may_read_budget(request.user),
+            "today": _today(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@hidden_unless(policies.may_read_budget)
+def contract_new(request: HttpRequest) -> HttpResponse:
+    """Record a purchased-service contract with its targets."""
+    _bureau_writes(request.user)
+    lines = selectors.budget_lines(request.user).order_by("-year", "category")
+    form = forms.ContractForm(request.POST or None, lines=lines)
+    title = _("New purchased-service contract")
+    back = reverse("bureau:contracts")
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = actions.record_contract(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
+        messages.success(request, _("The contract is recorded."))
+        return redirect("bureau:contract", pk=row.pk)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+
+@require_GET
+@hidden_unless(policies.may_open_contracts)
+def contract(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contract: its period and amount, each target against the live measure for the period; to the bureau
+    also the spending recorded against it."""
+    row = _get(selectors.contracts(request.user).select_related("recorded_by"), pk=pk)
+    sees_budget = policies.may_read_budget(request.user)
+    payments = selectors.expenditures(request.user, contract=row.pk, state="all") if sees_budget else []
+    return render(
+        request,
+        "bureau/contract.html",
+        {
+            "contract": row,
+            "measures": selectors.contract_measures(row),
+            "payments": payments,
+            "sees_budget": sees_budget,
+            "can_write": policies.may_write(request.user),
+            "today": _today(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@hidden_unless(policies.may_open_contracts)
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Amend a contract (period, amount, targets)."""
+    row = _get(selectors.contracts(request.user), pk=pk)
+    _bureau_writes(request.user)
+    lines = selectors.budget_lines(request.user).order_by("-year", "category")
+    initial = {name: getattr(row, name) for name in actions.CONTRACT_FIELDS}
+    form = forms.ContractForm(request.POST or None, initial=initial, lines=lines)
+    title = _("Amend the contract")
+    back = reverse("bureau:contract", args=[row.pk])
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_contract(contract=row, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
+        messages.success(request, _("The contract is saved."))
+        return redirect(back)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)

@@ -151,6 +151,34 @@ def leadership_items(user) -> list[Item]:
     ]
 
 
+def budget_items(user) -> list[Item]:
+    """The bureau: this year's budget lines spent past their approved amount; contract holders (and the
+    bureau): the purchased-service contracts in force."""
+    found = []
+    if bureau_policies.may_read_budget(user):
+        year = timezone.localdate().year
+        overspent = len(bureau_selectors.budget_year(user, year)["overspent"])
+        found.append(
+            Item(
+                "overspent",
+                _("Budget lines spent past their approved amount this year"),
+                reverse("bureau:budget-year", args=[year]),
+                overspent,
+                warn=bool(overspent),
+            )
+        )
+    in_force = bureau_selectors.contracts(user, current=True).count()
+    found.append(
+        Item(
+            "contracts",
+            _("Purchased-service contracts in force"),
+            f"{reverse('bureau:contracts')}?current=on",
+            in_force,
+        )
+    )
+    return found
+
+
 def head_items(user) -> list[Item]:
     """Office heads (and the bureau): the people of their organisations."""
     return [
@@ -186,6 +214,8 @@ def sections(user) -> list[tuple[object, list[Item]]]:
         found.append((_("People"), head_items(user)))
     if bureau_policies.may_open(user):
         found.append((_("Leadership group and inspections"), leadership_items(user)))
+    if bureau_policies.may_open_contracts(user):
+        found.append((_("Budget and contracts"), budget_items(user)))
     if case_policies.can_see_case_list(user):
         found.append((_("Casework"), case_items(user)))
     if Role.PROVIDER_STAFF in held:

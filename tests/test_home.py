@@ -135,3 +135,45 @@ def test_a_volunteer_lands_on_today_with_their_shifts(client, db):
     items = _items(client)
     assert items["shifts"].count == 0 and items["my_hours"].count == 0
     assert "您尚未在任何机构中担任角色" not in client.get("/today/").content.decode()
+
+
+def test_budget_and_contract_counts(client, world):
+    from bureau import actions as bureau_actions
+    from bureau.models import BudgetLine, Contract
+
+    bureau = world.users["bureau"]
+    today = timezone.localdate()
+    line = bureau_actions.record_budget_line(actor=bureau, year=today.year, category="equipment", approved=Decimal(10))
+    bureau_actions.record_expenditure(
+        actor=bureau,
+        budget_line=line,
+        spent_on=today,
+        amount=Decimal(11),
+        purpose="执法记录仪",
+        overspend_reason="追加",
+    )
+    bureau_actions.record_contract(
+        actor=bureau,
+        organisation=world.provider_org,
+        title="职业技能培训服务",
+        number="GM-H-1",
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=30),
+        amount=Decimal(1000),
+    )
+    client.force_login(bureau)
+    items = _items(client)
+    overspent = [
+        ln
+        for ln in BudgetLine.objects.filter(year=today.year)
+        if sum(e.amount for e in ln.expenditures.all()) > ln.approved
+    ]
+    assert items["overspent"].count == len(overspent) == 1 and items["overspent"].warn
+    in_force = Contract.objects.filter(starts_on__lte=today, ends_on__gte=today)
+    assert items["contracts"].count == in_force.count() == 1
+    # The provider holding the contract sees it, not the budget; the employer (no contract) sees neither.
+    client.force_login(world.users["provider"])
+    items = _items(client)
+    assert items["contracts"].count == 1 and "overspent" not in items
+    client.force_login(world.users["employer"])
+    assert "contracts" not in _items(client)

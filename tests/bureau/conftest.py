@@ -1,8 +1,10 @@
-"""The bureau's world: the supervision test city (one user per role) plus the heads of both offices."""
+"""The bureau's world: the supervision test city (one user per role) plus the heads of both offices, and
+builders of its meetings, inspections, budget lines, spending and contracts."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from bureau import actions
+from services.models import Organisation
 from tests import factories
 from tests.coordination.factories import make_world
 
@@ -83,4 +86,41 @@ def finding(w, insp=None, due=None):
         actor=w.users["bureau"],
         text="走访记录缺少签字",
         correction_due=due or today() + dt.timedelta(days=30),
+    )
+
+
+def budget_line(w, *, year=None, category="casework", approved="100000.00"):
+    return actions.record_budget_line(
+        actor=w.users["bureau"], year=year or today().year, category=category, approved=Decimal(approved)
+    )
+
+
+def expenditure(w, line, *, amount="1000.00", on=None, contract=None, reason="", purpose="购置矫正宣传资料"):
+    return actions.record_expenditure(
+        actor=w.users["bureau"],
+        budget_line=line,
+        spent_on=on or _in_year(line.year),
+        amount=Decimal(amount),
+        purpose=purpose,
+        contract=contract,
+        overspend_reason=reason,
+    )
+
+
+def _in_year(year: int) -> dt.date:
+    """A day of the line's year not in the future (today for this year)."""
+    return min(today(), dt.date(year, 12, 31))
+
+
+def contract(w, organisation=None, *, number="GM-2026-001", amount="200000.00", line=None, **targets):
+    return actions.record_contract(
+        actor=w.users["bureau"],
+        organisation=organisation or w.city.providers[Organisation.Kind.TRAINING_PROVIDER],
+        title="社区矫正社会工作服务项目",
+        number=number,
+        starts_on=today() - dt.timedelta(days=60),
+        ends_on=today() + dt.timedelta(days=300),
+        amount=Decimal(amount),
+        budget_line=line,
+        **targets,
     )

@@ -1,18 +1,20 @@
-"""Every bureau page and API endpoint (meetings, action items, checklist, inspections, findings), for every
-role. The matrix must name every route of bureau/urls.py and bureau/api_urls.py; a new route not in it fails
+"""Every bureau page and API endpoint (meetings, action items, checklist, inspections, findings, budget,
+spending, contracts), for every role. The matrix must name every route of bureau/urls.py and bureau/api_urls.py; a new route not in it fails
 the first test. Each write runs against rows made fresh by its builder."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 
 from bureau import actions
-from tests.bureau.conftest import finding, inspection, item, meeting
+from tests.bureau.conftest import budget_line, contract, expenditure, finding, inspection, item, meeting
 
 PAGE_LOGIN = 302
 API_ANON = 403
@@ -53,7 +55,43 @@ def own(code: int, page: bool = True) -> dict[str, int]:
     return expect(403, PAGE_LOGIN if page else API_ANON, **dict.fromkeys(OWN_OFFICE, code), other_officer=404)
 
 
+def budget_only(code: int, page: bool = True) -> dict[str, int]:
+    """The budget and the spending: the bureau; anybody else signed in finds nothing (404)."""
+    return expect(404, PAGE_LOGIN if page else API_ANON, bureau=code)
+
+
+def contract_readers(code: int, page: bool = True, provider: int | None = None) -> dict[str, int]:
+    """A contract: the bureau, and the contracted organisation's staff (the provider); anybody else 404."""
+    return expect(404, PAGE_LOGIN if page else API_ANON, bureau=code, provider=code if provider is None else provider)
+
+
 TODAY = timezone.localdate
+
+
+def _line_body(w) -> dict:
+    return {"year": TODAY().year, "category": "equipment", "approved": "5000.00"}
+
+
+def _spending_body(w) -> dict:
+    return {"budget_line": w.line.pk, "spent_on": TODAY().isoformat(), "amount": "10.00", "purpose": "购置档案盒"}
+
+
+def _contract_body(w, number: str = "GM-P-1") -> dict:
+    return {
+        "organisation": w.city.providers["social_work_agency"].pk,
+        "title": "社会工作服务",
+        "number": number,
+        "starts_on": TODAY().isoformat(),
+        "ends_on": (TODAY() + dt.timedelta(days=365)).isoformat(),
+        "amount": "80000.00",
+        "target_cases": 20,
+    }
+
+
+def _contract_edit_body(w) -> dict:
+    body = _contract_body(w, number=w.contract.number)
+    body["organisation"] = w.contract.organisation_id
+    return body
 
 
 def _meeting_body(w) -> dict:
@@ -141,6 +179,37 @@ MATRIX: dict[tuple[str, str], tuple] = {
         expect(403, PAGE_LOGIN, bureau=302, head=302, other_officer=404),
     ),
     ("bureau:office", "get"): (lambda w: {"pk": w.city.office.pk}, None, own(200)),
+    ("bureau:budget", "get"): (lambda w: {}, None, budget_only(200)),
+    ("bureau:budget-year", "get"): (lambda w: {"year": TODAY().year}, None, budget_only(200)),
+    ("bureau:budget-line-new", "get"): (lambda w: {}, None, budget_only(200)),
+    ("bureau:budget-line-new", "post"): (lambda w: {}, _line_body, budget_only(302)),
+    ("bureau:budget-line-edit", "get"): (lambda w: {"pk": w.line.pk}, None, budget_only(200)),
+    ("bureau:budget-line-edit", "post"): (
+        lambda w: {"pk": w.line.pk},
+        lambda w: {"approved": "120000.00", "note": "年中追加"},
+        budget_only(302),
+    ),
+    ("bureau:expenditures", "get"): (lambda w: {}, None, budget_only(200)),
+    ("bureau:expenditure-new", "get"): (lambda w: {}, None, budget_only(200)),
+    ("bureau:expenditure-new", "post"): (lambda w: {}, _spending_body, budget_only(302)),
+    ("bureau:expenditure", "get"): (lambda w: {"pk": w.expenditure.pk}, None, budget_only(200)),
+    ("bureau:expenditure-document", "get"): (lambda w: {"pk": w.expenditure.pk}, None, budget_only(200)),
+    ("bureau:expenditure-void", "get"): (lambda w: {"pk": w.expenditure.pk}, None, budget_only(200)),
+    ("bureau:expenditure-void", "post"): (
+        lambda w: {"pk": expenditure(w, w.line, amount="1").pk},
+        lambda w: {"reason": "录入有误"},
+        budget_only(302),
+    ),
+    ("bureau:contracts", "get"): (lambda w: {}, None, contract_readers(200)),
+    ("bureau:contract-new", "get"): (lambda w: {}, None, budget_only(200)),
+    ("bureau:contract-new", "post"): (lambda w: {}, _contract_body, budget_only(302)),
+    ("bureau:contract", "get"): (lambda w: {"pk": w.contract.pk}, None, contract_readers(200)),
+    ("bureau:contract-edit", "get"): (lambda w: {"pk": w.contract.pk}, None, contract_readers(200, provider=403)),
+    ("bureau:contract-edit", "post"): (
+        lambda w: {"pk": w.contract.pk},
+        _contract_edit_body,
+        contract_readers(302, provider=403),
+    ),
     # The API.
     ("bureau-meeting-list", "get"): (lambda w: {}, None, both(200, page=False)),
     ("bureau-meeting-list", "post"): (
@@ -215,6 +284,40 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"text": "跟进"},
         expect(403, API_ANON, bureau=201, head=201, other_officer=404),
     ),
+    ("bureau-budget-line-list", "get"): (lambda w: {}, None, budget_only(200, page=False)),
+    ("bureau-budget-line-list", "post"): (
+        lambda w: {},
+        lambda w: {**_line_body(w), "category": "administration"},
+        budget_only(201, page=False),
+    ),
+    ("bureau-budget-line-detail", "get"): (lambda w: {"pk": w.line.pk}, None, budget_only(200, page=False)),
+    ("bureau-budget-line-detail", "patch"): (
+        lambda w: {"pk": w.line.pk},
+        lambda w: {"approved": "110000.00"},
+        budget_only(200, page=False),
+    ),
+    ("bureau-budget-year-list", "get"): (lambda w: {}, None, budget_only(200, page=False)),
+    ("bureau-budget-year-detail", "get"): (lambda w: {"year": TODAY().year}, None, budget_only(200, page=False)),
+    ("bureau-expenditure-list", "get"): (lambda w: {}, None, budget_only(200, page=False)),
+    ("bureau-expenditure-list", "post"): (lambda w: {}, _spending_body, budget_only(201, page=False)),
+    ("bureau-expenditure-detail", "get"): (lambda w: {"pk": w.expenditure.pk}, None, budget_only(200, page=False)),
+    ("bureau-expenditure-void", "post"): (
+        lambda w: {"pk": expenditure(w, w.line, amount="1").pk},
+        lambda w: {"reason": "录入有误"},
+        budget_only(200, page=False),
+    ),
+    ("bureau-contract-list", "get"): (lambda w: {}, None, contract_readers(200, page=False)),
+    ("bureau-contract-list", "post"): (
+        lambda w: {},
+        lambda w: _contract_body(w, number="GM-A-1"),
+        contract_readers(201, page=False, provider=403),  # the provider opens the contracts, may not write
+    ),
+    ("bureau-contract-detail", "get"): (lambda w: {"pk": w.contract.pk}, None, contract_readers(200, page=False)),
+    ("bureau-contract-detail", "patch"): (
+        lambda w: {"pk": w.contract.pk},
+        lambda w: {"target_hours": 300},
+        contract_readers(200, page=False, provider=403),
+    ),
 }
 
 
@@ -242,6 +345,16 @@ def _prepare(world) -> None:
     world.item = item(world, world.meeting)
     world.inspection = inspection(world)
     world.finding = finding(world, world.inspection)
+    world.line = budget_line(world)
+    world.contract = contract(world, target_cases=5)  # with the provider's organisation (a training provider)
+    world.expenditure = actions.record_expenditure(
+        actor=world.users["bureau"],
+        budget_line=world.line,
+        spent_on=TODAY(),
+        amount=Decimal("100.00"),
+        purpose="办公用品",
+        document=SimpleUploadedFile("receipt.pdf", b"%PDF-1.4\n" + b"0" * 64),
+    )
 
 
 @pytest.mark.django_db
@@ -256,6 +369,8 @@ def test_every_route_for_every_role(world, role):
         url = reverse(name, kwargs=kwargs_builder(world))
         if method == "get":
             response = client.get(url)
+        elif method == "patch":
+            response = client.patch(url, body_builder(world), content_type="application/json")
         elif name.startswith("bureau:"):
             response = client.post(url, body_builder(world))
         else:
