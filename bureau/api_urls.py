@@ -10,5 +10,6 @@ router.register("bureau/action-items", api.ActionItemViewSet, basename="bureau-a
 router.register("bureau/checklists", api.ChecklistViewSet, basename="bureau-checklist")
 router.register("bureau/inspections", api.InspectionViewSet, basename="bureau-inspection")
 router.register("bureau/findings", api.FindingViewSet, basename="bureau-finding")
+router.register("bureau/training", api.StaffTrainingViewSet, basename="bureau-training")
 
 urlpatterns = router.urls
