@@ -1,5 +1,5 @@
-"""Every bureau page and API endpoint (meetings, action items, checklist, inspections, findings), for every
-role. The matrix must name every route of bureau/urls.py and bureau/api_urls.py; a new route not in it fails
+"""Every bureau page and API endpoint (meetings, action items, checklist, inspections, findings, staff
+training), for every role. The matrix must name every route of bureau/urls.py and bureau/api_urls.py; a new route not in it fails
 the first test. Each write runs against rows made fresh by its builder."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 
 from bureau import actions
-from tests.bureau.conftest import finding, inspection, item, meeting
+from tests.bureau.conftest import finding, inspection, item, meeting, training
 
 PAGE_LOGIN = 302
 API_ANON = 403
@@ -29,6 +29,10 @@ ROLES = [
 ]
 OPEN = ("bureau", "officer", "head", "other_officer")
 OWN_OFFICE = ("bureau", "officer", "head")
+# Staff for training records: everyone holding a staff role (the social worker of an office included).
+STAFF = ("bureau", "officer", "head", "social_worker", "other_officer")
+# The officer's training record: the officer, the head of their office, the bureau; anybody else finds nothing.
+TRAINING_SCOPE = ("bureau", "officer", "head")
 
 
 def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
@@ -51,6 +55,21 @@ def bureau_only(code: int, page: bool = True, office: int = 403) -> dict[str, in
 def own(code: int, page: bool = True) -> dict[str, int]:
     """The bureau and the staff of the row's own office; another office finds nothing."""
     return expect(403, PAGE_LOGIN if page else API_ANON, **dict.fromkeys(OWN_OFFICE, code), other_officer=404)
+
+
+def staff(code: int, page: bool = True) -> dict[str, int]:
+    """Open to every staff member with ``code``; everyone else refused."""
+    return expect(403, PAGE_LOGIN if page else API_ANON, **dict.fromkeys(STAFF, code))
+
+
+def overseers(code: int, page: bool = True) -> dict[str, int]:
+    """The bureau and office heads; everyone else refused."""
+    return expect(403, PAGE_LOGIN if page else API_ANON, bureau=code, head=code)
+
+
+def officers_record(code: int, page: bool = True) -> dict[str, int]:
+    """The officer's training: the officer, their head and the bureau; everyone else does not find it."""
+    return expect(404, PAGE_LOGIN if page else API_ANON, **dict.fromkeys(TRAINING_SCOPE, code))
 
 
 TODAY = timezone.localdate
@@ -77,6 +96,24 @@ def _item_body(w) -> dict:
 
 def _results(w) -> dict:
     return {f"result_{i.pk}": "pass" for i in actions.current_checklist().items.all()}
+
+
+def _training_body(w) -> dict:
+    """A training of the user asking (``w.role``), counted for their own organisation."""
+    user = w.users.get(w.role)
+    own = {"bureau": w.city.bureau, "other_officer": w.city.other_office}
+    return {
+        "organisation": own.get(w.role, w.city.office).pk if user else w.city.office.pk,
+        "course": "社区矫正业务培训",
+        "provider": "市司法局",
+        "kind": "casework",
+        "trained_on": TODAY().isoformat(),
+        "hours": "3",
+    }
+
+
+def _officers_training_body(w) -> dict:
+    return {**_training_body(w), "organisation": w.city.office.pk}
 
 
 def _corrected(w):
@@ -141,6 +178,28 @@ MATRIX: dict[tuple[str, str], tuple] = {
         expect(403, PAGE_LOGIN, bureau=302, head=302, other_officer=404),
     ),
     ("bureau:office", "get"): (lambda w: {"pk": w.city.office.pk}, None, own(200)),
+    ("bureau:training", "get"): (lambda w: {}, None, staff(200)),
+    ("bureau:training", "post"): (lambda w: {}, _training_body, staff(302)),
+    ("bureau:training-offices", "get"): (lambda w: {}, None, overseers(200)),
+    ("bureau:training-office", "get"): (
+        lambda w: {"pk": w.city.office.pk},
+        None,
+        expect(404, PAGE_LOGIN, bureau=200, head=200),
+    ),
+    ("bureau:training-export", "get"): (lambda w: {}, None, overseers(200)),
+    ("bureau:training-person", "get"): (lambda w: {"pk": w.users["officer"].pk}, None, officers_record(200)),
+    ("bureau:training-person", "post"): (
+        lambda w: {"pk": w.users["officer"].pk},
+        _officers_training_body,
+        officers_record(302),
+    ),
+    ("bureau:training-void", "get"): (lambda w: {"pk": w.training.pk}, None, officers_record(200)),
+    ("bureau:training-void", "post"): (
+        lambda w: {"pk": training(w).pk},
+        lambda w: {"reason": "重复录入"},
+        officers_record(302),
+    ),
+    ("bureau:training-certificate", "get"): (lambda w: {"pk": w.training.pk}, None, officers_record(200)),
     # The API.
     ("bureau-meeting-list", "get"): (lambda w: {}, None, both(200, page=False)),
     ("bureau-meeting-list", "post"): (
@@ -210,6 +269,15 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"text": "销号"},
         bureau_only(200, page=False, office=404),
     ),
+    ("bureau-training-list", "get"): (lambda w: {}, None, staff(200, page=False)),
+    ("bureau-training-list", "post"): (lambda w: {}, _training_body, staff(201, page=False)),
+    ("bureau-training-detail", "get"): (lambda w: {"pk": w.training.pk}, None, officers_record(200, page=False)),
+    ("bureau-training-void", "post"): (
+        lambda w: {"pk": training(w).pk},
+        lambda w: {"reason": "重复录入"},
+        officers_record(200, page=False),
+    ),
+    ("bureau-training-hours", "get"): (lambda w: {}, None, overseers(200, page=False)),
     ("bureau-finding-note", "post"): (
         lambda w: {"pk": finding(w, w.inspection).pk},
         lambda w: {"text": "跟进"},
@@ -242,12 +310,14 @@ def _prepare(world) -> None:
     world.item = item(world, world.meeting)
     world.inspection = inspection(world)
     world.finding = finding(world, world.inspection)
+    world.training = training(world, certificate=True)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_for_every_role(world, role):
     _prepare(world)
+    world.role = role  # the body of a user's own training names their own organisation
     failures = []
     for (name, method), (kwargs_builder, body_builder, table) in MATRIX.items():
         client = Client()
