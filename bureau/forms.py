@@ -213,7 +213,7 @@ class VoidTrainingForm(forms.Form):
     )
 
 
-SORT_STAFF = [("name", _("Name")), ("-hours", _("Most hours first")), ("hours", _("Fewest hours first"))]
+SORT_STAFF = [("name", _("Full name")), ("-hours", _("Most hours first")), ("hours", _("Fewest hours first"))]
 
 
 class StaffHoursFilterForm(forms.Form):

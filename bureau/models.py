@@ -314,7 +314,7 @@ class StaffTraining(models.Model):
     trained_on = models.DateField(_("date"))
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
     certificate = models.FileField(
-        _("certificate"), upload_to=private_path, storage=private_storage, blank=True, max_length=200
+        _("training certificate"), upload_to=private_path, storage=private_storage, blank=True, max_length=200
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"

@@ -636,7 +636,7 @@ def training_export(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response.write("\ufeff")  # Excel and WPS read UTF-8 by this mark
     writer = SafeWriter(response)
-    writer.writerow([_("Year"), _("Organisation"), _("Name"), _("Username"), _("Trainings"), _("Hours")])
+    writer.writerow([_("Year"), _("Organisation"), _("Full name"), _("Username"), _("Trainings"), _("Hours")])
     label = office.name if office else _("All organisations")
     for row in rows:
         writer.writerow([year, label, row.get_full_name(), row.get_username(), row.training_count, row.hours])

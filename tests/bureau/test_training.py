@@ -170,7 +170,9 @@ def test_the_office_table_searches_sorts_and_exports(world, records):
     found = head.get(url, {"q": w.users["social_worker"].get_full_name()}).context["page"].object_list
     assert list(found) == [w.users["social_worker"]]
     empty = head.get(url, {"q": "没有这个人"})
-    assert "Nobody matches" in empty.content.decode() or "没有符合" in empty.content.decode()
+    assert "没有符合条件的人员" in empty.content.decode()  # the empty state says what to do next
+    english = head.get("/en" + url, {"q": "没有这个人"}).content.decode()
+    assert "Nobody matches. Clear the search" in english
     export = head.get(reverse("bureau:training-export"), {"office": w.city.office.pk, "sort": "-hours"})
     assert export.status_code == 200
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
