@@ -304,3 +304,8 @@ def recordable_organisations(user: Any, trainee: Any) -> QuerySet[Organisation]:
     elif not is_bureau_admin(user) and trainee.pk != user.pk:
         ids &= policies.headed_office_ids(user)
     return Organisation.objects.filter(pk__in=ids).order_by("kind", "name")
+
+
+def own_trainings_count(user: Any, year: int) -> int:
+    """The user's own training records that count in a year (the home page)."""
+    return counted_trainings(user, year=year).filter(trainee=user).count()
