@@ -380,7 +380,7 @@ def add_note(*, finding: Finding, actor: Any, text: str) -> FollowUp:
 def _check_training(*, trainee: Any, organisation: Organisation, trained_on: dt.date, hours: Decimal) -> None:
     errors: dict[str, str] = {}
     if organisation.pk not in policies.staff_organisation_ids(trainee):
-        errors["organisation"] = _("Choose an organisation where this person holds a staff role.")
+        errors["organisation"] = str(policies.NOT_STAFF_ORGANISATION)
     if trained_on > timezone.localdate():
         errors["trained_on"] = _("The date cannot be in the future.")
     if hours is None or not Decimal("0") < hours <= TRAINING_HOURS_MAX:

@@ -29,6 +29,8 @@ from bureau.models import (
     Meeting,
     StaffTraining,
 )
+from config.api_fields import MAX_RECORD_ID, RecordIdField
+from config.errors import ActionError
 from services.models import Organisation
 
 
@@ -396,8 +398,8 @@ class StaffTrainingOutput(serializers.ModelSerializer):
 
 
 class StaffTrainingInput(serializers.Serializer):
-    trainee = serializers.IntegerField(required=False, help_text="The staff member's user id; default: yourself.")
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
+    trainee = RecordIdField(required=False, help_text="The staff member's user id; default: yourself.")
+    organisation = RecordIdField(help_text="An organisation where the staff member holds a staff role.")
     course = serializers.CharField(max_length=200)
     provider = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=StaffTraining.Kind.choices)
@@ -422,6 +424,11 @@ def _year(value: str) -> int:
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
 
 
+def _record_id(value: str) -> int | None:
+    """A query parameter naming a record: its id, or None when it cannot name one (not a number, too large)."""
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_RECORD_ID else None
+
+
 class StaffTrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Staff training: list the records you see (``?year=&trainee=``), one, record one (yourself, or as office
     head or bureau), void one with a reason; ``hours``: each person's counted hours in a year
@@ -434,9 +441,9 @@ class StaffTrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def get_queryset(self):
         params = self.request.query_params
-        trainee = params.get("trainee", "")
+        trainee = _record_id(params.get("trainee", ""))
         rows = selectors.trainings(self.request.user, year=_year(params["year"]) if "year" in params else None)
-        return rows.filter(trainee_id=int(trainee)) if trainee.isdigit() else rows
+        return rows if trainee is None else rows.filter(trainee_id=trainee)
 
     @extend_schema(request=StaffTrainingInput, responses={201: StaffTrainingOutput})
     def create(self, request: Request) -> Response:
@@ -447,6 +454,9 @@ class StaffTrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             if trainee is None or not selectors.may_see_person(request.user, trainee):
                 raise NotFound
         values.pop("trainee", None)
+        values["organisation"] = Organisation.objects.filter(is_active=True, pk=values["organisation"]).first()
+        if values["organisation"] is None:
+            raise ActionError({"organisation": policies.NOT_STAFF_ORGANISATION})
         training = actions.record_training(actor=request.user, trainee=trainee, **values)
         return Response(StaffTrainingOutput(training).data, status=201)
 
@@ -468,8 +478,9 @@ class StaffTrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def hours(self, request: Request) -> Response:
         params = request.query_params
         organisation = None
-        if params.get("organisation", "").isdigit():
-            organisation = selectors.training_organisations(request.user).filter(pk=params["organisation"]).first()
+        if "organisation" in params:
+            wanted = _record_id(params["organisation"])
+            organisation = selectors.training_organisations(request.user).filter(pk=wanted).first() if wanted else None
             if organisation is None:
                 raise NotFound
         rows = selectors.staff_hours(request.user, year=_year(params.get("year", "")), organisation=organisation)

@@ -45,6 +45,8 @@ TRAINING_REFUSED = _(
     "Staff record their own training; an office head records it for the staff of their office; the bureau for anyone."
 )
 
+NOT_STAFF_ORGANISATION = _("Choose an organisation where this person holds a staff role.")
+
 # The roles that make a person staff for training records (a head's role implies the one below it).
 STAFF_ROLES: tuple[str, ...] = (Role.BUREAU_ADMIN, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER)
 

@@ -281,6 +281,27 @@ def test_the_pages_and_the_api_give_field_messages(world):
     )
     assert api.status_code == 400
     assert "trained_on" in str(api.json()) and "hours" in str(api.json())
+    huge = officer.post(
+        "/api/v1/bureau/training/",
+        {"trainee": 2**63, "organisation": 2**63},
+        content_type="application/json",
+    )
+    assert huge.status_code == 400
+    assert {"trainee", "organisation"} <= set(huge.json()["errors"])
+    unknown = officer.post(
+        "/api/v1/bureau/training/",
+        {
+            "organisation": 999_999,
+            "course": "培训",
+            "provider": "司法局",
+            "kind": "casework",
+            "trained_on": today().isoformat(),
+            "hours": "2",
+        },
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and "organisation" in unknown.json()["errors"]
+    assert officer.get("/api/v1/bureau/training/", {"trainee": 2**63}).status_code == 200
     missing = officer.post("/api/v1/bureau/training/", {}, content_type="application/json")
     assert missing.status_code == 400
     for field in ("organisation", "course", "provider", "kind", "trained_on", "hours"):
