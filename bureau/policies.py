@@ -80,6 +80,7 @@ def staff_organisation_ids(user: Any) -> set[int]:
 
 
 def headed_office_ids(user: Any) -> set[int]:
+    """The judicial offices the user heads (司法所负责人)."""
     return organisation_ids(user, Role.OFFICE_HEAD)
 
 
