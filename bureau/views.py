@@ -655,6 +655,9 @@ def training_void(request: HttpRequest, pk: int) -> HttpResponse:
         if row.trainee_id == request.user.pk
         else reverse("bureau:training-person", args=[row.trainee_id])
     )
+    if row.is_void:
+        messages.info(request, _("This training record is already void."))
+        return redirect(back)
     form = forms.VoidTrainingForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -28,6 +29,18 @@ def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def _shown(response, testid: str) -> str:
+    """The text of the element the page marks with ``data-testid`` (what the reader sees)."""
+    found = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</', response.content.decode(), re.S)
+    assert found, testid
+    return found.group(1).strip()
+
+
+def _figure(value: Decimal) -> str:
+    """A number of hours as the pages print it: whole hours without decimals, else two decimals."""
+    return str(int(value)) if value == value.to_integral_value() else f"{value:.2f}"
 
 
 def _independent_hours(rows, *, year, trainee=None, organisation=None) -> Decimal:
@@ -121,6 +134,8 @@ def test_a_voided_record_stays_listed_with_its_reason_and_no_longer_counts(world
     assert selectors.person_hours(w.users["officer"], w.users["officer"], today().year) == kept.hours
     page = _client(w.users["officer"]).get(reverse("bureau:training")).content.decode()
     assert "日期填错" in page
+    again = _client(w.users["officer"]).get(reverse("bureau:training-void", args=[wrong.pk]))
+    assert again.status_code == 302  # nothing left to void: back to the list
     assert StaffTraining.objects.count() == 2
 
 
@@ -139,6 +154,9 @@ def test_yearly_hours_per_person_and_office_equal_an_independent_sum(world, reco
         assert shown[person.pk] == _independent_hours(records, year=year, trainee=person, organisation=office)
     assert shown[w.users["officer"].pk] == Decimal("9.5")  # 3.5 + 6; the voided 4 and last year's 7 left out
     assert page.context["office_hours"] == _independent_hours(records, year=year, organisation=office)
+    officer_hours = _independent_hours(records, year=year, trainee=w.users["officer"], organisation=office)
+    assert _shown(page, f"person-hours-{w.users['officer'].pk}") == _figure(officer_hours) == "9.50"
+    assert _figure(_independent_hours(records, year=year, organisation=office)) in _shown(page, "office-hours")
     # Last year: only last year's record.
     last = head.get(reverse("bureau:training-office", args=[office.pk]), {"year": year - 1})
     assert {p.pk: p.hours for p in last.context["page"].object_list}[w.users["officer"].pk] == Decimal("7")
@@ -149,11 +167,16 @@ def test_yearly_hours_per_person_and_office_equal_an_independent_sum(world, reco
         assert totals[org.pk].hours == _independent_hours(records, year=year, organisation=org)
     assert totals[office.pk].trained == 3
     assert city.context["total_hours"] == _independent_hours(records, year=year)
+    assert _shown(city, "total-hours") == _figure(_independent_hours(records, year=year))
+    assert _shown(city, f"org-hours-{office.pk}") == _figure(
+        _independent_hours(records, year=year, organisation=office)
+    )
     people = {p.pk: p.hours for p in city.context["page"].object_list}
     assert people[w.users["other_officer"].pk] == Decimal("8")
     # My training: this year's own hours.
     mine = _client(w.users["officer"]).get(reverse("bureau:training"))
     assert mine.context["hours"] == _independent_hours(records, year=year, trainee=w.users["officer"])
+    assert _figure(mine.context["hours"]) in _shown(mine, "year-hours")
     # The API's table says the same.
     api = head.get("/api/v1/bureau/training/hours/", {"year": year, "organisation": office.pk}).json()
     body = api["results"] if isinstance(api, dict) else api
