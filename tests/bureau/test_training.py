@@ -376,3 +376,26 @@ def test_the_office_table_costs_a_fixed_number_of_queries(world, records, django
         factories.user_with_role("social_worker", w.city.office, username=f"sw{n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         head.get(url)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"hours": "abc", "trained_on": "yesterday", "kind": "nap", "organisation": "x"},
+        {"hours": "1e400", "trained_on": "2026-02-30", "organisation": -1, "trainee": 0},
+        {"hours": "123456789", "course": "课" * 500, "provider": ["a"], "organisation": None},
+        {"certificate": "not a file", "organisation": {"pk": 1}},
+    ],
+)
+def test_bad_bodies_and_queries_are_client_errors(world, body):
+    officer = _client(world.users["officer"])
+    response = officer.post("/api/v1/bureau/training/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()["errors"])
+    for query in ({"year": "abc", "trainee": "-1"}, {"year": "99999", "trainee": "１"}, {"organisation": "x"}):
+        assert officer.get("/api/v1/bureau/training/", query).status_code == 200
+        head = _client(world.users["head"])
+        assert head.get("/api/v1/bureau/training/hours/", query).status_code in (200, 404)
+        assert head.get(reverse("bureau:training-offices"), query).status_code == 200
+        assert head.get(reverse("bureau:training-export"), {"office": "x", **query}).status_code == 404
+    assert officer.get(reverse("bureau:training-person", args=[2**62])).status_code == 404
