@@ -23,6 +23,7 @@ from accounts.roles import Role, organisation_ids
 from bureau import policies
 from bureau.models import (
     CONTRACTOR_KINDS,
+    TRAINING_HOURS_MAX,
     ActionItem,
     BudgetCategory,
     BudgetLine,
@@ -36,6 +37,7 @@ from bureau.models import (
     Inspection,
     InspectionResult,
     Meeting,
+    StaffTraining,
 )
 from config.errors import ActionError
 from services.models import Organisation
@@ -377,6 +379,71 @@ def add_note(*, finding: Finding, actor: Any, text: str) -> FollowUp:
     if finding.status == Finding.Status.CLOSED:
         raise ActionError(_("This finding is already closed."), code="transition")
     return FollowUp.objects.create(finding=finding, kind=FollowUp.Kind.NOTE, text=text, author=actor)
+
+
+# --- staff training ----------------------------------------------------------------------------------------
+
+
+def _check_training(*, trainee: Any, organisation: Organisation, trained_on: dt.date, hours: Decimal) -> None:
+    errors: dict[str, str] = {}
+    if organisation.pk not in policies.staff_organisation_ids(trainee):
+        errors["organisation"] = str(policies.NOT_STAFF_ORGANISATION)
+    if trained_on > timezone.localdate():
+        errors["trained_on"] = _("The date cannot be in the future.")
+    if hours is None or not Decimal("0") < hours <= TRAINING_HOURS_MAX:
+        errors["hours"] = _("Give the hours of one training day: more than 0, at most 24.")
+    if errors:
+        raise ActionError(errors)
+
+
+@transaction.atomic
+def record_training(
+    *,
+    actor: Any,
+    trainee: Any,
+    organisation: Organisation,
+    course: str,
+    provider: str,
+    kind: str,
+    trained_on: dt.date,
+    hours: Decimal,
+    certificate: Any = None,
+) -> StaffTraining:
+    """Record a training a staff member attended, counted for one organisation where they hold a staff role
+    (the trainee, the head of that office, or the bureau); the certificate is checked like every upload."""
+    training = StaffTraining(trainee=trainee, organisation=organisation)
+    _require(scoping.policy_for(StaffTraining).can(actor, "record", training), policies.TRAINING_REFUSED)
+    if kind not in StaffTraining.Kind.values:
+        raise ActionError({"kind": _("Choose the kind of training.")})
+    _check_training(trainee=trainee, organisation=organisation, trained_on=trained_on, hours=hours)
+    training.course, training.provider, training.kind = course.strip(), provider.strip(), kind
+    training.trained_on, training.hours, training.recorded_by = trained_on, hours, actor
+    if certificate:
+        try:
+            mime = attachments.validate_attachment(certificate)
+        except ValidationError as refused:
+            raise ActionError(
+                {"certificate": [f"“{certificate.name}”: {message}" for message in refused.messages]}
+            ) from None
+        certificate.seek(0)
+        training.certificate.save(f"certificate{attachments.ALLOWED_KINDS[mime]}", certificate, save=False)
+    training.save()
+    return training
+
+
+@transaction.atomic
+def void_training(*, actor: Any, training: StaffTraining, reason: str) -> StaffTraining:
+    """Void a training recorded by mistake, with the reason (it stays in the record and no longer counts)."""
+    _require(scoping.policy_for(StaffTraining).can(actor, "void", training), policies.TRAINING_REFUSED)
+    training = StaffTraining.objects.select_for_update().get(pk=training.pk)
+    if training.voided_at is not None:
+        raise ActionError(_("This training record is already void."), code="conflict")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError({"reason": _("Say why the training record is voided.")})
+    training.voided_at, training.voided_by, training.void_reason = timezone.now(), actor, reason[:500]
+    training.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    return training
 
 
 # --- budget lines, spending and purchased-service contracts ------------------------------------------------

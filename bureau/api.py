@@ -1,12 +1,17 @@
-"""API of the bureau's joint meetings, inspections, budget, spending and contracts (/api/v1/bureau/...), scoped like the pages: the
-serializers parse (a 400 with field messages), the selectors read, the actions write and refuse (403)."""
+"""API of the bureau's joint meetings, inspections, budget, spending, contracts and staff training
+(/api/v1/bureau/...), scoped like the pages: the serializers parse (a 400 with field messages), the selectors
+read, the actions write and refuse (403)."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,7 +32,10 @@ from bureau.models import (
     Inspection,
     InspectionResult,
     Meeting,
+    StaffTraining,
 )
+from config.api_fields import MAX_RECORD_ID, RecordIdField
+from config.errors import ActionError
 from services.models import Organisation
 
 
@@ -343,6 +351,148 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(
             BureauFollowUpOutput(actions.add_note(finding=row, actor=request.user, **values)).data, status=201
         )
+
+
+# --- staff training ----------------------------------------------------------------------------------------
+
+
+class TrainingAccess(permissions.IsAuthenticated):
+    """Lists and new records: staff; the yearly table: the bureau and office heads; one record: whoever's scope
+    holds it (anybody else is told it is not found)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if view.action in ("list", "create"):
+            return policies.is_staff(request.user)
+        if view.action == "hours":
+            return policies.may_see_offices(request.user)
+        return True
+
+
+class StaffTrainingOutput(serializers.ModelSerializer):
+    trainee_name = serializers.SerializerMethodField()
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    certificate_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StaffTraining
+        fields = [
+            "id",
+            "trainee",
+            "trainee_name",
+            "organisation",
+            "organisation_name",
+            "course",
+            "provider",
+            "kind",
+            "trained_on",
+            "hours",
+            "certificate_url",
+            "recorded_at",
+            "voided_at",
+            "void_reason",
+        ]
+
+    def get_trainee_name(self, obj) -> str:
+        return obj.trainee.get_full_name()
+
+    def get_certificate_url(self, obj) -> str | None:
+        """The scoped, logged download page of the certificate (none if there is none)."""
+        return reverse("bureau:training-certificate", args=[obj.pk]) if obj.certificate else None
+
+
+class StaffTrainingInput(serializers.Serializer):
+    trainee = RecordIdField(required=False, help_text="The staff member's user id; default: yourself.")
+    organisation = RecordIdField(help_text="An organisation where the staff member holds a staff role.")
+    course = serializers.CharField(max_length=200)
+    provider = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=StaffTraining.Kind.choices)
+    trained_on = serializers.DateField()
+    hours = serializers.DecimalField(max_digits=4, decimal_places=2)
+    certificate = serializers.FileField(required=False)
+
+
+class StaffTrainingVoidInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class StaffHoursOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="get_full_name")
+    username = serializers.CharField()
+    training_count = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+def _year(value: str) -> int:
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+
+
+def _record_id(value: str) -> int | None:
+    """A query parameter naming a record: its id, or None when it cannot name one (not a number, too large)."""
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_RECORD_ID else None
+
+
+class StaffTrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Staff training: list the records you see (``?year=&trainee=``), one, record one (yourself, or as office
+    head or bureau), void one with a reason; ``hours``: each person's counted hours in a year
+    (``?year=&organisation=``)."""
+
+    permission_classes = [TrainingAccess]
+    serializer_class = StaffTrainingOutput
+    filter_backends: list = []
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        trainee = _record_id(params.get("trainee", ""))
+        rows = selectors.trainings(self.request.user, year=_year(params["year"]) if "year" in params else None)
+        return rows if trainee is None else rows.filter(trainee_id=trainee)
+
+    @extend_schema(request=StaffTrainingInput, responses={201: StaffTrainingOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(StaffTrainingInput, request.data)
+        trainee = request.user
+        if values.get("trainee") not in (None, request.user.pk):
+            trainee = get_user_model().objects.filter(pk=values["trainee"]).first()
+            if trainee is None or not selectors.may_see_person(request.user, trainee):
+                raise NotFound
+        values.pop("trainee", None)
+        values["organisation"] = Organisation.objects.filter(is_active=True, pk=values["organisation"]).first()
+        if values["organisation"] is None:
+            raise ActionError({"organisation": policies.NOT_STAFF_ORGANISATION})
+        training = actions.record_training(actor=request.user, trainee=trainee, **values)
+        return Response(StaffTrainingOutput(training).data, status=201)
+
+    @extend_schema(request=StaffTrainingVoidInput, responses={200: StaffTrainingOutput})
+    @action(detail=True, methods=["post"])
+    def void(self, request: Request, pk=None) -> Response:
+        row = self.get_object()
+        values = validated(StaffTrainingVoidInput, request.data)
+        return Response(StaffTrainingOutput(actions.void_training(actor=request.user, training=row, **values)).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="The calendar year (default: this year)."),
+            OpenApiParameter("organisation", int, description="One organisation (default: every one you oversee)."),
+        ],
+        responses={200: StaffHoursOutput(many=True)},
+    )
+    @action(detail=False, methods=["get"])
+    def hours(self, request: Request) -> Response:
+        params = request.query_params
+        organisation = None
+        if "organisation" in params:
+            wanted = _record_id(params["organisation"])
+            organisation = selectors.training_organisations(request.user).filter(pk=wanted).first() if wanted else None
+            if organisation is None:
+                raise NotFound
+        rows = selectors.staff_hours(request.user, year=_year(params.get("year", "")), organisation=organisation)
+        page = self.paginate_queryset(rows)
+        if page is not None:
+            return self.get_paginated_response(StaffHoursOutput(page, many=True).data)
+        return Response(StaffHoursOutput(rows, many=True).data)
 
 
 # --- budget, spending and contracts ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ router.register("bureau/action-items", api.ActionItemViewSet, basename="bureau-a
 router.register("bureau/checklists", api.ChecklistViewSet, basename="bureau-checklist")
 router.register("bureau/inspections", api.InspectionViewSet, basename="bureau-inspection")
 router.register("bureau/findings", api.FindingViewSet, basename="bureau-finding")
+router.register("bureau/training", api.StaffTrainingViewSet, basename="bureau-training")
 router.register("bureau/budget-lines", api.BudgetLineViewSet, basename="bureau-budget-line")
 router.register("bureau/budget-years", api.BudgetYearViewSet, basename="bureau-budget-year")
 router.register("bureau/expenditures", api.ExpenditureViewSet, basename="bureau-expenditure")

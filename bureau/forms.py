@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.attachments import AttachmentField
+from accounts.attachments import ALLOWED_KINDS, AttachmentField
 from bureau.models import (
     CONTRACTOR_KINDS,
     TEXT_MAX,
@@ -18,6 +18,7 @@ from bureau.models import (
     Department,
     Finding,
     InspectionResult,
+    StaffTraining,
 )
 from services.models import Organisation
 
@@ -167,6 +168,57 @@ class InspectionFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = judicial_offices()
+
+
+# --- staff training ----------------------------------------------------------------------------------------
+
+
+class TrainingForm(forms.Form):
+    """One training; the organisations offered are those the recorder may record it for."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Counted for"),
+        queryset=Organisation.objects.none(),
+        help_text=_("The office, bureau or agency where the person works as staff."),
+    )
+    course = forms.CharField(label=_("Course"), max_length=200)
+    provider = forms.CharField(label=_("Provider or organiser"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of training"), choices=StaffTraining.Kind.choices)
+    trained_on = forms.DateField(label=_("Date"), widget=DATE)
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        max_digits=4,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": "24"}),
+        help_text=_("The hours of that day: more than 0, at most 24."),
+    )
+    certificate = forms.FileField(
+        label=_("Certificate (photo or PDF, optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_KINDS)}),
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = organisations if organisations is not None else Organisation.objects.none()
+        if len(field.queryset) == 1:
+            field.initial = field.queryset[0].pk
+
+
+class VoidTrainingForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this record void?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+SORT_STAFF = [("name", _("Full name")), ("-hours", _("Most hours first")), ("hours", _("Fewest hours first"))]
+
+
+class StaffHoursFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    q = forms.CharField(label=_("Search by name"), max_length=100, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_STAFF, required=False)
 
 
 class FindingForm(forms.Form):

@@ -18,9 +18,15 @@ Budget and spending (items 6 and 7):
 - ``Expenditure``: money spent from a line, with its supporting document (a private attachment); voided with a
   reason, never deleted; spending past the approved amount states why.
 - ``Contract``: a purchased-service contract with an agency or provider; its targets are measured live.
+- ``StaffTraining`` (issue 18 item 8; Xinmi policy §二(四) "切实加强社区矫正工作队伍的培训"): one training a
+  staff member attended (course, organiser, kind, date, hours, an optional private certificate), counted for
+  the organisation they trained as a member of; voided with a reason instead of deleted. Volunteers' training
+  is ``volunteers.TrainingRecord``.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -29,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import attachments
+from accounts.attachments import private_path, private_storage
 from services.models import Organisation
 
 TEXT_MAX = 4000
@@ -285,6 +292,84 @@ class FollowUp(models.Model):
         return f"{self.kind}: {self.text[:40]}"
 
 
+# One training is one day: its hours are more than nothing and at most a day.
+TRAINING_HOURS_MAX = Decimal("24")
+
+
+class StaffTraining(models.Model):
+    """One training a staff member attended, counted for the organisation they trained as a member of."""
+
+    class Kind(models.TextChoices):
+        LEGAL_POLICY = "legal_policy", pgettext_lazy("training kind", "law and policy")
+        CASEWORK = "casework", pgettext_lazy("training kind", "casework skills")
+        PSYCHOLOGY = "psychology", pgettext_lazy("training kind", "psychology")
+        SECURITY_IT = "security_it", pgettext_lazy("training kind", "security and IT")
+        OTHER = "other", pgettext_lazy("training kind", "other")
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="staff_trainings",
+    )
+    # The trainee's judicial office, the bureau, or the social-work agency: one of the organisations where
+    # they held a staff role when it was recorded (the recorder picks it).
+    organisation = models.ForeignKey(
+        "services.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    course = models.CharField(_("course"), max_length=200)
+    provider = models.CharField(_("provider or organiser"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    trained_on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    certificate = models.FileField(
+        _("training certificate"), upload_to=private_path, storage=private_storage, blank=True, max_length=200
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("staff training")
+        verbose_name_plural = _("staff training")
+        ordering = ["-trained_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=TRAINING_HOURS_MAX), name="staff_training_hours"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["legal_policy", "casework", "psychology", "security_it", "other"]),
+                name="staff_training_kind",
+            ),
+            # A voided record says why.
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="staff_training_void_reason"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "trained_on"], name="staff_training_org_date"),
+            models.Index(fields=["trainee", "trained_on"], name="staff_training_trainee_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.trained_on}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+
 # --- budget, spending and purchased-service contracts (issue 18 items 6 and 7) ---------------------------
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -407,7 +492,7 @@ class Expenditure(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("voided by"),

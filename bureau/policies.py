@@ -14,17 +14,22 @@
 - Purchased-service contracts: the bureau records and edits them; the contracted organisation's own staff (any
   role held there) read their organisation's contracts with the targets against the live measures, and
   nothing of the budget or of other contracts; anybody else finds none (404).
+- Staff training: staff are the people holding a staff role (bureau administrator or head, office officer
+  or head, social worker, in a judicial office or in a contracted social-work agency: §二(四) names the
+  social workers in the corrections team). A staff member records and voids their own training; an office
+  head the training of their office's staff; the bureau anyone's. A record counts for one organisation where
+  the trainee holds a staff role. Volunteers' training is the volunteers app's, not this.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
-from accounts.roles import Role, is_bureau_admin, organisation_ids
+from accounts.roles import Role, has_role, is_bureau_admin, organisation_ids
 from bureau.models import (
     ActionItem,
     BudgetLine,
@@ -37,6 +42,7 @@ from bureau.models import (
     Inspection,
     InspectionResult,
     Meeting,
+    StaffTraining,
 )
 
 # The refusals the pages and the API both give (``actions`` raises them with code "forbidden").
@@ -45,6 +51,14 @@ ONLY_HEAD = _("Only the head of the inspected judicial office reports a correcti
 ONLY_BUREAU_CLOSES = _("Only the bureau closes a finding.")
 NOTE_REFUSED = _("Only the bureau and the head of the inspected office add notes to a finding.")
 ONLY_BUREAU_BUDGET = _("Only the bureau records budget lines, spending and contracts.")
+TRAINING_REFUSED = _(
+    "Staff record their own training; an office head records it for the staff of their office; the bureau for anyone."
+)
+
+NOT_STAFF_ORGANISATION = _("Choose an organisation where this person holds a staff role.")
+
+# The roles that make a person staff for training records (a head's role implies the one below it).
+STAFF_ROLES: tuple[str, ...] = (Role.BUREAU_ADMIN, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER)
 
 
 def office_ids(user: Any) -> set[int]:
@@ -81,6 +95,26 @@ def may_open_contracts(user: Any) -> bool:
 
 def heads_office(user: Any, office_id: int) -> bool:
     return office_id in organisation_ids(user, Role.OFFICE_HEAD)
+
+
+def is_staff(user: Any) -> bool:
+    """Holds a staff role somewhere (the bureau, a judicial office, a social-work agency)."""
+    return has_role(user, *STAFF_ROLES)
+
+
+def staff_organisation_ids(user: Any) -> set[int]:
+    """The organisations where the user holds a staff role: those their training may count for."""
+    return organisation_ids(user, *STAFF_ROLES)
+
+
+def headed_office_ids(user: Any) -> set[int]:
+    """The judicial offices the user heads (司法所负责人)."""
+    return organisation_ids(user, Role.OFFICE_HEAD)
+
+
+def may_see_offices(user: Any) -> bool:
+    """Opens the office training pages: the bureau, and office heads (for their own office)."""
+    return is_bureau_admin(user) or bool(headed_office_ids(user))
 
 
 class _BureauWrites(scoping.BasePolicy):
@@ -202,6 +236,31 @@ class ContractPolicy(_BureauWrites):
         return Contract.objects.filter(organisation_id__in=contract_organisation_ids(user))
 
 
+class StaffTrainingPolicy(scoping.BasePolicy):
+    model = StaffTraining
+
+    def rows_view(self, user: Any) -> QuerySet[StaffTraining]:
+        """The bureau all; anyone else their own records, and an office head those counted for their office."""
+        if is_bureau_admin(user):
+            return StaffTraining.objects.all()
+        if not getattr(user, "is_authenticated", False):
+            return StaffTraining.objects.none()
+        return StaffTraining.objects.filter(Q(trainee=user) | Q(organisation_id__in=headed_office_ids(user)))
+
+    def allow_record(self, user: Any, obj: Any = None) -> bool:
+        """Record (or void) a training for a trainee and organisation: the trainee themselves, the head of that
+        judicial office, or the bureau."""
+        if not isinstance(obj, StaffTraining) or not is_staff(user):
+            return False
+        if is_bureau_admin(user):
+            return True
+        return obj.trainee_id == user.pk or obj.organisation_id in headed_office_ids(user)
+
+    def allow_void(self, user: Any, obj: Any = None) -> bool:
+        """As recording it."""
+        return self.allow_record(user, obj)
+
+
 def register() -> None:
     scoping.register(Meeting, MeetingPolicy())
     scoping.register(ActionItem, ActionItemPolicy())
@@ -211,6 +270,7 @@ def register() -> None:
     scoping.register(InspectionResult, InspectionResultPolicy())
     scoping.register(Finding, FindingPolicy())
     scoping.register(FollowUp, FollowUpPolicy())
+    scoping.register(StaffTraining, StaffTrainingPolicy())
     scoping.register(BudgetLine, BudgetLinePolicy())
     scoping.register(Expenditure, ExpenditurePolicy())
     scoping.register(Contract, ContractPolicy())

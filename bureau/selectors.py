@@ -1,19 +1,23 @@
-"""Every read of the bureau's meetings and inspections starts from the scoped querysets (accounts.scoping).
+"""Every read of the bureau's meetings, inspections, budget, contracts and staff training starts from the scoped
+querysets (accounts.scoping).
 
 None of these rows is about a supervisee, so no read is written to the access log (a contract's measures are
-counts only)."""
+counts only; a training certificate's download is logged: it is a private attachment)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.contrib.auth import get_user_model
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from accounts.roles import holders_of, is_bureau_admin
+from bureau import policies
 from bureau.models import (
     ActionItem,
     BudgetCategory,
@@ -26,8 +30,10 @@ from bureau.models import (
     Inspection,
     InspectionResult,
     Meeting,
+    StaffTraining,
 )
 from coordination.models import Referral
+from services.models import Membership, Organisation
 from supervision.actions import end_of_day, start_of_day
 from supervision.casework.models import Intervention
 from supervision.casework.selectors import casework_counts
@@ -146,6 +152,151 @@ def findings(user: Any, *, status: str = "", office: int | None = None, overdue:
     if overdue:
         rows = rows.filter(status=Finding.Status.OPEN, correction_due__lt=timezone.localdate())
     return rows.order_by("correction_due", "pk")
+
+
+# --- staff training ----------------------------------------------------------------------------------------
+
+STAFF_SORTS = {
+    "name": ("full_name", "username"),
+    "-hours": ("-hours", "full_name", "username"),
+    "hours": ("hours", "full_name", "username"),
+}
+TRAINING_ORGANISATION_KINDS = (
+    Organisation.Kind.JUSTICE_BUREAU,
+    Organisation.Kind.JUDICIAL_OFFICE,
+    Organisation.Kind.SOCIAL_WORK_AGENCY,
+)
+_HOURS = DecimalField(max_digits=10, decimal_places=2)
+
+
+def trainings(user: Any, *, trainee: Any = None, year: int | None = None) -> QuerySet[StaffTraining]:
+    """The training records the user may see (voided ones too), newest first."""
+    rows = scoping.scope(user, StaffTraining).select_related("trainee", "organisation", "recorded_by", "voided_by")
+    if trainee is not None:
+        rows = rows.filter(trainee=trainee)
+    if year:
+        rows = rows.filter(trained_on__year=year)
+    return rows.order_by("-trained_on", "-pk")
+
+
+def counted_trainings(user: Any, *, year: int, organisation: Organisation | None = None) -> QuerySet[StaffTraining]:
+    """The records that count in a year (not voided) among those the user sees, of one organisation or all."""
+    rows = scoping.scope(user, StaffTraining).filter(voided_at__isnull=True, trained_on__year=year)
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
+    return rows
+
+
+def training_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations whose training the user oversees: the bureau every one that has staff, an office head
+    their own offices."""
+    rows = Organisation.objects.filter(is_active=True, kind__in=TRAINING_ORGANISATION_KINDS)
+    if not is_bureau_admin(user):
+        rows = rows.filter(pk__in=policies.headed_office_ids(user))
+    return rows
+
+
+def _staff_memberships(organisations: QuerySet[Organisation]) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        is_active=True, role__in=holders_of(*policies.STAFF_ROLES), organisation__in=organisations
+    )
+
+
+def _sum_by(rows: QuerySet[StaffTraining], key: str, aggregate) -> Subquery:
+    return Subquery(rows.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(v=aggregate).values("v"))
+
+
+def staff_hours(
+    user: Any,
+    *,
+    year: int,
+    organisation: Organisation | None = None,
+    query: str = "",
+    sort: str = "name",
+) -> QuerySet[Any]:
+    """Each staff member of the organisation (or of every organisation the user oversees) with their counted
+    training hours and records in the year: today's staff, and anybody with counted training there that year.
+    Empty for a user who oversees no organisation."""
+    organisations = training_organisations(user)
+    if organisation is not None:
+        organisations = organisations.filter(pk=organisation.pk)
+    counted = counted_trainings(user, year=year).filter(organisation__in=organisations)
+    members = _staff_memberships(organisations).values("user_id")
+    rows = (
+        get_user_model()
+        .objects.filter(Q(pk__in=members) | Q(pk__in=counted.values("trainee_id")))
+        .annotate(
+            hours=Coalesce(_sum_by(counted, "trainee", Sum("hours")), Value(Decimal("0")), output_field=_HOURS),
+            training_count=Coalesce(_sum_by(counted, "trainee", Count("pk")), Value(0), output_field=IntegerField()),
+        )
+    )
+    if query:
+        rows = rows.filter(Q(full_name__icontains=query) | Q(username__icontains=query))
+    return rows.order_by(*STAFF_SORTS.get(sort, STAFF_SORTS["name"]))
+
+
+def organisation_totals(user: Any, *, year: int) -> QuerySet[Organisation]:
+    """Each organisation the user oversees that has staff or counted training in the year: its staff, how many
+    of them trained, and its counted hours."""
+    organisations = training_organisations(user)
+    counted = counted_trainings(user, year=year)
+    members = _staff_memberships(organisations)
+    rows = organisations.annotate(
+        staff=Coalesce(
+            _sum_by(members, "organisation", Count("user_id", distinct=True)), Value(0), output_field=IntegerField()
+        ),
+        trained=Coalesce(
+            _sum_by(counted, "organisation", Count("trainee_id", distinct=True)),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        hours=Coalesce(_sum_by(counted, "organisation", Sum("hours")), Value(Decimal("0")), output_field=_HOURS),
+    )
+    return rows.filter(Q(staff__gt=0) | Q(hours__gt=0)).order_by("kind", "name")
+
+
+def may_see_person(user: Any, person: Any) -> bool:
+    """The person's training page: the person, the bureau, and the head of an office they are staff of (or
+    trained for)."""
+    if person.pk == getattr(user, "pk", None) and policies.is_staff(user):
+        return True
+    if is_bureau_admin(user):
+        return True
+    headed = policies.headed_office_ids(user)
+    if not headed:
+        return False
+    return (
+        bool(policies.staff_organisation_ids(person) & headed)
+        or scoping.scope(user, StaffTraining).filter(trainee=person, organisation_id__in=headed).exists()
+    )
+
+
+def person_hours(user: Any, person: Any, year: int) -> Decimal:
+    """A person's counted hours in a year, among the records the user sees of them."""
+    total = counted_trainings(user, year=year).filter(trainee=person).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal("0")
+
+
+def organisation_hours(user: Any, organisation: Organisation, year: int) -> Decimal:
+    """An organisation's counted hours in a year."""
+    rows = counted_trainings(user, year=year, organisation=organisation)
+    return rows.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+
+
+def recordable_organisations(user: Any, trainee: Any) -> QuerySet[Organisation]:
+    """The organisations the user may record the trainee's training for: among the trainee's staff
+    organisations, every one for themselves and the bureau, an office head's own office for its staff."""
+    ids = policies.staff_organisation_ids(trainee)
+    if not policies.is_staff(user):
+        ids = set()
+    elif not is_bureau_admin(user) and trainee.pk != user.pk:
+        ids &= policies.headed_office_ids(user)
+    return Organisation.objects.filter(pk__in=ids).order_by("kind", "name")
+
+
+def own_trainings_count(user: Any, year: int) -> int:
+    """The user's own training records that count in a year (the home page)."""
+    return counted_trainings(user, year=year).filter(trainee=user).count()
 
 
 def follow_ups(user: Any, finding: Finding) -> QuerySet[FollowUp]:

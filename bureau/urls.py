@@ -1,4 +1,4 @@
-"""Pages of the bureau's joint meetings, inspections, budget and contracts (the ``bureau`` namespace)."""
+"""Pages of the bureau's joint meetings, inspections, budget, contracts and staff training (the ``bureau`` namespace)."""
 
 from django.urls import path
 
@@ -23,6 +23,13 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.inspection, name="inspection"),
     path("findings/<int:pk>/", views.finding, name="finding"),
     path("offices/<int:pk>/", views.office_history, name="office"),
+    path("training/", views.training, name="training"),
+    path("training/offices/", views.training_offices, name="training-offices"),
+    path("training/offices/<int:pk>/", views.training_office, name="training-office"),
+    path("training/export/", views.training_export, name="training-export"),
+    path("training/people/<int:pk>/", views.training_person, name="training-person"),
+    path("training/<int:pk>/void/", views.training_void, name="training-void"),
+    path("training/<int:pk>/certificate/", views.training_certificate, name="training-certificate"),
     path("budget/", views.budget, name="budget"),
     path("budget/<int:year>/", views.budget_year, name="budget-year"),
     path("budget/lines/new/", views.budget_line_new, name="budget-line-new"),

@@ -3,9 +3,11 @@ calls ``actions`` (which ask the policy and refuse with the same words the API g
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,9 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import attachments, scoping
+from accounts.spreadsheet import SafeWriter
 from bureau import actions, forms, policies, selectors
-from bureau.models import Finding, Inspection, Meeting
+from bureau.models import Finding, Inspection, Meeting, StaffTraining
 from config.errors import ActionError, form_errors
+from coordination.actions import log_access
+from coordination.models import AccessLog
 from services.models import Organisation
 
 PER_PAGE = 25
@@ -498,6 +503,192 @@ def office_history(request: HttpRequest, pk: int) -> HttpResponse:
             "today": _today(),
         },
     )
+
+
+# --- staff training ----------------------------------------------------------------------------------------
+
+
+def _training_filters(request: HttpRequest):
+    search = forms.StaffHoursFilterForm(request.GET)
+    values = search.cleaned_data if search.is_valid() else {}
+    year = values.get("year") or _today().year
+    query = request.GET.copy()
+    query.pop("page", None)
+    return search, values, year, query.urlencode()
+
+
+def _person_page(request: HttpRequest, person) -> HttpResponse:
+    """A person's training records (all years, newest first), this year's counted hours, and the form to record
+    one when the user may (for the organisations the user may record it for)."""
+    user = request.user
+    organisations = selectors.recordable_organisations(user, person)
+    form = forms.TrainingForm(request.POST or None, request.FILES or None, organisations=organisations)
+    mine = person.pk == user.pk
+    back = reverse("bureau:training") if mine else reverse("bureau:training-person", args=[person.pk])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.record_training(actor=user, trainee=person, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors(form, exc)
+                status = _status(exc)
+            else:
+                messages.success(request, _("The training is recorded."))
+                return redirect(back)
+        else:
+            status = 400
+    year = _today().year
+    rows = selectors.trainings(user, trainee=person)
+    return render(
+        request,
+        "bureau/training.html",
+        {
+            "person": person,
+            "mine": mine,
+            "page": _page(request, rows),
+            "form": form if organisations.exists() else None,
+            "year": year,
+            "hours": selectors.person_hours(user, person, year),
+            "can_oversee": policies.may_see_offices(user),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(policies.is_staff)
+def training(request: HttpRequest) -> HttpResponse:
+    """My training: my records, this year's hours, and the form to record one."""
+    return _person_page(request, request.user)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def training_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's training, to the bureau and the head of their office (anybody else: not found)."""
+    person = _get(get_user_model().objects.all(), pk=pk)
+    if not selectors.may_see_person(request.user, person):
+        raise Http404
+    return _person_page(request, person)
+
+
+@require_GET
+@requires(policies.may_see_offices)
+def training_offices(request: HttpRequest) -> HttpResponse:
+    """The city's training (an office head: their office's): per organisation totals and per person hours for a
+    year; search by name, sort by hours, paged."""
+    search, values, year, query = _training_filters(request)
+    totals = list(selectors.organisation_totals(request.user, year=year))
+    rows = selectors.staff_hours(request.user, year=year, query=values.get("q", ""), sort=values.get("sort") or "name")
+    return render(
+        request,
+        "bureau/training_offices.html",
+        {
+            "totals": totals,
+            "total_hours": sum((row.hours for row in totals), start=Decimal("0")),
+            "page": _page(request, rows),
+            "search": search,
+            "query": query,
+            "year": year,
+        },
+    )
+
+
+@require_GET
+@login_required
+def training_office(request: HttpRequest, pk: int) -> HttpResponse:
+    """One organisation's training in a year: each staff member's hours, linked to their records."""
+    office = _get(selectors.training_organisations(request.user), pk=pk)
+    search, values, year, query = _training_filters(request)
+    rows = selectors.staff_hours(
+        request.user, year=year, organisation=office, query=values.get("q", ""), sort=values.get("sort") or "name"
+    )
+    return render(
+        request,
+        "bureau/training_office.html",
+        {
+            "office": office,
+            "page": _page(request, rows),
+            "search": search,
+            "query": query,
+            "year": year,
+            "office_hours": selectors.organisation_hours(request.user, office, year),
+        },
+    )
+
+
+@require_GET
+@requires(policies.may_see_offices)
+def training_export(request: HttpRequest) -> HttpResponse:
+    """The yearly per-person table (one organisation with ``?office=``, else every one the user oversees) as
+    CSV, through the project's one safe CSV writer."""
+    _search, values, year, _query = _training_filters(request)
+    office = None
+    if request.GET.get("office"):
+        office = _get(selectors.training_organisations(request.user), pk=request.GET["office"])
+    rows = selectors.staff_hours(
+        request.user, year=year, organisation=office, query=values.get("q", ""), sort=values.get("sort") or "name"
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"training-{year}-{office.pk}.csv" if office else f"training-{year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # Excel and WPS read UTF-8 by this mark
+    writer = SafeWriter(response)
+    writer.writerow([_("Year"), _("Organisation"), _("Full name"), _("Username"), _("Trainings"), _("Hours")])
+    label = office.name if office else _("All organisations")
+    for row in rows:
+        writer.writerow([year, label, row.get_full_name(), row.get_username(), row.training_count, row.hours])
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def training_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void a training record with the reason; the form is the confirmation step."""
+    row = _get(selectors.trainings(request.user), pk=pk)
+    if not scoping.policy_for(StaffTraining).can(request.user, "void", row):
+        raise PermissionDenied(str(policies.TRAINING_REFUSED))
+    back = (
+        reverse("bureau:training")
+        if row.trainee_id == request.user.pk
+        else reverse("bureau:training-person", args=[row.trainee_id])
+    )
+    if row.is_void:
+        messages.info(request, _("This training record is already void."))
+        return redirect(back)
+    form = forms.VoidTrainingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.void_training(actor=request.user, training=row, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form_errors(form, exc)
+                status = _status(exc)
+            else:
+                messages.success(request, _("The training record is void; it no longer counts."))
+                return redirect(back)
+        else:
+            status = 400
+    return render(request, "bureau/training_void.html", {"form": form, "training": row, "back": back}, status=status)
+
+
+@require_GET
+@login_required
+def training_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A training's certificate (a private attachment), to those who see the record; the read is logged."""
+    row = _get(selectors.trainings(request.user).exclude(certificate=""), pk=pk)
+    log_access(
+        user=request.user,
+        action=AccessLog.Action.READ,
+        object_type="attachment",
+        object_id=f"staff training {row.pk}",
+        purpose="staff training",
+        path=request.path,
+    )
+    return attachments.serve(row.certificate, download_name=f"training-certificate-{row.pk}")
 
 
 # --- budget, spending and contracts ------------------------------------------------------------------------

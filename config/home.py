@@ -179,6 +179,22 @@ def budget_items(user) -> list[Item]:
     return found
 
 
+def training_items(user) -> list[Item]:
+    """Staff: their own training this year (Xinmi policy §二(四)); the bureau and office heads: their staff's."""
+    year = timezone.localdate().year
+    items = [
+        Item(
+            "my_training",
+            _("My training records this year"),
+            reverse("bureau:training"),
+            bureau_selectors.own_trainings_count(user, year),
+        )
+    ]
+    if bureau_policies.may_see_offices(user):
+        items.append(Item("staff_training", _("Training hours of the staff"), reverse("bureau:training-offices")))
+    return items
+
+
 def head_items(user) -> list[Item]:
     """Office heads (and the bureau): the people of their organisations."""
     return [
@@ -218,6 +234,8 @@ def sections(user) -> list[tuple[object, list[Item]]]:
         found.append((_("Budget and contracts"), budget_items(user)))
     if case_policies.can_see_case_list(user):
         found.append((_("Casework"), case_items(user)))
+    if bureau_policies.is_staff(user):
+        found.append((_("Staff training"), training_items(user)))
     if Role.PROVIDER_STAFF in held:
         found.append((_("Referrals received"), provider_items(user)))
     if scoping.can(user, "coordinate", Volunteer):

@@ -137,6 +137,7 @@ PERSONAL_DATA_MODELS = [
     "supervision.CounsellingSession",
     "supervision.CounsellingNote",
     "supervision.PsychAssessment",
+    "bureau.StaffTraining",
     "supervision.SanctionProposal",
     "supervision.SanctionEvidence",
     "supervision.Assessment",
@@ -591,6 +592,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" field with different choices; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "BureauDepartmentEnum": "bureau.models.Department",
+        "StaffTrainingKindEnum": "bureau.models.StaffTraining.Kind",
         "VolunteerStatusEnum": "volunteers.models.Volunteer.Status",
         "ShiftStatusEnum": "volunteers.models.Shift.Status",
         "BookingStatusEnum": "volunteers.models.Booking.Status",

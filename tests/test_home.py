@@ -10,6 +10,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from bureau import actions as bureau_actions
+from bureau.models import StaffTraining
 from coordination.models import Referral, Supervisee
 from notifications.models import Notification
 from services.models import Membership
@@ -135,6 +137,41 @@ def test_a_volunteer_lands_on_today_with_their_shifts(client, db):
     items = _items(client)
     assert items["shifts"].count == 0 and items["my_hours"].count == 0
     assert "您尚未在任何机构中担任角色" not in client.get("/today/").content.decode()
+
+
+def test_staff_see_their_training_this_year_and_the_overseers_the_table(client, world):
+    office = world.city.office
+    officer = world.users["officer"]
+    head = user_with_role(Role.OFFICE_HEAD, office, username="head")
+    today = timezone.localdate()
+    for day, hours in ((today, "2"), (today, "3"), (today.replace(year=today.year - 1), "4")):
+        bureau_actions.record_training(
+            actor=officer,
+            trainee=officer,
+            organisation=office,
+            course="业务培训",
+            provider="市司法局",
+            kind="casework",
+            trained_on=day,
+            hours=Decimal(hours),
+        )
+    voided = StaffTraining.objects.filter(trainee=officer).first()
+    bureau_actions.void_training(actor=head, training=voided, reason="重复")
+    client.force_login(officer)
+    items = _items(client)
+    expected = StaffTraining.objects.filter(
+        trainee=officer, trained_on__year=today.year, voided_at__isnull=True
+    ).count()
+    assert items["my_training"].count == expected == 1
+    assert items["my_training"].url == "/casework/leadership/training/"
+    assert "staff_training" not in items  # an officer oversees nobody's training
+    assert "/casework/leadership/training/" in {url for url, _label in client.get("/today/").context["places"]}
+    client.force_login(head)
+    items = _items(client)
+    assert items["my_training"].count == 0
+    assert items["staff_training"].url == "/casework/leadership/training/offices/"
+    client.force_login(world.users["provider"])
+    assert "my_training" not in _items(client)
 
 
 def test_budget_and_contract_counts(client, world):

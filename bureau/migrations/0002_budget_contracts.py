@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('document', models.FileField(blank=True, storage=accounts.attachments.private_storage, upload_to=accounts.attachments.private_path, verbose_name='supporting document')),
                 ('overspend_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for exceeding the approved amount')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
-                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='voided')),
+                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='voided at')),
                 ('void_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for voiding')),
                 ('budget_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expenditures', to='bureau.budgetline', verbose_name='budget line')),
                 ('contract', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='expenditures', to='bureau.contract', verbose_name='contract')),

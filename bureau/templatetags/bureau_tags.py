@@ -15,11 +15,13 @@ register = template.Library()
 
 @register.simple_tag
 def bureau_sections(user: Any) -> dict[str, bool]:
-    """Which groups of bureau pages the user opens: meetings and inspections, the budget, the contracts."""
+    """Which groups of bureau pages the user opens: meetings and inspections, the budget, the contracts, staff
+    training."""
     return {
         "leadership": policies.may_open(user),
         "budget": policies.may_read_budget(user),
         "contracts": policies.may_open_contracts(user),
+        "training": policies.is_staff(user),
     }
 
 

@@ -124,3 +124,24 @@ def contract(w, organisation=None, *, number="GM-2026-001", amount="200000.00", 
         budget_line=line,
         **targets,
     )
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def training(w, role="officer", *, actor=None, organisation=None, hours="3", trained_on=None, certificate=False):
+    """A training of ``w.users[role]`` counted for their own office (recorded by themselves unless told)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    trainee = w.users[role]
+    return actions.record_training(
+        actor=actor or trainee,
+        trainee=trainee,
+        organisation=organisation or w.city.office,
+        course="社区矫正法及实施办法专题培训",
+        provider="市司法局",
+        kind="legal_policy",
+        trained_on=trained_on or today(),
+        hours=Decimal(hours),
+        certificate=SimpleUploadedFile("结业证书.png", PNG, content_type="image/png") if certificate else None,
+    )

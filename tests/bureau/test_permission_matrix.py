@@ -1,6 +1,6 @@
 """Every bureau page and API endpoint (meetings, action items, checklist, inspections, findings, budget,
-spending, contracts), for every role. The matrix must name every route of bureau/urls.py and bureau/api_urls.py; a new route not in it fails
-the first test. Each write runs against rows made fresh by its builder."""
+spending, contracts, staff training), for every role. The matrix must name every route of bureau/urls.py and
+bureau/api_urls.py; a new route not in it fails the first test. Each write runs against rows made fresh by its builder."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 
 from bureau import actions
-from tests.bureau.conftest import budget_line, contract, expenditure, finding, inspection, item, meeting
+from tests.bureau.conftest import budget_line, contract, expenditure, finding, inspection, item, meeting, training
 
 PAGE_LOGIN = 302
 API_ANON = 403
@@ -31,6 +31,10 @@ ROLES = [
 ]
 OPEN = ("bureau", "officer", "head", "other_officer")
 OWN_OFFICE = ("bureau", "officer", "head")
+# Staff for training records: everyone holding a staff role (the social worker of an office included).
+STAFF = ("bureau", "officer", "head", "social_worker", "other_officer")
+# The officer's training record: the officer, the head of their office, the bureau; anybody else finds nothing.
+TRAINING_SCOPE = ("bureau", "officer", "head")
 
 
 def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
@@ -63,6 +67,21 @@ def budget_only(code: int, page: bool = True) -> dict[str, int]:
 def contract_readers(code: int, page: bool = True, provider: int | None = None) -> dict[str, int]:
     """A contract: the bureau, and the contracted organisation's staff (the provider); anybody else 404."""
     return expect(404, PAGE_LOGIN if page else API_ANON, bureau=code, provider=code if provider is None else provider)
+
+
+def staff(code: int, page: bool = True) -> dict[str, int]:
+    """Open to every staff member with ``code``; everyone else refused."""
+    return expect(403, PAGE_LOGIN if page else API_ANON, **dict.fromkeys(STAFF, code))
+
+
+def overseers(code: int, page: bool = True) -> dict[str, int]:
+    """The bureau and office heads; everyone else refused."""
+    return expect(403, PAGE_LOGIN if page else API_ANON, bureau=code, head=code)
+
+
+def officers_record(code: int, page: bool = True) -> dict[str, int]:
+    """The officer's training: the officer, their head and the bureau; everyone else does not find it."""
+    return expect(404, PAGE_LOGIN if page else API_ANON, **dict.fromkeys(TRAINING_SCOPE, code))
 
 
 TODAY = timezone.localdate
@@ -115,6 +134,24 @@ def _item_body(w) -> dict:
 
 def _results(w) -> dict:
     return {f"result_{i.pk}": "pass" for i in actions.current_checklist().items.all()}
+
+
+def _training_body(w) -> dict:
+    """A training of the user asking (``w.role``), counted for their own organisation."""
+    user = w.users.get(w.role)
+    own = {"bureau": w.city.bureau, "other_officer": w.city.other_office}
+    return {
+        "organisation": own.get(w.role, w.city.office).pk if user else w.city.office.pk,
+        "course": "社区矫正业务培训",
+        "provider": "市司法局",
+        "kind": "casework",
+        "trained_on": TODAY().isoformat(),
+        "hours": "3",
+    }
+
+
+def _officers_training_body(w) -> dict:
+    return {**_training_body(w), "organisation": w.city.office.pk}
 
 
 def _corrected(w):
@@ -210,6 +247,28 @@ MATRIX: dict[tuple[str, str], tuple] = {
         _contract_edit_body,
         contract_readers(302, provider=403),
     ),
+    ("bureau:training", "get"): (lambda w: {}, None, staff(200)),
+    ("bureau:training", "post"): (lambda w: {}, _training_body, staff(302)),
+    ("bureau:training-offices", "get"): (lambda w: {}, None, overseers(200)),
+    ("bureau:training-office", "get"): (
+        lambda w: {"pk": w.city.office.pk},
+        None,
+        expect(404, PAGE_LOGIN, bureau=200, head=200),
+    ),
+    ("bureau:training-export", "get"): (lambda w: {}, None, overseers(200)),
+    ("bureau:training-person", "get"): (lambda w: {"pk": w.users["officer"].pk}, None, officers_record(200)),
+    ("bureau:training-person", "post"): (
+        lambda w: {"pk": w.users["officer"].pk},
+        _officers_training_body,
+        officers_record(302),
+    ),
+    ("bureau:training-void", "get"): (lambda w: {"pk": w.training.pk}, None, officers_record(200)),
+    ("bureau:training-void", "post"): (
+        lambda w: {"pk": training(w).pk},
+        lambda w: {"reason": "重复录入"},
+        officers_record(302),
+    ),
+    ("bureau:training-certificate", "get"): (lambda w: {"pk": w.training.pk}, None, officers_record(200)),
     # The API.
     ("bureau-meeting-list", "get"): (lambda w: {}, None, both(200, page=False)),
     ("bureau-meeting-list", "post"): (
@@ -279,6 +338,15 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"text": "销号"},
         bureau_only(200, page=False, office=404),
     ),
+    ("bureau-training-list", "get"): (lambda w: {}, None, staff(200, page=False)),
+    ("bureau-training-list", "post"): (lambda w: {}, _training_body, staff(201, page=False)),
+    ("bureau-training-detail", "get"): (lambda w: {"pk": w.training.pk}, None, officers_record(200, page=False)),
+    ("bureau-training-void", "post"): (
+        lambda w: {"pk": training(w).pk},
+        lambda w: {"reason": "重复录入"},
+        officers_record(200, page=False),
+    ),
+    ("bureau-training-hours", "get"): (lambda w: {}, None, overseers(200, page=False)),
     ("bureau-finding-note", "post"): (
         lambda w: {"pk": finding(w, w.inspection).pk},
         lambda w: {"text": "跟进"},
@@ -355,12 +423,14 @@ def _prepare(world) -> None:
         purpose="办公用品",
         document=SimpleUploadedFile("receipt.pdf", b"%PDF-1.4\n" + b"0" * 64),
     )
+    world.training = training(world, certificate=True)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_for_every_role(world, role):
     _prepare(world)
+    world.role = role  # the body of a user's own training names their own organisation
     failures = []
     for (name, method), (kwargs_builder, body_builder, table) in MATRIX.items():
         client = Client()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework import serializers
 
+from accounts.models import User
 from accounts.spreadsheet import safe_cell
 from accounts.validators import FORMULA_PREFIXES, validate_person_name
 from coordination.forms import SuperviseeForm
@@ -22,6 +23,7 @@ from coordination.models import Supervisee
 from records import actions as records_actions
 from services.models import Membership
 from tests.coordination.factories import make_supervisee
+from tests.factories import user_with_role
 from volunteers.forms import ApplicationForm
 from volunteers.models import Volunteer
 
@@ -75,6 +77,9 @@ def test_every_csv_export_neutralises_a_hostile_name(client, city, role_users):
     records_actions.issue(
         kind="travel_certificate", office=city.office, supervisee=supervisee, source=None, data={}, actor=bureau
     )
+    # The staff training table lists staff members by name.
+    staff = user_with_role(Membership.Role.OFFICE_OFFICER, city.office, username="hostile-staff")
+    User.objects.filter(pk=staff.pk).update(full_name=HOSTILE[0])
     routes = list(_csv_routes())
     assert ("coordination:caseload-export", "casework/caseload/export.csv") in routes
     client.force_login(bureau)
