@@ -433,28 +433,31 @@ def bar_chart(groups: list[tuple[str, list[tuple[str, str, Decimal]]]]) -> dict[
     """Horizontal bars as SVG geometry (no script): one group a row label, one bar per series, each bar with
     its series name and amount written beside it (readable without colour); the page's table has the same
     numbers. ``groups``: [(label, [(series code, series name, amount), ...]), ...]."""
-    label_width, bar_area, bar_height, gap, text_room = 150, 360, 16, 4, 190
+    # Each group's label on a line of its own above its bars, so the drawing is a phone's width (360 units):
+    # shown at its natural size there, its 12 px text stays 12 px (a wider drawing shrank it to half).
+    bar_area, bar_height, gap, text_room, label_height = 200, 16, 4, 160, 18
     top = max((value for _label, series in groups for _c, _n, value in series), default=Decimal(0))
-    bars, labels, y = [], [], 8
+    bars, labels, y = [], [], 4
     for label, series in groups:
-        labels.append({"text": label, "y": y + bar_height})
+        labels.append({"text": label, "y": y + 13})
+        y += label_height
         for code, name, value in series:
             length = int(bar_area * value / top) if top else 0
             bars.append(
                 {
                     "code": code,
-                    "x": label_width,
+                    "x": 0,
                     "y": y,
                     "width": max(length, 1),
                     "height": bar_height,
-                    "text_x": label_width + max(length, 1) + 6,
+                    "text_x": max(length, 1) + 6,
                     "text_y": y + bar_height - 4,
                     "text": f"{name} {value:,.2f}",
                 }
             )
             y += bar_height + gap
         y += 2 * gap
-    return {"bars": bars, "labels": labels, "width": label_width + bar_area + text_room, "height": y + 4}
+    return {"bars": bars, "labels": labels, "width": bar_area + text_room, "height": y + 4}
 
 
 def year_chart(summary: dict[str, Any]) -> dict[str, Any]:
