@@ -24,6 +24,8 @@ from bureau import policies
 from bureau.models import (
     CONTRACTOR_KINDS,
     TRAINING_HOURS_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
     ActionItem,
     BudgetCategory,
     BudgetLine,
@@ -460,8 +462,8 @@ def record_budget_line(*, actor: Any, year: int, category: str, approved: Decima
     _require(scoping.policy_for(BudgetLine).can(actor, "write"), policies.ONLY_BUREAU_BUDGET)
     if category not in BudgetCategory.values:
         raise ActionError({"category": _("Choose a budget category.")})
-    if not 2000 <= year <= timezone.localdate().year + 1:
-        raise ActionError({"year": _("Give a year from 2000 to next year.")})
+    if not YEAR_MIN <= year <= timezone.localdate().year + 1:
+        raise ActionError({"year": _("Give a year from %(first)s to next year.") % {"first": YEAR_MIN}})
     _not_negative(approved, "approved")
     if BudgetLine.objects.filter(year=year, category=category).exists():
         raise ActionError({"category": _("This year already has a line in this category: change its amount instead.")})
@@ -568,6 +570,11 @@ def _check_contract(
 ) -> None:
     if organisation.kind not in CONTRACTOR_KINDS:
         raise ActionError({"organisation": _("Choose a social-work agency or another service provider.")})
+    for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if not YEAR_MIN <= day.year <= YEAR_MAX:
+            raise ActionError(
+                {field: _("Give a date from %(first)s to %(last)s.") % {"first": YEAR_MIN, "last": YEAR_MAX}}
+            )
     if ends_on < starts_on:
         raise ActionError({"ends_on": _("The period cannot end before it starts.")})
     if amount <= 0:

@@ -19,7 +19,10 @@ from accounts import scoping
 from bureau import actions, policies, selectors
 from bureau.models import (
     CONTRACTOR_KINDS,
+    TARGET_MAX,
     TEXT_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
     ActionItem,
     BudgetCategory,
     BudgetLine,
@@ -34,7 +37,7 @@ from bureau.models import (
     Meeting,
     StaffTraining,
 )
-from config.api_fields import MAX_RECORD_ID, RecordIdField
+from config.api_fields import RecordIdField, query_int
 from config.errors import ActionError
 from services.models import Organisation
 
@@ -143,7 +146,7 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.action_items(
             self.request.user,
             department=params.get("department", ""),
-            organisation=int(organisation) if organisation.isdigit() else None,
+            organisation=query_int(organisation),
             status=params.get("status", ""),
             overdue=params.get("overdue") in ("1", "true"),
         )
@@ -245,7 +248,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         office = self.request.query_params.get("office", "")
-        return selectors.inspections(self.request.user, office=int(office) if office.isdigit() else None)
+        return selectors.inspections(self.request.user, office=query_int(office))
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         try:
@@ -301,7 +304,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return selectors.findings(
             self.request.user,
             status=params.get("status", ""),
-            office=int(office) if office.isdigit() else None,
+            office=query_int(office),
             overdue=params.get("overdue") in ("1", "true"),
         )
 
@@ -426,12 +429,12 @@ class StaffHoursOutput(serializers.Serializer):
 
 
 def _year(value: str) -> int:
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+    return query_int(value, low=YEAR_MIN, high=YEAR_MAX) or timezone.localdate().year
 
 
 def _record_id(value: str) -> int | None:
     """A query parameter naming a record: its id, or None when it cannot name one (not a number, too large)."""
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_RECORD_ID else None
+    return query_int(value)
 
 
 class StaffTrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -532,7 +535,7 @@ class BudgetLineOutput(serializers.ModelSerializer):
 
 
 class BudgetLineInput(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)
     category = serializers.ChoiceField(choices=BudgetCategory.choices)
     approved = serializers.DecimalField(**MONEY)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -554,7 +557,8 @@ class BudgetLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         rows = selectors.budget_lines(self.request.user).order_by("-year", "category")
         year = self.request.query_params.get("year", "")
-        return rows.filter(year=int(year)) if year.isdigit() else rows
+        year = query_int(year, low=YEAR_MIN, high=YEAR_MAX)
+        return rows if year is None else rows.filter(year=year)
 
     @extend_schema(request=BudgetLineInput, responses={201: BudgetLineOutput})
     def create(self, request: Request) -> Response:
@@ -669,9 +673,9 @@ class ExpenditureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         year, contract = params.get("year", ""), params.get("contract", "")
         return selectors.expenditures(
             self.request.user,
-            year=int(year) if year.isdigit() else None,
+            year=query_int(year, low=YEAR_MIN, high=YEAR_MAX),
             category=params.get("category", ""),
-            contract=int(contract) if contract.isdigit() else None,
+            contract=query_int(contract),
             state=params.get("state", "valid") if self.action == "list" else "all",
         )
 
@@ -733,9 +737,15 @@ class ContractInput(serializers.Serializer):
     budget_line = serializers.PrimaryKeyRelatedField(
         queryset=BudgetLine.objects.all(), required=False, allow_null=True, default=None
     )
-    target_cases = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
-    target_hours = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
-    target_sessions = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    target_cases = serializers.IntegerField(
+        min_value=0, max_value=TARGET_MAX, required=False, allow_null=True, default=None
+    )
+    target_hours = serializers.IntegerField(
+        min_value=0, max_value=TARGET_MAX, required=False, allow_null=True, default=None
+    )
+    target_sessions = serializers.IntegerField(
+        min_value=0, max_value=TARGET_MAX, required=False, allow_null=True, default=None
+    )
     note = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
@@ -753,7 +763,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         organisation = params.get("organisation", "")
         return selectors.contracts(
             self.request.user,
-            organisation=int(organisation) if organisation.isdigit() else None,
+            organisation=query_int(organisation),
             current=params.get("current") in ("1", "true"),
         )
 

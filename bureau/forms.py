@@ -7,9 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.attachments import ALLOWED_KINDS, AttachmentField
+from accounts.idempotency import IdempotentFormMixin
 from bureau.models import (
     CONTRACTOR_KINDS,
+    TARGET_MAX,
     TEXT_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
     ActionItem,
     BudgetCategory,
     BudgetLine,
@@ -173,7 +177,7 @@ class InspectionFilterForm(forms.Form):
 # --- staff training ----------------------------------------------------------------------------------------
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(IdempotentFormMixin):
     """One training; the organisations offered are those the recorder may record it for."""
 
     organisation = forms.ModelChoiceField(
@@ -216,7 +220,7 @@ SORT_STAFF = [("name", _("Full name")), ("-hours", _("Most hours first")), ("hou
 
 
 class StaffHoursFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
     q = forms.CharField(label=_("Search by name"), max_length=100, required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_STAFF, required=False)
 
@@ -245,7 +249,7 @@ def contractors():
 
 
 class BudgetLineForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     category = forms.ChoiceField(label=_("Category"), choices=BudgetCategory.choices)
     approved = forms.DecimalField(label=_("Amount approved (yuan)"), **MONEY_FIELD)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
@@ -256,7 +260,7 @@ class BudgetLineEditForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class ExpenditureForm(forms.Form):
+class ExpenditureForm(IdempotentFormMixin):
     budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none())
     spent_on = forms.DateField(label=_("Date"), widget=DATE)
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY_FIELD)
@@ -292,9 +296,13 @@ class ContractForm(forms.Form):
     ends_on = forms.DateField(label=_("Period end"), widget=DATE)
     amount = forms.DecimalField(label=_("Contract amount (yuan)"), **MONEY_FIELD)
     budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none(), required=False)
-    target_cases = forms.IntegerField(label=_("Target: people served"), min_value=0, required=False)
-    target_hours = forms.IntegerField(label=_("Target: service hours"), min_value=0, required=False)
-    target_sessions = forms.IntegerField(label=_("Target: sessions"), min_value=0, required=False)
+    target_cases = forms.IntegerField(
+        label=_("Target: people served"), min_value=0, max_value=TARGET_MAX, required=False
+    )
+    target_hours = forms.IntegerField(
+        label=_("Target: service hours"), min_value=0, max_value=TARGET_MAX, required=False
+    )
+    target_sessions = forms.IntegerField(label=_("Target: sessions"), min_value=0, max_value=TARGET_MAX, required=False)
     note = forms.CharField(label=_("Note"), max_length=TEXT_MAX, widget=TEXT, required=False)
 
     def __init__(self, *args, lines=None, **kwargs):
@@ -320,7 +328,7 @@ EXPENDITURE_STATES = [("valid", _("Valid")), ("voided", _("Voided")), ("all", _(
 
 class ExpenditureFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All"))] + list(BudgetCategory.choices), required=False
     )

@@ -373,6 +373,10 @@ class StaffTraining(models.Model):
 # --- budget, spending and purchased-service contracts (issue 18 items 6 and 7) ---------------------------
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# The years a budget line or a contract's dates may fall in (a typo like 0001 or 9999 is refused).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+# The largest target a contract may set (people, hours or sessions): far above any county's, below overflow.
+TARGET_MAX = 1_000_000
 
 # Whom the bureau buys services from (CCL Art. 40): social-work agencies and the other providers, not its own
 # judicial offices.
@@ -410,7 +414,7 @@ class BudgetLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "category"], name="budget_line_once_a_year"),
             models.CheckConstraint(condition=Q(approved__gte=0), name="budget_line_approved_not_negative"),
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="budget_line_year_range"),
+            models.CheckConstraint(condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="budget_line_year_range"),
         ]
 
     def __str__(self) -> str:

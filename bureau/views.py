@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import attachments, scoping
+from accounts import attachments, idempotency, scoping
 from accounts.spreadsheet import SafeWriter
 from bureau import actions, forms, policies, selectors
-from bureau.models import Finding, Inspection, Meeting, StaffTraining
+from bureau.models import YEAR_MAX, YEAR_MIN, Finding, Inspection, Meeting, StaffTraining
 from config.errors import ActionError, form_errors
 from coordination.actions import log_access
 from coordination.models import AccessLog
@@ -529,7 +529,13 @@ def _person_page(request: HttpRequest, person) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.record_training(actor=user, trainee=person, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                idempotency.once(  # a double tap or a resent page records it once
+                    user=user,
+                    endpoint="bureau.training",
+                    key=data.pop(idempotency.FORM_FIELD),
+                    create=lambda: actions.record_training(actor=user, trainee=person, **data),
+                )
             except ValidationError as exc:
                 form_errors(form, exc)
                 status = _status(exc)
@@ -739,7 +745,7 @@ def budget(request: HttpRequest) -> HttpResponse:
 @hidden_unless(policies.may_read_budget)
 def budget_year(request: HttpRequest, year: int) -> HttpResponse:
     """One year by category: approved, spent, remaining, percent spent, growth; overspent lines flagged."""
-    if not 2001 <= year <= 2100:  # the years a line may have (the page links to the year before)
+    if not YEAR_MIN < year <= YEAR_MAX:  # the years a line may have (the page links to the year before)
         raise Http404
     summary = selectors.budget_year(request.user, year)
     return render(
@@ -844,7 +850,13 @@ def expenditure_new(request: HttpRequest) -> HttpResponse:
     back = reverse("bureau:expenditures")
     if request.method == "POST" and form.is_valid():
         try:
-            row = actions.record_expenditure(actor=request.user, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            row, _created = idempotency.once(  # a double tap or a resent page records it once
+                user=request.user,
+                endpoint="bureau.expenditure",
+                key=data.pop(idempotency.FORM_FIELD),
+                create=lambda: actions.record_expenditure(actor=request.user, **data),
+            )
         except ValidationError as exc:
             form_errors(form, exc)
             return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)

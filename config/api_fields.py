@@ -16,3 +16,13 @@ class RecordIdField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_RECORD_ID)
         super().__init__(**kwargs)
+
+
+def query_int(value: str, *, low: int = 1, high: int = MAX_RECORD_ID) -> int | None:
+    """A whole number given in a query string, or None when it is not one or lies outside ``low``..``high``
+    (the caller then ignores the filter). Only ASCII digits count: ``str.isdigit`` also accepts "²", which
+    ``int`` refuses, and an id past the database's largest key would overflow the query."""
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None

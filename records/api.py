@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts import scoping
 from accounts.attachments import AttachmentField
+from config.api_fields import query_int
 from records import actions, selectors
 from records.models import IssuedDocument
 from records.views import may_use_register
@@ -86,7 +87,8 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             q=self.request.query_params.get("q", "")[:50],
         )
         year = self.request.query_params.get("year", "")
-        return rows.filter(year=int(year)) if year.isdigit() else rows
+        year = query_int(year, low=1, high=9999)
+        return rows if year is None else rows.filter(year=year)
 
     def _writable(self, verb: str) -> IssuedDocument:
         document = self.get_object()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import attachments, scoping, spreadsheet
 from accounts.roles import Role, has_role
 from accounts.spreadsheet import SafeWriter
+from config.api_fields import query_int
 from config.errors import form_errors
 from records import actions, pdf, selectors
 from records.forms import ScanForm, VoidForm
@@ -46,14 +47,9 @@ def _staff(request: HttpRequest) -> None:
 
 
 def _filters(request: HttpRequest) -> dict:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    try:
-        office = int(request.GET.get("office") or 0)
-    except ValueError:
-        office = 0
+    # A year or office that is not a number, or out of range, is ignored (never a database error).
+    year = query_int(request.GET.get("year", ""), low=1, high=9999) or timezone.localdate().year
+    office = query_int(request.GET.get("office", "")) or 0
     return {
         "office": office,
         "year": year,
@@ -74,6 +70,11 @@ def _rows(request: HttpRequest, filters: dict):
     )
 
 
+def _offices(user):
+    """The offices whose documents the user sees (the filter's choices; the only ones a title may name)."""
+    return Organisation.objects.filter(pk__in=scoping.scope(user, IssuedDocument).values("office_id"))
+
+
 @require_GET
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
@@ -81,9 +82,7 @@ def register(request: HttpRequest) -> HttpResponse:
     _staff(request)
     filters = _filters(request)
     page = Paginator(_rows(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    offices = Organisation.objects.filter(
-        pk__in=scoping.scope(request.user, IssuedDocument).values("office_id")
-    ).order_by("name")
+    offices = _offices(request.user).order_by("name")
     query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
     return render(
         request,
@@ -171,7 +170,7 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
     filters, header, rows = _export(request)
     chosen = [str(filters["year"])]
     if filters["office"]:
-        chosen += [office.name for office in Organisation.objects.filter(pk=filters["office"])]
+        chosen += [office.name for office in _offices(request.user).filter(pk=filters["office"])]
     if filters["kind"]:
         chosen.append(str(DocumentKind(filters["kind"]).label))
     if filters["state"]:

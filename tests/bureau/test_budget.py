@@ -282,3 +282,26 @@ def test_the_spending_and_contract_lists_cost_a_fixed_number_of_queries(world):
     few = {name: cost(name) for name in ("bureau:expenditures", "bureau:contracts", "bureau-expenditure-list")}
     grow(4)
     assert {name: cost(name) for name in few} == few
+
+
+def test_a_spending_form_sent_twice_records_the_spending_once(world):
+    """A double tap (or a page sent again) carries the same one-time token: one expenditure, and both answers
+    lead to it."""
+    line = budget_line(world, approved="1000")
+    client = _client(world.users["bureau"])
+    form = client.get(reverse("bureau:expenditure-new")).context["form"]
+    body = {
+        "budget_line": line.pk,
+        "spent_on": today().isoformat(),
+        "amount": "120.00",
+        "purpose": "购置宣传资料",
+        "idempotency_key": form["idempotency_key"].initial,
+    }
+    first = client.post(reverse("bureau:expenditure-new"), body)
+    again = client.post(reverse("bureau:expenditure-new"), body)
+    row = Expenditure.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert first.url == again.url == reverse("bureau:expenditure", args=[row.pk])
+    fresh = client.get(reverse("bureau:expenditure-new")).context["form"]["idempotency_key"].initial
+    client.post(reverse("bureau:expenditure-new"), {**body, "idempotency_key": fresh})
+    assert Expenditure.objects.count() == 2  # a new form is a new spending

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from bureau import actions, selectors
+from bureau.models import Contract
 from config.errors import ActionError
 from coordination import actions as coordination
 from coordination.models import CorrectionTeamMember, Referral, Sex
@@ -224,3 +225,37 @@ def test_the_contract_list_searches_filters_and_says_what_to_do_when_empty(world
     assert a.number in page and b.number not in page
     page = client.get(reverse("bureau:contracts"), {"sort": "number"}).content.decode()
     assert page.index(a.number) < page.index(b.number)
+
+
+@pytest.mark.django_db
+def test_impossible_dates_targets_and_filters_are_refused_or_ignored_never_a_server_error(world):
+    """Found by walking the pages: a contract from year 1 was saved and its page then failed; a huge target
+    and a filter of "²" or of an id past the largest key gave server errors."""
+    bureau = Client()
+    bureau.force_login(world.users["bureau"])
+    agency = world.city.providers[Kind.SOCIAL_WORK_AGENCY]
+    body = {
+        "organisation": agency.pk,
+        "title": "服务项目",
+        "number": "GM-X-1",
+        "starts_on": "0001-01-01",
+        "ends_on": today().isoformat(),
+        "amount": "1000.00",
+    }
+    refused = bureau.post(reverse("bureau-contract-list"), body, content_type="application/json")
+    assert refused.status_code == 400 and "starts_on" in refused.json()["errors"]
+    huge = {**body, "starts_on": today().isoformat(), "target_cases": 10**23}
+    refused = bureau.post(reverse("bureau-contract-list"), huge, content_type="application/json")
+    assert refused.status_code == 400 and "target_cases" in refused.json()["errors"]
+    page = bureau.post(reverse("bureau:contract-new"), {**body, "ends_on": "9999-12-31", "starts_on": "2026-01-01"})
+    assert page.status_code == 400 and "ends_on" in page.context["form"].errors
+    assert not Contract.objects.exists()
+    for url, query in (
+        (reverse("bureau-expenditure-list"), {"year": "²", "contract": "²"}),
+        (reverse("bureau-expenditure-list"), {"contract": "9" * 23}),
+        (reverse("bureau-contract-list"), {"organisation": "9" * 23}),
+        (reverse("bureau-contract-list"), {"organisation": "²"}),
+        ("/casework/records/", {"office": "9" * 23, "year": "²"}),
+        ("/casework/records/export.pdf", {"office": "9" * 23}),
+    ):
+        assert bureau.get(url, query).status_code == 200, (url, query)

@@ -399,3 +399,21 @@ def test_bad_bodies_and_queries_are_client_errors(world, body):
         assert head.get(reverse("bureau:training-offices"), query).status_code == 200
         assert head.get(reverse("bureau:training-export"), {"office": "x", **query}).status_code == 404
     assert officer.get(reverse("bureau:training-person", args=[2**62])).status_code == 404
+
+
+def test_the_training_form_sent_twice_records_the_training_once(world):
+    client = Client()
+    client.force_login(world.users["officer"])
+    page = client.get(reverse("bureau:training"))
+    body = {
+        "organisation": world.city.office.pk,
+        "course": "社区矫正法专题培训",
+        "provider": "市司法局",
+        "kind": "legal_policy",
+        "trained_on": today().isoformat(),
+        "hours": "3",
+        "idempotency_key": page.context["form"]["idempotency_key"].initial,
+    }
+    assert client.post(reverse("bureau:training"), body).status_code == 302
+    assert client.post(reverse("bureau:training"), body).status_code == 302
+    assert StaffTraining.objects.filter(trainee=world.users["officer"]).count() == 1
