@@ -509,7 +509,8 @@ def office_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _training_filters(request: HttpRequest):
-    search = forms.StaffHoursFilterForm(request.GET)
+    # The year shown in the box is the year counted: this year unless another is asked for.
+    search = forms.StaffHoursFilterForm({"year": _today().year, **request.GET.dict()})
     values = search.cleaned_data if search.is_valid() else {}
     year = values.get("year") or _today().year
     query = request.GET.copy()

@@ -417,3 +417,13 @@ def test_the_training_form_sent_twice_records_the_training_once(world):
     assert client.post(reverse("bureau:training"), body).status_code == 302
     assert client.post(reverse("bureau:training"), body).status_code == 302
     assert StaffTraining.objects.filter(trainee=world.users["officer"]).count() == 1
+
+
+def test_the_yearly_table_shows_the_year_it_counts_in_its_year_box(world):
+    client = Client()
+    client.force_login(world.users["bureau"])
+    page = client.get(reverse("bureau:training-offices"))
+    assert page.context["search"]["year"].value() == today().year
+    assert f'value="{today().year}"' in page.content.decode()
+    earlier = client.get(reverse("bureau:training-offices"), {"year": today().year - 1})
+    assert earlier.context["search"]["year"].value() == str(today().year - 1)
