@@ -523,7 +523,8 @@ class OpensContracts(permissions.IsAuthenticated):
         return True
 
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+# Amounts parse as money; whether one may be zero or negative is the action's rule (one message for page and API).
+MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class BudgetLineOutput(serializers.ModelSerializer):

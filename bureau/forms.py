@@ -240,7 +240,8 @@ FINDING_STATUS_FILTER = [("", _("All")), ("unclosed", _("Not closed")), *Finding
 
 # --- budget, spending and contracts ------------------------------------------------------------------------
 
-MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+# Amounts parse as money; whether one may be zero or negative is the action's rule (one message for page and API).
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
 
 
 def contractors():

@@ -184,12 +184,20 @@ def test_dates_amounts_and_one_line_per_category(world):
     assert "category" in refused.value.message_dict
     with pytest.raises(ActionError):
         budget_line(world, year=YEAR + 1, category="equipment", approved="-1")
-    response = _client(world.users["bureau"]).post(
+    client = _client(world.users["bureau"])
+    response = client.post(
         reverse("bureau-budget-line-list"),
-        {"year": YEAR, "category": "nonsense", "approved": "-1"},
+        {"year": YEAR, "category": "nonsense", "approved": "1"},
         content_type="application/json",
     )
-    assert response.status_code == 400 and {"category", "approved"} <= set(response.json()["errors"])
+    assert response.status_code == 400 and "category" in response.json()["errors"]
+    # Whether an amount may be negative is the action's rule: the API gives its message.
+    response = client.post(
+        reverse("bureau-budget-line-list"),
+        {"year": YEAR + 1, "category": "equipment", "approved": "-1"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["errors"]["approved"] == ["金额不能为负数。"]
 
 
 @pytest.mark.parametrize("role", ["officer", "head", "provider", "social_worker"])
@@ -305,3 +313,17 @@ def test_a_spending_form_sent_twice_records_the_spending_once(world):
     fresh = client.get(reverse("bureau:expenditure-new")).context["form"]["idempotency_key"].initial
     client.post(reverse("bureau:expenditure-new"), {**body, "idempotency_key": fresh})
     assert Expenditure.objects.count() == 2  # a new form is a new spending
+
+
+@pytest.mark.parametrize("amount", ["-1", "0"])
+def test_a_spending_of_nothing_or_less_gets_one_message_on_the_page_and_in_the_api(world, amount):
+    """The form said "≥ 0" for -1 and the action "more than zero" for 0: now the action's rule answers both."""
+    line = budget_line(world, approved="1000")
+    client = _client(world.users["bureau"])
+    body = {"budget_line": line.pk, "spent_on": today().isoformat(), "amount": amount, "purpose": "x"}
+    page = client.post(reverse("bureau:expenditure-new"), body)
+    api = client.post(reverse("bureau-expenditure-list"), body, content_type="application/json")
+    assert page.status_code == api.status_code == 400
+    assert page.context["form"].errors["amount"] == ["金额必须大于零。"]
+    assert api.json()["errors"]["amount"] == ["金额必须大于零。"]
+    assert not Expenditure.objects.exists()
