@@ -69,6 +69,22 @@ def _form_page(request, template: str, form, status: int = 200, **context) -> Ht
     return render(request, template, {"form": form, **context}, status=status)
 
 
+def _write_page(request, form, *, write, done: str, title: str, back: str) -> HttpResponse:
+    """The one shape of a form page that writes: a valid POST runs ``write`` (an action, given the parsed
+    values; it returns the address to go to), says ``done`` and goes there; a refusal comes back on the form
+    with its status (400, 403, 409); a GET shows the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = write(dict(form.cleaned_data))
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
+        messages.success(request, done)
+        return redirect(target)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+
 def _confirm(request, *, title: str, question: str, label: str, back: str, fields=()) -> HttpResponse:
     return render(
         request,
@@ -770,16 +786,12 @@ def budget_line_new(request: HttpRequest) -> HttpResponse:
     form = forms.BudgetLineForm(request.POST or None, initial=initial)
     title = _("New budget line")
     back = reverse("bureau:budget")
-    if request.method == "POST" and form.is_valid():
-        try:
-            line = actions.record_budget_line(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
-        messages.success(request, _("The budget line is recorded."))
-        return redirect("bureau:budget-year", year=line.year)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+    def write(data: dict) -> str:
+        line = actions.record_budget_line(actor=request.user, **data)
+        return reverse("bureau:budget-year", args=[line.year])
+
+    return _write_page(request, form, write=write, done=_("The budget line is recorded."), title=title, back=back)
 
 
 @require_http_methods(["GET", "POST"])
@@ -791,16 +803,12 @@ def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.BudgetLineEditForm(request.POST or None, initial={"approved": line.approved, "note": line.note})
     title = _("Change the budget line: %(line)s") % {"line": line}
     back = reverse("bureau:budget-year", args=[line.year])
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_budget_line(line=line, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
-        messages.success(request, _("The budget line is saved."))
-        return redirect(back)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+    def write(data: dict) -> str:
+        actions.edit_budget_line(line=line, actor=request.user, **data)
+        return back
+
+    return _write_page(request, form, write=write, done=_("The budget line is saved."), title=title, back=back)
 
 
 @require_GET
@@ -849,22 +857,17 @@ def expenditure_new(request: HttpRequest) -> HttpResponse:
     )
     title = _("Record spending")
     back = reverse("bureau:expenditures")
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = dict(form.cleaned_data)
-            row, _created = idempotency.once(  # a double tap or a resent page records it once
-                user=request.user,
-                endpoint="bureau.expenditure",
-                key=data.pop(idempotency.FORM_FIELD),
-                create=lambda: actions.record_expenditure(actor=request.user, **data),
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
-        messages.success(request, _("The spending is recorded."))
-        return redirect("bureau:expenditure", pk=row.pk)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+    def write(data: dict) -> str:
+        row, _created = idempotency.once(  # a double tap or a resent page records it once
+            user=request.user,
+            endpoint="bureau.expenditure",
+            key=data.pop(idempotency.FORM_FIELD),
+            create=lambda: actions.record_expenditure(actor=request.user, **data),
+        )
+        return reverse("bureau:expenditure", args=[row.pk])
+
+    return _write_page(request, form, write=write, done=_("The spending is recorded."), title=title, back=back)
 
 
 @require_GET
@@ -947,16 +950,11 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     form = forms.ContractForm(request.POST or None, lines=lines)
     title = _("New purchased-service contract")
     back = reverse("bureau:contracts")
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = actions.record_contract(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
-        messages.success(request, _("The contract is recorded."))
-        return redirect("bureau:contract", pk=row.pk)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+    def write(data: dict) -> str:
+        return reverse("bureau:contract", args=[actions.record_contract(actor=request.user, **data).pk])
+
+    return _write_page(request, form, write=write, done=_("The contract is recorded."), title=title, back=back)
 
 
 @require_GET
@@ -992,13 +990,9 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ContractForm(request.POST or None, initial=initial, lines=lines)
     title = _("Amend the contract")
     back = reverse("bureau:contract", args=[row.pk])
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_contract(contract=row, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-            return _form_page(request, "bureau/form.html", form, _status(exc), title=title, back=back)
-        messages.success(request, _("The contract is saved."))
-        return redirect(back)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, "bureau/form.html", form, status, title=title, back=back)
+
+    def write(data: dict) -> str:
+        actions.edit_contract(contract=row, actor=request.user, **data)
+        return back
+
+    return _write_page(request, form, write=write, done=_("The contract is saved."), title=title, back=back)
