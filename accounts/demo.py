@@ -19,6 +19,8 @@ DEMO_USERS = [
     ("officer", Role.OFFICE_OFFICER, "青屏街道司法所"),
     ("officehead", Role.OFFICE_HEAD, "青屏街道司法所"),
     ("socialworker", Role.SOCIAL_WORKER, "青屏街道司法所"),
+    # A social worker of the agency the bureau buys services from (bureau/demo.py): sees its contract.
+    ("agencyworker", Role.SOCIAL_WORKER, "新密市启航社会工作服务中心"),
     ("provider", Role.PROVIDER_STAFF, "新密市职业技能培训中心"),
     ("coordinator", Role.VOLUNTEER_COORDINATOR, "新密市社区矫正志愿者协会"),
     ("editor", Role.CONTENT_EDITOR, "新密市司法局"),
