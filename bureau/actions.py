@@ -40,6 +40,7 @@ from bureau.models import (
     InspectionResult,
     Meeting,
     StaffTraining,
+    Voidable,
 )
 from config.errors import ActionError
 from services.models import Organisation
@@ -437,15 +438,26 @@ def record_training(
 def void_training(*, actor: Any, training: StaffTraining, reason: str) -> StaffTraining:
     """Void a training recorded by mistake, with the reason (it stays in the record and no longer counts)."""
     _require(scoping.policy_for(StaffTraining).can(actor, "void", training), policies.TRAINING_REFUSED)
-    training = StaffTraining.objects.select_for_update().get(pk=training.pk)
-    if training.voided_at is not None:
-        raise ActionError(_("This training record is already void."), code="conflict")
+    return _void(
+        training,
+        actor,
+        reason,
+        say_why=_("Say why the training record is voided."),
+        already=_("This training record is already void."),
+    )
+
+
+def _void(row: Voidable, actor: Any, reason: str, *, say_why: str, already: str) -> Any:
+    """Mark a record void with the reason, once (a second try is a conflict); it stays and no longer counts."""
     reason = (reason or "").strip()
     if not reason:
-        raise ActionError({"reason": _("Say why the training record is voided.")})
-    training.voided_at, training.voided_by, training.void_reason = timezone.now(), actor, reason[:500]
-    training.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    return training
+        raise ActionError({"reason": say_why})
+    row = type(row).objects.select_for_update().get(pk=row.pk)
+    if row.voided_at is not None:
+        raise ActionError(already, code="conflict")
+    row.voided_at, row.voided_by, row.void_reason = timezone.now(), actor, reason
+    row.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    return row
 
 
 # --- budget lines, spending and purchased-service contracts ------------------------------------------------
@@ -555,14 +567,13 @@ def record_expenditure(
 def void_expenditure(*, expenditure: Expenditure, actor: Any, reason: str) -> Expenditure:
     """Void an expenditure recorded in error (it stays, marked, and no longer counts); the reason is kept."""
     _require(scoping.policy_for(Expenditure).can(actor, "void", expenditure), policies.ONLY_BUREAU_BUDGET)
-    if not reason.strip():
-        raise ActionError({"reason": _("Say why the expenditure is voided.")})
-    row = Expenditure.objects.select_for_update().get(pk=expenditure.pk)
-    if row.voided_at is not None:
-        raise ActionError(_("This expenditure is already voided."), code="transition")
-    row.voided_at, row.voided_by, row.void_reason = timezone.now(), actor, reason.strip()
-    row.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    return row
+    return _void(
+        expenditure,
+        actor,
+        reason,
+        say_why=_("Say why the expenditure is voided."),
+        already=_("This expenditure is already voided."),
+    )
 
 
 def _check_contract(

@@ -296,7 +296,30 @@ class FollowUp(models.Model):
 TRAINING_HOURS_MAX = Decimal("24")
 
 
-class StaffTraining(models.Model):
+class Voidable(models.Model):
+    """A record that is never deleted: a mistake is voided with the reason, stays on record and no longer
+    counts (staff training, spending). Each model's own constraint requires the reason once voided."""
+
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+
+class StaffTraining(Voidable):
     """One training a staff member attended, counted for the organisation they trained as a member of."""
 
     class Kind(models.TextChoices):
@@ -329,16 +352,6 @@ class StaffTraining(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("voided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    void_reason = models.CharField(_("reason for voiding"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("staff training")
@@ -364,10 +377,6 @@ class StaffTraining(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} · {self.trained_on}"
-
-    @property
-    def is_void(self) -> bool:
-        return self.voided_at is not None
 
 
 # --- budget, spending and purchased-service contracts (issue 18 items 6 and 7) ---------------------------
@@ -465,7 +474,7 @@ class Contract(models.Model):
         return f"{self.number} {self.title}"
 
 
-class Expenditure(models.Model):
+class Expenditure(Voidable):
     """Money spent from a budget line: date, amount, purpose, supporting document; voided with a reason,
     never deleted (a finance record)."""
 
@@ -496,16 +505,6 @@ class Expenditure(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("voided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    void_reason = models.CharField(_("reason for voiding"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("expenditure")
@@ -521,7 +520,3 @@ class Expenditure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.spent_on} {self.amount} {self.purpose[:40]}"
-
-    @property
-    def is_void(self) -> bool:
-        return self.voided_at is not None
