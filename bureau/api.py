@@ -432,11 +432,6 @@ def _year(value: str) -> int:
     return query_int(value, low=YEAR_MIN, high=YEAR_MAX) or timezone.localdate().year
 
 
-def _record_id(value: str) -> int | None:
-    """A query parameter naming a record: its id, or None when it cannot name one (not a number, too large)."""
-    return query_int(value)
-
-
 class StaffTrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Staff training: list the records you see (``?year=&trainee=``), one, record one (yourself, or as office
     head or bureau), void one with a reason; ``hours``: each person's counted hours in a year
@@ -449,7 +444,7 @@ class StaffTrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def get_queryset(self):
         params = self.request.query_params
-        trainee = _record_id(params.get("trainee", ""))
+        trainee = query_int(params.get("trainee", ""))
         rows = selectors.trainings(self.request.user, year=_year(params["year"]) if "year" in params else None)
         return rows if trainee is None else rows.filter(trainee_id=trainee)
 
@@ -487,7 +482,7 @@ class StaffTrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         params = request.query_params
         organisation = None
         if "organisation" in params:
-            wanted = _record_id(params["organisation"])
+            wanted = query_int(params["organisation"])
             organisation = selectors.training_organisations(request.user).filter(pk=wanted).first() if wanted else None
             if organisation is None:
                 raise NotFound

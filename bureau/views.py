@@ -30,20 +30,25 @@ from services.models import Organisation
 PER_PAGE = 25
 
 
-def requires(predicate):
-    """Signed in (else the login page) and allowed by a policy predicate (else 403)."""
+def _only_if(predicate, refusal: type[Exception]):
+    """Signed in (else the login page) and allowed by a policy predicate, else ``refusal`` (403 or 404)."""
 
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not predicate(request.user):
-                raise PermissionDenied
+                raise refusal
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def requires(predicate):
+    """Allowed by a policy predicate, else 403."""
+    return _only_if(predicate, PermissionDenied)
 
 
 def _today():
@@ -718,20 +723,9 @@ def training_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def hidden_unless(predicate):
-    """Signed in (else the login page) and allowed by a policy predicate; anybody else finds nothing (404):
-    the budget and the contracts are not theirs to know of."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not predicate(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    """Allowed by a policy predicate; anybody else finds nothing (404): the budget and the contracts are not
+    theirs to know of."""
+    return _only_if(predicate, Http404)
 
 
 def _bureau_writes(user) -> None:
