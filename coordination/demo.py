@@ -83,6 +83,15 @@ def _offerings() -> dict[str, list[ServiceOffering]]:
     return by_category
 
 
+def _term_end(start: dt.date, days: int, status: str, today: dt.date) -> dt.date:
+    """The end of a term of ``days`` from ``start``; a released person's term has ended (by a few days, at most
+    today, never before the start)."""
+    end = start + dt.timedelta(days=days)
+    if status == Supervisee.Status.RELEASED and end >= today:
+        end = max(start + dt.timedelta(days=1), today - dt.timedelta(days=1 + days % 30))
+    return end
+
+
 def load(ctx: DemoContext) -> None:
     offerings = _offerings()
     office = Organisation.objects.filter(name=DEMO_OFFICE).first()
@@ -173,7 +182,7 @@ def load(ctx: DemoContext) -> None:
             sentence_type=rng.choices(list(SentenceType), weights=[1, 12, 3, 1])[0],
             offence_category=rng.choice(list(OffenceCategory)),
             correction_start=start,
-            correction_end=start + dt.timedelta(days=rng.randint(180, 1500)),
+            correction_end=_term_end(start, rng.randint(180, 1500), status, today),
             risk_level=risk,
             supervision_level={
                 RiskLevel.HIGH: SupervisionLevel.STRICT,
