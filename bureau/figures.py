@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 from accounts import roles
 from bureau import policies
 from bureau.models import YEAR_MAX, YEAR_MIN, BudgetCategory, BudgetLine, Expenditure
-from coordination.models import Need, Referral, ReferralEvent, SentenceType, Supervisee, SupervisionLevel
+from coordination.models import Need, Referral, ReferralEvent, RiskLevel, SentenceType, Supervisee, SupervisionLevel
 from services.models import Membership, Organisation, ServiceCategory, Township
 from supervision import rulebook
 from supervision.education.models import Attendance, Session
@@ -524,6 +524,100 @@ def _sections() -> list[SectionSpec]:
     ]
 
 
+def _now_people(**lookup) -> Callable[[Scope, Period], QuerySet]:
+    def rows(scope: Scope, period: Period) -> QuerySet:
+        return supervisees_in(scope).filter(status__in=SERVING, **lookup)
+
+    return rows
+
+
+def _now_lost_contact(scope: Scope, period: Period) -> QuerySet:
+    return LostContactEpisode.objects.filter(closed_at__isnull=True, supervisee__in=supervisees_in(scope))
+
+
+def _now_missed_intake(scope: Scope, period: Period) -> QuerySet:
+    return Obligation.objects.filter(
+        kind=Obligation.Kind.INTAKE_REPORT,
+        done_at__isnull=True,
+        due_at__lt=timezone.now(),
+        supervisee__in=supervisees_in(scope),
+    )
+
+
+def _now_overdue(scope: Scope, period: Period) -> QuerySet:
+    # The office's own obligations (investigations, action items...) count for an office and the city.
+    return Obligation.objects.filter(done_at__isnull=True, due_at__lt=timezone.now()).filter(
+        Q(supervisee__in=supervisees_in(scope)) | Q(supervisee__isnull=True, judicial_office__in=_offices_of(scope))
+    )
+
+
+def _now_needs(scope: Scope, period: Period) -> QuerySet:
+    return Need.objects.filter(
+        supervisee__in=supervisees_in(scope), status__in=[Need.Status.OPEN, Need.Status.REFERRED]
+    )
+
+
+def _now_waiting(scope: Scope, period: Period) -> QuerySet:
+    return Referral.objects.filter(state=Referral.State.SENT, need__supervisee__in=supervisees_in(scope))
+
+
+def _today_sections() -> list[SectionSpec]:
+    """The dashboard's "today": who is in correction now and what needs doing (not part of the report)."""
+    now = [
+        Definition("now.serving", gettext_lazy("In correction today"), PEOPLE, _now_people()),
+        Definition(
+            "now.suspended",
+            gettext_lazy("of whom suspended while detained"),
+            PEOPLE,
+            _now_people(status=Status.SUSPENDED),
+        ),
+        Definition("now.lost_contact", gettext_lazy("Out of contact now (脱管)"), EPISODES, _now_lost_contact),
+        Definition(
+            "now.missed_intake",
+            gettext_lazy("Not reported for intake, overdue (漏管)"),
+            OBLIGATIONS,
+            _now_missed_intake,
+        ),
+        Definition("now.overdue", gettext_lazy("Obligations overdue"), OBLIGATIONS, _now_overdue),
+        Definition("now.needs_open", gettext_lazy("Needs open"), NEEDS, _now_needs),
+        Definition(
+            "now.referrals_waiting",
+            gettext_lazy("Referrals waiting for the provider's answer"),
+            REFERRALS,
+            _now_waiting,
+        ),
+    ]
+    types = [
+        Definition(f"now.type.{code}", label, PEOPLE, _now_people(sentence_type=code))
+        for code, label in SentenceType.choices
+    ]
+    levels = [
+        Definition(f"now.level.{code}", label, PEOPLE, _now_people(supervision_level=code))
+        for code, label in SupervisionLevel.choices
+    ]
+    risks = [
+        Definition(f"now.risk.{code}", label, PEOPLE, _now_people(risk_level=code)) for code, label in RiskLevel.choices
+    ]
+    return [
+        SectionSpec("now", gettext_lazy("Today"), now),
+        SectionSpec(
+            "now_type",
+            gettext_lazy("In correction today by sentence type"),
+            types,
+            {"now.serving": [d.key for d in types]},
+        ),
+        SectionSpec(
+            "now_level",
+            gettext_lazy("In correction today by supervision level"),
+            levels,
+            {"now.serving": [d.key for d in levels]},
+        ),
+        SectionSpec(
+            "now_risk", gettext_lazy("In correction today by risk"), risks, {"now.serving": [d.key for d in risks]}
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class _NeedLabel:
     name: str
@@ -549,7 +643,7 @@ class _MoneyLabel:
 
 
 def definitions() -> dict[str, Definition]:
-    return {d.key: d for spec in _sections() for d in spec.definitions}
+    return {d.key: d for spec in [*_sections(), *_today_sections()] for d in spec.definitions}
 
 
 def measure(definition: Definition, scope: Scope, period: Period) -> int | Decimal:
@@ -620,46 +714,41 @@ def _bump() -> None:
         cache.set(_GENERATION_KEY, 1, None)
 
 
-def raw_values(scope: Scope, period: Period, *, cached: bool = True) -> dict[str, int | Decimal]:
-    """Every figure of a place and period (cached; see the module's docstring)."""
-    key = f"bureau-figures:{_generation()}:{scope.param}:{period.start}:{period.end}"
+def _values(specs: list[SectionSpec], scope: Scope, period: Period, key: str, cached: bool) -> dict[str, Any]:
+    key = f"bureau-figures:{_generation()}:{key}:{scope.param}:{period.start}:{period.end}"
     if cached:
         found = cache.get(key)
         if found is not None:
             return found
-    values = {}
-    for spec in _sections():
-        for definition in spec.definitions:
-            if definition.city_only and scope.kind != "city":
-                continue
-            values[definition.key] = measure(definition, scope, period)
+    values = {
+        definition.key: measure(definition, scope, period)
+        for spec in specs
+        for definition in spec.definitions
+        if not (definition.city_only and scope.kind != "city")
+    }
     if cached:
         cache.set(key, values, CACHE_SECONDS)
     return values
+
+
+def raw_values(scope: Scope, period: Period, *, cached: bool = True) -> dict[str, int | Decimal]:
+    """Every report figure of a place and period, unhidden (cached; see the module's docstring)."""
+    return _values(_sections(), scope, period, "period", cached)
 
 
 def may_open_rows(user: Any) -> bool:
     return is_correction_staff(user)
 
 
-def period_figures(
-    user: Any, scope: Scope, *, start: dt.date, end: dt.date, link: Callable[[str], str] | None = None
-) -> list[Section]:
-    """The report's sections for a place and period as the user may see them (``link(key)``: the address of
-    the rows behind a figure; staff only)."""
-    period = Period(start, end)
-    values = raw_values(scope, period)
+def _shown(user: Any, specs: list[SectionSpec], values: dict[str, Any], link) -> list[Section]:
     staff = is_correction_staff(user)
-    specs = _sections()
     defs = {d.key: d for spec in specs for d in spec.definitions}
     hidden = set() if staff else _hide(values, specs, defs)
     sections = []
     for spec in specs:
         figures = []
         for definition in spec.definitions:
-            if definition.key not in values:
-                continue
-            if definition.city_only and not policies.may_read_budget(user):
+            if definition.key not in values or (definition.city_only and not policies.may_read_budget(user)):
                 continue
             is_hidden = definition.key in hidden
             figures.append(
@@ -677,6 +766,21 @@ def period_figures(
     return sections
 
 
+def period_figures(
+    user: Any, scope: Scope, *, start: dt.date, end: dt.date, link: Callable[[str], str] | None = None
+) -> list[Section]:
+    """The report's sections for a place and period as the user may see them (``link(key)``: the address of
+    the rows behind a figure; staff only)."""
+    return _shown(user, _sections(), raw_values(scope, Period(start, end)), link)
+
+
+def today_figures(user: Any, scope: Scope, *, link: Callable[[str], str] | None = None) -> list[Section]:
+    """The dashboard's "today" sections (now: who is in correction, what is open or overdue)."""
+    today = timezone.localdate()
+    specs = _today_sections()
+    return _shown(user, specs, _values(specs, scope, Period(today, today), "today", True), link)
+
+
 def rows(user: Any, scope: Scope, key: str, *, start: dt.date, end: dt.date) -> tuple[Definition, QuerySet]:
     """The rows behind one figure, for correction staff only (404 for anybody else or an unknown key)."""
     if not may_open_rows(user):
@@ -688,32 +792,6 @@ def rows(user: Any, scope: Scope, key: str, *, start: dt.date, end: dt.date) -> 
 
 
 # --- the dashboard's own figures: today, and the 12-month trends ------------------------------------------------
-
-
-def _today_values(scope: Scope) -> dict[str, Any]:
-    now = timezone.now()
-    people = supervisees_in(scope)
-    serving = people.filter(status__in=SERVING)
-    by = {}
-    for name in ("sentence_type", "supervision_level", "risk_level", "status"):
-        by[name] = dict(serving.order_by().values_list(name).annotate(n=Count("pk")).values_list(name, "n"))
-    overdue = Obligation.objects.filter(done_at__isnull=True, due_at__lt=now).filter(
-        Q(supervisee__in=people) | Q(supervisee__isnull=True, judicial_office__in=_offices_of(scope))
-    )
-    return {
-        "by": by,
-        "serving": sum(by["status"].values()),
-        "lost_contact_open": LostContactEpisode.objects.filter(closed_at__isnull=True, supervisee__in=people).count(),
-        "missed_intake_open": Obligation.objects.filter(
-            kind=Obligation.Kind.INTAKE_REPORT, done_at__isnull=True, due_at__lt=now, supervisee__in=people
-        ).count(),
-        "overdue": dict(overdue.order_by().values_list("escalation_level").annotate(n=Count("pk")))
-        | {"total": overdue.count()},
-        "needs_open": Need.objects.filter(
-            supervisee__in=people, status__in=[Need.Status.OPEN, Need.Status.REFERRED]
-        ).count(),
-        "referrals_waiting": Referral.objects.filter(state=Referral.State.SENT, need__supervisee__in=people).count(),
-    }
 
 
 def _offices_of(scope: Scope) -> QuerySet[Organisation]:
@@ -774,7 +852,6 @@ def dashboard_values(scope: Scope, period: Period) -> dict[str, Any]:
     found = cache.get(key)
     if found is None:
         found = {
-            "today": _today_values(scope),
             "trend": _trend_values(scope, period.end),
             "time_to_service": _time_to_service(scope, period),
             "hours_by_team": _hours_by_team(scope, period),

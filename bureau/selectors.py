@@ -429,7 +429,7 @@ def budget_year(user: Any, year: int) -> dict[str, Any]:
     }
 
 
-def bar_chart(groups: list[tuple[str, list[tuple[str, str, Decimal]]]]) -> dict[str, Any]:
+def bar_chart(groups: list[tuple[str, list[tuple[str, str, Decimal]]]], fmt=None) -> dict[str, Any]:
     """Horizontal bars as SVG geometry (no script): one group a row label, one bar per series, each bar with
     its series name and amount written beside it (readable without colour); the page's table has the same
     numbers. ``groups``: [(label, [(series code, series name, amount), ...]), ...]."""
@@ -452,7 +452,7 @@ def bar_chart(groups: list[tuple[str, list[tuple[str, str, Decimal]]]]) -> dict[
                     "height": bar_height,
                     "text_x": max(length, 1) + 6,
                     "text_y": y + bar_height - 4,
-                    "text": f"{name} {value:,.2f}",
+                    "text": f"{name} {fmt(value) if fmt else f'{value:,.2f}'}",
                 }
             )
             y += bar_height + gap

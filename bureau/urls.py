@@ -7,6 +7,8 @@ from bureau import views
 app_name = "bureau"
 
 urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/rows/", views.dashboard_rows, name="dashboard-rows"),
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/new/", views.meeting_new, name="meeting-new"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),

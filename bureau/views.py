@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -15,14 +16,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import attachments, idempotency, scoping
+from accounts import selectors as account_selectors
 from accounts.spreadsheet import SafeWriter
-from bureau import actions, forms, policies, selectors
+from bureau import actions, figures, forms, policies, selectors
 from bureau.models import YEAR_MAX, YEAR_MIN, Finding, Inspection, Meeting, StaffTraining
 from config.errors import ActionError, form_errors
+from coordination.access import logged
 from coordination.actions import log_access
 from coordination.models import AccessLog
 from services.models import Organisation
@@ -990,3 +994,218 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return back
 
     return _write_page(request, form, write=write, done=_("The contract is saved."), title=title, back=back)
+
+
+# --- dashboards ---------------------------------------------------------------------------------------------
+
+
+def _figure_chart(figures_: list[figures.Figure], series: str) -> dict:
+    """One bar per figure shown (hidden ones are left out; the table says why), its value written beside it."""
+    shown = [f for f in figures_ if not f.hidden and f.value is not None]
+    return selectors.bar_chart([(f.label, [(series, "", f.value)]) for f in shown], fmt=_number)
+
+
+def _number(value) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def _trend_chart(trend: dict, hide_below: int) -> dict:
+    registered, released = _("registered"), _("released or terminated")
+
+    def shown(value):
+        return 0 if 0 < value < hide_below else value
+
+    return selectors.bar_chart(
+        [
+            (
+                date_format(month, "YEAR_MONTH_FORMAT"),
+                [("registered", registered, shown(a)), ("released", released, shown(b))],
+            )
+            for month, a, b in zip(trend["months"], trend["registered"], trend["released"], strict=True)
+        ],
+        fmt=_number,
+    )
+
+
+def _dashboard_context(request: HttpRequest) -> dict:
+    scope = figures.resolve_scope(request.user, request.GET.get("scope"))
+    today = _today()
+    error = ""
+    try:
+        period = figures.parse_period(request.GET.get("period"), today=today)
+    except figures.BadPeriod as exc:
+        error = str(exc)
+        period = figures.parse_period("", today=today)
+
+    def link(key: str) -> str:
+        query = urlencode({"scope": scope.param, "key": key, "period": period.param})
+        return f"{reverse('bureau:dashboard-rows')}?{query}"
+
+    staff = figures.is_correction_staff(request.user)
+    hide_below = 0 if staff else figures.min_cell()
+    extra = figures.dashboard_values(scope, period)
+    trend = extra["trend"]
+    trend_rows = [
+        {"month": month, "registered": a, "released": b, "hours": h}
+        for month, a, b, h in zip(
+            trend["months"], trend["registered"], trend["released"], trend["volunteer_hours"], strict=True
+        )
+    ]
+    return {
+        "scope": scope,
+        "scopes": figures.scopes_for(request.user),
+        "period": period,
+        "error": error,
+        "staff": staff,
+        "hide_below": hide_below,
+        "today_sections": figures.today_figures(request.user, scope, link=link),
+        "sections": figures.period_figures(request.user, scope, start=period.start, end=period.end, link=link),
+        "trend_rows": trend_rows,
+        "trend_chart": _trend_chart(trend, hide_below),
+        "time_to_service": [row for row in extra["time_to_service"] if staff or row["count"] >= hide_below],
+        "hours_by_team": extra["hours_by_team"],
+        "targets": figures.targets(),
+        "unstaffed": account_selectors.offices_without_officer() if scope.kind == "city" and staff else [],
+        "chart": _figure_chart,
+    }
+
+
+@require_GET
+@hidden_unless(figures.may_open)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The dashboard of a place (the city, an office, a township) for a month or a year: today's figures, the
+    period's figures by section and the 12-month trend, each as a chart and a table with the same numbers."""
+    context = _dashboard_context(request)
+    sections = [(s, _figure_chart(s.figures, s.key)) for s in context["sections"]]
+    today_sections = [(s, _figure_chart(s.figures, s.key)) for s in context["today_sections"]]
+    context.update(sections=sections, today_sections=today_sections)
+    return render(request, "bureau/dashboard.html", context, status=400 if context["error"] else 200)
+
+
+ROW_COLUMNS = {
+    figures.PEOPLE: (
+        lambda row: row.correction_start,
+        lambda row: row,
+        lambda row: f"{row.get_sentence_type_display()} · {row.get_status_display()}",
+    ),
+    figures.STATUS_CHANGES: (
+        lambda row: row.occurred_on,
+        lambda row: row.supervisee,
+        lambda row: " ".join(filter(None, [row.get_to_status_display(), row.get_ground_display()])),
+    ),
+    figures.OBLIGATIONS: (
+        lambda row: row.due_at,
+        lambda row: row.supervisee,
+        lambda row: (
+            row.get_kind_display() if row.supervisee_id else f"{row.get_kind_display()} · {row.judicial_office}"
+        ),
+    ),
+    figures.EPISODES: (lambda row: row.opened_at, lambda row: row.supervisee, lambda row: row.get_trigger_display()),
+    figures.CHECKINS: (
+        lambda row: row.occurred_at,
+        lambda row: row.supervisee,
+        lambda row: row.get_method_display() + (f" · {_('late')}" if row.late else ""),
+    ),
+    figures.REQUESTS: (
+        lambda row: row.applied_at,
+        lambda row: row.supervisee,
+        lambda row: f"{row.get_kind_display()} · {row.get_state_display()}",
+    ),
+    figures.SANCTIONS: (
+        lambda row: row.proposed_at,
+        lambda row: row.supervisee,
+        lambda row: f"{row.get_kind_display()} · {row.get_state_display()}",
+    ),
+    figures.NEEDS: (
+        lambda row: row.opened_at,
+        lambda row: row.supervisee,
+        lambda row: f"{row.category} · {row.get_status_display()}",
+    ),
+    figures.REFERRALS: (
+        lambda row: row.sent_at,
+        lambda row: row.need.supervisee,
+        lambda row: f"{row.offering.organisation} · {row.get_state_display()}",
+    ),
+    figures.ATTENDANCE: (
+        lambda row: row.session.starts_at,
+        lambda row: row.supervisee,
+        lambda row: f"{row.session.get_kind_display()} · {row.minutes} {_('minutes')}",
+    ),
+    figures.HOURS: (
+        lambda row: row.date,
+        lambda row: None,
+        lambda row: f"{row.volunteer.full_name} · {row.volunteer.organisation or ''} · {row.hours} h",
+    ),
+    figures.SPENDING: (
+        lambda row: getattr(row, "spent_on", None) or row.year,
+        lambda row: None,
+        lambda row: f"{row.purpose} · {row.amount}" if hasattr(row, "purpose") else f"{row.approved}",
+    ),
+}
+ROW_RELATED = {
+    figures.PEOPLE: ("judicial_office",),
+    figures.REFERRALS: ("need__supervisee", "offering__organisation"),
+    figures.ATTENDANCE: ("session", "supervisee"),
+    figures.HOURS: ("volunteer__organisation",),
+    figures.NEEDS: ("supervisee", "category"),
+    figures.OBLIGATIONS: ("supervisee", "judicial_office"),
+    figures.SPENDING: (),
+}
+ROW_PERSON = {figures.PEOPLE: "pk", figures.REFERRALS: "need__supervisee_id", figures.HOURS: "", figures.SPENDING: ""}
+ROW_SEARCH = {
+    figures.PEOPLE: "name",
+    figures.REFERRALS: "need__supervisee__name",
+    figures.HOURS: "volunteer__full_name",
+}
+
+
+@require_GET
+@hidden_unless(figures.may_open)
+def dashboard_rows(request: HttpRequest) -> HttpResponse:
+    """The rows one figure counts, for correction staff (anybody else: 404); every supervisee shown is logged."""
+    scope = figures.resolve_scope(request.user, request.GET.get("scope"))
+    try:
+        period = figures.parse_period(request.GET.get("period"), today=_today())
+    except figures.BadPeriod:
+        raise Http404 from None
+    definition, rows = figures.rows(request.user, scope, request.GET.get("key", ""), start=period.start, end=period.end)
+    total = rows.count()
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        field = ROW_SEARCH.get(definition.kind, "supervisee__name")
+        rows = rows.filter(**{f"{field}__icontains": query})
+    related = ROW_RELATED.get(definition.kind, ("supervisee",))
+    rows = rows.select_related(*related) if related else rows
+    person = ROW_PERSON.get(definition.kind, "supervisee_id")
+    if person:
+        rows = logged(
+            rows, user=request.user, object_type="supervisee", supervisee_id=lambda row, path=person: _follow(row, path)
+        )
+    order = "asc" if request.GET.get("order") == "asc" else "desc"
+    rows = rows.order_by("pk" if order == "asc" else "-pk")
+    page = _page(request, rows)
+    when, who, what = ROW_COLUMNS[definition.kind]
+    lines = [{"when": when(row), "who": who(row), "what": what(row)} for row in page]
+    return render(
+        request,
+        "bureau/dashboard_rows.html",
+        {
+            "scope": scope,
+            "period": period,
+            "definition": definition,
+            "label": str(definition.label),
+            "total": total,
+            "page": page,
+            "lines": lines,
+            "q": query,
+            "order": order,
+            "query": _query(request),
+            "back": f"{reverse('bureau:dashboard')}?{urlencode({'scope': scope.param, 'period': period.param})}",
+        },
+    )
+
+
+def _follow(row, path: str):
+    for part in path.split("__"):
+        row = getattr(row, part)
+    return row

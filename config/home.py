@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import landing, roles, scoping
 from accounts import selectors as people_selectors
 from accounts.models import User
+from bureau import figures as bureau_figures
 from bureau import policies as bureau_policies
 from bureau import selectors as bureau_selectors
 from coordination import policies as case_policies
@@ -228,6 +229,19 @@ def sections(user) -> list[tuple[object, list[Item]]]:
         found.append((_("The city"), bureau_items(user)))
     if Role.BUREAU_ADMIN in held or Role.OFFICE_HEAD in held:
         found.append((_("People"), head_items(user)))
+    if bureau_figures.may_open(user):
+        found.append(
+            (
+                _("Figures"),
+                [
+                    Item(
+                        "dashboard",
+                        _("Dashboard: people in correction, intakes, releases, help given"),
+                        reverse("bureau:dashboard"),
+                    )
+                ],
+            )
+        )
     if bureau_policies.may_open(user):
         found.append((_("Leadership group and inspections"), leadership_items(user)))
     if bureau_policies.may_open_contracts(user):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from bureau import policies
+from bureau import figures, policies
 
 register = template.Library()
 
@@ -18,6 +18,7 @@ def bureau_sections(user: Any) -> dict[str, bool]:
     """Which groups of bureau pages the user opens: meetings and inspections, the budget, the contracts, staff
     training."""
     return {
+        "dashboard": figures.may_open(user),
         "leadership": policies.may_open(user),
         "budget": policies.may_read_budget(user),
         "contracts": policies.may_open_contracts(user),
