@@ -784,3 +784,66 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer.is_valid(raise_exception=True)
         values = {name: value for name, value in serializer.validated_data.items() if name in request.data}
         return Response(ContractOutput(actions.edit_contract(contract=row, actor=request.user, **values)).data)
+
+
+class FigureOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True, coerce_to_string=False)
+    hidden = serializers.BooleanField(
+        help_text="Hidden from this viewer (a count below the rule book's stats_min_cell)."
+    )
+    unit = serializers.CharField(help_text='"" a count, "h" hours, "yuan" money.')
+
+
+class SectionOutput(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    figures = FigureOutput(many=True)
+
+
+class FiguresOutput(serializers.Serializer):
+    scope = serializers.CharField()
+    scope_label = serializers.CharField()
+    period = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    today = SectionOutput(many=True)
+    sections = SectionOutput(many=True)
+
+
+class FiguresView(viewsets.ViewSet):
+    """The dashboard's figures of a place and period (the same numbers as the page and the report)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("scope", str, description='"city", "office-<id>" or "township-<id>"; empty: your first'),
+            OpenApiParameter("period", str, description='"YYYY-MM" (a month) or "YYYY" (a year); empty: this month'),
+        ],
+        responses=FiguresOutput,
+    )
+    def list(self, request: Request) -> Response:
+        from django.http import Http404
+
+        from bureau import figures
+
+        try:
+            scope = figures.resolve_scope(request.user, request.query_params.get("scope"))
+        except Http404:
+            raise NotFound from None
+        try:
+            period = figures.parse_period(request.query_params.get("period"), today=timezone.localdate())
+        except figures.BadPeriod as exc:
+            raise serializers.ValidationError({"period": [str(exc)]}) from None
+        payload = {
+            "scope": scope.param,
+            "scope_label": scope.label,
+            "period": period.param,
+            "start": period.start,
+            "end": period.end,
+            "today": figures.today_figures(request.user, scope),
+            "sections": figures.period_figures(request.user, scope, start=period.start, end=period.end),
+        }
+        return Response(FiguresOutput(payload).data)

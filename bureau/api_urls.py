@@ -14,6 +14,7 @@ router.register("bureau/training", api.StaffTrainingViewSet, basename="bureau-tr
 router.register("bureau/budget-lines", api.BudgetLineViewSet, basename="bureau-budget-line")
 router.register("bureau/budget-years", api.BudgetYearViewSet, basename="bureau-budget-year")
 router.register("bureau/expenditures", api.ExpenditureViewSet, basename="bureau-expenditure")
+router.register("bureau/figures", api.FiguresView, basename="bureau-figures")
 router.register("bureau/contracts", api.ContractViewSet, basename="bureau-contract")
 
 urlpatterns = router.urls

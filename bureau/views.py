@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import attachments, idempotency, scoping
@@ -1010,7 +1011,7 @@ def _number(value) -> str:
 
 
 def _trend_chart(trend: dict, hide_below: int) -> dict:
-    registered, released = _("registered"), _("released or terminated")
+    registered, released = pgettext("trend series", "registered"), _("released or terminated")
 
     def shown(value):
         return 0 if 0 < value < hide_below else value

@@ -1,5 +1,5 @@
-"""Every bureau page and API endpoint (meetings, action items, checklist, inspections, findings, budget,
-spending, contracts, staff training), for every role. The matrix must name every route of bureau/urls.py and
+"""Every bureau page and API endpoint (dashboards, meetings, action items, checklist, inspections, findings,
+budget, spending, contracts, staff training), for every role (a GET's body builder gives its query). The matrix must name every route of bureau/urls.py and
 bureau/api_urls.py; a new route not in it fails the first test. Each write runs against rows made fresh by its builder."""
 
 from __future__ import annotations
@@ -160,7 +160,21 @@ def _corrected(w):
     return f
 
 
+def dashboard_readers(code: int, page: bool = True) -> dict[str, int]:
+    """The dashboards: correction staff and social workers (their places); anybody else finds nothing (404)."""
+    return expect(404, PAGE_LOGIN if page else API_ANON, **dict.fromkeys((*OPEN, "social_worker"), code))
+
+
 MATRIX: dict[tuple[str, str], tuple] = {
+    ("bureau:dashboard", "get"): (lambda w: {}, None, dashboard_readers(200)),
+    # The rows behind a figure of the first office: its staff and the bureau; another office and the social
+    # worker (who sees counts only) find nothing.
+    ("bureau:dashboard-rows", "get"): (
+        lambda w: {},
+        lambda w: {"scope": f"office-{w.city.office.pk}", "key": "now.serving"},
+        expect(404, PAGE_LOGIN, **dict.fromkeys(OWN_OFFICE, 200)),
+    ),
+    ("bureau-figures-list", "get"): (lambda w: {}, None, dashboard_readers(200, page=False)),
     ("bureau:meetings", "get"): (lambda w: {}, None, both(200)),
     ("bureau:meeting-new", "get"): (lambda w: {}, None, bureau_only(200)),
     ("bureau:meeting-new", "post"): (lambda w: {}, _meeting_body, bureau_only(302)),
@@ -438,7 +452,7 @@ def test_every_route_for_every_role(world, role):
             client.force_login(world.users[role])
         url = reverse(name, kwargs=kwargs_builder(world))
         if method == "get":
-            response = client.get(url)
+            response = client.get(url, body_builder(world) if body_builder else None)
         elif method == "patch":
             response = client.patch(url, body_builder(world), content_type="application/json")
         elif name.startswith("bureau:"):
