@@ -758,7 +758,7 @@ def _shown(user: Any, specs: list[SectionSpec], values: dict[str, Any], link) ->
                     value=None if is_hidden else values[definition.key],
                     hidden=is_hidden,
                     unit=definition.unit,
-                    link=link(definition.key) if link and staff and not is_hidden else "",
+                    link=link(definition.key) if link and staff and values[definition.key] else "",
                 )
             )
         if figures:

@@ -25,7 +25,7 @@ from accounts import attachments, idempotency, scoping
 from accounts import selectors as account_selectors
 from accounts.spreadsheet import SafeWriter
 from bureau import actions, figures, forms, policies, selectors
-from bureau.models import YEAR_MAX, YEAR_MIN, Finding, Inspection, Meeting, StaffTraining
+from bureau.models import YEAR_MAX, YEAR_MIN, Expenditure, Finding, Inspection, Meeting, StaffTraining
 from config.errors import ActionError, form_errors
 from coordination.access import logged
 from coordination.actions import log_access
@@ -1043,6 +1043,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
         return f"{reverse('bureau:dashboard-rows')}?{query}"
 
     staff = figures.is_correction_staff(request.user)
+    unstaffed = list(account_selectors.offices_without_officer()) if scope.kind == "city" and staff else []
     hide_below = 0 if staff else figures.min_cell()
     extra = figures.dashboard_values(scope, period)
     trend = extra["trend"]
@@ -1066,7 +1067,8 @@ def _dashboard_context(request: HttpRequest) -> dict:
         "time_to_service": [row for row in extra["time_to_service"] if staff or row["count"] >= hide_below],
         "hours_by_team": extra["hours_by_team"],
         "targets": figures.targets(),
-        "unstaffed": account_selectors.offices_without_officer() if scope.kind == "city" and staff else [],
+        "unstaffed": unstaffed,
+        "unstaffed_count": len(unstaffed),
         "chart": _figure_chart,
     }
 
@@ -1152,6 +1154,19 @@ ROW_RELATED = {
     figures.OBLIGATIONS: ("supervisee", "judicial_office"),
     figures.SPENDING: (),
 }
+ROW_ORDER = {
+    figures.PEOPLE: "correction_start",
+    figures.STATUS_CHANGES: "occurred_on",
+    figures.OBLIGATIONS: "due_at",
+    figures.EPISODES: "opened_at",
+    figures.CHECKINS: "occurred_at",
+    figures.REQUESTS: "applied_at",
+    figures.SANCTIONS: "proposed_at",
+    figures.NEEDS: "opened_at",
+    figures.REFERRALS: "sent_at",
+    figures.ATTENDANCE: "session__starts_at",
+    figures.HOURS: "date",
+}
 ROW_PERSON = {figures.PEOPLE: "pk", figures.REFERRALS: "need__supervisee_id", figures.HOURS: "", figures.SPENDING: ""}
 ROW_SEARCH = {
     figures.PEOPLE: "name",
@@ -1183,7 +1198,8 @@ def dashboard_rows(request: HttpRequest) -> HttpResponse:
             rows, user=request.user, object_type="supervisee", supervisee_id=lambda row, path=person: _follow(row, path)
         )
     order = "asc" if request.GET.get("order") == "asc" else "desc"
-    rows = rows.order_by("pk" if order == "asc" else "-pk")
+    date_field = ROW_ORDER.get(definition.kind) or ("spent_on" if rows.model is Expenditure else "year")
+    rows = rows.order_by(*((date_field, "pk") if order == "asc" else (f"-{date_field}", "-pk")))
     page = _page(request, rows)
     when, who, what = ROW_COLUMNS[definition.kind]
     lines = [{"when": when(row), "who": who(row), "what": what(row)} for row in page]
