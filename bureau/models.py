@@ -544,8 +544,8 @@ class Report(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     # The days counted: a month or year still running ends on the day it was requested.
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
+    period_start = models.DateField(_("counted from"))
+    period_end = models.DateField(_("counted to"))
     scope_param = models.CharField(_("place"), max_length=40)  # "city", "office-<id>", "township-<id>"
     scope_label = models.CharField(_("place"), max_length=200)
     # The judicial office the report is of (its officers and head read it); empty for the city or a township.

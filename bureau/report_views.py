@@ -36,7 +36,7 @@ def _places(user) -> list[tuple[str, str]]:
 
 class ReportFilterForm(forms.Form):
     period = forms.CharField(
-        label=_("Period"),
+        label=gettext_lazy("Reporting period"),
         max_length=7,
         required=False,
         help_text=gettext_lazy("A year (2026) or a month (2026-11)."),
@@ -44,7 +44,7 @@ class ReportFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=pgettext_lazy("filter", "Status"), choices=[("", gettext_lazy("All"))], required=False
     )
-    scope = forms.ChoiceField(label=gettext_lazy("Place"), choices=[("", gettext_lazy("All"))], required=False)
+    scope = forms.ChoiceField(label=gettext_lazy("Reporting area"), choices=[("", gettext_lazy("All"))], required=False)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -74,7 +74,7 @@ class ReportRequestForm(forms.Form):
         help_text=gettext_lazy("For a yearly report: the year, as 2026."),
     )
     # The place is checked by the action (which refuses another office's with 403), not by the choices.
-    scope = forms.CharField(label=gettext_lazy("Place"), max_length=40, widget=forms.Select)
+    scope = forms.CharField(label=gettext_lazy("Reporting area"), max_length=40, widget=forms.Select)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -25,7 +25,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bureau import figures, policies
 from bureau.models import Report
@@ -52,21 +54,10 @@ def period_of(report: Report) -> figures.Period:
 
 
 def period_label(report: Report) -> str:
-    """The period as a reader says it: "2026年11月" / "November 2026", "2026年" / "2026"."""
+    """The period as a reader says it: "2026年11月" / "November 2026", "2026年度" / "Year 2026"."""
     if report.month is None:
         return _("Year %(year)s") % {"year": report.year}
-    # The English says the month's name, the Chinese its number (2026年11月): each text takes what it needs.
-    return _("%(month_name)s %(year)s") % {
-        "year": report.year,
-        "month": report.month,
-        "month_name": _month_name(report.month),
-    }
-
-
-def _month_name(month: int) -> str:
-    from django.utils.dates import MONTHS
-
-    return str(MONTHS[month])
+    return date_format(dt.date(report.year, report.month, 1), "YEAR_MONTH_FORMAT")  # 2026年11月, November 2026
 
 
 def title_of(report: Report) -> str:
@@ -209,7 +200,7 @@ def number(value: str, unit: str) -> int | Decimal:
 
 
 def unit_label(unit: str) -> str:
-    return {"h": _("hours"), "yuan": _("yuan")}.get(unit, "")
+    return {"h": pgettext("unit", "hours"), "yuan": pgettext("unit", "yuan")}.get(unit, "")
 
 
 def table(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
@@ -239,8 +230,8 @@ def _cover(report: Report, snapshot: dict[str, Any]) -> list[tuple[str, str]]:
     generated = dt.datetime.fromisoformat(snapshot["generated_at"])
     requester = report.requested_by
     return [
-        (_("Place"), text(snapshot["scope_label"])),
-        (_("Period"), period_label(report)),
+        (_("Reporting area"), text(snapshot["scope_label"])),
+        (_("Reporting period"), period_label(report)),
         (_("Days counted"), f"{report.period_start:%Y-%m-%d} — {report.period_end:%Y-%m-%d}"),
         (_("Generated at"), _("%(time)s (Beijing time)") % {"time": f"{generated:%Y-%m-%d %H:%M}"}),
         (_("Requested by"), requester.get_full_name()),
@@ -271,7 +262,7 @@ def render_xlsx(report: Report, snapshot: dict[str, Any]) -> bytes:
     cover.column_dimensions["B"].width = 48
 
     sheet = book.create_sheet(_("Figures")[:31])
-    sheet.append([_("Item"), _("Value"), _("Unit"), _("Code")])
+    sheet.append([_("Item"), _("Value"), _("Unit"), _("Figure code")])
     for cell in sheet[1]:
         cell.font = bold
     sheet.freeze_panes = "A2"
