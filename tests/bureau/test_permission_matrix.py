@@ -426,6 +426,7 @@ MATRIX |= {
     ("bureau-report-detail", "get"): (lambda w: {"pk": w.report.pk}, None, own(200, page=False)),
 }
 
+
 def _names(patterns, namespace: str = "") -> set[str]:
     found: set[str] = set()
     for pattern in patterns:
