@@ -306,4 +306,5 @@ class ReportPolicy(scoping.BasePolicy):
 
 
 def register_reports() -> None:
+    """Register the report's policy (called by the app's ``ready`` after ``register``)."""
     scoping.register(Report, ReportPolicy())
