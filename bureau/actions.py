@@ -718,6 +718,7 @@ def request_report(*, actor: Any, period: str, scope_param: str = "city") -> Rep
         scope_label=scope.label,
         office_id=scope.id if scope.kind == "office" else None,
         requested_by=actor,
+        queued_at=timezone.now(),
     )
     if not policy.can(actor, "request", report):
         raise _refused_report()
@@ -742,14 +743,17 @@ def _claim_report(report_id: int) -> Report | None:
         if report.state == Report.State.DONE:
             return None
         report.state, report.progress, report.error = Report.State.RUNNING, 1, ""
-        report.started_at, report.finished_at = timezone.now(), None
-        report.save(update_fields=["state", "progress", "error", "started_at", "finished_at"])
+        report.started_at = report.heartbeat_at = timezone.now()
+        report.finished_at = None
+        report.save(update_fields=["state", "progress", "error", "started_at", "heartbeat_at", "finished_at"])
     return report
 
 
 def _report_progress(report_id: int, percent: int) -> None:
     # Its own short write (autocommit), so the page's poll sees it at once.
-    Report.objects.filter(pk=report_id, state=Report.State.RUNNING).update(progress=min(max(percent, 1), 99))
+    Report.objects.filter(pk=report_id, state=Report.State.RUNNING).update(
+        progress=min(max(percent, 1), 99), heartbeat_at=timezone.now()
+    )
 
 
 def generate_report(*, report_id: int) -> Report:
@@ -785,3 +789,34 @@ def generate_report(*, report_id: int) -> Report:
         if isinstance(exc, TRANSIENT_ERRORS):
             raise
         return Report.objects.get(pk=report_id)
+
+
+# A report still queued this long was lost by the broker (generation takes seconds to minutes); one running with
+# no progress this long lost its worker.
+REPORT_REQUEUE_AFTER = dt.timedelta(minutes=10)
+REPORT_STALE_AFTER = dt.timedelta(minutes=30)
+
+
+def sweep_reports(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
+    """The periodic sweep: queue again the reports the broker lost, fail those whose worker died (with the
+    reason, so the page says to request it again)."""
+    now = now or timezone.now()
+    failed = []
+    for report in Report.objects.filter(state=Report.State.RUNNING, heartbeat_at__lt=now - REPORT_STALE_AFTER):
+        if Report.objects.filter(pk=report.pk, state=Report.State.RUNNING, heartbeat_at=report.heartbeat_at).update(
+            state=Report.State.FAILED,
+            finished_at=now,
+            error=str(_("The generation stopped (its worker was lost). Request the report again.")),
+        ):
+            failed.append(report.pk)
+    requeued = []
+    for report in Report.objects.filter(state=Report.State.QUEUED, queued_at__lt=now - REPORT_REQUEUE_AFTER):
+        with transaction.atomic():
+            if Report.objects.filter(pk=report.pk, state=Report.State.QUEUED, queued_at=report.queued_at).update(
+                queued_at=now
+            ):
+                requeued.append(report.pk)
+                _queue_report(report.pk)
+    if failed or requeued:
+        logger.warning("report sweep: failed %s (no progress), queued again %s", failed, requeued)
+    return {"failed": failed, "requeued": requeued}

@@ -563,7 +563,10 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # When it was last sent to the queue, and the last sign of life of its generation (the sweep's clocks).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     # {"sections": [{"key", "title": {lang: text}, "figures": [{"key", "label": {lang: text}, "value": "12",

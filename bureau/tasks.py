@@ -13,3 +13,9 @@ from bureau import actions
 def generate_report(report_id: int) -> str:
     """Generate one requested report (its figures, the XLSX and the PDF); returns its state."""
     return actions.generate_report(report_id=report_id).state
+
+
+@shared_task(name="bureau.sweep_reports", **RETRY)
+def sweep_reports() -> dict:
+    """Every five minutes: queue again the reports the broker lost, fail those whose worker died."""
+    return actions.sweep_reports()

@@ -451,3 +451,22 @@ def test_the_request_page(city, django_capture_on_commit_callbacks):
     assert report.kind == "year" and report.state == "done"
     bad = client.post(reverse("bureau:report-new"), {"kind": "month", "month": "2026-13", "scope": "city"})
     assert bad.status_code == 400 and Report.objects.count() == 1
+
+
+def test_the_sweep_queues_lost_reports_again_and_fails_those_whose_worker_died(city):
+    queued: list[int] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(actions, "_queue_report", queued.append)
+        lost = actions.request_report(actor=city.users["bureau"], period=_this_month())
+        dead = actions.request_report(actor=city.users["bureau"], period=_this_month())
+        fresh = actions.request_report(actor=city.users["bureau"], period=_this_month())
+        long_ago = timezone.now() - dt.timedelta(hours=1)
+        Report.objects.filter(pk=lost.pk).update(queued_at=long_ago)
+        Report.objects.filter(pk=dead.pk).update(state="running", started_at=long_ago, heartbeat_at=long_ago)
+        queued.clear()
+        assert actions.sweep_reports() == {"failed": [dead.pk], "requeued": [lost.pk]}
+        assert queued == [lost.pk]
+        assert actions.sweep_reports() == {"failed": [], "requeued": []}  # once, not at every sweep
+    dead.refresh_from_db()
+    assert dead.state == "failed" and dead.error
+    assert Report.objects.get(pk=fresh.pk).state == "queued"
