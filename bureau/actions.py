@@ -676,7 +676,9 @@ def edit_contract(*, contract: Contract, actor: Any, **fields: Any) -> Contract:
 import hashlib  # noqa: E402  (kept with the report's actions, to merge easily)
 import logging  # noqa: E402
 
+from django.conf import settings  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
+from django.utils import translation  # noqa: E402
 
 from accounts.retry import TRANSIENT_ERRORS  # noqa: E402
 from accounts.roles import is_bureau_admin  # noqa: E402
@@ -698,7 +700,8 @@ def request_report(*, actor: Any, period: str, scope_param: str = "city") -> Rep
     policy = scoping.policy_for(Report)
     if not policy.can(actor, "request"):
         raise _refused_report()
-    places = {scope.param: scope for scope in figures.scopes_for(actor)}
+    with translation.override(settings.LANGUAGE_CODE):  # the register names places in the bureau's language
+        places = {scope.param: scope for scope in figures.scopes_for(actor)}
     scope = places.get(scope_param or "")
     if scope is None:
         if is_bureau_admin(actor):

@@ -470,3 +470,31 @@ def test_the_sweep_queues_lost_reports_again_and_fails_those_whose_worker_died(c
     dead.refresh_from_db()
     assert dead.state == "failed" and dead.error
     assert Report.objects.get(pk=fresh.pk).state == "queued"
+
+
+def test_the_register_costs_a_fixed_number_of_queries(city, generate):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(city.users["bureau"])
+    generate(city.users["bureau"])
+
+    def cost(url: str) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url).status_code == 200
+        return len(seen)
+
+    page, api = cost(reverse("bureau:reports")), cost(reverse("bureau-report-list"))
+    for _i in range(4):
+        generate(city.users["bureau"], scope=f"office-{city.city.other_office.pk}")
+    assert cost(reverse("bureau:reports")) == page and cost(reverse("bureau-report-list")) == api
+
+
+def test_the_place_is_named_in_the_bureaus_language_whatever_the_requesters(city):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(actions, "_queue_report", lambda pk: None)
+        report = actions.request_report(actor=city.users["bureau"], period=_this_month())
+    assert report.scope_label == "全市"
