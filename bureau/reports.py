@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -88,8 +89,6 @@ def _labels() -> dict[str, dict[str, str]]:
 
 
 def _scope(report: Report) -> figures.Scope:
-    from django.http import Http404
-
     user = report.requested_by
     if not figures.is_correction_staff(user):
         raise ReportFailed(_("The person who requested the report no longer works in correction."))
@@ -97,10 +96,6 @@ def _scope(report: Report) -> figures.Scope:
         return figures.resolve_scope(user, report.scope_param)
     except Http404:
         raise ReportFailed(_("The person who requested the report may no longer see this place.")) from None
-
-
-def _text(value: int | Decimal) -> str:
-    return str(value)
 
 
 def build(report: Report, *, progress: Callable[[int], None]) -> Built:
@@ -124,7 +119,7 @@ def build(report: Report, *, progress: Callable[[int], None]) -> Built:
                 {
                     "key": definition.key,
                     "label": labels[definition.key],
-                    "value": _text(value),
+                    "value": str(value),
                     "unit": definition.unit,
                     "total": definition.key in totals,
                 }
@@ -168,7 +163,7 @@ def _funding_totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         parts = [row for row in rows if row["key"].startswith(prefix)]
         if parts:
             total = sum((Decimal(row["value"]) for row in parts), Decimal("0.00"))
-            out.append({"key": f"{prefix}total", "label": label, "value": _text(total), "unit": "yuan", "total": True})
+            out.append({"key": f"{prefix}total", "label": label, "value": str(total), "unit": "yuan", "total": True})
     return out
 
 
