@@ -169,7 +169,7 @@ def _funding_totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _labels_total(which: str) -> dict[str, str]:
     def make() -> str:
-        return _("Total approved for the year") if which == "approved" else _("Total spent")
+        return _("Approved for the year") if which == "approved" else _("Spent in the period")
 
     return _in_each_language(make)
 
