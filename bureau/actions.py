@@ -669,3 +669,157 @@ def edit_contract(*, contract: Contract, actor: Any, **fields: Any) -> Contract:
         setattr(contract, name, value)
     contract.save()
     return contract
+
+
+# --- the monthly and yearly report (issue 18 item 3) ---------------------------------------------------------
+
+import hashlib  # noqa: E402  (kept with the report's actions, to merge easily)
+import logging  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.core.files.base import ContentFile  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from accounts.retry import TRANSIENT_ERRORS  # noqa: E402
+from accounts.roles import is_bureau_admin  # noqa: E402
+from bureau import figures  # noqa: E402
+from bureau.models import Report  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+
+def _refused_report() -> ActionError:
+    return ActionError(str(policies.REPORT_REFUSED), code="forbidden")
+
+
+@transaction.atomic
+def request_report(*, actor: Any, period: str, scope_param: str = "city") -> Report:
+    """Request the report of a month ("2026-11") or a year ("2026") for a place, and queue its generation: the
+    bureau for any place, an office's officers and head for their own office (403 for anybody else or another
+    place); a period that cannot be counted is a field error. Each request makes a new report."""
+    policy = scoping.policy_for(Report)
+    if not policy.can(actor, "request"):
+        raise _refused_report()
+    with translation.override(settings.LANGUAGE_CODE):  # the register names places in the bureau's language
+        places = {scope.param: scope for scope in figures.scopes_for(actor)}
+    scope = places.get(scope_param or "")
+    if scope is None:
+        if is_bureau_admin(actor):
+            raise ActionError({"scope": _("Choose a place from the list.")})
+        raise _refused_report()
+    try:
+        counted = figures.parse_period(period, today=timezone.localdate())
+    except figures.BadPeriod as bad:
+        raise ActionError({"period": str(bad)}) from None
+    report = Report(
+        kind=counted.kind,
+        year=counted.start.year,
+        month=counted.start.month if counted.kind == Report.Kind.MONTH else None,
+        period_start=counted.start,
+        period_end=counted.end,
+        scope_param=scope.param,
+        scope_label=scope.label,
+        office_id=scope.id if scope.kind == "office" else None,
+        requested_by=actor,
+        queued_at=timezone.now(),
+    )
+    if not policy.can(actor, "request", report):
+        raise _refused_report()
+    report.save()
+    _queue_report(report.pk)
+    return report
+
+
+def _queue_report(report_id: int) -> None:
+    from bureau.tasks import generate_report
+    from config.queue import enqueue
+
+    transaction.on_commit(lambda: enqueue(generate_report, report_id))
+
+
+def _claim_report(report_id: int) -> Report | None:
+    """Take the report for this execution (state running); a report already done is left alone (None). A report
+    found running or failed is generated again from the start: its task came again (a worker died, or a
+    transient failure is retried)."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("requested_by").get(pk=report_id)
+        if report.state == Report.State.DONE:
+            return None
+        report.state, report.progress, report.error = Report.State.RUNNING, 1, ""
+        report.started_at = report.heartbeat_at = timezone.now()
+        report.finished_at = None
+        report.save(update_fields=["state", "progress", "error", "started_at", "heartbeat_at", "finished_at"])
+    return report
+
+
+def _report_progress(report_id: int, percent: int) -> None:
+    # Its own short write (autocommit), so the page's poll sees it at once.
+    Report.objects.filter(pk=report_id, state=Report.State.RUNNING).update(
+        progress=min(max(percent, 1), 99), heartbeat_at=timezone.now()
+    )
+
+
+def generate_report(*, report_id: int) -> Report:
+    """Count the report's figures section by section, write the XLSX and the PDF to private storage with their
+    SHA-256, and mark it done, all at once; any failure marks it failed with the reason instead (a transient one
+    is raised again, for the task to retry)."""
+    from bureau import reports
+
+    report = _claim_report(report_id)
+    if report is None:
+        return Report.objects.get(pk=report_id)
+    try:
+        built = reports.build(report, progress=lambda percent: _report_progress(report_id, percent))
+        with transaction.atomic():
+            row = Report.objects.select_for_update().get(pk=report_id)
+            name = f"report-{row.period_param}-{row.scope_param}"
+            row.xlsx.save(f"{name}.xlsx", ContentFile(built.xlsx), save=False)
+            row.pdf.save(f"{name}.pdf", ContentFile(built.pdf), save=False)
+            row.xlsx_sha256 = hashlib.sha256(built.xlsx).hexdigest()
+            row.pdf_sha256 = hashlib.sha256(built.pdf).hexdigest()
+            row.figures = built.snapshot
+            row.state, row.progress = Report.State.DONE, 100
+            row.finished_at = dt.datetime.fromisoformat(built.snapshot["generated_at"])
+            row.save()
+        return row
+    except Exception as exc:
+        if isinstance(exc, reports.ReportFailed):
+            error = str(exc)
+        else:
+            logger.exception("report %s failed", report_id)
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+        Report.objects.filter(pk=report_id).update(state=Report.State.FAILED, finished_at=timezone.now(), error=error)
+        if isinstance(exc, TRANSIENT_ERRORS):
+            raise
+        return Report.objects.get(pk=report_id)
+
+
+# A report still queued this long was lost by the broker (generation takes seconds to minutes); one running with
+# no progress this long lost its worker.
+REPORT_REQUEUE_AFTER = dt.timedelta(minutes=10)
+REPORT_STALE_AFTER = dt.timedelta(minutes=30)
+
+
+def sweep_reports(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
+    """The periodic sweep: queue again the reports the broker lost, fail those whose worker died (with the
+    reason, so the page says to request it again)."""
+    now = now or timezone.now()
+    failed = []
+    for report in Report.objects.filter(state=Report.State.RUNNING, heartbeat_at__lt=now - REPORT_STALE_AFTER):
+        if Report.objects.filter(pk=report.pk, state=Report.State.RUNNING, heartbeat_at=report.heartbeat_at).update(
+            state=Report.State.FAILED,
+            finished_at=now,
+            error=str(_("The generation stopped (its worker was lost). Request the report again.")),
+        ):
+            failed.append(report.pk)
+    requeued = []
+    for report in Report.objects.filter(state=Report.State.QUEUED, queued_at__lt=now - REPORT_REQUEUE_AFTER):
+        with transaction.atomic():
+            if Report.objects.filter(pk=report.pk, state=Report.State.QUEUED, queued_at=report.queued_at).update(
+                queued_at=now
+            ):
+                requeued.append(report.pk)
+                _queue_report(report.pk)
+    if failed or requeued:
+        logger.warning("report sweep: failed %s (no progress), queued again %s", failed, requeued)
+    return {"failed": failed, "requeued": requeued}

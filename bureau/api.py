@@ -847,3 +847,87 @@ class FiguresView(viewsets.ViewSet):
             "sections": figures.period_figures(request.user, scope, start=period.start, end=period.end),
         }
         return Response(FiguresOutput(payload).data)
+
+
+# --- the monthly and yearly report (issue 18 item 3) ---------------------------------------------------------
+
+from bureau.models import Report  # noqa: E402  (kept with the report's API, to merge easily)
+
+
+class ReportOutput(serializers.ModelSerializer):
+    period = serializers.CharField(source="period_param", read_only=True)
+    scope = serializers.CharField(source="scope_param", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.get_full_name", read_only=True)
+    xlsx_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "kind",
+            "period",
+            "year",
+            "month",
+            "period_start",
+            "period_end",
+            "scope",
+            "scope_label",
+            "state",
+            "progress",
+            "requested_by",
+            "requested_at",
+            "finished_at",
+            "error",
+            "xlsx_sha256",
+            "pdf_sha256",
+            "xlsx_url",
+            "pdf_url",
+        ]
+
+    def _link(self, row: Report, name: str) -> str | None:
+        return reverse(name, args=[row.pk]) if row.state == Report.State.DONE else None
+
+    def get_xlsx_url(self, row: Report) -> str | None:
+        return self._link(row, "bureau:report-xlsx")
+
+    def get_pdf_url(self, row: Report) -> str | None:
+        return self._link(row, "bureau:report-pdf")
+
+
+class ReportDetailOutput(ReportOutput):
+    class Meta(ReportOutput.Meta):
+        fields = [*ReportOutput.Meta.fields, "figures"]
+
+
+class BureauReportInput(serializers.Serializer):
+    period = serializers.CharField(max_length=7, help_text="A year (2026) or a month (2026-11).")
+    scope = serializers.CharField(max_length=40, default="city", help_text='"city", "office-<id>" or "township-<id>".')
+
+
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monthly and yearly reports: list (``?period=2026|2026-11&state=&scope=``), one (with its figures),
+    request one (generated in the background; poll the report for its state and progress)."""
+
+    permission_classes = [MayOpen]
+    serializer_class = ReportOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.reports(
+            self.request.user,
+            period=params.get("period", ""),
+            state=params.get("state", ""),
+            scope=params.get("scope", ""),
+        )
+
+    def get_serializer_class(self):
+        return ReportDetailOutput if self.action == "retrieve" else ReportOutput
+
+    @extend_schema(request=BureauReportInput, responses={201: ReportDetailOutput})
+    def create(self, request: Request) -> Response:
+        values = validated(BureauReportInput, request.data)
+        row = actions.request_report(actor=request.user, period=values["period"], scope_param=values["scope"])
+        row.refresh_from_db()  # generated already when tasks run in-process
+        return Response(ReportDetailOutput(row).data, status=201)

@@ -18,3 +18,7 @@ router.register("bureau/figures", api.FiguresView, basename="bureau-figures")
 router.register("bureau/contracts", api.ContractViewSet, basename="bureau-contract")
 
 urlpatterns = router.urls
+
+# The monthly and yearly report (issue 18 item 3).
+router.register("bureau/reports", api.ReportViewSet, basename="bureau-report")
+urlpatterns = router.urls

@@ -35,6 +35,7 @@ class BureauConfig(AppConfig):
         from bureau import figures, policies
 
         policies.register()
+        policies.register_reports()
         for label in COUNTED_MODELS:
             model = apps.get_model(label)
             post_save.connect(figures.flush, sender=model, dispatch_uid=f"figures-{label}-save")

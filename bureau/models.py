@@ -520,3 +520,99 @@ class Expenditure(Voidable):
 
     def __str__(self) -> str:
         return f"{self.spent_on} {self.amount} {self.purpose[:40]}"
+
+
+# --- the monthly and yearly report (issue 18 item 3) ----------------------------------------------------
+
+
+class Report(models.Model):
+    """One monthly or yearly report of a place (the city, a judicial office, a township), as the bureau sends it
+    upward: the figures of ``bureau.figures`` frozen when it was generated, and the XLSX and PDF made from them.
+    A new request makes a new row; the register keeps every one."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", pgettext_lazy("report period", "month")
+        YEAR = "year", pgettext_lazy("report period", "year")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("report state", "queued")
+        RUNNING = "running", pgettext_lazy("report state", "being generated")
+        DONE = "done", pgettext_lazy("report state", "ready")
+        FAILED = "failed", pgettext_lazy("report state", "failed")
+
+    kind = models.CharField(_("period"), max_length=5, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    # The days counted: a month or year still running ends on the day it was requested.
+    period_start = models.DateField(_("counted from"))
+    period_end = models.DateField(_("counted to"))
+    scope_param = models.CharField(_("place"), max_length=40)  # "city", "office-<id>", "township-<id>"
+    scope_label = models.CharField(_("place"), max_length=200)
+    # The judicial office the report is of (its officers and head read it); empty for the city or a township.
+    office = models.ForeignKey(
+        "services.Organisation",
+        verbose_name=_("judicial office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # When it was last sent to the queue, and the last sign of life of its generation (the sweep's clocks).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # {"sections": [{"key", "title": {lang: text}, "figures": [{"key", "label": {lang: text}, "value": "12",
+    # "unit"}]}], "scope_label": {lang: text}, "generated_at": iso}: the numbers as strings, exactly as counted.
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    xlsx = models.FileField(
+        _("spreadsheet"), upload_to=private_path, storage=private_storage, blank=True, max_length=200
+    )
+    xlsx_sha256 = models.CharField(_("SHA-256 of the spreadsheet"), max_length=64, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=private_path, storage=private_storage, blank=True, max_length=200)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="month", month__gte=1, month__lte=12) | Q(kind="year", month__isnull=True),
+                name="report_month_matches_kind",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done", "failed"]), name="report_state_known"
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="report_period_order"),
+            # A report is ready only with both files and their checksums: never a half-written "done".
+            models.CheckConstraint(
+                condition=~Q(state="done")
+                | (~Q(xlsx="") & ~Q(pdf="") & ~Q(xlsx_sha256="") & ~Q(pdf_sha256="") & Q(progress=100)),
+                name="report_done_has_files",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "requested_at"], name="report_state_requested"),
+            models.Index(fields=["office", "requested_at"], name="report_office_requested"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_param} {self.scope_label}"
+
+    @property
+    def period_param(self) -> str:
+        """``YYYY`` or ``YYYY-MM``, as the request form and the API write it."""
+        return str(self.year) if self.month is None else f"{self.year}-{self.month:02d}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -274,3 +274,37 @@ def register() -> None:
     scoping.register(BudgetLine, BudgetLinePolicy())
     scoping.register(Expenditure, ExpenditurePolicy())
     scoping.register(Contract, ContractPolicy())
+
+
+# --- the monthly and yearly report (issue 18 item 3) -------------------------------------------------------
+
+from bureau.models import Report  # noqa: E402  (kept with the report's rules, to merge easily)
+
+REPORT_REFUSED = _(
+    "The bureau requests the report of any place; the officers and head of a judicial office only their own office's."
+)
+
+
+class ReportPolicy(scoping.BasePolicy):
+    model = Report
+
+    def rows_view(self, user: Any) -> QuerySet[Report]:
+        """The bureau every report; a judicial office's officers and head the reports of their own office;
+        anybody else none."""
+        if is_bureau_admin(user):
+            return Report.objects.all()
+        return Report.objects.filter(office_id__in=office_ids(user))
+
+    def allow_request(self, user: Any, obj: Any = None) -> bool:
+        """Request a report: the bureau for any place; an office's officers and head for their own office (``obj``:
+        the report about to be requested, with its office)."""
+        if is_bureau_admin(user):
+            return True
+        if obj is None:
+            return bool(office_ids(user))
+        return obj.office_id is not None and obj.office_id in office_ids(user)
+
+
+def register_reports() -> None:
+    """Register the report's policy (called by the app's ``ready`` after ``register``)."""
+    scoping.register(Report, ReportPolicy())

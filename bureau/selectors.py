@@ -603,3 +603,31 @@ def contract_measures(contract: Contract) -> dict[str, Any]:
         "unpaid": contract.amount - paid,
         "percent_paid": percent(paid, contract.amount),
     }
+
+
+# --- the monthly and yearly report (issue 18 item 3) ------------------------------------------------------------
+
+import re  # noqa: E402  (kept with the report's reads, to merge easily)
+
+from bureau.models import Report  # noqa: E402
+
+PERIOD_FILTER = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{1,2}))?")
+
+
+def reports(user: Any, *, period: str = "", state: str = "", scope: str = "") -> QuerySet[Report]:
+    """The reports the user may read, newest first, filtered by period ("2026" every report of that year, monthly
+    ones included; "2026-11" that month's), state and place."""
+    rows = scoping.scope(user, Report).select_related("requested_by")
+    period = (period or "").strip()
+    if period:
+        found = PERIOD_FILTER.fullmatch(period)
+        if found is None:
+            return rows.none()
+        rows = rows.filter(year=int(found["year"]))
+        if found["month"]:
+            rows = rows.filter(month=int(found["month"]))
+    if state:
+        rows = rows.filter(state=state)
+    if scope:
+        rows = rows.filter(scope_param=scope)
+    return rows.order_by("-requested_at", "-pk")

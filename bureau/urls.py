@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bureau import views
+from bureau import report_views, views
 
 app_name = "bureau"
 
@@ -45,4 +45,14 @@ urlpatterns = [
     path("contracts/new/", views.contract_new, name="contract-new"),
     path("contracts/<int:pk>/", views.contract, name="contract"),
     path("contracts/<int:pk>/edit/", views.contract_edit, name="contract-edit"),
+]
+
+# The monthly and yearly report (issue 18 item 3).
+urlpatterns += [
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/new/", report_views.report_new, name="report-new"),
+    path("reports/<int:pk>/", report_views.report, name="report"),
+    path("reports/<int:pk>/status/", report_views.report_status, name="report-status"),
+    path("reports/<int:pk>/report.xlsx", report_views.report_xlsx, name="report-xlsx"),
+    path("reports/<int:pk>/report.pdf", report_views.report_pdf, name="report-pdf"),
 ]

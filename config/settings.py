@@ -524,6 +524,8 @@ CELERY_BEAT_SCHEDULE = {
     "matching-nightly-run": {"task": "matching.nightly_run", "schedule": crontab(hour=2, minute=30)},
     # Fail runs whose worker died, re-queue runs the broker lost (docs/matching.md).
     "matching-sweep-runs": {"task": "matching.sweep_runs", "schedule": crontab(minute="*")},
+    # Re-queue the monthly and yearly reports the broker lost, fail those whose worker died (docs/bureau.md).
+    "bureau-sweep-reports": {"task": "bureau.sweep_reports", "schedule": crontab(minute="*/5")},
 }
 
 # Matching runs never strand (docs/matching.md): a running run beats every HEARTBEAT seconds; one whose
@@ -592,6 +594,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" field with different choices; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "BureauDepartmentEnum": "bureau.models.Department",
+        "BureauReportKindEnum": "bureau.models.Report.Kind",
+        "BureauReportStateEnum": "bureau.models.Report.State",
         "StaffTrainingKindEnum": "bureau.models.StaffTraining.Kind",
         "VolunteerStatusEnum": "volunteers.models.Volunteer.Status",
         "ShiftStatusEnum": "volunteers.models.Shift.Status",

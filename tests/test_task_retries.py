@@ -9,6 +9,7 @@ import redis.exceptions
 from django.db import OperationalError
 
 import accounts.tasks
+import bureau.tasks
 import coordination.tasks
 import matching.tasks
 import notifications.tasks
@@ -22,10 +23,11 @@ PROJECT_TASKS = sorted(
     name
     for name in app.tasks
     if name.split(".")[0]
-    in {"accounts", "coordination", "matching", "notifications", "operations", "supervision", "volunteers"}
+    in {"accounts", "bureau", "coordination", "matching", "notifications", "operations", "supervision", "volunteers"}
 )
 MODULES = [
     accounts.tasks,
+    bureau.tasks,
     coordination.tasks,
     matching.tasks,
     notifications.tasks,

@@ -403,6 +403,44 @@ MATRIX: dict[tuple[str, str], tuple] = {
 }
 
 
+# The monthly and yearly report (issue 18 item 3): the bureau and office staff open the register and request a
+# report of a place they may (another office's: 403, the action's words); a report of an office is read and
+# downloaded by the bureau and that office's staff (another office finds nothing).
+
+
+def _report_body(w) -> dict:
+    return {"kind": "month", "month": f"{TODAY():%Y-%m}", "scope": f"office-{w.city.office.pk}"}
+
+
+def _report(w):
+    """A generated report of the first office, requested by the bureau."""
+    from bureau.models import Report
+
+    row = actions.request_report(
+        actor=w.users["bureau"], period=f"{TODAY():%Y-%m}", scope_param=f"office-{w.city.office.pk}"
+    )
+    actions.generate_report(report_id=row.pk)
+    return Report.objects.get(pk=row.pk)
+
+
+MATRIX |= {
+    ("bureau:reports", "get"): (lambda w: {}, None, both(200)),
+    ("bureau:report-new", "get"): (lambda w: {}, None, both(200)),
+    ("bureau:report-new", "post"): (lambda w: {}, _report_body, {**own(302), "other_officer": 403}),
+    ("bureau:report", "get"): (lambda w: {"pk": w.report.pk}, None, own(200)),
+    ("bureau:report-status", "get"): (lambda w: {"pk": w.report.pk}, None, own(200)),
+    ("bureau:report-xlsx", "get"): (lambda w: {"pk": w.report.pk}, None, own(200)),
+    ("bureau:report-pdf", "get"): (lambda w: {"pk": w.report.pk}, None, own(200)),
+    ("bureau-report-list", "get"): (lambda w: {}, None, both(200, page=False)),
+    ("bureau-report-list", "post"): (
+        lambda w: {},
+        lambda w: {"period": f"{TODAY():%Y-%m}", "scope": f"office-{w.city.office.pk}"},
+        {**own(201, page=False), "other_officer": 403},
+    ),
+    ("bureau-report-detail", "get"): (lambda w: {"pk": w.report.pk}, None, own(200, page=False)),
+}
+
+
 def _names(patterns, namespace: str = "") -> set[str]:
     found: set[str] = set()
     for pattern in patterns:
@@ -438,6 +476,7 @@ def _prepare(world) -> None:
         document=SimpleUploadedFile("receipt.pdf", b"%PDF-1.4\n" + b"0" * 64),
     )
     world.training = training(world, certificate=True)
+    world.report = _report(world)
 
 
 @pytest.mark.django_db
