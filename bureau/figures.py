@@ -561,6 +561,16 @@ def _now_waiting(scope: Scope, period: Period) -> QuerySet:
     return Referral.objects.filter(state=Referral.State.SENT, need__supervisee__in=supervisees_in(scope))
 
 
+def _this_year(rows: Callable[[Scope, Period], QuerySet]) -> Callable[[Scope, Period], QuerySet]:
+    """A period figure counted from 1 January to today, whatever period the page shows."""
+
+    def this_year(scope: Scope, period: Period) -> QuerySet:
+        today = timezone.localdate()
+        return rows(scope, Period(dt.date(today.year, 1, 1), today, "year"))
+
+    return this_year
+
+
 def _today_sections() -> list[SectionSpec]:
     """The dashboard's "today": who is in correction now and what needs doing (not part of the report)."""
     now = [
@@ -577,6 +587,18 @@ def _today_sections() -> list[SectionSpec]:
             gettext_lazy("Not reported for intake, overdue (漏管)"),
             OBLIGATIONS,
             _now_missed_intake,
+        ),
+        Definition(
+            "now.lost_contact_year",
+            gettext_lazy("Lost contact (脱管) episodes this year"),
+            EPISODES,
+            _this_year(_lost_contact),
+        ),
+        Definition(
+            "now.missed_intake_year",
+            gettext_lazy("Not reported for intake in time (漏管) this year"),
+            OBLIGATIONS,
+            _this_year(_missed_intake),
         ),
         Definition("now.overdue", gettext_lazy("Obligations overdue"), OBLIGATIONS, _now_overdue),
         Definition("now.needs_open", gettext_lazy("Needs open"), NEEDS, _now_needs),
@@ -642,6 +664,11 @@ class _MoneyLabel:
         return _("Approved for the year: %(category)s") % {"category": self.category}
 
 
+def report_sections() -> list[SectionSpec]:
+    """The report's sections, in order (the report counts them one by one to show its progress)."""
+    return _sections()
+
+
 def definitions() -> dict[str, Definition]:
     return {d.key: d for spec in [*_sections(), *_today_sections()] for d in spec.definitions}
 
@@ -704,7 +731,8 @@ def _generation() -> int:
 
 def flush(**_kwargs) -> None:
     """Drop every cached figure once the current transaction commits (a signal receiver)."""
-    transaction.on_commit(_bump)
+    # robust: a cache that is down must not turn a committed write into an error (the entries expire anyway).
+    transaction.on_commit(_bump, robust=True)
 
 
 def _bump() -> None:

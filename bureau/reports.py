@@ -78,7 +78,7 @@ def _labels() -> dict[str, dict[str, str]]:
 
     def one_language() -> dict[str, str]:
         found = {}
-        for spec in figures._sections():
+        for spec in figures.report_sections():
             found[f"section:{spec.key}"] = str(spec.title)
             for definition in spec.definitions:
                 found[definition.key] = str(definition.label)
@@ -106,7 +106,7 @@ def build(report: Report, *, progress: Callable[[int], None]) -> Built:
     user = report.requested_by
     budget = scope.kind == "city" and policies.may_read_budget(user)
     labels = _labels()
-    specs = figures._sections()
+    specs = figures.report_sections()
     sections = []
     for index, spec in enumerate(specs, start=1):
         totals = set(spec.breakdown_of)

@@ -1053,6 +1053,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
             trend["months"], trend["registered"], trend["released"], trend["volunteer_hours"], strict=True
         )
     ]
+    sections = figures.period_figures(request.user, scope, start=period.start, end=period.end, link=link)
     return {
         "scope": scope,
         "scopes": figures.scopes_for(request.user),
@@ -1061,15 +1062,31 @@ def _dashboard_context(request: HttpRequest) -> dict:
         "staff": staff,
         "hide_below": hide_below,
         "today_sections": figures.today_figures(request.user, scope, link=link),
-        "sections": figures.period_figures(request.user, scope, start=period.start, end=period.end, link=link),
+        "sections": sections,
         "trend_rows": trend_rows,
         "trend_chart": _trend_chart(trend, hide_below),
         "time_to_service": [row for row in extra["time_to_service"] if staff or row["count"] >= hide_below],
         "hours_by_team": extra["hours_by_team"],
         "targets": figures.targets(),
+        "per_person": _per_person_month(sections, period),
         "unstaffed": unstaffed,
         "unstaffed_count": len(unstaffed),
         "chart": _figure_chart,
+    }
+
+
+def _per_person_month(sections: list[figures.Section], period: figures.Period) -> dict | None:
+    """Education and activity hours per person in correction (at the end of the period) per month of the
+    period, to set beside the rule book's monthly targets; None when nobody is in correction."""
+    values = figures.iter_values(sections)
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    people = values.get("serving")
+    if not people:
+        return None
+    per = people * months
+    return {
+        "education": (values["education_hours"] / per).quantize(Decimal("0.1")),
+        "activity": (values["activity_hours"] / per).quantize(Decimal("0.1")),
     }
 
 

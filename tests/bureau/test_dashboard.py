@@ -181,6 +181,10 @@ def independent_today(scope) -> Counter:
         mine = o.supervisee_id in people if o.supervisee_id else o.judicial_office_id in offices
         counts["now.overdue"] += mine
         counts["now.missed_intake"] += o.kind == "intake_report" and o.supervisee_id in people
+    year = figures.Period(dt.date(timezone.localdate().year, 1, 1), timezone.localdate(), "year")
+    this_year = independent(scope, year)
+    counts["now.lost_contact_year"] = this_year["lost_contact"]
+    counts["now.missed_intake_year"] = this_year["missed_intake"]
     counts["now.lost_contact"] = sum(
         1 for e in LostContactEpisode.objects.all() if e.closed_at is None and e.supervisee_id in people
     )
