@@ -6,7 +6,7 @@ Load the city first, then measure on the same database (Redis as the cache, as i
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_bureau .venv/bin/python bench/bureau_data.py --reset
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_bureau CACHE_URL=redis://127.0.0.1:6379/11 \\
-      .venv/bin/python bench/bureau_dashboard.py [--runs 21] [--cold-runs 21] [--year 2026] [--no-report]
+      .venv/bin/python bench/bureau_dashboard.py [--runs 21] [--cold-runs 21] [--year 2026] [--parts abc]
 
 Measured:
 
@@ -158,7 +158,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21, help="warm requests per page")
     parser.add_argument("--cold-runs", type=int, default=None, help="cold requests per page (default: --runs)")
     parser.add_argument("--year", type=int, default=timezone.localdate().year, help="the year counted in (b), (c)")
-    parser.add_argument("--no-report", action="store_true", help="skip (c)")
+    parser.add_argument("--parts", default="abc", help="which of (a), (b), (c) to run, e.g. 'c' (default: abc)")
     args = parser.parse_args()
     cold_runs = args.runs if args.cold_runs is None else args.cold_runs
     if connection.vendor != "postgresql" or database_state() != "bench":
@@ -169,37 +169,39 @@ def main() -> None:
 
     bureau_user, bureau_client = signed_in("bench-bureau")
     head, head_client = signed_in("bench-head")
-    offices = list(Organisation.objects.filter(parent__name=BUREAU_NAME).order_by("pk"))
     own_office = head.memberships.get(role="office_head").organisation
-    other = offices[len(offices) // 2]
-    page = reverse("bureau:dashboard")
-    cases = [
-        ("bench-bureau city (this month)", bureau_client, f"{page}?scope=city"),
-        (f"bench-bureau office-{own_office.pk}", bureau_client, f"{page}?scope=office-{own_office.pk}"),
-        (f"bench-bureau township-{other.township_id}", bureau_client, f"{page}?scope=township-{other.township_id}"),
-        (f"bench-bureau city (year {args.year})", bureau_client, f"{page}?scope=city&period={args.year}"),
-        (f"bench-head office-{own_office.pk}", head_client, f"{page}?scope=office-{own_office.pk}"),
-    ]
-    print(f"(a) the dashboard page, {cold_runs} cold and {args.runs} warm requests each:")
-    for label, client, url in cases:
-        measure_page(label, client, url, cold_runs, cold=True)
-        measure_page(label, client, url, args.runs, cold=False)
-
-    start, end = figures.period_of(args.year, None, today=timezone.localdate()).start, timezone.localdate()
-    end = min(end, figures.period_of(args.year, None, today=timezone.localdate()).end)
-    year = figures.Period(start, end, "year")
-    print(f"(b) the figures of {start} to {end}, uncached:")
-    for scope in (
-        figures.resolve_scope(bureau_user, "city"),
-        figures.resolve_scope(bureau_user, f"office-{own_office.pk}"),
-    ):
-        timed(f"    raw_values {scope.param} (cached=False)", lambda s=scope: figures.raw_values(s, year, cached=False))
-        figures.flush()
-        timed(
-            f"    period_figures {scope.param} after flush",
-            lambda s=scope: figures.period_figures(bureau_user, s, start=start, end=end),
-        )
-    if not args.no_report:
+    if "a" in args.parts:
+        offices = list(Organisation.objects.filter(parent__name=BUREAU_NAME).order_by("pk"))
+        other = offices[len(offices) // 2]
+        page = reverse("bureau:dashboard")
+        cases = [
+            ("bench-bureau city (this month)", bureau_client, f"{page}?scope=city"),
+            (f"bench-bureau office-{own_office.pk}", bureau_client, f"{page}?scope=office-{own_office.pk}"),
+            (f"bench-bureau township-{other.township_id}", bureau_client, f"{page}?scope=township-{other.township_id}"),
+            (f"bench-bureau city (year {args.year})", bureau_client, f"{page}?scope=city&period={args.year}"),
+            (f"bench-head office-{own_office.pk}", head_client, f"{page}?scope=office-{own_office.pk}"),
+        ]
+        print(f"(a) the dashboard page, {cold_runs} cold and {args.runs} warm requests each:")
+        for label, client, url in cases:
+            measure_page(label, client, url, cold_runs, cold=True)
+            measure_page(label, client, url, args.runs, cold=False)
+    if "b" in args.parts:
+        year = figures.period_of(args.year, None, today=timezone.localdate())  # the year up to today at the latest
+        print(f"(b) the figures of {year.start} to {year.end}, uncached:")
+        for scope in (
+            figures.resolve_scope(bureau_user, "city"),
+            figures.resolve_scope(bureau_user, f"office-{own_office.pk}"),
+        ):
+            timed(
+                f"    raw_values {scope.param} (cached=False)",
+                lambda s=scope: figures.raw_values(s, year, cached=False),
+            )
+            figures.flush()
+            timed(
+                f"    period_figures {scope.param} after flush",
+                lambda s=scope: figures.period_figures(bureau_user, s, start=year.start, end=year.end),
+            )
+    if "c" in args.parts:
         report(bureau_user, args.year)
     load_average("after")
 
