@@ -166,6 +166,7 @@ def main() -> None:
     cache = settings.CACHES["default"]
     print(f"Cache: {cache['BACKEND']} {cache.get('LOCATION', '')}; figures cached {figures.CACHE_SECONDS} s")
     load_average("before")
+    figures.flush()  # nothing cached by an earlier run (on this or another database) is read as warm
 
     bureau_user, bureau_client = signed_in("bench-bureau")
     head, head_client = signed_in("bench-head")

@@ -303,7 +303,8 @@ class City:
         return first + dt.timedelta(days=self.rng.randint(0, max((last - first).days, 0)))
 
     def moment(self, day: dt.date) -> dt.datetime:
-        return at(day, self.rng.randint(8, 17), self.rng.randint(0, 59))
+        """A working-hours moment of the day, never later than now."""
+        return min(at(day, self.rng.randint(8, 17), self.rng.randint(0, 59)), self.now)
 
     # --- organisations and people ---
 
@@ -451,11 +452,14 @@ class City:
                 start = today - dt.timedelta(days=rng.randint(0, 9))
                 end = start + term
             else:
-                start = today + dt.timedelta(days=rng.randint(0, 10))
+                # A quarter of the people in intake did not report by the start day: 漏管 today.
+                start = today + dt.timedelta(days=rng.randint(0, 10) if rng.random() < 0.75 else -rng.randint(1, 6))
                 end = start + term
-            announced = min(start + dt.timedelta(days=rng.randint(0, 3)), today)
+            # The report for intake is due on the start day; 4 per cent report late (漏管 in the period).
+            registered_on = min(start + dt.timedelta(days=rng.randint(1, 6) if rng.random() < 0.04 else 0), today)
+            announced = min(max(registered_on, start + dt.timedelta(days=rng.randint(0, 3))), today)
             if status != S.INTAKE:
-                history.insert(0, ("register", S.INTAKE, S.REGISTERED, min(start, today), ""))
+                history.insert(0, ("register", S.INTAKE, S.REGISTERED, registered_on, ""))
             if status not in (S.INTAKE, S.REGISTERED):
                 history.insert(1, ("announce", S.REGISTERED, S.UNDER_CORRECTION, announced, ""))
                 if active_from is not None:
@@ -479,7 +483,6 @@ class City:
                 sequence += 1
             taken.add(number)
             name = self.fake.name_male() if sex == "male" else self.fake.name_female()
-            registered_on = min(start, today)
             sequences[(registered_on.year, office)] += 1
             case_number = (
                 f"{registered_on.year}-{self.offices[office].pk:03d}-{sequences[(registered_on.year, office)]:04d}"
@@ -499,6 +502,7 @@ class City:
                 is_minor=is_minor,
             )
             person.extra["history"] = history
+            person.extra["registered"] = registered_on if status != S.INTAKE else None
             self.people.append(person)
             rows.append(
                 Supervisee(
@@ -692,6 +696,21 @@ class City:
                             created_at=previous,
                         )
                     )
+            registered = p.extra["registered"]
+            if registered is not None or p.status == S.INTAKE:
+                obligations.append(
+                    Obligation(
+                        id=self.ids.take(Obligation),
+                        supervisee_id=p.id,
+                        kind=Obligation.Kind.INTAKE_REPORT,
+                        rule_code=rulebook.INTAKE_REPORT,
+                        due_at=end_of(p.start),
+                        done_at=self.moment(registered) if registered else None,
+                        done_by_id=p.officer if registered else None,
+                        escalation_level=1 if p.start < today and not registered else 0,
+                        created_at=at(p.start - dt.timedelta(days=10)),
+                    )
+                )
             if p.status == S.UNDER_CORRECTION:
                 visit_due = today + dt.timedelta(days=rng.randint(-6, 40))
                 overdue = visit_due < today
