@@ -53,6 +53,7 @@ SERVING = (Status.UNDER_CORRECTION, Status.SUSPENDED)
 MIN_CELL_RULE = "stats_min_cell"
 CACHE_SECONDS = 60
 _GENERATION_KEY = "bureau-figures-generation"
+ALL = object()  # a grouped figure that counts all its siblings
 
 
 # --- places ---------------------------------------------------------------------------------------------
@@ -245,6 +246,10 @@ class Definition:
     unit: str = ""  # "" a count, "h" hours, "yuan"
     suppressible: bool = True  # a count of people or their events (hidden below the threshold for non-staff)
     city_only: bool = False
+    # Counted with its siblings in one grouped query: (the siblings' rows, the field that tells them apart) and
+    # the value of that field this figure counts. ``rows`` stays the drill-down's (and the test's) definition.
+    group: tuple[Callable[[Scope, Period], QuerySet], str] | None = None
+    value: Any = ""  # ALL: every sibling together
 
 
 def latest_status(day: dt.date):
@@ -310,25 +315,25 @@ def _checkins(late: bool | None = None) -> Callable[[Scope, Period], QuerySet]:
 
 def _requests(kind: str) -> Callable[[Scope, Period], QuerySet]:
     def rows(scope: Scope, period: Period) -> QuerySet:
-        return MovementRequest.objects.filter(
-            period.moments("applied_at"), kind=kind, supervisee__in=supervisees_in(scope)
-        )
+        found = MovementRequest.objects.filter(period.moments("applied_at"), supervisee__in=supervisees_in(scope))
+        return found.filter(kind=kind) if kind else found
 
     return rows
 
 
 def _sanctions(kind: str) -> Callable[[Scope, Period], QuerySet]:
     def rows(scope: Scope, period: Period) -> QuerySet:
-        return SanctionProposal.objects.filter(
-            period.moments("proposed_at"), kind=kind, supervisee__in=supervisees_in(scope)
-        )
+        found = SanctionProposal.objects.filter(period.moments("proposed_at"), supervisee__in=supervisees_in(scope))
+        return found.filter(kind=kind) if kind else found
 
     return rows
 
 
 def _needs(category: str, met: bool = False) -> Callable[[Scope, Period], QuerySet]:
     def rows(scope: Scope, period: Period) -> QuerySet:
-        found = Need.objects.filter(category__code=category, supervisee__in=supervisees_in(scope))
+        found = Need.objects.filter(supervisee__in=supervisees_in(scope))
+        if category:
+            found = found.filter(category__code=category)
         if met:
             return found.filter(period.moments("closed_at"), status=Need.Status.MET)
         return found.filter(period.moments("opened_at"))
@@ -393,6 +398,17 @@ def _budget(category: str) -> Callable[[Scope, Period], QuerySet]:
     return rows
 
 
+# The siblings' rows of the grouped figures (counted once per group).
+_SERVING = _serving()
+_TERMINATED = _changes("terminate")
+_COMPLETED = _referrals_reaching(Referral.State.COMPLETED)
+_CHECKINS = _checkins()
+_REQUESTS = _requests("")
+_SANCTIONS = _sanctions("")
+_NEEDS_RAISED = _needs("")
+_NEEDS_MET = _needs("", met=True)
+
+
 @dataclass
 class SectionSpec:
     key: str
@@ -403,9 +419,25 @@ class SectionSpec:
 
 def _sections() -> list[SectionSpec]:
     """The report's layout (the dashboard shows the same sections for the chosen month)."""
-    caseload = [Definition("serving", gettext_lazy("In correction at the end of the period"), PEOPLE, _serving())]
+    caseload = [
+        Definition(
+            "serving",
+            gettext_lazy("In correction at the end of the period"),
+            PEOPLE,
+            _serving(),
+            group=(_SERVING, "sentence_type"),
+            value=ALL,
+        )
+    ]
     caseload += [
-        Definition(f"serving.{code}", label, PEOPLE, _serving(sentence_type=code))
+        Definition(
+            f"serving.{code}",
+            label,
+            PEOPLE,
+            _serving(sentence_type=code),
+            group=(_SERVING, "sentence_type"),
+            value=code,
+        )
         for code, label in SentenceType.choices
     ]
     changes = [
@@ -415,7 +447,14 @@ def _sections() -> list[SectionSpec]:
         Definition("terminated", gettext_lazy("Terminated"), STATUS_CHANGES, _changes("terminate")),
     ]
     changes += [
-        Definition(f"terminated.{code}", label, STATUS_CHANGES, _changes("terminate", code))
+        Definition(
+            f"terminated.{code}",
+            label,
+            STATUS_CHANGES,
+            _changes("terminate", code),
+            group=(_TERMINATED, "ground"),
+            value=code,
+        )
         for code, label in StatusChange.Ground.choices
     ]
     enforcement = [
@@ -423,21 +462,49 @@ def _sections() -> list[SectionSpec]:
             "missed_intake", gettext_lazy("Not reported for intake in time (漏管)"), OBLIGATIONS, _missed_intake
         ),
         Definition("lost_contact", gettext_lazy("Lost contact (脱管) episodes opened"), EPISODES, _lost_contact),
-        Definition("checkins", gettext_lazy("Check-ins confirmed"), CHECKINS, _checkins()),
-        Definition("checkins.late", gettext_lazy("of which late"), CHECKINS, _checkins(late=True)),
+        Definition(
+            "checkins", gettext_lazy("Check-ins confirmed"), CHECKINS, _checkins(), group=(_CHECKINS, "late"), value=ALL
+        ),
+        Definition(
+            "checkins.late",
+            gettext_lazy("of which late"),
+            CHECKINS,
+            _checkins(late=True),
+            group=(_CHECKINS, "late"),
+            value=True,
+        ),
     ]
     enforcement += [
-        Definition(f"requests.{code}", label, REQUESTS, _requests(code)) for code, label in MovementRequest.Kind.choices
+        Definition(f"requests.{code}", label, REQUESTS, _requests(code), group=(_REQUESTS, "kind"), value=code)
+        for code, label in MovementRequest.Kind.choices
     ]
     enforcement += [
-        Definition(f"sanctions.{code}", label, SANCTIONS, _sanctions(code))
+        Definition(f"sanctions.{code}", label, SANCTIONS, _sanctions(code), group=(_SANCTIONS, "kind"), value=code)
         for code, label in SanctionProposal.Kind.choices
     ]
     help_given = []
     for category in ServiceCategory.objects.order_by("sort_order", "code"):
         code, label = category.code, category.display_name
-        help_given.append(Definition(f"needs.{code}", _NeedLabel(label, False), NEEDS, _needs(code)))
-        help_given.append(Definition(f"needs_met.{code}", _NeedLabel(label, True), NEEDS, _needs(code, met=True)))
+        help_given.append(
+            Definition(
+                f"needs.{code}",
+                _NeedLabel(label, False),
+                NEEDS,
+                _needs(code),
+                group=(_NEEDS_RAISED, "category__code"),
+                value=code,
+            )
+        )
+        help_given.append(
+            Definition(
+                f"needs_met.{code}",
+                _NeedLabel(label, True),
+                NEEDS,
+                _needs(code, met=True),
+                group=(_NEEDS_MET, "category__code"),
+                value=code,
+            )
+        )
     help_given += [
         Definition("referrals.sent", gettext_lazy("Referrals sent"), REFERRALS, _referrals_sent),
         Definition(
@@ -448,7 +515,10 @@ def _sections() -> list[SectionSpec]:
         ),
     ]
     help_given += [
-        Definition(f"outcomes.{code}", label, REFERRALS, _outcomes(code)) for code, label in Referral.Outcome.choices
+        Definition(
+            f"outcomes.{code}", label, REFERRALS, _outcomes(code), group=(_COMPLETED, "outcome_grade"), value=code
+        )
+        for code, label in Referral.Outcome.choices
     ]
     help_given += [
         Definition(
@@ -571,6 +641,13 @@ def _this_year(rows: Callable[[Scope, Period], QuerySet]) -> Callable[[Scope, Pe
     return this_year
 
 
+def _now_all(scope: Scope, period: Period) -> QuerySet:
+    return _now_people()(scope, period)
+
+
+_NOW = _now_all
+
+
 def _today_sections() -> list[SectionSpec]:
     """The dashboard's "today": who is in correction now and what needs doing (not part of the report)."""
     now = [
@@ -610,15 +687,32 @@ def _today_sections() -> list[SectionSpec]:
         ),
     ]
     types = [
-        Definition(f"now.type.{code}", label, PEOPLE, _now_people(sentence_type=code))
+        Definition(
+            f"now.type.{code}",
+            label,
+            PEOPLE,
+            _now_people(sentence_type=code),
+            group=(_NOW, "sentence_type"),
+            value=code,
+        )
         for code, label in SentenceType.choices
     ]
     levels = [
-        Definition(f"now.level.{code}", label, PEOPLE, _now_people(supervision_level=code))
+        Definition(
+            f"now.level.{code}",
+            label,
+            PEOPLE,
+            _now_people(supervision_level=code),
+            group=(_NOW, "supervision_level"),
+            value=code,
+        )
         for code, label in SupervisionLevel.choices
     ]
     risks = [
-        Definition(f"now.risk.{code}", label, PEOPLE, _now_people(risk_level=code)) for code, label in RiskLevel.choices
+        Definition(
+            f"now.risk.{code}", label, PEOPLE, _now_people(risk_level=code), group=(_NOW, "risk_level"), value=code
+        )
+        for code, label in RiskLevel.choices
     ]
     return [
         SectionSpec("now", gettext_lazy("Today"), now),
@@ -748,12 +842,24 @@ def _values(specs: list[SectionSpec], scope: Scope, period: Period, key: str, ca
         found = cache.get(key)
         if found is not None:
             return found
-    values = {
-        definition.key: measure(definition, scope, period)
-        for spec in specs
-        for definition in spec.definitions
-        if not (definition.city_only and scope.kind != "city")
-    }
+    values: dict[str, Any] = {}
+    grouped: dict[tuple, dict] = {}
+    for spec in specs:
+        for definition in spec.definitions:
+            if definition.city_only and scope.kind != "city":
+                continue
+            if definition.group is None:
+                values[definition.key] = measure(definition, scope, period)
+                continue
+            if definition.group not in grouped:
+                base, field_name = definition.group
+                grouped[definition.group] = dict(
+                    base(scope, period).order_by().values_list(field_name).annotate(n=Count("pk"))
+                )
+            counts = grouped[definition.group]
+            values[definition.key] = (
+                sum(counts.values()) if definition.value is ALL else counts.get(definition.value, 0)
+            )
     if cached:
         cache.set(key, values, CACHE_SECONDS)
     return values
