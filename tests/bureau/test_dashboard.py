@@ -230,6 +230,35 @@ def test_every_figure_equals_an_independent_count_of_the_rows(demo):
             nonzero += bool(value)
     # The demo city gives most figures something to count: the comparison is not of zeros.
     assert checked > 400 and nonzero > 150, (checked, nonzero)
+    for scope in _scopes():
+        _trend_and_time_to_service_match_the_rows(scope, today)
+
+
+def _trend_and_time_to_service_match_the_rows(scope, today):
+    import statistics
+
+    period = figures.period_of(today.year, None, today=today)
+    extra = figures.dashboard_values(scope, period)
+    people = _people(scope)
+    months = extra["trend"]["months"]
+    assert len(months) == 12 and months[-1] == period.end.replace(day=1)
+    for i, month in enumerate(months):
+        changes = [
+            c
+            for c in StatusChange.objects.all()
+            if c.supervisee_id in people and (c.occurred_on.year, c.occurred_on.month) == (month.year, month.month)
+        ]
+        assert extra["trend"]["registered"][i] == sum(c.action == "register" for c in changes), month
+        assert extra["trend"]["released"][i] == sum(c.action in ("release", "terminate") for c in changes), month
+    days: dict[str, list[float]] = {}
+    for r in Referral.objects.select_related("need", "offering__organisation"):
+        started = _local(r.service_started_at)
+        if r.need.supervisee_id in people and r.sent_at and _within(started, period):
+            days.setdefault(r.offering.organisation.get_kind_display(), []).append(
+                (r.service_started_at - r.sent_at).total_seconds() / 86400
+            )
+    got = {row["kind"]: (row["median_days"], row["count"]) for row in extra["time_to_service"]}
+    assert got == {k: (round(statistics.median(v), 1), len(v)) for k, v in days.items()}
 
 
 def _login(client, username):
