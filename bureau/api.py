@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -786,10 +786,21 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(ContractOutput(actions.edit_contract(contract=row, actor=request.user, **values)).data)
 
 
+@extend_schema_field({"type": "number", "nullable": True})
+class FigureValueField(serializers.Field):
+    """A count stays an integer (``50``, not ``50.0``); a sum is a number with two decimals."""
+
+    def to_representation(self, value):
+        return value
+
+
 class FigureOutput(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
-    value = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True, coerce_to_string=False)
+    value = FigureValueField(
+        help_text="A whole number for a count; hours and yuan with two decimals; null when hidden."
+    )
+    rounded = serializers.BooleanField(help_text="Rounded to the nearest multiple of the rule book's stats_min_cell.")
     hidden = serializers.BooleanField(
         help_text="Hidden from this viewer (a count below the rule book's stats_min_cell)."
     )

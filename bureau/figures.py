@@ -23,7 +23,7 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -32,8 +32,8 @@ from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts import roles
 from bureau import policies
@@ -193,7 +193,9 @@ class BadPeriod(ValueError):
 def period_of(year: int, month: int | None, *, today: dt.date) -> Period:
     """A month (or, without one, a year) up to today at the latest: the report and the dashboard count the same
     days, so a month still running ends today."""
-    if not YEAR_MIN < year <= YEAR_MAX or (month is not None and not 1 <= month <= 12):
+    if month is not None and not 1 <= month <= 12:
+        raise BadPeriod(_("There is no month %(month)s: a month is 01 to 12.") % {"month": f"{month:02d}"})
+    if not YEAR_MIN < year <= YEAR_MAX:
         raise BadPeriod(
             _("Choose a month or a year between %(first)s and %(last)s.") % {"first": YEAR_MIN + 1, "last": YEAR_MAX}
         )
@@ -780,6 +782,8 @@ class Figure:
     hidden: bool = False
     unit: str = ""
     link: str = ""
+    small: bool = False  # hidden because it is below the threshold (else hidden to protect a small one)
+    rounded: bool = False  # rounded to the nearest multiple of the threshold (viewers outside staff)
 
 
 @dataclass
@@ -864,10 +868,20 @@ def may_open_rows(user: Any) -> bool:
     return is_correction_staff(user)
 
 
+def rounded(value: int, threshold: int) -> int:
+    """A count as viewers outside staff see it: to the nearest multiple of the threshold (never below it), so
+    that two figures' difference (this month's and last month's, a total and its parts) cannot give away a
+    small count exactly."""
+    if not value or threshold <= 1:
+        return value
+    return max(threshold, int(Decimal(value / threshold).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * threshold)
+
+
 def _shown(user: Any, specs: list[SectionSpec], values: dict[str, Any], link) -> list[Section]:
     staff = is_correction_staff(user)
     defs = {d.key: d for spec in specs for d in spec.definitions}
     hidden = set() if staff else _hide(values, specs, defs)
+    threshold = 0 if staff else min_cell()
     sections = []
     for spec in specs:
         figures = []
@@ -875,14 +889,18 @@ def _shown(user: Any, specs: list[SectionSpec], values: dict[str, Any], link) ->
             if definition.key not in values or (definition.city_only and not policies.may_read_budget(user)):
                 continue
             is_hidden = definition.key in hidden
+            value = values[definition.key]
+            rounds = not staff and definition.suppressible and not definition.total and not is_hidden
             figures.append(
                 Figure(
                     key=definition.key,
                     label=str(definition.label),
-                    value=None if is_hidden else values[definition.key],
+                    value=None if is_hidden else rounded(value, threshold) if rounds else value,
                     hidden=is_hidden,
                     unit=definition.unit,
-                    link=link(definition.key) if link and staff and values[definition.key] else "",
+                    link=link(definition.key) if link and staff and value else "",
+                    small=is_hidden and 0 < value < threshold,
+                    rounded=rounds and bool(value),
                 )
             )
         if figures:
@@ -972,7 +990,10 @@ def _time_to_service(scope: Scope, period: Period) -> list[dict[str, Any]]:
 
 def dashboard_values(scope: Scope, period: Period) -> dict[str, Any]:
     """The dashboard's numbers beyond the report's (today, trends, time to service), cached like them."""
-    key = f"bureau-dashboard:{_generation()}:{scope.param}:{period.start}:{period.end}:{timezone.localdate()}"
+    key = (
+        f"bureau-dashboard:{_generation()}:{scope.param}:{period.start}:{period.end}:{timezone.localdate()}"
+        f":{get_language()}"
+    )
     found = cache.get(key)
     if found is None:
         found = {
@@ -988,11 +1009,12 @@ def _hours_by_team(scope: Scope, period: Period) -> list[tuple[str, Decimal]]:
     rows = (
         _volunteer_hours(scope, period)
         .order_by()
-        .values_list("volunteer__organisation__name")
+        .values_list("volunteer__organisation__name", "volunteer__organisation__name_en")
         .annotate(total=Sum("hours"))
         .order_by("-total")
     )
-    return [(name or _("no team"), total) for name, total in rows]
+    english = (get_language() or "").startswith("en")
+    return [((name_en if english and name_en else name) or _("no team"), total) for name, name_en, total in rows]
 
 
 def targets() -> dict[str, int]:

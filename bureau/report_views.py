@@ -6,6 +6,7 @@ written to the access log. Reads start from ``selectors.reports``; the request g
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib import messages
@@ -88,9 +89,11 @@ class ReportRequestForm(forms.Form):
         values = super().clean()
         kind = values.get("kind")
         field = "year" if kind == Report.Kind.YEAR else "month"
-        if kind and not (values.get(field) or "").strip():
-            self.add_error(field, _("Write the period as a year (2026) or a month (2026-11)."))
-        values["period"] = (values.get(field) or "").strip()
+        text = (values.get(field) or "").strip()
+        shape = r"[0-9]{4}" if field == "year" else r"[0-9]{4}-[0-9]{2}"
+        if kind and not re.fullmatch(shape, text):
+            self.add_error(field, _("Write the year as 2026.") if field == "year" else _("Write the month as 2026-11."))
+        values["period"] = text
         return values
 
 
@@ -103,7 +106,8 @@ def _file_name(report: Report, kind: str) -> str:
 def report_list(request: HttpRequest) -> HttpResponse:
     """The report register: the reports the user may read, newest first, filtered by period, state and place."""
     search = ReportFilterForm(request.GET, user=request.user)
-    values = search.cleaned_data if search.is_valid() else {}
+    search.is_valid()  # a field that does not parse is shown with its error; the others still filter
+    values = search.cleaned_data
     rows = selectors.reports(
         request.user, period=values.get("period", ""), state=values.get("state", ""), scope=values.get("scope", "")
     )

@@ -1010,21 +1010,35 @@ def _number(value) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
-def _trend_chart(trend: dict, hide_below: int) -> dict:
-    registered, released = pgettext("trend series", "registered"), _("released or terminated")
+class _Hidden(int):
+    """A bar for a count hidden from this viewer: drawn empty, labelled "fewer than k"."""
 
-    def shown(value):
-        return 0 if 0 < value < hide_below else value
+
+def _viewer_count(value: int, hide_below: int):
+    """A count as the viewer sees it: all of it for staff; else None below the threshold, or rounded."""
+    if not hide_below:
+        return value
+    if 0 < value < hide_below:
+        return None
+    return figures.rounded(value, hide_below)
+
+
+def _trend_chart(trend_rows: list[dict], hide_below: int) -> dict:
+    registered, released = pgettext("trend series", "registered"), _("released or terminated")
+    fewer = _("fewer than %(n)s") % {"n": hide_below}
+
+    def bar(value):
+        return _Hidden(0) if value is None else value
 
     return selectors.bar_chart(
         [
             (
-                date_format(month, "YEAR_MONTH_FORMAT"),
-                [("registered", registered, shown(a)), ("released", released, shown(b))],
+                date_format(row["month"], "YEAR_MONTH_FORMAT"),
+                [("registered", registered, bar(row["registered"])), ("released", released, bar(row["released"]))],
             )
-            for month, a, b in zip(trend["months"], trend["registered"], trend["released"], strict=True)
+            for row in trend_rows
         ],
-        fmt=_number,
+        fmt=lambda value: fewer if isinstance(value, _Hidden) else _number(value),
     )
 
 
@@ -1048,7 +1062,12 @@ def _dashboard_context(request: HttpRequest) -> dict:
     extra = figures.dashboard_values(scope, period)
     trend = extra["trend"]
     trend_rows = [
-        {"month": month, "registered": a, "released": b, "hours": h}
+        {
+            "month": month,
+            "registered": _viewer_count(a, hide_below),
+            "released": _viewer_count(b, hide_below),
+            "hours": h,
+        }
         for month, a, b, h in zip(
             trend["months"], trend["registered"], trend["released"], trend["volunteer_hours"], strict=True
         )
@@ -1064,8 +1083,13 @@ def _dashboard_context(request: HttpRequest) -> dict:
         "today_sections": figures.today_figures(request.user, scope, link=link),
         "sections": sections,
         "trend_rows": trend_rows,
-        "trend_chart": _trend_chart(trend, hide_below),
-        "time_to_service": [row for row in extra["time_to_service"] if staff or row["count"] >= hide_below],
+        "trend_chart": _trend_chart(trend_rows, hide_below),
+        "time_to_service": [
+            {**row, "count": _viewer_count(row["count"], hide_below)}
+            for row in extra["time_to_service"]
+            if staff or row["count"] >= hide_below
+        ],
+        "time_to_service_hidden": any(0 < row["count"] < hide_below for row in extra["time_to_service"]),
         "hours_by_team": extra["hours_by_team"],
         "targets": figures.targets(),
         "per_person": _per_person_month(sections, period),
@@ -1204,9 +1228,12 @@ def dashboard_rows(request: HttpRequest) -> HttpResponse:
     definition, rows = figures.rows(request.user, scope, request.GET.get("key", ""), start=period.start, end=period.end)
     total = rows.count()
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        field = ROW_SEARCH.get(definition.kind, "supervisee__name")
-        rows = rows.filter(**{f"{field}__icontains": query})
+    search = ROW_SEARCH.get(definition.kind, "supervisee__name")
+    if definition.kind == figures.SPENDING:
+        search = "purpose" if rows.model is Expenditure else ""  # a budget line has nothing to search
+    if query and search:
+        rows = rows.filter(**{f"{search}__icontains": query})
+    found = rows.count() if query and search else total
     related = ROW_RELATED.get(definition.kind, ("supervisee",))
     rows = rows.select_related(*related) if related else rows
     person = ROW_PERSON.get(definition.kind, "supervisee_id")
@@ -1229,6 +1256,10 @@ def dashboard_rows(request: HttpRequest) -> HttpResponse:
             "definition": definition,
             "label": str(definition.label),
             "total": total,
+            "found": found,
+            "searchable": bool(search),
+            "today_figure": definition.key.startswith("now.") and not definition.key.endswith("_year"),
+            "sum": figures.measure(definition, scope, period) if definition.total else None,
             "page": page,
             "lines": lines,
             "q": query,

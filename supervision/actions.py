@@ -934,6 +934,11 @@ def release(
     _may_change(actor, supervisee)
     supervisee = _lock(supervisee)
     _require_status(supervisee, (Status.UNDER_CORRECTION,), _("release"))
+    if released_on > timezone.localdate():
+        raise LifecycleError(
+            {"released_on": _("A release is recorded on or after the day it happens, not before.")},
+            code="precondition",
+        )
     if released_on < supervisee.correction_end:
         raise LifecycleError(
             {

@@ -451,6 +451,10 @@ def test_the_request_page(city, django_capture_on_commit_callbacks):
     assert report.kind == "year" and report.state == "done"
     bad = client.post(reverse("bureau:report-new"), {"kind": "month", "month": "2026-13", "scope": "city"})
     assert bad.status_code == 400 and Report.objects.count() == 1
+    # A monthly report asked with a year only is not made into a yearly one.
+    year_as_month = client.post(reverse("bureau:report-new"), {"kind": "month", "month": "2026", "scope": "city"})
+    assert year_as_month.status_code == 400 and "2026-11" in year_as_month.content.decode()
+    assert Report.objects.count() == 1
 
 
 def test_the_sweep_queues_lost_reports_again_and_fails_those_whose_worker_died(city):

@@ -214,6 +214,17 @@ def test_release_not_before_the_end_date(world):
     assert s.status == S.UNDER_CORRECTION
 
 
+@pytest.mark.django_db
+def test_release_not_dated_in_the_future(world):
+    s, officer = world.supervisee, world.users["officer"]
+    _end_today(s)
+    with pytest.raises(ActionError) as exc:
+        actions.release(supervisee=s, actor=officer, released_on=TODAY() + dt.timedelta(days=1), **_announcement())
+    assert "released_on" in exc.value.message_dict
+    s.refresh_from_db()
+    assert s.status == S.UNDER_CORRECTION
+
+
 def _end_today(s):
     Supervisee.objects.filter(pk=s.pk).update(correction_start=TODAY() - dt.timedelta(days=365), correction_end=TODAY())
     s.refresh_from_db()
