@@ -19,6 +19,7 @@ updates that send no signal show up to ``CACHE_SECONDS`` late.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import statistics
 from collections.abc import Callable, Iterable
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -35,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import roles, scoping
 from bureau import policies
 from bureau.models import YEAR_MAX, YEAR_MIN, BudgetCategory, BudgetLine, Expenditure
 from coordination.models import Need, Referral, ReferralEvent, RiskLevel, SentenceType, Supervisee, SupervisionLevel
@@ -127,32 +129,29 @@ def resolve_scope(user: Any, param: str | None) -> Scope:
     raise Http404
 
 
-def supervisees_in(scope: Scope) -> QuerySet[Supervisee]:
-    """Every supervisee of the place (the figures' base; who may read the rows is asked separately)."""
-    rows = Supervisee.objects.all()
+def _in_place(rows: QuerySet, scope: Scope, office_field: str) -> QuerySet:
     if scope.kind == "office":
-        return rows.filter(judicial_office_id=scope.id)
+        return rows.filter(**{office_field: scope.id})
     if scope.kind == "township":
         return rows.filter(township_id=scope.id)
     return rows
+
+
+def supervisees_in(scope: Scope) -> QuerySet[Supervisee]:
+    """Every supervisee of the place (the figures' base; who may read the rows is asked separately)."""
+    return _in_place(Supervisee.objects.all(), scope, "judicial_office_id")
 
 
 def _volunteers_in(scope: Scope) -> QuerySet[Volunteer]:
-    rows = Volunteer.objects.all()
-    if scope.kind == "office":
-        return rows.filter(organisation_id=scope.id)
-    if scope.kind == "township":
-        return rows.filter(township_id=scope.id)
-    return rows
+    """The volunteers of the place: an office's are those of its organisation."""
+    return _in_place(Volunteer.objects.all(), scope, "organisation_id")
 
 
 # --- periods --------------------------------------------------------------------------------------------
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, month, 1)
-    following = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return start, following - dt.timedelta(days=1)
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _moment(day: dt.date) -> dt.datetime:
@@ -235,7 +234,12 @@ PEOPLE, STATUS_CHANGES, OBLIGATIONS, EPISODES, CHECKINS, REQUESTS, SANCTIONS = (
     "requests",
     "sanctions",
 )
-NEEDS, REFERRALS, ATTENDANCE, HOURS, SPENDING = "needs", "referrals", "attendance", "hours", "spending"
+NEEDS, REFERRALS, ATTENDANCE, HOURS = "needs", "referrals", "attendance", "hours"
+BUDGET, SPENDING = "budget", "spending"
+
+# The path from a figure's rows to the supervisee they are about (rows of the volunteers' hours and of the
+# budget are about nobody); the drill-down starts from the user's scoped supervisees along it.
+PERSON_PATH = {PEOPLE: "pk", REFERRALS: "need__supervisee", HOURS: "", BUDGET: "", SPENDING: ""}
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,7 @@ class Definition:
     city_only: bool = False
     # Counted with its siblings in one grouped query: (the siblings' rows, the field that tells them apart) and
     # the value of that field this figure counts. ``rows`` stays the drill-down's (and the test's) definition.
+    as_of_today: bool = False  # counts what stands today, whatever period is asked
     group: tuple[Callable[[Scope, Period], QuerySet], str] | None = None
     value: Any = ""  # ALL: every sibling together
 
@@ -556,7 +561,7 @@ def _sections() -> list[SectionSpec]:
             Definition(
                 f"budget.{code}",
                 _MoneyLabel(label, spent=False),
-                SPENDING,
+                BUDGET,
                 _budget(code),
                 total="approved",
                 unit="yuan",
@@ -650,10 +655,15 @@ def _now_all(scope: Scope, period: Period) -> QuerySet:
 _NOW = _now_all
 
 
+def _today_figure(*args, **kwargs) -> Definition:
+    """A figure of what stands today."""
+    return Definition(*args, as_of_today=True, **kwargs)
+
+
 def _breakdown(prefix: str, field_name: str, choices) -> list[Definition]:
     """People in correction today, one figure per value of a field (counted together in one query)."""
     return [
-        Definition(
+        _today_figure(
             f"{prefix}.{code}",
             label,
             PEOPLE,
@@ -668,15 +678,15 @@ def _breakdown(prefix: str, field_name: str, choices) -> list[Definition]:
 def _today_sections() -> list[SectionSpec]:
     """The dashboard's "today": who is in correction now and what needs doing (not part of the report)."""
     now = [
-        Definition("now.serving", gettext_lazy("In correction today"), PEOPLE, _now_people()),
-        Definition(
+        _today_figure("now.serving", gettext_lazy("In correction today"), PEOPLE, _now_people()),
+        _today_figure(
             "now.suspended",
             gettext_lazy("of whom suspended while detained"),
             PEOPLE,
             _now_people(status=Status.SUSPENDED),
         ),
-        Definition("now.lost_contact", gettext_lazy("Out of contact now (脱管)"), EPISODES, _now_lost_contact),
-        Definition(
+        _today_figure("now.lost_contact", gettext_lazy("Out of contact now (脱管)"), EPISODES, _now_lost_contact),
+        _today_figure(
             "now.missed_intake",
             gettext_lazy("Not reported for intake, overdue (漏管)"),
             OBLIGATIONS,
@@ -694,9 +704,9 @@ def _today_sections() -> list[SectionSpec]:
             OBLIGATIONS,
             _this_year(_missed_intake),
         ),
-        Definition("now.overdue", gettext_lazy("Obligations overdue"), OBLIGATIONS, _now_overdue),
-        Definition("now.needs_open", gettext_lazy("Needs open"), NEEDS, _now_needs),
-        Definition(
+        _today_figure("now.overdue", gettext_lazy("Obligations overdue"), OBLIGATIONS, _now_overdue),
+        _today_figure("now.needs_open", gettext_lazy("Needs open"), NEEDS, _now_needs),
+        _today_figure(
             "now.referrals_waiting",
             gettext_lazy("Referrals waiting for the provider's answer"),
             REFERRALS,
@@ -930,7 +940,14 @@ def rows(user: Any, scope: Scope, key: str, *, start: dt.date, end: dt.date) -> 
     definition = definitions().get(key)
     if definition is None or (definition.city_only and (scope.kind != "city" or not policies.may_read_budget(user))):
         raise Http404
-    return definition, definition.rows(scope, Period(start, end))
+    found = definition.rows(scope, Period(start, end))
+    path = PERSON_PATH.get(definition.kind, "supervisee")
+    if path:
+        readable = Q(**{f"{path}__in": scoping.scope(user, Supervisee)})
+        if definition.kind == OBLIGATIONS:  # an office's own obligations (the place is already the user's)
+            readable |= Q(supervisee__isnull=True)
+        found = found.filter(readable)
+    return definition, found
 
 
 # --- the dashboard's own figures: today, and the 12-month trends ------------------------------------------------
@@ -946,11 +963,9 @@ def _offices_of(scope: Scope) -> QuerySet[Organisation]:
 
 
 def _months_back(end: dt.date, count: int) -> list[dt.date]:
-    months, year, month = [], end.year, end.month
-    for _i in range(count):
-        months.append(dt.date(year, month, 1))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return list(reversed(months))
+    """The first days of the ``count`` months up to the month of ``end``, oldest first."""
+    last = end.replace(day=1)
+    return [last - relativedelta(months=back) for back in range(count - 1, -1, -1)]
 
 
 def _monthly(rows: QuerySet, field_name: str, months: list[dt.date], total: str = "") -> list[Decimal | int]:

@@ -3,8 +3,12 @@ calls ``actions`` (which ask the policy and refuse with the same words the API g
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
+from operator import attrgetter
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -25,7 +29,7 @@ from accounts import attachments, idempotency, scoping
 from accounts import selectors as account_selectors
 from accounts.spreadsheet import SafeWriter
 from bureau import actions, figures, forms, policies, selectors
-from bureau.models import YEAR_MAX, YEAR_MIN, Expenditure, Finding, Inspection, Meeting, StaffTraining
+from bureau.models import YEAR_MAX, YEAR_MIN, Finding, Inspection, Meeting, StaffTraining
 from config.errors import ActionError, form_errors
 from coordination.access import logged
 from coordination.actions import log_access
@@ -1126,93 +1130,81 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "bureau/dashboard.html", context, status=400 if context["error"] else 200)
 
 
-ROW_COLUMNS = {
-    figures.PEOPLE: (
-        lambda row: row.correction_start,
-        lambda row: row,
+@dataclass(frozen=True)
+class RowShape:
+    """How the rows of one kind of figure are listed: the date field they are ordered by (and show), what to
+    select with them, what a search looks in, the person they are about (shown and logged) and a description."""
+
+    date: str
+    what: Callable[[Any], str]
+    related: tuple[str, ...] = ("supervisee",)
+    search: str = "supervisee__name"
+    person: Callable[[Any], Any] = attrgetter("supervisee")
+
+    def when(self, row):
+        return attrgetter(self.date.replace("__", "."))(row)
+
+
+def _nobody(row) -> None:
+    return None
+
+
+def _kind_and_state(row) -> str:
+    return f"{row.get_kind_display()} · {row.get_state_display()}"
+
+
+ROW_SHAPES = {
+    figures.PEOPLE: RowShape(
+        "correction_start",
         lambda row: f"{row.get_sentence_type_display()} · {row.get_status_display()}",
+        related=("judicial_office",),
+        search="name",
+        person=lambda row: row,
     ),
-    figures.STATUS_CHANGES: (
-        lambda row: row.occurred_on,
-        lambda row: row.supervisee,
-        lambda row: " ".join(filter(None, [row.get_to_status_display(), row.get_ground_display()])),
+    figures.STATUS_CHANGES: RowShape(
+        "occurred_on", lambda row: " ".join(filter(None, [row.get_to_status_display(), row.get_ground_display()]))
     ),
-    figures.OBLIGATIONS: (
-        lambda row: row.due_at,
-        lambda row: row.supervisee,
+    figures.OBLIGATIONS: RowShape(
+        "due_at",
         lambda row: (
             row.get_kind_display() if row.supervisee_id else f"{row.get_kind_display()} · {row.judicial_office}"
         ),
+        related=("supervisee", "judicial_office"),
     ),
-    figures.EPISODES: (lambda row: row.opened_at, lambda row: row.supervisee, lambda row: row.get_trigger_display()),
-    figures.CHECKINS: (
-        lambda row: row.occurred_at,
-        lambda row: row.supervisee,
-        lambda row: row.get_method_display() + (f" · {_('late')}" if row.late else ""),
+    figures.EPISODES: RowShape("opened_at", lambda row: row.get_trigger_display()),
+    figures.CHECKINS: RowShape(
+        "occurred_at", lambda row: row.get_method_display() + (f" · {_('late')}" if row.late else "")
     ),
-    figures.REQUESTS: (
-        lambda row: row.applied_at,
-        lambda row: row.supervisee,
-        lambda row: f"{row.get_kind_display()} · {row.get_state_display()}",
+    figures.REQUESTS: RowShape("applied_at", _kind_and_state),
+    figures.SANCTIONS: RowShape("proposed_at", _kind_and_state),
+    figures.NEEDS: RowShape(
+        "opened_at", lambda row: f"{row.category} · {row.get_status_display()}", related=("supervisee", "category")
     ),
-    figures.SANCTIONS: (
-        lambda row: row.proposed_at,
-        lambda row: row.supervisee,
-        lambda row: f"{row.get_kind_display()} · {row.get_state_display()}",
-    ),
-    figures.NEEDS: (
-        lambda row: row.opened_at,
-        lambda row: row.supervisee,
-        lambda row: f"{row.category} · {row.get_status_display()}",
-    ),
-    figures.REFERRALS: (
-        lambda row: row.sent_at,
-        lambda row: row.need.supervisee,
+    figures.REFERRALS: RowShape(
+        "sent_at",
         lambda row: f"{row.offering.organisation} · {row.get_state_display()}",
+        related=("need__supervisee", "offering__organisation"),
+        search="need__supervisee__name",
+        person=attrgetter("need.supervisee"),
     ),
-    figures.ATTENDANCE: (
-        lambda row: row.session.starts_at,
-        lambda row: row.supervisee,
+    figures.ATTENDANCE: RowShape(
+        "session__starts_at",
         lambda row: f"{row.session.get_kind_display()} · {row.minutes} {_('minutes')}",
+        related=("session", "supervisee"),
     ),
-    figures.HOURS: (
-        lambda row: row.date,
-        lambda row: None,
-        lambda row: f"{row.volunteer.full_name} · {row.volunteer.organisation or ''} · {row.hours} h",
+    figures.HOURS: RowShape(
+        "date",
+        lambda row: (
+            f"{row.volunteer.full_name} · {row.volunteer.organisation or ''} · {row.hours} {pgettext('hours', 'h')}"
+        ),
+        related=("volunteer__organisation",),
+        search="volunteer__full_name",
+        person=_nobody,
     ),
-    figures.SPENDING: (
-        lambda row: getattr(row, "spent_on", None) or row.year,
-        lambda row: None,
-        lambda row: f"{row.purpose} · {row.amount}" if hasattr(row, "purpose") else f"{row.approved}",
+    figures.BUDGET: RowShape("year", lambda row: f"{row.approved}", related=(), search="", person=_nobody),
+    figures.SPENDING: RowShape(
+        "spent_on", lambda row: f"{row.purpose} · {row.amount}", related=(), search="purpose", person=_nobody
     ),
-}
-ROW_RELATED = {
-    figures.PEOPLE: ("judicial_office",),
-    figures.REFERRALS: ("need__supervisee", "offering__organisation"),
-    figures.ATTENDANCE: ("session", "supervisee"),
-    figures.HOURS: ("volunteer__organisation",),
-    figures.NEEDS: ("supervisee", "category"),
-    figures.OBLIGATIONS: ("supervisee", "judicial_office"),
-    figures.SPENDING: (),
-}
-ROW_ORDER = {
-    figures.PEOPLE: "correction_start",
-    figures.STATUS_CHANGES: "occurred_on",
-    figures.OBLIGATIONS: "due_at",
-    figures.EPISODES: "opened_at",
-    figures.CHECKINS: "occurred_at",
-    figures.REQUESTS: "applied_at",
-    figures.SANCTIONS: "proposed_at",
-    figures.NEEDS: "opened_at",
-    figures.REFERRALS: "sent_at",
-    figures.ATTENDANCE: "session__starts_at",
-    figures.HOURS: "date",
-}
-ROW_PERSON = {figures.PEOPLE: "pk", figures.REFERRALS: "need__supervisee_id", figures.HOURS: "", figures.SPENDING: ""}
-ROW_SEARCH = {
-    figures.PEOPLE: "name",
-    figures.REFERRALS: "need__supervisee__name",
-    figures.HOURS: "volunteer__full_name",
 }
 
 
@@ -1226,27 +1218,20 @@ def dashboard_rows(request: HttpRequest) -> HttpResponse:
     except figures.BadPeriod:
         raise Http404 from None
     definition, rows = figures.rows(request.user, scope, request.GET.get("key", ""), start=period.start, end=period.end)
+    shape = ROW_SHAPES[definition.kind]
     total = rows.count()
     query = request.GET.get("q", "").strip()[:100]
-    search = ROW_SEARCH.get(definition.kind, "supervisee__name")
-    if definition.kind == figures.SPENDING:
-        search = "purpose" if rows.model is Expenditure else ""  # a budget line has nothing to search
-    if query and search:
-        rows = rows.filter(**{f"{search}__icontains": query})
-    found = rows.count() if query and search else total
-    related = ROW_RELATED.get(definition.kind, ("supervisee",))
-    rows = rows.select_related(*related) if related else rows
-    person = ROW_PERSON.get(definition.kind, "supervisee_id")
-    if person:
-        rows = logged(
-            rows, user=request.user, object_type="supervisee", supervisee_id=lambda row, path=person: _follow(row, path)
-        )
+    if query and shape.search:
+        rows = rows.filter(**{f"{shape.search}__icontains": query})
+    found = rows.count() if query and shape.search else total
+    if shape.related:
+        rows = rows.select_related(*shape.related)
+    if figures.PERSON_PATH.get(definition.kind, "supervisee"):
+        rows = logged(rows, user=request.user, object_type="supervisee", supervisee_id=lambda row: shape.person(row).pk)
     order = "asc" if request.GET.get("order") == "asc" else "desc"
-    date_field = ROW_ORDER.get(definition.kind) or ("spent_on" if rows.model is Expenditure else "year")
-    rows = rows.order_by(*((date_field, "pk") if order == "asc" else (f"-{date_field}", "-pk")))
+    rows = rows.order_by(*((shape.date, "pk") if order == "asc" else (f"-{shape.date}", "-pk")))
     page = _page(request, rows)
-    when, who, what = ROW_COLUMNS[definition.kind]
-    lines = [{"when": when(row), "who": who(row), "what": what(row)} for row in page]
+    lines = [{"when": shape.when(row), "who": shape.person(row), "what": shape.what(row)} for row in page]
     return render(
         request,
         "bureau/dashboard_rows.html",
@@ -1257,8 +1242,8 @@ def dashboard_rows(request: HttpRequest) -> HttpResponse:
             "label": str(definition.label),
             "total": total,
             "found": found,
-            "searchable": bool(search),
-            "today_figure": definition.key.startswith("now.") and not definition.key.endswith("_year"),
+            "searchable": bool(shape.search),
+            "today_figure": definition.as_of_today,
             "sum": figures.measure(definition, scope, period) if definition.total else None,
             "page": page,
             "lines": lines,
@@ -1268,9 +1253,3 @@ def dashboard_rows(request: HttpRequest) -> HttpResponse:
             "back": f"{reverse('bureau:dashboard')}?{urlencode({'scope': scope.param, 'period': period.param})}",
         },
     )
-
-
-def _follow(row, path: str):
-    for part in path.split("__"):
-        row = getattr(row, part)
-    return row
