@@ -38,17 +38,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-insecure-key")
-os.environ.setdefault("FIELD_ENCRYPTION_KEY", "bench-only-field-key")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+# The data script's module sets the bench environment and starts Django (one copy of that set-up).
+from bench import bureau_data
 
-import django
-
-django.setup()
+BUREAU_NAME, database_state = bureau_data.BUREAU_NAME, bureau_data.database_state
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -57,7 +50,6 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from bench.bureau_data import BUREAU_NAME, database_state  # noqa: E402
 from bench.measure import QueryCounter, cpu  # noqa: E402
 from bureau import figures  # noqa: E402
 from services.models import Organisation  # noqa: E402
