@@ -290,11 +290,11 @@ def render_pdf(report: Report, snapshot: dict[str, Any]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    from volunteers.certificates import _font
+    from records.pdf import chinese_font, paged_document
 
-    font = _font()
+    font = chinese_font()
     cell = ParagraphStyle("cell", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
     number_cell = ParagraphStyle("number", parent=cell, alignment=2)
     heading = ParagraphStyle("title", fontName=font, fontSize=18, leading=26, alignment=1)
@@ -331,21 +331,10 @@ def render_pdf(report: Report, snapshot: dict[str, Any]) -> bytes:
         )
         story.append(grid)
 
-    def footer(pdf, document) -> None:
-        pdf.setFont(font, 8)
-        pdf.drawRightString(A4[0] - 18 * mm, 10 * mm, f"— {document.page} —")
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
+    return paged_document(
+        story,
         pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
+        margins_mm=(18, 18, 16, 18),
         title=title_of(report),
         author=text(snapshot["scope_label"]),
-        invariant=1,
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()

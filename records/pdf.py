@@ -80,7 +80,7 @@ def render_table(
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import landscape
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, TableStyle
     from reportlab.platypus.tables import LongTable  # a table that splits over many pages cheaply
 
     font = _font()
@@ -106,22 +106,49 @@ def render_table(
         )
     )
 
+    return paged_document(
+        [para(title, heading), para(subtitle, sub), Spacer(1, 4 * mm), table],
+        pagesize=size,
+        margins_mm=(12, 12, 12, 14),
+        title=title,
+    )
+
+
+def chinese_font() -> str:
+    """The name of the CID font every PDF of the platform writes Chinese with (registered on first use)."""
+    return _font()
+
+
+def paged_document(
+    story: list[Any],
+    *,
+    pagesize: tuple[float, float],
+    margins_mm: tuple[float, float, float, float],
+    title: str,
+    author: str = "",
+) -> bytes:
+    """A printable document of ``story`` with "— n —" at the foot of every page (margins: left, right, top,
+    bottom, in mm); the same bytes for the same story (``invariant``)."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    font = _font()
+    left, right, top, bottom = margins_mm
+
     def footer(pdf: canvas.Canvas, document: SimpleDocTemplate) -> None:
         pdf.setFont(font, 8)
-        pdf.drawRightString(size[0] - 12 * mm, 8 * mm, f"— {document.page} —")
+        pdf.drawRightString(pagesize[0] - right * mm, (bottom - 6) * mm, f"— {document.page} —")
 
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
-        pagesize=size,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=14 * mm,
+        pagesize=pagesize,
+        leftMargin=left * mm,
+        rightMargin=right * mm,
+        topMargin=top * mm,
+        bottomMargin=bottom * mm,
         title=title,
+        author=author,
         invariant=1,
     )
-    document.build(
-        [para(title, heading), para(subtitle, sub), Spacer(1, 4 * mm), table], onFirstPage=footer, onLaterPages=footer
-    )
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
