@@ -53,3 +53,25 @@ def test_the_private_storage_has_no_address_and_lives_outside_media(settings, tm
     assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.pdf"))
     with pytest.raises(ValueError):
         storage.url(name)
+
+
+def test_every_stored_file_of_every_model_is_kept_in_private_storage():
+    """Issue 17 item 6: no upload or generated document anywhere lands under a public media address."""
+    from django.apps import apps
+    from django.db import models
+
+    from accounts.attachments import PrivateStorage
+
+    wagtail_public = {"wagtailimages", "wagtaildocs", "wagtailcore", "wagtailadmin", "wagtailusers"}
+    fields = [
+        (model, field)
+        for model in apps.get_models()
+        if model._meta.app_label not in wagtail_public
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+    ]
+    assert len(fields) >= 10, "the project's uploads are found"
+    public = [
+        f"{model._meta.label}.{field.name}" for model, field in fields if not isinstance(field.storage, PrivateStorage)
+    ]
+    assert public == []
