@@ -7,12 +7,13 @@ import hashlib
 import uuid as uuidlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import attachments, scoping
@@ -80,7 +81,8 @@ def issue(
         "verify_url": verify_url,
     }
     body = pdf.render(
-        title=template.title_zh,
+        # A kind with several forms (the sanction decisions, the proposals) names its form in the title.
+        title=pdf.fill(template.title_zh, snapshot),
         number=number,
         body=template.body,
         snapshot=snapshot,
@@ -120,6 +122,22 @@ def issued_for(*, kind: str, source: Any) -> IssuedDocument | None:
         .order_by("-issued_at")
         .first()
     )
+
+
+def issued_or_issue(
+    *, kind: str, office: Any, supervisee: Any, source: Any, data: Any, actor: Any, request=None
+) -> IssuedDocument:
+    """The valid document of ``kind`` issued from ``source``, or a new one issued now. The caller holds the
+    source's row lock, so two downloads at once issue one document; ``data`` may be a callable, so the data is
+    only gathered when a document is issued (in Chinese, the documents' language, whatever the reader's)."""
+    existing = issued_for(kind=kind, source=source)
+    if existing is not None:
+        return existing
+    with translation.override(settings.LANGUAGE_CODE):
+        data = data() if callable(data) else data
+        return issue(
+            kind=kind, office=office, supervisee=supervisee, source=source, data=data, actor=actor, request=request
+        )
 
 
 @transaction.atomic

@@ -21,6 +21,14 @@ class DocumentKind(models.TextChoices):
     INTAKE_ANNOUNCEMENT = "intake_announcement", _("intake announcement document")
     SANCTION_DECISION = "sanction_decision", _("sanction decision")
     RELEASE_CERTIFICATE = "release_certificate", _("release certificate")
+    # The supervision documents (issue 17, items 1-2).
+    TERMINATION_NOTICE = "termination_notice", _("termination notice")
+    CORRECTION_PLAN = "correction_plan", _("correction plan")
+    SANCTION_PROPOSAL = "sanction_proposal", _("sanction proposal")
+    LOST_CONTACT_NOTICE = "lost_contact_notice", _("lost-contact notice")
+    CONTACT_APPROVAL = "contact_approval", _("contact approval form")
+    ENTRY_APPROVAL = "entry_approval", _("entry approval form")
+    RELOCATION_APPROVAL = "relocation_approval", _("relocation approval form")
 
 
 # The character of each kind in its number (新密矫〔2026〕外字第 12 号): the register's table of prefixes.
@@ -31,6 +39,14 @@ NUMBER_PREFIXES: dict[str, str] = {
     DocumentKind.INTAKE_ANNOUNCEMENT: "宣",
     DocumentKind.SANCTION_DECISION: "处",
     DocumentKind.RELEASE_CERTIFICATE: "解",
+    # The supervision documents (issue 17, items 1-2).
+    DocumentKind.TERMINATION_NOTICE: "终",
+    DocumentKind.CORRECTION_PLAN: "案",
+    DocumentKind.SANCTION_PROPOSAL: "建",
+    DocumentKind.LOST_CONTACT_NOTICE: "脱",
+    DocumentKind.CONTACT_APPROVAL: "会",
+    DocumentKind.ENTRY_APPROVAL: "入",
+    DocumentKind.RELOCATION_APPROVAL: "迁",
 }
 
 

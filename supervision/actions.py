@@ -42,6 +42,7 @@ from supervision.models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from records.models import IssuedDocument
 
 ACTIVE_STATUSES = LIVE_STATUSES
 # The notification kind of an escalated obligation (written to the coordination outbox).
@@ -827,6 +828,7 @@ def announce(
         signed_scan=signed_scan,
     )
     _set_status(supervisee, to=Status.UNDER_CORRECTION, action="announce", actor=actor, on=held_on)
+    announcement_document(announcement=announcement)
     return announcement
 
 
@@ -961,6 +963,7 @@ def release(
     )
     change = _set_status(supervisee, to=Status.RELEASED, action="release", actor=actor, on=released_on)
     _close_out(supervisee, actor, reason=str(_("Community correction ended: the person was released.")), on=released_on)
+    release_certificate(change=change)
     return change
 
 
@@ -984,7 +987,117 @@ def terminate(*, supervisee: Supervisee, actor: User, ground: str, on: dt.date, 
         reason=str(_("Community correction ended: %(ground)s.") % {"ground": StatusChange.Ground(ground).label}),
         on=on,
     )
+    termination_notice(change=change)
     return change
+
+
+# --- Documents issued through the document service (records; docs/records.md) ---------------------------
+
+
+def _issue_once(kind: str, *, source: Any, supervisee: Supervisee, actor: User, data, http_request=None):
+    """The valid document of ``kind`` issued from ``source`` (whose row the caller has locked), or one issued
+    now in the name of ``actor``, the person who took the decision."""
+    from records import actions as records
+
+    return records.issued_or_issue(
+        kind=kind,
+        office=supervisee.judicial_office,
+        supervisee=supervisee,
+        source=source,
+        data=data,
+        actor=actor,
+        request=http_request,
+    )
+
+
+def _locked_change(change: StatusChange, action: str) -> StatusChange:
+    change = (
+        StatusChange.objects.select_for_update()
+        .select_related("supervisee__judicial_office", "actor")
+        .get(pk=change.pk)
+    )
+    if change.action != action:
+        raise ActionError(_("This step has no such document."), code="not_found")
+    return change
+
+
+@transaction.atomic
+def release_certificate(*, change: StatusChange, http_request: Any = None) -> IssuedDocument:
+    """The 解除社区矫正证明书 of a release, issued once (numbered, stored, hashed) in the name of the officer who
+    recorded the release; later calls return the same document until it is voided."""
+    from records.models import DocumentKind
+    from supervision import documents
+
+    change = _locked_change(change, "release")
+    return _issue_once(
+        DocumentKind.RELEASE_CERTIFICATE,
+        source=change,
+        supervisee=change.supervisee,
+        actor=change.actor,
+        data=lambda: documents.release_data(change, current_sentence(change.supervisee)),
+        http_request=http_request,
+    )
+
+
+@transaction.atomic
+def termination_notice(*, change: StatusChange, http_request: Any = None) -> IssuedDocument:
+    """The 终止社区矫正通知书 of a termination (revocation, 收监, death, other grounds), issued once."""
+    from records.models import DocumentKind
+    from supervision import documents
+
+    change = _locked_change(change, "terminate")
+    return _issue_once(
+        DocumentKind.TERMINATION_NOTICE,
+        source=change,
+        supervisee=change.supervisee,
+        actor=change.actor,
+        data=lambda: documents.termination_data(change),
+        http_request=http_request,
+    )
+
+
+@transaction.atomic
+def announcement_document(*, announcement: Announcement, http_request: Any = None) -> IssuedDocument:
+    """The 社区矫正宣告书 of an intake announcement, issued once in the name of the officer who recorded it."""
+    from records.models import DocumentKind
+    from supervision import documents
+
+    announcement = (
+        Announcement.objects.select_for_update()
+        .select_related("supervisee__judicial_office", "recorded_by")
+        .get(pk=announcement.pk)
+    )
+    if announcement.kind != Announcement.Kind.INTAKE:
+        raise ActionError(_("This step has no such document."), code="not_found")
+    return _issue_once(
+        DocumentKind.INTAKE_ANNOUNCEMENT,
+        source=announcement,
+        supervisee=announcement.supervisee,
+        actor=announcement.recorded_by,
+        data=lambda: documents.announcement_data(announcement, current_sentence(announcement.supervisee)),
+        http_request=http_request,
+    )
+
+
+@transaction.atomic
+def plan_document(*, plan: CorrectionPlan, http_request: Any = None) -> IssuedDocument:
+    """The 社区矫正方案 of one version of the correction plan, issued once in the name of its writer."""
+    from records.models import DocumentKind
+    from supervision import documents
+
+    plan = (
+        CorrectionPlan.objects.select_for_update()
+        .select_related("supervisee__judicial_office", "created_by")
+        .get(pk=plan.pk)
+    )
+    return _issue_once(
+        DocumentKind.CORRECTION_PLAN,
+        source=plan,
+        supervisee=plan.supervisee,
+        actor=plan.created_by,
+        data=lambda: documents.plan_data(plan),
+        http_request=http_request,
+    )
 
 
 @transaction.atomic
@@ -1297,6 +1410,7 @@ def write_plan(
         source_type=ContentType.objects.get_for_model(CorrectionPlan),
         source_id=plan.pk,
     )
+    plan_document(plan=plan)
     return plan
 
 

@@ -26,7 +26,8 @@ from coordination.actions import log_access
 from coordination.models import AccessLog, Supervisee
 from coordination.policies import case_offices
 from coordination.selectors import supervisee_for_read
-from supervision import actions, certificates, classification, feeds, forms, policies, selectors, todo
+from records.models import IssuedDocument
+from supervision import actions, classification, feeds, forms, policies, selectors, todo
 from supervision.forms import DecisionForm, HolidayForm, PlanForm, ReviewForm, RuleOverrideForm
 from supervision.models import (
     Announcement,
@@ -286,6 +287,11 @@ def lifecycle(request: HttpRequest, uuid) -> HttpResponse:
             "s": supervisee,
             "record": selectors.lifecycle(request.user, supervisee),
             "steps": [(step, STEP_TITLES[step]) for step in selectors.next_steps(supervisee)] if can_change else [],
+            # The documents issued about the person (release certificate, notices, plans...), as the register
+            # shows them to this user.
+            "documents": scoping.scope(request.user, IssuedDocument)
+            .filter(supervisee=supervisee)
+            .order_by("-issued_at")[:50],
         },
     )
 
@@ -337,7 +343,10 @@ def release_certificate(request: HttpRequest, uuid) -> HttpResponse:
     change = scoping.scope(request.user, StatusChange).filter(supervisee=supervisee, action="release").first()
     if change is None or supervisee.status != Supervisee.Status.RELEASED:
         raise Http404
-    body = certificates.release_pdf(supervisee, change, actions.current_sentence(supervisee))
+    # Issued once through the document service (numbered, hashed, kept); the stored bytes are served.
+    document = actions.release_certificate(change=change, http_request=request)
+    with document.pdf.open("rb") as stored:
+        body = stored.read()
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="release-{supervisee.uuid}.pdf"'
     response["Cache-Control"] = "private, no-store"

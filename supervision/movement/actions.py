@@ -742,3 +742,25 @@ def travel_certificate(*, request: MovementRequest, http_request: Any = None) ->
         actor=request.decided_by,
         request=http_request,
     )
+
+
+@transaction.atomic
+def approval_form(*, request: MovementRequest, http_request: Any = None) -> IssuedDocument:
+    """The 审批表 of a decided request (travel, frequent travel, relocation, contact, entry), issued once
+    through the document service in the name of the decider; later calls return the same document until it is
+    voided. An open request has none yet."""
+    from records import actions as records
+    from supervision.movement import documents
+
+    request = _lock(request)
+    if not request.decided_by_id:
+        raise ActionError(_("Only a decided request has an approval form."), code="not_found")
+    return records.issued_or_issue(
+        kind=documents.APPROVAL_KINDS[request.kind],
+        office=request.supervisee.judicial_office,
+        supervisee=request.supervisee,
+        source=request,
+        data=lambda: documents.approval_data(request),
+        actor=request.decided_by,
+        request=http_request,
+    )

@@ -21,7 +21,7 @@ from coordination.access import logged
 from coordination.models import Supervisee
 from coordination.selectors import supervisee_for_read
 from supervision import policies
-from supervision.movement import actions, documents, forms, selectors
+from supervision.movement import actions, forms, selectors
 from supervision.movement.models import MonitoringPeriod, MovementAttachment, MovementRequest, ProhibitionOrder
 from supervision.views import requires
 
@@ -275,7 +275,12 @@ def approval_form(request: HttpRequest, pk: int) -> HttpResponse:
     if not policies.is_case_staff(request.user):
         raise PermissionDenied
     row = _request(request, pk)
-    return _pdf(documents.approval_form_pdf(row), f"approval-{row.pk}.pdf")
+    if not row.decided_by_id:
+        raise Http404
+    # Issued once through the document service (numbered, hashed, kept); the stored bytes are served.
+    document = actions.approval_form(request=row, http_request=request)
+    with document.pdf.open("rb") as stored:
+        return _pdf(stored.read(), f"approval-{row.pk}.pdf")
 
 
 @require_GET

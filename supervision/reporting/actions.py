@@ -38,6 +38,7 @@ from supervision.uploads import check_upload, stored_name
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from records.models import IssuedDocument
 
 Method = CheckIn.Method
 Mode = CorrectionPlan.ReportingMode
@@ -678,7 +679,33 @@ def record_notice(*, episode: LostContactEpisode, actor: User, recipient: str, s
         raise ActionError({"sent_on": _("The notice cannot be before the person was out of contact.")})
     setattr(locked, field, sent_on)
     locked.save(update_fields=[field])
+    lost_contact_notice(episode=locked, actor=actor)
     return locked
+
+
+@transaction.atomic
+def lost_contact_notice(*, episode: LostContactEpisode, actor: User, http_request: Any = None) -> IssuedDocument:
+    """The 失去联系通知书 of an episode (to public security and the procuratorate), issued once through the
+    document service in the name of the officer who records the first notice; later calls return the same
+    document until it is voided."""
+    from records import actions as records
+    from records.models import DocumentKind
+    from supervision import documents
+
+    episode = (
+        LostContactEpisode.objects.select_for_update(of=("self",))
+        .select_related("supervisee__judicial_office")
+        .get(pk=episode.pk)
+    )
+    return records.issued_or_issue(
+        kind=DocumentKind.LOST_CONTACT_NOTICE,
+        office=episode.supervisee.judicial_office,
+        supervisee=episode.supervisee,
+        source=episode,
+        data=lambda: documents.lost_contact_data(episode),
+        actor=actor,
+        request=http_request,
+    )
 
 
 def days_out(episode: LostContactEpisode, until: dt.date) -> int:

@@ -33,6 +33,7 @@ from supervision.uploads import check_upload
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from records.models import IssuedDocument
 
 Kind = SanctionProposal.Kind
 State = SanctionProposal.State
@@ -413,3 +414,27 @@ __all__ = [
     "suggest",
     "withdraw",
 ]
+
+
+@transaction.atomic
+def decision_document(*, proposal: SanctionProposal, http_request: Any = None) -> IssuedDocument:
+    """The document of an approved proposal, issued once through the document service in the name of the
+    decider: the bureau's 决定书 (commendation, admonition, warning) or the 建议书 sent to an outside organ.
+    Later calls return the same document until it is voided; a refused or withdrawn proposal has none."""
+    from records import actions as records
+    from records.models import DocumentKind
+    from supervision.sanctions import documents
+
+    proposal = _lock(proposal)
+    if proposal.decided_by_id is None or proposal.state in (State.REFUSED, State.WITHDRAWN, State.PROPOSED):
+        raise SanctionError(_("Only an approved proposal has a decision document."), code="not_found")
+    supervisee = Supervisee.objects.select_related("judicial_office__parent").get(pk=proposal.supervisee_id)
+    return records.issued_or_issue(
+        kind=DocumentKind.SANCTION_PROPOSAL if documents.is_proposal(proposal) else DocumentKind.SANCTION_DECISION,
+        office=supervisee.judicial_office,
+        supervisee=supervisee,
+        source=proposal,
+        data=lambda: documents.decision_data(proposal),
+        actor=proposal.decided_by,
+        request=http_request,
+    )

@@ -1,87 +1,60 @@
-"""The decision document of a reward or sanction proposal, as a PDF in Chinese (表扬/训诫/警告决定书, or the
-approval of a proposal to an outside organ). Same approach as ``supervision/movement/documents.py``."""
+"""The data of the decision documents of rewards and sanctions, issued through the document service
+(records): the 表扬/训诫/警告决定书 of the county bureau (kind ``sanction_decision``) and the proposals it sends
+to an outside organ (治安管理处罚建议书, 撤销缓刑（假释）建议书, 收监执行建议书; kind ``sanction_proposal``).
+The text is the template's; these functions only gather what it fills in."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from supervision.movement.documents import _date, _render
+from supervision.documents import day, person
 from supervision.sanctions.models import SanctionProposal
 
 Kind = SanctionProposal.Kind
-State = SanctionProposal.State
 
-TITLES = {
-    Kind.PRAISE: "社区矫正对象表扬决定书",
-    Kind.ADMONITION: "社区矫正对象训诫决定书",
-    Kind.WARNING: "社区矫正对象警告决定书",
-    Kind.PENALTY: "治安管理处罚建议书",
-    Kind.REVOCATION: "撤销缓刑（假释）建议书",
-    Kind.PRISON: "收监执行建议书",
-}
-KINDS_ZH = {
+MEASURES = {
     Kind.PRAISE: "表扬",
     Kind.ADMONITION: "训诫",
     Kind.WARNING: "警告",
     Kind.PENALTY: "提请公安机关给予治安管理处罚",
-    Kind.REVOCATION: "提请人民法院撤销缓刑（假释）",
-    Kind.PRISON: "提请收监执行",
+    Kind.REVOCATION: "撤销缓刑（假释）",
+    Kind.PRISON: "收监执行",
 }
-ORGANS_ZH = {
+PROPOSAL_TITLES = {
+    Kind.PENALTY: "治安管理处罚建议书",
+    Kind.REVOCATION: "撤销缓刑（假释）建议书",
+    Kind.PRISON: "收监执行建议书",
+}
+ORGANS = {
     SanctionProposal.Organ.PUBLIC_SECURITY: "公安机关",
     SanctionProposal.Organ.COURT: "人民法院",
 }
-LAW = "依据《中华人民共和国社区矫正法》第二十八条、《社区矫正法实施办法》第三十二条至第三十六条"
-LAW_ORGAN = "依据《中华人民共和国社区矫正法》第二十八条、第四十六条，《社区矫正法实施办法》第四十六条至第四十九条"
 
 
-def decision_pdf(proposal: SanctionProposal) -> bytes:
-    """The decision: the person, the grounds and facts, who proposed, who decided, the number and outcome."""
-    person = proposal.supervisee
-    title = TITLES[proposal.kind]
-    title_lines = [f"文号：{proposal.decision_number}"] if proposal.decision_number else []
-    grounds = "；".join(f"{g.get_code_display()}（{_date(g.occurred_on)}）" for g in proposal.grounds.all())
-    lines = title_lines + [
-        f"社区矫正对象：{person.name}（{person.get_sex_display()}）",
-        f"身份证号码：{person.resident_id_masked}",
-        f"矫正类别：{person.get_sentence_type_display()}",
-        f"执行地司法所：{person.judicial_office.name}",
-        "",
-        f"事项：{KINDS_ZH[proposal.kind]}",
-        f"事由：{grounds or '—'}",
-        f"事实：{proposal.facts}",
-        f"提出人：{proposal.proposed_by.get_full_name()}（{_date(timezone.localtime(proposal.proposed_at))}）",
-        "",
-        LAW_ORGAN if proposal.organ else LAW,
-    ]
-    if proposal.state == State.PROPOSED:
-        lines.append("决定：待县级社区矫正机构审批")
-    elif proposal.state == State.WITHDRAWN:
-        lines.append("决定：建议已撤回")
-    elif proposal.state == State.REFUSED:
-        lines += [
-            f"决定：不予批准（{proposal.decision_note}）",
-            f"审批人：{proposal.decided_by.get_full_name()}",
-            f"审批日期：{_date(timezone.localtime(proposal.decided_at))}",
-        ]
-    else:
-        verb = f"同意{KINDS_ZH[proposal.kind]}"
-        lines += [
-            f"决定：{verb}" + (f"（{proposal.decision_note}）" if proposal.decision_note else ""),
-            f"审批人：{proposal.decided_by.get_full_name()}",
-            f"审批日期：{_date(timezone.localtime(proposal.decided_at))}",
-        ]
-        if proposal.organ:
-            lines.append(f"送交：{ORGANS_ZH[proposal.organ]}（{_date(proposal.sent_on)}）")
-        if proposal.court_due_on:
-            lines.append(f"人民法院应于 {_date(proposal.court_due_on)} 前作出裁定。")
-        if proposal.organ_decided_on:
-            outcome = "准予" if proposal.organ_accepted else "不予准许"
-            lines.append(
-                f"{ORGANS_ZH[proposal.organ]}决定：{outcome}（{proposal.organ_reference}，{_date(proposal.organ_decided_on)}）"
-            )
-        if proposal.procuratorate_notified_on:
-            lines.append(f"已于 {_date(proposal.procuratorate_notified_on)} 抄送人民检察院。")
-    bureau = person.judicial_office.parent
-    lines += ["", f"决定机关：{bureau.name if bureau else '县级社区矫正机构'}"]
-    return _render(title, person.judicial_office.name, lines)
+def is_proposal(proposal: SanctionProposal) -> bool:
+    """A proposal to an outside organ (the organ decides), rather than the bureau's own decision."""
+    return proposal.kind in PROPOSAL_TITLES
+
+
+def decision_data(proposal: SanctionProposal) -> dict[str, str]:
+    """The person, the grounds and facts, who proposed and who decided, and the measure."""
+    supervisee = proposal.supervisee
+    bureau = supervisee.judicial_office.parent
+    grounds = "；".join(f"{g.get_code_display()}（{day(g.occurred_on)}）" for g in proposal.grounds.all())
+    data = {
+        **person(supervisee),
+        "measure": MEASURES[proposal.kind],
+        "grounds": grounds or "—",
+        "facts": proposal.facts,
+        "proposed_by": proposal.proposed_by.get_full_name() or proposal.proposed_by.get_username(),
+        "proposed_on": day(timezone.localtime(proposal.proposed_at)),
+        "decision_note": f"（{proposal.decision_note}）" if proposal.decision_note else "",
+        "decision_number": proposal.decision_number or "—",
+        "decided_by": proposal.decided_by.get_full_name() or proposal.decided_by.get_username(),
+        "decided_on": day(timezone.localtime(proposal.decided_at)),
+        "bureau": bureau.name if bureau else "县级社区矫正机构",
+    }
+    if is_proposal(proposal):
+        data["document_title"] = PROPOSAL_TITLES[proposal.kind]
+        data["organ"] = ORGANS.get(proposal.organ, "—")
+    return data

@@ -20,7 +20,7 @@ from config.errors import form_errors
 from coordination.models import Supervisee
 from coordination.selectors import supervisee_for_read
 from supervision import policies
-from supervision.sanctions import actions, documents, forms, selectors
+from supervision.sanctions import actions, forms, selectors
 from supervision.sanctions.models import SanctionEvidence, SanctionProposal
 from supervision.views import requires
 
@@ -248,11 +248,15 @@ def awaiting(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(policies.is_case_staff)
 def document(request: HttpRequest, pk: int) -> HttpResponse:
-    """The decision document (PDF) of a decided proposal."""
+    """The decision document (PDF) of an approved proposal: issued once through the document service (numbered,
+    hashed, kept), the stored bytes served on every download."""
     row = _proposal(request, pk)
-    if row.decided_by_id is None:
+    if row.decided_by_id is None or row.state in (SanctionProposal.State.REFUSED, SanctionProposal.State.WITHDRAWN):
         raise Http404
-    response = HttpResponse(documents.decision_pdf(row), content_type="application/pdf")
+    issued = actions.decision_document(proposal=row, http_request=request)
+    with issued.pdf.open("rb") as stored:
+        body = stored.read()
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="decision-{row.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

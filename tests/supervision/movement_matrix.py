@@ -129,7 +129,11 @@ MOVEMENT_MATRIX: dict[tuple[str, str], tuple] = {
         HEADS_ONLY_PAGE,
     ),
     ("supervision:movement-request", "get"): (lambda w: {"pk": _request(w).pk}, None, CASE_PAGE),
-    ("supervision:movement-approval-form", "get"): (lambda w: {"pk": _request(w).pk}, None, CASE_PAGE),
+    ("supervision:movement-approval-form", "get"): (
+        lambda w: {"pk": _request(w, state="approved").pk},
+        None,
+        CASE_PAGE,
+    ),
     ("supervision:movement-certificate", "get"): (
         lambda w: {"pk": _request(w, state="approved").pk},
         None,

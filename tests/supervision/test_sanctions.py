@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from config.errors import ActionError
 from coordination.models import AccessLog, Supervisee
+from records.models import IssuedDocument
 from supervision.models import Obligation, SanctionGround
 from supervision.reporting import actions as reporting
 from supervision.sanctions import actions
@@ -358,20 +359,26 @@ def test_from_twelve_days_lost_to_the_warning_document(person, officer, heads):
     pdf = login(officer).get(reverse("supervision:sanctions-document", args=[proposal.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
-    for expected in ("警告决定书", "县矫警〔2026〕7号", person.name, "第二十八条", "同意警告"):
+    for expected in ("警告决定书", "县矫警〔2026〕7号", person.name, "第二十八条", "决定给予该社区矫正对象警告"):
         assert expected in text
+    # Issued once through the document service: the same bytes on the next download, in the register.
+    issued = IssuedDocument.objects.get(kind="sanction_decision")
+    assert issued.number in text and "处字第 1 号" in text and issued.source == proposal
+    assert login(officer).get(reverse("supervision:sanctions-document", args=[proposal.pk])).content == pdf.content
     # The officer cannot open the decide page.
     assert login(officer).get(decide_url).status_code == 403
 
 
-def test_the_decision_document_of_a_revocation_names_the_court_clock(revocation, officer):
-    from supervision.sanctions import documents
-
+def test_the_proposal_of_a_revocation_is_issued_to_the_court(revocation, officer):
     sent = actions.send(proposal=revocation, actor=officer, sent_on=today())
-    text = pdf_text(documents.decision_pdf(sent))
-    assert "撤销缓刑（假释）建议书" in text
-    assert "人民法院" in text
-    assert f"{sent.court_due_on:%Y年%m月%d日}" in text
+    document = actions.decision_document(proposal=sent)
+    with document.pdf.open("rb") as stored:
+        text = pdf_text(stored.read())
+    assert document.kind == "sanction_proposal" and "建字第 1 号" in text and document.number in text
+    assert "撤销缓刑（假释）建议书" in text and "人民法院：" in text and sent.supervisee.name in text
+    assert f"{timezone.localtime(sent.decided_at):%Y年%m月%d日}" in text and "第四十六条" in text
+    # The same document on every later call.
+    assert actions.decision_document(proposal=sent) == document
 
 
 def test_api_suggests_proposes_and_decides(person, officer, heads):
