@@ -21,6 +21,8 @@ class DocumentKind(models.TextChoices):
     INTAKE_ANNOUNCEMENT = "intake_announcement", _("intake announcement document")
     SANCTION_DECISION = "sanction_decision", _("sanction decision")
     RELEASE_CERTIFICATE = "release_certificate", _("release certificate")
+    # Referral letters and volunteer certificates (issue 17 items 1-3).
+    VOLUNTEER_CERTIFICATE = "volunteer_certificate", _("certificate of volunteer service record")
 
 
 # The character of each kind in its number (新密矫〔2026〕外字第 12 号): the register's table of prefixes.
@@ -31,6 +33,15 @@ NUMBER_PREFIXES: dict[str, str] = {
     DocumentKind.INTAKE_ANNOUNCEMENT: "宣",
     DocumentKind.SANCTION_DECISION: "处",
     DocumentKind.RELEASE_CERTIFICATE: "解",
+    # Referral letters and volunteer certificates (issue 17 items 1-3).
+    DocumentKind.VOLUNTEER_CERTIFICATE: "志",
+}
+
+# What the public verification page shows of a document besides its number, kind, date, office and state:
+# nothing for a document about a supervisee; the volunteer's masked name and hours for a volunteer
+# certificate (as the volunteers' own check always did). Keys of the snapshot.
+PUBLIC_PARTICULARS: dict[str, tuple[str, ...]] = {
+    DocumentKind.VOLUNTEER_CERTIFICATE: ("name", "total_hours"),
 }
 
 

@@ -1,5 +1,5 @@
 """The release certificate (解除社区矫正证明书) as a PDF in Chinese, until the records issue makes it a
-document. Same approach as the volunteer certificate: reportlab's CID font, extractable text."""
+document. Same approach as the documents of ``records``: reportlab's CID font, extractable text."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from coordination.models import Supervisee
+from records.pdf import chinese_font
 from supervision.models import Sentence, StatusChange
-from volunteers.certificates import _font
 
 
 def release_pdf(supervisee: Supervisee, change: StatusChange, sentence: Sentence | None) -> bytes:
-    font = _font()
+    font = chinese_font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle("解除社区矫正证明书")

@@ -11,9 +11,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from records.pdf import chinese_font
 from supervision.movement import actions
 from supervision.movement.models import MovementRequest
-from volunteers.certificates import _font
 
 TITLES = {
     MovementRequest.Kind.TRAVEL: "社区矫正对象外出审批表",
@@ -40,7 +40,7 @@ def _date(day) -> str:
 
 
 def _render(title: str, author: str, lines: list[str]) -> bytes:
-    font = _font()
+    font = chinese_font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(title)
