@@ -15,7 +15,7 @@ from coordination.models import Supervisee
 from records import actions as records
 from records.models import DocumentTemplate, IssuedDocument
 from services.models import Organisation
-from tests.coordination.factories import offering
+from tests.coordination.factories import make_supervisee, offering
 from tests.records.helpers import pdf_bytes_text, stored_text
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +122,17 @@ def test_a_new_template_version_leaves_the_issued_letter_alone(world):
     after = body(login(world.users["officer"]).get(url(referral)))
     assert after == before and hashlib.sha256(after).hexdigest() == document.sha256
     assert "新版正文" not in stored_text(document)
+
+
+def test_a_minors_letter_leaves_out_the_full_name_and_phone(world):
+    officer = world.users["officer"]
+    minor = make_supervisee(office=world.city.office, actor=world.users["bureau"], age=16)
+    assert minor.is_minor
+    need = casework.record_need(
+        supervisee=minor, category=world.offering.category, urgency=2, description="学电工", actor=officer
+    )
+    casework.record_consent(supervisee=minor, organisation=world.provider_org, recorded_by=officer)
+    referral = casework.create_referral(need=need, offering=world.offering, actor=officer, send=True)
+    text = pdf_bytes_text(body(login(officer).get(url(referral))))
+    assert minor.given_name in text and minor.case_number in text
+    assert minor.name not in text and minor.phone not in text and label("phone") not in text

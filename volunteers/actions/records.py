@@ -27,15 +27,6 @@ def rotate_feed_token(*, volunteer: Volunteer, actor: User | None) -> Volunteer:
     return volunteer
 
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
-
-
-def new_certificate_code() -> str:
-    """A verification code of the certificates issued before the document service (kept for their format)."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
-
-
 @transaction.atomic
 def issue_certificate(*, volunteer: Volunteer, actor: User | None, request=None) -> IssuedDocument:
     """The Art. 19 certificate of approved hours, activities and training (the volunteer), issued through the
