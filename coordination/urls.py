@@ -23,6 +23,7 @@ urlpatterns = [
     path("supervisees/<uuid:uuid>/consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("needs/<int:pk>/refer/", views.referral_create, name="referral-create"),
     path("referrals/<uuid:uuid>/", views.referral_detail, name="referral"),
+    path("referrals/<uuid:uuid>/letter.pdf", views.referral_letter, name="referral-letter"),
     path("referrals/<uuid:uuid>/<slug:verb>/", views.referral_transition, name="referral-transition"),
     path("inbox/", views.provider_inbox, name="inbox"),
     path("overdue/", views.overdue, name="overdue"),

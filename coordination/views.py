@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import idempotency, roles, scoping, spreadsheet
+from accounts import attachments, idempotency, roles, scoping, spreadsheet
 from config.confirm import confirm_first
 from config.errors import form_errors
 from coordination import actions, policies, selectors
@@ -39,6 +39,8 @@ from coordination.forms import (
 )
 from coordination.models import AccessLog, CorrectionTeamMember, Referral, Supervisee
 from coordination.serializers import display_rows
+from records.models import DocumentKind, IssuedDocument
+from records.policies import Issuing
 
 PAGE_SIZE = 25
 
@@ -452,10 +454,32 @@ def referral_detail(request: HttpRequest, uuid) -> HttpResponse:
             "side": side,
             "rows": display_rows(supervisee, fields),
             "verbs": actions.allowed_verbs(referral, side),
+            "can_print_letter": side == "case"
+            and referral.state in actions.LETTER_STATES
+            and scoping.policy_for(IssuedDocument).can(
+                request.user,
+                "issue",
+                Issuing(kind=DocumentKind.REFERRAL_LETTER, office=supervisee.judicial_office, source=referral),
+            ),
             "form": TransitionForm(),
             "now": timezone.now(),
         },
     )
+
+
+@require_GET
+@requires(policies.can_see_case_list)
+def referral_letter(request: HttpRequest, uuid) -> HttpResponse:
+    """The referral letter (转介函) to print: the valid letter issued from the referral or one issued now, its
+    stored bytes (case staff who issue the office's documents)."""
+    referral = _referral_or_404(request.user, uuid)  # the selector logs the read
+    try:
+        document = actions.referral_letter(referral=referral, actor=request.user, request=request)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("coordination:referral", uuid=referral.uuid)
+    return attachments.serve(document.pdf, download_name=f"referral-letter-{document.year}-{document.sequence}")
 
 
 @require_POST

@@ -21,6 +21,7 @@ from accounts.links import absolute_url
 from config.errors import ActionError
 from records import pdf
 from records.models import NUMBER_PREFIXES, DocumentTemplate, IssuedDocument, NumberCounter, OfficeCode
+from records.policies import Issuing
 
 
 def template_in_force(kind: str, *, on=None) -> DocumentTemplate:
@@ -63,7 +64,7 @@ def issue(
     """Issue a document of ``kind`` for ``office`` from a decision's ``data``: the template in force, the
     next number, the PDF rendered once and stored privately with its SHA-256."""
     policy = scoping.policy_for(IssuedDocument)
-    if not policy.can(actor, "issue", office):
+    if not policy.can(actor, "issue", Issuing(kind=kind, office=office, source=source)):
         raise PermissionDenied(_("Only the officers of the office and the bureau issue its documents."))
     template = template_in_force(kind)
     now = timezone.now()

@@ -29,6 +29,8 @@ class DocumentKind(models.TextChoices):
     CONTACT_APPROVAL = "contact_approval", _("contact approval form")
     ENTRY_APPROVAL = "entry_approval", _("entry approval form")
     RELOCATION_APPROVAL = "relocation_approval", _("relocation approval form")
+    # Referral letters and volunteer certificates (issue 17 items 1-3).
+    VOLUNTEER_CERTIFICATE = "volunteer_certificate", _("certificate of volunteer service record")
 
 
 # The character of each kind in its number (新密矫〔2026〕外字第 12 号): the register's table of prefixes.
@@ -47,6 +49,15 @@ NUMBER_PREFIXES: dict[str, str] = {
     DocumentKind.CONTACT_APPROVAL: "会",
     DocumentKind.ENTRY_APPROVAL: "入",
     DocumentKind.RELOCATION_APPROVAL: "迁",
+    # Referral letters and volunteer certificates (issue 17 items 1-3).
+    DocumentKind.VOLUNTEER_CERTIFICATE: "志",
+}
+
+# What the public verification page shows of a document besides its number, kind, date, office and state:
+# nothing for a document about a supervisee; the volunteer's masked name and hours for a volunteer
+# certificate (as the volunteers' own check always did). Keys of the snapshot.
+PUBLIC_PARTICULARS: dict[str, tuple[str, ...]] = {
+    DocumentKind.VOLUNTEER_CERTIFICATE: ("name", "total_hours"),
 }
 
 

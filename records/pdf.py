@@ -1,4 +1,4 @@
-"""An issued document as an A4 PDF in Chinese: reportlab's CID font (volunteers.certificates), the text of
+"""An issued document as an A4 PDF in Chinese: reportlab's CID font (``chinese_font``), the text of
 the template version filled from the snapshot, the number, and a verification QR code (segno) with its
 address printed under it. Rendered once, at issue; the stored bytes are the document."""
 
@@ -13,9 +13,14 @@ from xml.sax.saxutils import escape
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from volunteers.certificates import _font
+# reportlab's built-in CID font: Chinese renders without shipping a font file, and the text stays
+# extractable (pypdf reads it back in the tests).
+FONT = "STSong-Light"
+_registered = False
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 WRAP = 38  # characters per line (Chinese has no spaces to break on)
@@ -28,7 +33,7 @@ def fill(body: str, data: dict) -> str:
 
 
 def render(*, title: str, number: str, body: str, snapshot: dict, verify_url: str, author: str) -> bytes:
-    font = _font()
+    font = chinese_font()
     buffer = io.BytesIO()
     # invariant: no creation time or random id in the file, so the same input gives the same bytes.
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
@@ -83,7 +88,7 @@ def render_table(
     from reportlab.platypus import Paragraph, Spacer, TableStyle
     from reportlab.platypus.tables import LongTable  # a table that splits over many pages cheaply
 
-    font = _font()
+    font = chinese_font()
     size = landscape(A4)
     text = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     bold = ParagraphStyle("head", parent=text, fontSize=9.5)
@@ -116,7 +121,11 @@ def render_table(
 
 def chinese_font() -> str:
     """The name of the CID font every PDF of the platform writes Chinese with (registered on first use)."""
-    return _font()
+    global _registered
+    if not _registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+        _registered = True
+    return FONT
 
 
 def paged_document(
@@ -131,7 +140,7 @@ def paged_document(
     bottom, in mm); the same bytes for the same story (``invariant``)."""
     from reportlab.platypus import SimpleDocTemplate
 
-    font = _font()
+    font = chinese_font()
     left, right, top, bottom = margins_mm
 
     def footer(pdf: canvas.Canvas, document: SimpleDocTemplate) -> None:

@@ -40,7 +40,11 @@ def register(
         rows = rows.filter(scan="", voided_at__isnull=True)
     q = q.strip()
     if q:
-        rows = rows.filter(Q(number__icontains=q) | Q(supervisee__name__icontains=q))
+        rows = rows.filter(
+            Q(number__icontains=q)
+            | Q(supervisee__name__icontains=q)
+            | Q(kind=DocumentKind.VOLUNTEER_CERTIFICATE, snapshot__name__icontains=q)
+        )
     return rows.order_by("office__name", "-year", "kind", "-sequence")
 
 

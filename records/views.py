@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import attachments, scoping, spreadsheet
@@ -23,7 +23,7 @@ from config.api_fields import query_int
 from config.errors import form_errors
 from records import actions, pdf, selectors
 from records.forms import ScanForm, VoidForm
-from records.models import DocumentKind, IssuedDocument
+from records.models import PUBLIC_PARTICULARS, DocumentKind, IssuedDocument
 from services.models import Organisation
 
 PAGE_SIZE = 50
@@ -37,8 +37,9 @@ STATES = [
 
 
 def may_use_register(user: Any) -> bool:
-    """The bureau and the officers (and heads) of judicial offices."""
-    return has_role(user, Role.BUREAU_ADMIN, Role.OFFICE_OFFICER)
+    """The bureau, the officers (and heads) of judicial offices, and volunteer coordinators (their team's
+    certificates)."""
+    return has_role(user, Role.BUREAU_ADMIN, Role.OFFICE_OFFICER, Role.VOLUNTEER_COORDINATOR)
 
 
 def _staff(request: HttpRequest) -> None:
@@ -109,7 +110,7 @@ def _export(request: HttpRequest) -> tuple[dict, list[str], list[list[str]]]:
         _("Number"),
         _("Kind"),
         _("Office"),
-        _("Person under correction"),
+        pgettext("document register", "Person"),
         _("Issued at"),
         _("Issuer"),
         _("State"),
@@ -119,7 +120,7 @@ def _export(request: HttpRequest) -> tuple[dict, list[str], list[list[str]]]:
             row.number,
             row.get_kind_display(),
             row.office.name,
-            row.supervisee.name if row.supervisee_id else "",
+            holder(row),
             timezone.localtime(row.issued_at).strftime("%Y-%m-%d %H:%M"),
             row.issued_by.get_full_name() or row.issued_by.get_username(),
             state_label(row),
@@ -182,6 +183,31 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
         title=_("Document register"), subtitle=subtitle, header=header, rows=rows, widths=EXPORT_WIDTHS
     )
     return _attachment(content, "application/pdf", f"register-{filters['year']}.pdf")
+
+
+def masked_name(name: str) -> str:
+    """The family name and a star per other character (赵**), as the volunteers' check always showed it."""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+def public_particulars(document: IssuedDocument) -> list[tuple[str, str]]:
+    """(label, value) rows the public page shows of a document besides its number: only the snapshot's keys
+    its kind allows (``PUBLIC_PARTICULARS``), a person's name masked."""
+    rows = []
+    for key in PUBLIC_PARTICULARS.get(document.kind, ()):
+        value = str(document.snapshot.get(key, ""))
+        if key == "name":
+            rows.append((_("Volunteer"), masked_name(value)))
+        elif key == "total_hours":
+            rows.append((_("Hours of volunteer service"), value))
+    return rows
+
+
+def holder(row: IssuedDocument) -> str:
+    """Who a register row is about: the supervisee, or the volunteer of a volunteer certificate."""
+    if row.supervisee_id:
+        return row.supervisee.name
+    return str(row.snapshot.get("name", "")) if row.kind == DocumentKind.VOLUNTEER_CERTIFICATE else ""
 
 
 def state_label(row: IssuedDocument) -> str:
@@ -279,9 +305,14 @@ def scan(request: HttpRequest, uuid) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def verify(request: HttpRequest, uuid) -> HttpResponse:
-    """Public check of a document by the code on it: number, kind, issue date, office and whether it is valid;
-    never the person."""
+    """Public check of a document by the code on it: number, kind, issue date, office and whether it is valid,
+    and what its kind allows (a volunteer certificate: the masked name and the hours); never a supervisee."""
     document = selectors.for_verification(uuid)
-    response = render(request, "records/verify.html", {"document": document}, status=200 if document else 404)
+    response = render(
+        request,
+        "records/verify.html",
+        {"document": document, "particulars": public_particulars(document) if document else []},
+        status=200 if document else 404,
+    )
     response["Cache-Control"] = "no-store"
     return response

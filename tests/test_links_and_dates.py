@@ -14,6 +14,7 @@ import time_machine
 from django.core import mail
 from pypdf import PdfReader
 
+from records.models import IssuedDocument
 from tests.volunteers import factories as f
 from volunteers import actions
 from volunteers.models import Certificate, HourLog
@@ -44,9 +45,14 @@ def test_certificate_pdf_and_verification_page_agree_on_the_beijing_date(client)
     with time_machine.travel(HALF_PAST_MIDNIGHT, tick=False):
         response = client.post("/volunteers/certificate/", follow=True)
     text = _pdf_text(response.content)
-    certificate = Certificate.objects.get(volunteer=volunteer)
-    assert "出具日期：2026-12-01" in text
-    page = client.get("/volunteers/verify/", {"code": certificate.code}).content.decode()
+    document = IssuedDocument.objects.get(kind="volunteer_certificate")
+    assert "出具日期：2026年12月01日" in text and "〔2026〕" in text
+    page = client.get(f"/verify/{document.uuid}/").content.decode()
+    assert "2026-12-01" in page and "2026-11-30" not in page
+    # A certificate issued before the document service: its own check by code, the same Beijing date.
+    with time_machine.travel(HALF_PAST_MIDNIGHT, tick=False):
+        old = Certificate.objects.create(volunteer=volunteer, code="ABCD-EFGH-JKLM", total_hours=Decimal("3"))
+    page = client.get("/volunteers/verify/", {"code": old.code}).content.decode()
     assert "2026-12-01" in page and "2026-11-30" not in page
 
 
@@ -68,7 +74,8 @@ def test_the_certificate_links_to_the_host_the_user_came_by(client, settings):
     client.force_login(volunteer.user)
     response = client.post("/volunteers/certificate/", follow=True, HTTP_HOST="127.0.0.1:8301")
     text = _pdf_text(response.content).replace("\n", "")
-    assert "http://127.0.0.1:8301/volunteers/verify/?code=" in text
+    document = IssuedDocument.objects.get(kind="volunteer_certificate")
+    assert f"http://127.0.0.1:8301/verify/{document.uuid}/" in text
     assert "127.0.0.1:8000" not in text
 
 

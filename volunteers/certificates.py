@@ -1,79 +1,62 @@
-"""The certificate of volunteer service record (志愿服务记录证明) as a PDF in Chinese.
-
-Uses reportlab's built-in CID font STSong-Light: Chinese renders without shipping a
-font file, and the text stays extractable (pypdf reads it back in the tests).
-"""
+"""The certificate of volunteer service record (志愿服务记录证明): the data its template on the document
+service (``records``, kind ``volunteer_certificate``) is filled from, and the PDF of a certificate issued before
+the document service (a ``volunteers.Certificate`` row, checked by its code), drawn by the same renderer."""
 
 from __future__ import annotations
 
-import io
+from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from accounts.links import absolute_url
 from accounts.localtime import local_date
+from records import actions as records
+from records import pdf
+from records.models import DocumentKind
 from volunteers.models import Certificate
 
-FONT = "STSong-Light"
-_registered = False
+
+def _lines(snapshot: dict[str, Any]) -> dict[str, str]:
+    """The activities and training of a service record as lines of the certificate."""
+    activities = [f"· {row['name']}：{row['hours']} 小时" for row in snapshot.get("activities", [])]
+    training = [f"· {row['course']}（{row['completed_on']} 完成）" for row in snapshot.get("training", [])]
+    return {"activities": "\n".join(activities) or "· 无", "training": "\n".join(training) or "· 无"}
 
 
-def _font() -> str:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered = True
-    return FONT
+def certificate_data(*, full_name: str, summary: dict[str, Any]) -> dict[str, str]:
+    """What the certificate states: the volunteer's name, the period and approved hours, the activities and
+    the training (``selectors.service_record``)."""
+    return {
+        "name": full_name,
+        "first_date": summary["first_date"],
+        "last_date": summary["last_date"],
+        "total_hours": str(Decimal(summary["total_hours"]).quantize(Decimal("0.01"))),
+        **_lines(summary),
+    }
 
 
-def render_pdf(certificate: Certificate, request: HttpRequest | None = None) -> bytes:
-    """Render an issued certificate from its snapshot (the same figures every time)."""
+def legacy_pdf(certificate: Certificate, request: HttpRequest | None = None) -> bytes:
+    """A certificate issued before the document service, from its snapshot, with the template in force; its
+    verification code stands where a number would, and its address is the volunteers' check by code."""
     data = certificate.snapshot
-    font = _font()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle("志愿服务记录证明")
-    pdf.setAuthor(data.get("organisation", ""))
-    width, height = A4
-    y = height - 30 * mm
-
-    def line(text: str, size: int = 12, gap: float = 8, x: float = 25 * mm) -> None:
-        nonlocal y
-        if y < 30 * mm:
-            pdf.showPage()
-            y = height - 25 * mm
-        pdf.setFont(font, size)
-        pdf.drawString(x, y, text)
-        y -= gap * mm
-
-    pdf.setFont(font, 22)
-    pdf.drawCentredString(width / 2, y, "志愿服务记录证明")
-    y -= 16 * mm
-    line(f"兹证明 {data['full_name']} 同志在 {data['organisation']} 参加志愿服务，")
-    period = f"{data['first_date']} 至 {data['last_date']}" if data.get("first_date") else ""
-    line(f"服务期间：{period}，经审核累计志愿服务时长 {data['total_hours']} 小时。")
-    line("依据《志愿服务条例》第十九条出具本证明。", gap=12)
-    line("服务活动", size=14)
-    for activity in data.get("activities", []):
-        line(f"· {activity['name']}：{activity['hours']} 小时", size=11, gap=7, x=30 * mm)
-    y -= 4 * mm
-    line("培训记录", size=14)
-    if not data.get("training"):
-        line("· 无", size=11, gap=7, x=30 * mm)
-    for record in data.get("training", []):
-        line(f"· {record['course']}（{record['completed_on']} 完成）", size=11, gap=7, x=30 * mm)
-    y -= 8 * mm
-    line(f"出具单位：{data['organisation']}")
-    line(f"出具日期：{local_date(certificate.issued_at).isoformat()}")
-    line(f"验证码：{certificate.code}", size=14)
-    verify = absolute_url(reverse("volunteers:verify") + f"?code={certificate.code}", request)
-    line(f"验证网址：{verify}", size=9)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    template = records.template_in_force(DocumentKind.VOLUNTEER_CERTIFICATE)
+    verify_url = absolute_url(reverse("volunteers:verify") + f"?code={certificate.code}", request)
+    number = f"验证码：{certificate.code}"
+    snapshot = {
+        **certificate_data(full_name=data.get("full_name", ""), summary=data),
+        "number": number,
+        "office": data.get("organisation", ""),
+        "issued_on": f"{local_date(certificate.issued_at):%Y年%m月%d日}",
+        "legal_basis": template.legal_basis,
+        "verify_url": verify_url,
+    }
+    return pdf.render(
+        title=template.title_zh,
+        number=number,
+        body=template.body,
+        snapshot=snapshot,
+        verify_url=verify_url,
+        author=snapshot["office"],
+    )

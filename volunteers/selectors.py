@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -14,7 +16,17 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 from accounts.localtime import format_local
 from accounts.models import User
-from volunteers.models import Booking, HourLog, Opportunity, Shift, TrainingCourse, TrainingRecord, Volunteer
+from records.models import DocumentKind, IssuedDocument
+from volunteers.models import (
+    Booking,
+    Certificate,
+    HourLog,
+    Opportunity,
+    Shift,
+    TrainingCourse,
+    TrainingRecord,
+    Volunteer,
+)
 
 if TYPE_CHECKING:
     pass
@@ -172,6 +184,37 @@ def service_record(volunteer: Volunteer) -> dict[str, Any]:
         "activities": [{"name": k, "hours": str(v)} for k, v in sorted(activities.items())],
         "training": training,
     }
+
+
+def _certificate_documents(volunteer: Volunteer) -> QuerySet[IssuedDocument]:
+    return IssuedDocument.objects.filter(
+        kind=DocumentKind.VOLUNTEER_CERTIFICATE,
+        source_type=ContentType.objects.get_for_model(Volunteer),
+        source_id=volunteer.pk,
+    )
+
+
+def own_certificate_document(volunteer: Volunteer, code: str) -> IssuedDocument | None:
+    """The volunteer's own certificate issued through the document service, by its public id (else None)."""
+    try:
+        public_id = uuid.UUID(code)
+    except ValueError:
+        return None
+    return _certificate_documents(volunteer).filter(uuid=public_id).first()
+
+
+def certificates_of(volunteer: Volunteer) -> list[dict[str, Any]]:
+    """The volunteer's certificates, newest first: those issued through the document service (number, void or
+    valid) and those issued before it (their verification code). ``code`` is what the download link takes."""
+    rows = [
+        {"code": str(d.uuid), "label": d.number, "issued_at": d.issued_at, "void": d.voided_at is not None}
+        for d in _certificate_documents(volunteer).order_by("-issued_at")[:10]
+    ]
+    rows += [
+        {"code": c.code, "label": c.code, "issued_at": c.issued_at, "void": False}
+        for c in Certificate.objects.filter(volunteer=volunteer).order_by("-issued_at")[:10]
+    ]
+    return sorted(rows, key=lambda row: row["issued_at"], reverse=True)
 
 
 # --- shifts ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import uuid as uuidlib
 from collections.abc import Callable
 
 import segno
@@ -150,6 +151,13 @@ def apply_done(request: HttpRequest) -> HttpResponse:
 
 def verify(request: HttpRequest) -> HttpResponse:
     """Public check of a certificate code: confirms it, the masked name, hours and date; nothing more."""
+    try:
+        # A certificate issued through the document service carries its public id: its own check page.
+        document = uuidlib.UUID(request.GET.get("code", "").strip())
+    except ValueError:
+        pass
+    else:
+        return redirect("records:verify", uuid=document)
     form = VerifyForm(request.GET or None)
     certificate = None
     checked = False
@@ -249,7 +257,7 @@ def home(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
             "history": volunteer.status_changes.all(),
             "training": selectors.training_overview(volunteer),
             "mentees": selectors.mentees_for(volunteer),
-            "certificates": volunteer.certificates.all()[:5],
+            "certificates": selectors.certificates_of(volunteer)[:5],
             "status_steps": [
                 s for s in Volunteer.Status if s not in (Volunteer.Status.SUSPENDED, Volunteer.Status.WITHDRAWN)
             ],
@@ -362,20 +370,32 @@ def rotate_feed(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
 @require_POST
 @volunteer_required
 def issue_certificate(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
+    """Issue (or, while the record is unchanged, return) the certificate through the document service."""
     try:
-        certificate = actions.issue_certificate(volunteer=volunteer, actor=request.user)
+        document = actions.issue_certificate(volunteer=volunteer, actor=request.user, request=request)
     except ValidationError as exc:
         for message in _errors_of(exc):
             messages.error(request, message)
         return redirect("volunteers:home")
-    return redirect("volunteers:certificate_pdf", code=certificate.code)
+    return redirect("volunteers:certificate_pdf", code=str(document.uuid))
 
 
 @volunteer_required
 def certificate_pdf(request: HttpRequest, code: str, volunteer: Volunteer) -> HttpResponse:
-    certificate = get_object_or_404(Certificate, code=code, volunteer=volunteer)
-    response = HttpResponse(certificates.render_pdf(certificate, request), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    """One of the volunteer's own certificates: one issued through the document service (by its public id,
+    the stored bytes) or one issued before it (by its code, drawn from its snapshot)."""
+    document = selectors.own_certificate_document(volunteer, code)
+    if document is not None:
+        with document.pdf.open("rb") as stored:
+            content = stored.read()
+        filename = f"certificate-{document.year}-{document.sequence}.pdf"
+    else:
+        certificate = get_object_or_404(Certificate, code=code, volunteer=volunteer)
+        content = certificates.legacy_pdf(certificate, request)
+        filename = f"certificate-{certificate.code}.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -7,6 +7,7 @@ apps call these through ``coordination.actions`` (re-exported here), never the m
 - ``supervisees``: registering and editing a supervisee (ID-number checks, logged and throttled).
 - ``team``: the correction team (Community Corrections Law Art. 25).
 - ``casework``: needs, case notes, consents (and their withdrawal).
+- ``documents``: the referral letter, issued through the document service (``records``).
 - ``access_log``: one row per read or export of a case record.
 - ``keys``: rotating the field keys of resident ID numbers.
 - ``_base``: the errors and who is told about a referral (through ``notifications``).
@@ -18,6 +19,7 @@ and a task are refused the same way with the same message.
 from coordination.actions._base import NoPlaceLeft, ReferralError
 from coordination.actions.access_log import log_access
 from coordination.actions.casework import add_note, close_need, record_consent, record_need, withdraw_consent
+from coordination.actions.documents import LETTER_STATES, referral_letter
 from coordination.actions.escalation import escalate_referral
 from coordination.actions.keys import KeyRotationBatch, rotate_resident_id_keys
 from coordination.actions.referrals import (
@@ -41,6 +43,7 @@ from coordination.actions.team import add_team_member, end_volunteer_memberships
 __all__ = [
     "CASE",
     "EDITABLE_FIELDS",
+    "LETTER_STATES",
     "MACHINE",
     "PLACE_STATES",
     "PROVIDER",
@@ -65,6 +68,7 @@ __all__ = [
     "probe_resident_id",
     "record_consent",
     "record_need",
+    "referral_letter",
     "remove_team_member",
     "rotate_resident_id_keys",
     "transition",

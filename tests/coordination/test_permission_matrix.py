@@ -83,6 +83,13 @@ MATRIX: dict[tuple[str, str], tuple] = {
         None,
         expect(403, PAGE_LOGIN, bureau=200, officer=200, social_worker=200, provider=200, other_officer=404),
     ),
+    # The referral letter: printed (issued) by the office's officers and the bureau; a social worker of the case is
+    # refused by the document service, a provider never reaches the casework page.
+    ("coordination:referral-letter", "get"): (
+        lambda w: {"uuid": w.referrals["sent"].uuid},
+        None,
+        expect(403, PAGE_LOGIN, bureau=200, officer=200, other_officer=404),
+    ),
     ("coordination:referral-transition", "post"): (
         lambda w: {"uuid": w.referrals["sent"].uuid, "verb": "accept"},
         lambda w: {},

@@ -1,5 +1,6 @@
 """Every route of the document service for every role: the office's officers and the bureau; another office
-sees nothing (404); social workers, providers, volunteers and editors are refused; the public only verifies."""
+sees nothing (404); social workers, providers, volunteers and editors are refused; the public only verifies. A
+volunteer team's coordinator uses the register for the team's certificates only (an office's document: 404)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from records import actions
 from tests.records.helpers import issue
 
-ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
+ROLES = [
+    "anonymous",
+    "bureau",
+    "officer",
+    "social_worker",
+    "provider",
+    "other_officer",
+    "volunteer",
+    "editor",
+    "coordinator",
+]
 PDF = b"%PDF-1.4\n" + b"0" * 64
 
 
@@ -22,12 +33,12 @@ def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
     return table
 
 
-REGISTER = expect(403, 302, bureau=200, officer=200, other_officer=200)
-DOCUMENT = expect(403, 302, bureau=200, officer=200, other_officer=404)
-DOCUMENT_POST = expect(403, 302, bureau=302, officer=302, other_officer=404)
+REGISTER = expect(403, 302, bureau=200, officer=200, other_officer=200, coordinator=200)
+DOCUMENT = expect(403, 302, bureau=200, officer=200, other_officer=404, coordinator=404)
+DOCUMENT_POST = expect(403, 302, bureau=302, officer=302, other_officer=404, coordinator=404)
 PUBLIC = expect(200, 200)
-API_LIST = expect(403, 403, bureau=200, officer=200, other_officer=200)
-API_DOCUMENT = expect(403, 403, bureau=200, officer=200, other_officer=404)
+API_LIST = expect(403, 403, bureau=200, officer=200, other_officer=200, coordinator=200)
+API_DOCUMENT = expect(403, 403, bureau=200, officer=200, other_officer=404, coordinator=404)
 
 
 def _document(w):
@@ -109,3 +120,36 @@ def test_every_route_for_every_role(world, role):
         if response.status_code != table[role]:
             failures.append((name, method, response.status_code, table[role]))
     assert failures == []
+
+
+def _volunteer_certificate(w):
+    from tests.records.test_register_scope import certificate
+
+    return certificate(w)
+
+
+# A volunteer certificate: the bureau and the team's coordinator keep it; an office's officers do not (404).
+CERTIFICATE_DOCUMENT = expect(403, 302, bureau=200, coordinator=200, officer=404, other_officer=404)
+CERTIFICATE_API = expect(403, 403, bureau=200, coordinator=200, officer=404, other_officer=404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_a_volunteer_certificate_for_every_role(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    document = _volunteer_certificate(world)
+    seen = {
+        "detail": client.get(reverse("records:detail", kwargs={"uuid": document.uuid})).status_code,
+        "pdf": client.get(reverse("records:pdf", kwargs={"uuid": document.uuid})).status_code,
+        "api": client.get(reverse("records-document-detail", kwargs={"uuid": document.uuid})).status_code,
+        "verify": client.get(reverse("records:verify", kwargs={"uuid": document.uuid})).status_code,
+    }
+    expected = {
+        "detail": CERTIFICATE_DOCUMENT[role],
+        "pdf": CERTIFICATE_DOCUMENT[role],
+        "api": CERTIFICATE_API[role],
+        "verify": 200,
+    }
+    assert seen == expected

@@ -11,7 +11,7 @@ volunteer, idempotent hour entries, reminders sent once. Mails are queued with
 
 from volunteers.actions._base import VolunteerActionError, mail_suppressed
 from volunteers.actions.hours import check_in_or_out, log_hours, review_hours
-from volunteers.actions.records import CODE_ALPHABET, issue_certificate, new_certificate_code, rotate_feed_token
+from volunteers.actions.records import issue_certificate, rotate_feed_token
 from volunteers.actions.reminders import (
     send_due_shift_reminders,
     send_pending_hours_digest,
@@ -38,7 +38,6 @@ from volunteers.actions.vetting import (
 )
 
 __all__ = [
-    "CODE_ALPHABET",
     "CONSENT_VERSION",
     "ENDS_SERVICE",
     "NEEDS_CORE_TRAINING",
@@ -54,7 +53,6 @@ __all__ = [
     "issue_certificate",
     "log_hours",
     "mail_suppressed",
-    "new_certificate_code",
     "notify_duplicate_application",
     "record_training",
     "reschedule_shift",

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.models import User
+from records import actions as records
+from records.models import DocumentKind, IssuedDocument
 from volunteers import selectors
 from volunteers.actions._base import VolunteerActionError, refuse_unless_self
-from volunteers.models import (
-    Certificate,
-    Volunteer,
-)
+from volunteers.certificates import certificate_data
+from volunteers.models import Volunteer
 
 # --- feeds and certificates ---------------------------------------------------------------------
 
@@ -29,34 +27,27 @@ def rotate_feed_token(*, volunteer: Volunteer, actor: User | None) -> Volunteer:
     return volunteer
 
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
-
-
-def new_certificate_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
-
-
 @transaction.atomic
-def issue_certificate(*, volunteer: Volunteer, actor: User | None) -> Certificate:
-    """Issue an Art. 19 certificate: a snapshot of approved hours, activities and training (the volunteer)."""
+def issue_certificate(*, volunteer: Volunteer, actor: User | None, request=None) -> IssuedDocument:
+    """The Art. 19 certificate of approved hours, activities and training (the volunteer), issued through the
+    document service in the name of the volunteer team. Under the volunteer's row lock: the valid certificate
+    already issued when it still states the current record, else a new one (a new number)."""
     refuse_unless_self(actor, volunteer)
+    volunteer = Volunteer.objects.select_for_update().select_related("organisation", "user").get(pk=volunteer.pk)
     summary = selectors.service_record(volunteer)
     if summary["total_hours"] <= 0:
         raise VolunteerActionError(_("There are no approved hours to certify yet."))
-    with override("zh-hans"):
-        organisation_name = volunteer.organisation.display_name
-    return Certificate.objects.create(
-        volunteer=volunteer,
-        code=new_certificate_code(),
-        total_hours=summary["total_hours"].quantize(Decimal("0.01")),
-        snapshot={
-            "full_name": volunteer.full_name,
-            "organisation": organisation_name,
-            "first_date": summary["first_date"],
-            "last_date": summary["last_date"],
-            "total_hours": str(summary["total_hours"].quantize(Decimal("0.01"))),
-            "activities": summary["activities"],
-            "training": summary["training"],
-        },
+    data = certificate_data(full_name=volunteer.full_name, summary=summary)
+    existing = records.issued_for(kind=DocumentKind.VOLUNTEER_CERTIFICATE, source=volunteer)
+    if existing is not None and all(existing.snapshot.get(key) == value for key, value in data.items()):
+        return existing
+    return records.issue(
+        kind=DocumentKind.VOLUNTEER_CERTIFICATE,
+        office=volunteer.organisation,
+        supervisee=None,
+        source=volunteer,
+        data=data,
+        # None is the system acting for the volunteer (the demo loader): the volunteer asked for it.
+        actor=actor or volunteer.user,
+        request=request,
     )
