@@ -361,6 +361,7 @@ def test_from_twelve_days_lost_to_the_warning_document(person, officer, heads):
     text = pdf_text(pdf.content)
     for expected in ("警告决定书", "县矫警〔2026〕7号", person.name, "第二十八条", "决定给予该社区矫正对象警告"):
         assert expected in text
+    assert f"{timezone.localtime(proposal.decided_at):%Y年%m月%d日}" in text
     # Issued once through the document service: the same bytes on the next download, in the register.
     issued = IssuedDocument.objects.get(kind="sanction_decision")
     assert issued.number in text and "处字第 1 号" in text and issued.source == proposal
