@@ -20,9 +20,7 @@ def release(world, supervisee=None, actor=None):
         correction_start=today - dt.timedelta(days=365), correction_end=today
     )
     supervisee.refresh_from_db()
-    actions.release(
-        supervisee=supervisee, actor=actor or world.users["officer"], released_on=today, **ANNOUNCEMENT
-    )
+    actions.release(supervisee=supervisee, actor=actor or world.users["officer"], released_on=today, **ANNOUNCEMENT)
     supervisee.refresh_from_db()
     return supervisee
 

@@ -22,7 +22,7 @@ from supervision.models import StatusChange
 from tests.archive.helpers import note, release
 from tests.records.helpers import issue
 
-REFUSAL = "cannot be disposed of before"
+REFUSAL = "届满前不得销毁"  # the refusal, in the default language (zh-hans)
 
 
 def _closed(world):
