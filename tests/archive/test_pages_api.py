@@ -125,3 +125,13 @@ def test_the_list_and_the_contents_cost_a_fixed_number_of_queries(world, django_
         assert client.get(reverse("archive-case-list")).status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(reverse("archive:detail", kwargs={"uuid": archive.uuid})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_officers_and_the_bureau_find_the_archive_in_their_navigation(world):
+    archive_link = reverse("archive:list")
+    assert archive_link in _client(world.users["officer"]).get(reverse("records:register")).content.decode()
+    assert archive_link not in _client(world.users["social_worker"]).get(reverse("supervision:today")).content.decode()
+    bureau = _client(world.users["bureau"])
+    assert archive_link in bureau.get(reverse("records:register")).content.decode()
+    assert reverse("archive:retention") in bureau.get(reverse("bureau:dashboard")).content.decode()
