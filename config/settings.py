@@ -138,6 +138,7 @@ PERSONAL_DATA_MODELS = [
     "supervision.CounsellingNote",
     "supervision.PsychAssessment",
     "bureau.StaffTraining",
+    "archive.CaseArchive",
     "supervision.SanctionProposal",
     "supervision.SanctionEvidence",
     "supervision.Assessment",
@@ -158,6 +159,7 @@ INSTALLED_APPS = [
     "supervision",
     "records",
     "bureau",
+    "archive",
     "cms",
     "operations",
     "notifications",
@@ -593,6 +595,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["config.api_schema.only_platform_endpoints"],
     # Several models have a "status" field with different choices; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
+        "ArchiveVolumeKindEnum": "archive.models.VolumeKind",
+        "ArchiveEndingEnum": "archive.models.Ending",
         "BureauDepartmentEnum": "bureau.models.Department",
         "BureauReportKindEnum": "bureau.models.Report.Kind",
         "BureauReportStateEnum": "bureau.models.Report.State",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/v1/", include("notifications.api_urls")),
     path("api/v1/", include("records.api_urls")),
     path("api/v1/", include("bureau.api_urls")),
+    path("api/v1/", include("archive.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -52,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("casework/providers/", include("services.deactivation")),
     path("casework/supervision/", include("supervision.urls")),
     path("", include("records.urls")),
+    path("", include("archive.urls")),
     path("casework/", include("coordination.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("operations/", include("operations.urls")),

@@ -21,7 +21,7 @@ from coordination import naming
 from coordination.models import LIVE_STATUSES, CorrectionTeamMember, Supervisee
 from notifications.actions import notify, notify_many
 from notifications.models import Notification
-from supervision import classification, rulebook
+from supervision import classification, rulebook, signals
 from supervision.models import (
     Announcement,
     ClassificationReview,
@@ -916,6 +916,8 @@ def _close_out(supervisee: Supervisee, actor: User, *, reason: str, on: dt.date)
         rule_code=rulebook.ARCHIVE_FILE,
         due_at=end_of_day(rulebook.due(rulebook.ARCHIVE_FILE, on)),
     )
+    # The archive (and any other app built on supervision) closes its part of the case here.
+    signals.case_closed.send(sender=Supervisee, supervisee=supervisee, actor=actor, on=on)
 
 
 @transaction.atomic

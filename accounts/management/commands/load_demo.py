@@ -14,7 +14,17 @@ from django.db import transaction
 
 from accounts.demo_support import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, DemoContext
 
-DEMO_APPS = ["services", "accounts", "coordination", "volunteers", "cms", "matching", "supervision", "bureau"]
+DEMO_APPS = [
+    "services",
+    "accounts",
+    "coordination",
+    "volunteers",
+    "cms",
+    "matching",
+    "supervision",
+    "bureau",
+    "archive",
+]
 
 
 class Command(BaseCommand):

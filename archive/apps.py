@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchiveConfig(AppConfig):
+    name = "archive"
+    verbose_name = _("Case archive")
+
+    def ready(self) -> None:
+        from archive import policies, receivers
+
+        policies.register()
+        receivers.connect()

@@ -1,0 +1,102 @@
+"""Every route of the case archive for every role: the office's officers and the bureau see its archives;
+another office sees none of them (404); only the bureau reads the retention report and disposes; social
+workers, providers, volunteers and editors are refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from archive.models import CaseArchive
+from tests.archive.helpers import release
+
+ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
+
+
+def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = anonymous
+    table.update(per_role)
+    return table
+
+
+LIST = expect(403, 302, bureau=200, officer=200, other_officer=200)
+ARCHIVE = expect(403, 302, bureau=200, officer=200, other_officer=404)
+DISPOSE = expect(403, 302, bureau=302, other_officer=404)
+REPORT = expect(403, 302, bureau=200)
+API_LIST = expect(403, 403, bureau=200, officer=200, other_officer=200)
+API_ARCHIVE = expect(403, 403, bureau=200, officer=200, other_officer=404)
+API_DISPOSE = expect(403, 403, bureau=201)
+API_REPORT = expect(403, 403, bureau=200)
+
+
+def _archive(w) -> CaseArchive:
+    existing = CaseArchive.objects.filter(supervisee=w.supervisee).first()
+    if existing is None:
+        existing = CaseArchive.objects.get(supervisee=release(w, actor=w.users["bureau"]))
+    existing.volumes.update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    return existing
+
+
+MATRIX: dict[tuple[str, str], tuple] = {
+    ("archive:list", "get"): (lambda w: {}, None, LIST),
+    ("archive:retention", "get"): (lambda w: {}, None, REPORT),
+    ("archive:retention-xlsx", "get"): (lambda w: {}, None, REPORT),
+    ("archive:detail", "get"): (lambda w: {"uuid": _archive(w).uuid}, None, ARCHIVE),
+    ("archive:pdf", "get"): (lambda w: {"uuid": _archive(w).uuid}, None, ARCHIVE),
+    ("archive:dispose", "post"): (
+        lambda w: {"uuid": _archive(w).uuid, "kind": "work"},
+        lambda w: {"work-reason": "保管期满", "work-confirm": "on"},
+        DISPOSE,
+    ),
+    ("archive-case-list", "get"): (lambda w: {}, None, API_LIST),
+    ("archive-case-detail", "get"): (lambda w: {"uuid": _archive(w).uuid}, None, API_ARCHIVE),
+    ("archive-case-dispose", "post"): (
+        lambda w: {"uuid": _archive(w).uuid},
+        lambda w: {"volume": "execution", "reason": "保管期满"},
+        API_DISPOSE,
+    ),
+    ("archive-retention", "get"): (lambda w: {}, None, API_REPORT),
+}
+
+
+def _route_names() -> set[str]:
+    names: set[str] = set()
+
+    def module_of(callback) -> str:
+        view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+        return (view_class or callback).__module__
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern) and module_of(pattern.callback).startswith("archive."):
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_the_matrix_covers_every_route():
+    assert _route_names() == {name for name, _method in MATRIX}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_for_every_role(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    failures = []
+    for (name, method), (kwargs_builder, body_builder, table) in MATRIX.items():
+        url = reverse(name, kwargs=kwargs_builder(world))
+        response = client.get(url) if method == "get" else client.post(url, body_builder(world))
+        if response.status_code != table[role]:
+            failures.append((name, method, response.status_code, table[role]))
+    assert failures == []
