@@ -123,6 +123,12 @@ def _any_of(column: str, ids: Any) -> AnyOf | Q:
     return AnyOf(F(column), list(ids)) if ids else Q(pk__in=[])
 
 
+class Rows(list):
+    """One person's obligations on one list of 今日待办; ``html``: their lines, set by ``supervision.todo``."""
+
+    html = ""
+
+
 class Bucket(list):
     """One list of 今日待办: a page of (supervisee, [obligations]) pairs, and how many people the list holds."""
 
@@ -198,8 +204,8 @@ def todo(
         chosen[name] = min(max(pages.get(name, 1), 1), last)
         pages_of[name] = people[(chosen[name] - 1) * per_page : chosen[name] * per_page]
         totals[name] = len(people)
-    groups: dict[str, OrderedDict[int, list[Obligation]]] = {
-        name: OrderedDict((pk, []) for pk in pages_of[name]) for name in BUCKETS
+    groups: dict[str, OrderedDict[int, Rows]] = {
+        name: OrderedDict((pk, Rows()) for pk in pages_of[name]) for name in BUCKETS
     }
     wanted = {pk for ids in pages_of.values() for pk in ids}
     requests: dict[int, Investigation] = {}
