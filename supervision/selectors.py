@@ -6,7 +6,18 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any, cast
 
-from django.db.models import BigIntegerField, Count, Exists, F, Lookup, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Lookup,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.utils import timezone
@@ -217,10 +228,12 @@ def todo(
             Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]),
             _any_of("supervisee_id", {pk for pk in wanted if pk > 0}) | _any_of("pk", {-pk for pk in wanted if pk < 0}),
         )
-        # The people of a page once each (a person has several rows): prefetched, not joined per row, and
-        # logged once each as a read of that person (one access-log row per person shown, not one per
-        # obligation: the rows are what the page shows of them). Only the columns the page shows: each
-        # further timestamp is a few thousand conversions a page.
+        page_rows = list(page_rows.select_related(None).only(*TODO_COLUMNS).order_by("due_at", "pk"))
+        # The people of a page once each (a person has several rows), not joined per row, read as one array
+        # of ids (a prefetch's IN list cost more to build than to run) and logged once each as a read of that
+        # person: one access-log row per person shown, not one per obligation (the rows are what the page
+        # shows of them). Only the columns the page shows: each further timestamp is a few thousand
+        # conversions a page.
         people_shown = logged(
             Supervisee.objects.select_related("judicial_office", "township").only(*TODO_PERSON),
             user=user,
@@ -228,16 +241,18 @@ def todo(
             supervisee_id=lambda person: person.pk,
             object_id=lambda person: str(person.uuid),
         )
-        page_rows = (
-            page_rows.select_related(None)
-            .only(*TODO_COLUMNS)
-            .prefetch_related(Prefetch("supervisee", queryset=people_shown), "judicial_office")
-        )
-        page_rows = list(page_rows.order_by("due_at", "pk"))
+        shown = {row.supervisee_id for row in page_rows if row.supervisee_id is not None}
+        persons = {p.pk: p for p in people_shown.filter(_any_of("pk", shown)).order_by()} if shown else {}
         office_rows = [row for row in page_rows if row.supervisee_id is None]
-        if office_rows and getattr(user, "is_authenticated", False):
-            # What an office owes itself (no supervisee yet) is logged per row, as through ``obligations``.
-            record_reads((user, "obligation", lambda row: None, lambda row: str(row.pk), None), office_rows)
+        page_rows = [row for row in page_rows if row.supervisee_id is None or row.supervisee_id in persons]
+        for row in page_rows:
+            if row.supervisee_id is not None:
+                row.supervisee = persons[row.supervisee_id]
+        if office_rows:
+            prefetch_related_objects(office_rows, "judicial_office")
+            if getattr(user, "is_authenticated", False):
+                # What an office owes itself (no supervisee yet) is logged per row, as through ``obligations``.
+                record_reads((user, "obligation", lambda row: None, lambda row: str(row.pk), None), office_rows)
         for row in page_rows:
             name = _bucket_of(row, bounds)
             owner = row.supervisee_id if row.supervisee_id is not None else -row.pk
