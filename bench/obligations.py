@@ -7,6 +7,9 @@ access-log rows, which are append-only, so a second run on the same database sto
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> CELERY_BROKER_URL=redis://127.0.0.1:6379/<n> \
       .venv/bin/python bench/obligations.py [--offices 40] [--per-office 500] [--per-person 10] [--runs 21]
 
+``--today-only`` measures 今日待办 again on a database an earlier run loaded (no reset, load or tasks:
+to compare a change to the page without loading the city again; the access log just grows).
+
 The synthetic city: ``--offices`` judicial offices of ``--per-office`` supervisees under correction,
 each office with three officers and a head, each supervisee with an officer on the correction team;
 ``--per-person`` obligations per supervisee (release plus kinds standing in for the check-ins and
@@ -209,9 +212,14 @@ def main() -> None:
     parser.add_argument("--per-office", type=int, default=500)
     parser.add_argument("--per-person", type=int, default=10)
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--today-only", action="store_true", help="only 今日待办, on an earlier run's data")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run on PostgreSQL (DATABASE_URL=postgres://…).")
+    if args.today_only:
+        call_command("migrate", verbosity=0)
+        measure_all(args.runs)
+        return
     call_command("migrate", verbosity=0)
     reset()
     started = time.perf_counter()
@@ -234,15 +242,19 @@ def main() -> None:
     timed("escalate_obligations again (nothing new)", tasks.escalate_obligations)
     timed("sync_obligations (nightly)", tasks.sync_obligations)
     timed("sync_obligations again", tasks.sync_obligations)
+    measure_all(args.runs)
+
+
+def measure_all(runs: int) -> None:
     office = Organisation.objects.get(name=f"{MARK}司法所000")
     shown = actions.ACTIVE_STATUSES
     print(
         f"Office of {Supervisee.objects.filter(judicial_office=office, status__in=shown).count()} supervisees, "
         f"{Obligation.objects.filter(supervisee__judicial_office=office, done_at__isnull=True).count()} open obligations"
     )
-    measure_today("bench-obl-0-0", "/casework/supervision/today/", args.runs)
-    measure_today("bench-obl-0-3", "/casework/supervision/today/", args.runs)
-    measure_today("bench-obl-bureau", f"/casework/supervision/today/?office={office.pk}", args.runs)
+    measure_today("bench-obl-0-0", "/casework/supervision/today/", runs)
+    measure_today("bench-obl-0-3", "/casework/supervision/today/", runs)
+    measure_today("bench-obl-bureau", f"/casework/supervision/today/?office={office.pk}", runs)
     print("Load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}; CPUs: {}".format(*os.getloadavg(), os.cpu_count()))
 
 

@@ -6,13 +6,25 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any, cast
 
-from django.db.models import BigIntegerField, Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Lookup,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from accounts import scoping
 from accounts.roles import is_bureau_admin
-from coordination.access import logged
+from coordination.access import logged, record_reads
 from coordination.models import LIVE_STATUSES, Supervisee
 from coordination.policies import case_offices
 from services.models import Organisation
@@ -64,7 +76,11 @@ def of_office(office: Organisation | int) -> Q:
 def open_obligations(user: Any, *, office: Organisation | None = None) -> QuerySet[Obligation]:
     """Open obligations of supervisees still under correction (or in intake), the archive clock that
     outlives the correction, and what an office owes itself (an investigation opinion), optionally of one office."""
-    rows = obligations(user).filter(
+    return _open(obligations(user), office)
+
+
+def _open(rows: QuerySet[Obligation], office: Organisation | None) -> QuerySet[Obligation]:
+    rows = rows.filter(
         Q(supervisee__status__in=LIVE_STATUSES) | Q(kind=Obligation.Kind.ARCHIVE) | Q(supervisee__isnull=True),
         done_at__isnull=True,
     )
@@ -96,6 +112,32 @@ def bucket_filters(now: dt.datetime) -> dict[str, Q]:
         "week": Q(due_at__gt=b["today_end"], due_at__lte=b["week_end"]),
         "upcoming": Q(due_at__gt=b["week_end"], remind_from__lte=now),
     }
+
+
+class AnyOf(Lookup):
+    """``column = ANY(%s)`` with the ids as one array parameter on PostgreSQL (``IN`` elsewhere): an office's
+    500 people as ``IN (%s, …)`` cost more to build, quote and parse than the query took to run
+    (bench/obligations.py)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        return In(self.lhs, list(self.rhs)).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", (*params, [int(pk) for pk in self.rhs])
+
+
+def _any_of(column: str, ids: Any) -> AnyOf | Q:
+    return AnyOf(F(column), list(ids)) if ids else Q(pk__in=[])
+
+
+class Rows(list):
+    """One person's obligations on one list of 今日待办; ``html``: their lines, set by ``supervision.todo``."""
+
+    html = ""
 
 
 class Bucket(list):
@@ -133,7 +175,8 @@ def todo(
     now = now or timezone.now()
     pages = pages or {}
     filters = bucket_filters(now)
-    base = open_obligations(user, office=office)
+    # Not logged here: the page logs each person it shows once (below), not each obligation row.
+    base = _open(scoping.scope(user, Obligation), office)
     if office is None and not is_bureau_admin(user):
         # An office's few hundred people as a list: the planner then reads their open obligations by
         # index instead of scanning every open obligation against the scope's OR (bench/obligations.py).
@@ -143,15 +186,15 @@ def todo(
             supervisee_id=OuterRef("pk"), kind=Obligation.Kind.ARCHIVE, done_at__isnull=True
         )
         visible = scoping.scope(user, Supervisee).filter(Q(status__in=ACTIVE) | Exists(archive_open))
-        people = dict(visible.values_list("pk", "status"))
+        people = dict(visible.order_by().values_list("pk", "status"))
         live = {pk for pk, status in people.items() if status in LIVE_STATUSES}
         # The per-person aggregate below returns no record, only owners and due times: it reads the rows of
         # the people just chosen by the scoped selector (and the office-owned rows the obligation policy
         # gives the user) without joining the scope and the status again (bench/obligations.py: a third of
         # the page's time went to evaluating them twice more).
         base = Obligation.objects.filter(done_at__isnull=True).filter(
-            Q(supervisee_id__in=live)
-            | Q(supervisee_id__in=people.keys() - live, kind=Obligation.Kind.ARCHIVE)
+            _any_of("supervisee_id", live)
+            | (_any_of("supervisee_id", people.keys() - live) & Q(kind=Obligation.Kind.ARCHIVE))
             | cast(ObligationPolicy, scoping.policy_for(Obligation)).office_owned(user)
         )
     bounds = _bounds(now)
@@ -172,33 +215,44 @@ def todo(
         chosen[name] = min(max(pages.get(name, 1), 1), last)
         pages_of[name] = people[(chosen[name] - 1) * per_page : chosen[name] * per_page]
         totals[name] = len(people)
-    groups: dict[str, OrderedDict[int, list[Obligation]]] = {
-        name: OrderedDict((pk, []) for pk in pages_of[name]) for name in BUCKETS
+    groups: dict[str, OrderedDict[int, Rows]] = {
+        name: OrderedDict((pk, Rows()) for pk in pages_of[name]) for name in BUCKETS
     }
     wanted = {pk for ids in pages_of.values() for pk in ids}
     requests: dict[int, Investigation] = {}
     if wanted:
         # ``base`` is the scoped selection the owners were chosen from; for an officer it is already the rows
         # of the people the scoped selector returned, so the page's rows do not evaluate the scope a second
-        # time (bench/obligations.py). Every row fetched is logged as a read, as through ``obligations``.
-        page_rows = _logged_obligations(base, user).filter(
+        # time (bench/obligations.py).
+        page_rows = base.filter(
             Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]),
-            Q(supervisee_id__in={pk for pk in wanted if pk > 0}) | Q(pk__in={-pk for pk in wanted if pk < 0}),
+            _any_of("supervisee_id", {pk for pk in wanted if pk > 0}) | _any_of("pk", {-pk for pk in wanted if pk < 0}),
         )
-        # The people of a page once each (a person has several rows): prefetched, not joined per row.
-        # Only the columns the page shows: each further timestamp is a few thousand conversions a page.
-        page_rows = (
-            page_rows.select_related(None)
-            .only(*TODO_COLUMNS)
-            .prefetch_related(
-                Prefetch(
-                    "supervisee",
-                    queryset=Supervisee.objects.select_related("judicial_office", "township").only(*TODO_PERSON),
-                ),
-                "judicial_office",
-            )
+        page_rows = list(page_rows.select_related(None).only(*TODO_COLUMNS).order_by("due_at", "pk"))
+        # The people of a page once each (a person has several rows), not joined per row, read as one array
+        # of ids (a prefetch's IN list cost more to build than to run) and logged once each as a read of that
+        # person: one access-log row per person shown, not one per obligation (the rows are what the page
+        # shows of them). Only the columns the page shows: each further timestamp is a few thousand
+        # conversions a page.
+        people_shown = logged(
+            Supervisee.objects.select_related("judicial_office", "township").only(*TODO_PERSON),
+            user=user,
+            object_type="supervisee",
+            supervisee_id=lambda person: person.pk,
+            object_id=lambda person: str(person.uuid),
         )
-        page_rows = list(page_rows.order_by("due_at", "pk"))
+        shown = {row.supervisee_id for row in page_rows if row.supervisee_id is not None}
+        persons = {p.pk: p for p in people_shown.filter(_any_of("pk", shown)).order_by()} if shown else {}
+        office_rows = [row for row in page_rows if row.supervisee_id is None]
+        page_rows = [row for row in page_rows if row.supervisee_id is None or row.supervisee_id in persons]
+        for row in page_rows:
+            if row.supervisee_id is not None:
+                row.supervisee = persons[row.supervisee_id]
+        if office_rows:
+            prefetch_related_objects(office_rows, "judicial_office")
+            if getattr(user, "is_authenticated", False):
+                # What an office owes itself (no supervisee yet) is logged per row, as through ``obligations``.
+                record_reads((user, "obligation", lambda row: None, lambda row: str(row.pk), None), office_rows)
         for row in page_rows:
             name = _bucket_of(row, bounds)
             owner = row.supervisee_id if row.supervisee_id is not None else -row.pk

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from coordination.templatetags.people import who
 from supervision.actions import OWN_DOOR, SOURCE_PAGES
 from supervision.models import Obligation
+from supervision.selectors import Rows
 
 Kind = Obligation.Kind
 
@@ -82,6 +83,19 @@ def _builder(url_name: str) -> Callable[[Any], str]:
     return lambda value: pattern.replace(marker, str(value))
 
 
+def _uuid_parts(url_name: str) -> tuple[str, str]:
+    """The escaped text before and after the supervisee's uuid in a page's address (a uuid needs no escaping)."""
+    pattern = reverse(url_name, kwargs={"uuid": _PLACEHOLDER})
+    prefix, suffix = pattern.split(str(_PLACEHOLDER), 1)
+    return escape(prefix), escape(suffix)
+
+
+def _text(label: Any) -> str:
+    """A translated label escaped once, as a plain string: an escaped lazy label stays lazy, and each use in
+    an f-string translated and escaped it again (a few hundred times a page, bench/obligations.py)."""
+    return escape(str(label))
+
+
 def _pk_builder(url_name: str, *, escaped: bool = False) -> Callable[[int], str]:
     """An address taking a row's pk, built by replacing the pk in one reversed URL (``escaped``: for HTML
     built by hand, escaped once here rather than per row)."""
@@ -100,28 +114,43 @@ def _pk_builder(url_name: str, *, escaped: bool = False) -> Callable[[int], str]
 # recording meets it, "mark done"; an overdue notice also says to chase the deciding organ.
 
 
-def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None:
-    """Give each supervisee row of 今日待办 ``html`` (its line, see above), and each supervisee
-    ``header_html`` (the name linking to the case, what tells namesakes apart, the office and the status)."""
-    pages = {page: _builder(name) for page, name in PAGES.items()}
+def annotate(buckets: dict[str, Iterable[tuple[Any, Rows]]]) -> None:
+    """Give each supervisee row of 今日待办 ``html`` (its line, see above), each person's rows on a list
+    ``html`` (their lines), and each supervisee ``header_html`` (the name linking to the case, what tells
+    namesakes apart, the office and the status)."""
+    pages = {page: _uuid_parts(name) for page, name in PAGES.items()}
     case = _builder("coordination:supervisee")
     done_url = _pk_builder("supervision:obligation-done", escaped=True)
     sources = {kind: _pk_builder(name) for kind, (name, _reference) in SOURCE_PAGES.items()}
     source_links = {kind: _pk_builder(name, escaped=True) for kind, (name, _reference) in SOURCE_PAGES.items()}
-    # Display words translated and escaped once per page (get_FOO_display rebuilds its choice map).
-    kinds = {value: escape(label) for value, label in Obligation.Kind.choices}
+    due = _text(_("due"))
+    done = _text(_("Mark done"))
+    chase = f' <strong class="overdue">{_text(_("Chase the deciding organ for its notice."))}</strong>'
     badges = {
-        value: f' <span class="badge">{escape(_("escalated to"))} {escape(label)}</span>'
+        value: f' <span class="badge">{_text(_("escalated to"))} {_text(label)}</span>'
         for value, label in Obligation.Level.choices
         if value
     }
-    buttons = {kind: escape(label) for kind, (label, _page, _step) in ACTIONS.items()}
-    default_button = escape(DEFAULT_ACTION[0])
-    due = escape(_("due"))
-    done = escape(_("Mark done"))
-    chase = f' <strong class="overdue">{escape(_("Chase the deciding organ for its notice."))}</strong>'
+    # Per kind, once per page: the words before the date, the page and step of its button (prefix, suffix)
+    # with the button's label, and what follows the button ("mark done" unless only recording meets it).
+    # Display words translated here (get_FOO_display rebuilds its choice map).
+    names = {value: _text(label) for value, label in Obligation.Kind.choices}
+    per_kind: dict[str, tuple[str, str, str, str, bool]] = {}
+
+    def shape(kind: str) -> tuple[str, str, str, str, bool]:
+        label, page, step = ACTIONS.get(kind, DEFAULT_ACTION)
+        prefix, suffix = pages[page]
+        return (
+            f"{names.get(kind) or escape(kind)} · {due} ",
+            prefix,
+            f"{suffix}{escape(step)}",
+            f'">{_text(label)}</a>',
+            kind not in MET_BY_RECORDING,
+        )
+
     statuses: dict[str, str] = {}
     for name, groups in buckets.items():
+        overdue = name == "overdue"
         for owner, rows in groups:
             if not rows:
                 continue
@@ -142,26 +171,29 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, list[Obligation]]]]) -> None
                     owner.judicial_office.name,
                     mark_safe(statuses[owner.status]),  # noqa: S308 - escaped above
                 )
-            built = {page: escape(build(owner.uuid)) for page, build in pages.items()}
+            uuid = str(owner.uuid)
             for row in rows:
-                _label, page, step = ACTIONS.get(row.kind, DEFAULT_ACTION)
-                local = timezone.localtime(row.due_at)
                 kind = row.kind
+                if kind not in per_kind:
+                    per_kind[kind] = shape(kind)
+                words, prefix, suffix, button, can_mark = per_kind[kind]
                 if kind in source_links and row.source_id is not None:
                     url = source_links[kind](row.source_id)  # the source row itself (an assessment)
                 else:
-                    url = f"{built[page]}{escape(step)}"
+                    url = f"{prefix}{uuid}{suffix}"
+                local = timezone.localtime(row.due_at)
                 row.html = mark_safe(  # noqa: S308 - every part escaped above; dates and a number
-                    f"{kinds.get(kind) or escape(kind)} · {due} "
-                    f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d}</time>'
+                    f'{words}<time datetime="{local.isoformat()}">{local:%Y-%m-%d}</time>'
                     f"{badges.get(row.escalation_level, '')}"
-                    f"{chase if kind == Kind.DECISION_NOTICE and name == 'overdue' else ''}"
-                    f' <a class="button button--small" href="{url}">'
-                    f"{buttons.get(kind, default_button)}</a>"
+                    f"{chase if overdue and kind == Kind.DECISION_NOTICE else ''}"
+                    f' <a class="button button--small" href="{url}{button}'
                     + (
-                        ""
-                        if kind in MET_BY_RECORDING
-                        else f' <button class="link-button" type="submit" form="done-form"'
+                        f' <button class="link-button" type="submit" form="done-form"'
                         f' formaction="{done_url(row.pk)}">{done}</button>'
+                        if can_mark
+                        else ""
                     )
                 )
+            # The person's lines as one string: a template loop over a few hundred rows cost more than
+            # building them (bench/obligations.py).
+            rows.html = mark_safe("".join(f"<li>{row.html}</li>" for row in rows))  # noqa: S308 - built above

@@ -226,6 +226,35 @@ def test_todo_lists_are_paged_by_person(world, client):
 
 
 @pytest.mark.django_db
+def test_todo_logs_each_person_shown_once_per_view_whatever_their_rows(world, client):
+    """The access log says who read whom: one row per person 今日待办 shows, not one per deadline of theirs."""
+    from coordination.models import AccessLog
+
+    people = _people(world, 2)
+    past = timezone.now() - dt.timedelta(days=3)
+    Obligation.objects.filter(supervisee__in=people).delete()
+    for person in people:
+        for kind in (Obligation.Kind.RELEASE, Obligation.Kind.REPORT, Obligation.Kind.VISIT):
+            Obligation.objects.create(supervisee=person, kind=kind, rule_code="release_reminder", due_at=past)
+    officer = world.users["officer"]
+    client.force_login(officer)
+    uuids = {p.pk: str(p.uuid) for p in Supervisee.objects.all()}
+    for _view in (1, 2):
+        before = AccessLog.objects.count()
+        page = client.get("/casework/supervision/today/").content.decode()
+        assert all(str(p.uuid) in page for p in people)
+        logged = [
+            (row.supervisee_id, row.object_type, row.object_id, row.user_id)
+            for row in AccessLog.objects.order_by("pk")[before:]
+            if row.supervisee_id is not None
+        ]
+        per_person = [row[0] for row in logged]
+        assert len(per_person) == len(set(per_person))  # once each, though each has three deadlines shown
+        assert {p.pk for p in people} <= set(per_person)
+        assert all(row == (row[0], "supervisee", uuids[row[0]], officer.pk) for row in logged)
+
+
+@pytest.mark.django_db
 def test_a_todo_line_links_to_the_case_and_the_step_and_escapes_what_people_typed(world, client):
     """Each line of 今日待办 is built in Python (supervision.todo): what the officer reads and clicks must be what
     the template used to show, with the person's own text escaped."""
