@@ -21,6 +21,7 @@ from coordination.models import (
     Need,
     Referral,
     ReferralEvent,
+    SealedRecordOpening,
     Supervisee,
 )
 from services.models import Membership, Organisation
@@ -376,10 +377,26 @@ class ReferralEventPolicy(scoping.BasePolicy):
 
 class AccessLogPolicy(scoping.BasePolicy):
     model = AccessLog
+    # The bureau reports on the reads of sealed records too (CPL Art. 286 openings).
+    shows_sealed = True
 
     def rows_view(self, user: Any) -> QuerySet[AccessLog]:
         """The bureau browses the access log; nobody else sees it."""
         return AccessLog.objects.all() if is_bureau_admin(user) else AccessLog.objects.none()
+
+
+class SealedRecordOpeningPolicy(scoping.BasePolicy):
+    model = SealedRecordOpening
+    shows_sealed = True
+
+    def rows_view(self, user: Any) -> QuerySet[SealedRecordOpening]:
+        """The bureau sees every opening of a sealed record (the monthly report); nobody else sees any."""
+        return SealedRecordOpening.objects.all() if is_bureau_admin(user) else SealedRecordOpening.objects.none()
+
+    def allow_open(self, user: Any, obj: Any = None) -> bool:
+        """Open a sealed record for a judicial organ's case-handling request (CPL Art. 286): a bureau
+        administrator only."""
+        return is_bureau_admin(user)
 
 
 def register() -> None:
@@ -391,6 +408,7 @@ def register() -> None:
     scoping.register(Referral, ReferralPolicy())
     scoping.register(ReferralEvent, ReferralEventPolicy())
     scoping.register(AccessLog, AccessLogPolicy())
+    scoping.register(SealedRecordOpening, SealedRecordOpeningPolicy())
 
 
 def supervisees() -> SuperviseePolicy:
