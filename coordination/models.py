@@ -680,7 +680,10 @@ class SealedRecordOpening(models.Model):
         Supervisee, verbose_name=_("supervisee"), on_delete=models.PROTECT, related_name="sealed_openings"
     )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opener (bureau administrator)"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     organ = models.CharField(_("requesting judicial organ"), max_length=200)
     reference = models.CharField(_("reference number of the request"), max_length=100)

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('purpose', models.TextField(verbose_name='legal purpose')),
                 ('opened_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='opened')),
                 ('expires_at', models.DateTimeField(verbose_name='access ends')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
+                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opener (bureau administrator)')),
                 ('supervisee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sealed_openings', to='coordination.supervisee', verbose_name='supervisee')),
             ],
             options={
