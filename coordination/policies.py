@@ -149,7 +149,9 @@ class SuperviseePolicy(scoping.BasePolicy):
     def rows_view(self, user: Any) -> QuerySet[Supervisee]:
         """The bureau sees all; officers and social workers of a judicial office see that office's
         supervisees; an agency's social worker sees the supervisees whose team they are on (as an
-        active social worker), except minors (Art. 54: only their office and the bureau)."""
+        active social worker), except minors (Art. 54: only their office and the bureau). A sealed juvenile
+        record (CPL Art. 286) is left out for everyone, here and in every policy's rows, except for the bureau
+        administrator holding a live opening of it (``coordination.sealing``)."""
         if is_bureau_admin(user):
             return Supervisee.objects.all()
         office_ids = _case_office_ids(user)
