@@ -202,7 +202,6 @@ SEEN_BEFORE = {
         "caseload search",
         "caseload export",
         "case record",
-        "today",
         "matching need",
         "figure rows: in correction",
         "figure rows: needs open",
