@@ -211,7 +211,7 @@ SEEN_BEFORE = {
         "/api/v1/referrals/",
         "/api/v1/supervision/obligations/",
     },
-    "officer": {"caseload", "caseload search", "caseload export", "case record", "today", "/api/v1/supervisees/"},
+    "officer": {"caseload", "caseload search", "caseload export", "case record", "/api/v1/supervisees/"},
     "provider": {"provider inbox", "/api/v1/referrals/"},
     "volunteer": {"mentees"},
 }
