@@ -68,7 +68,10 @@ class BasePolicy:
         method: Callable[[UserLike], QuerySet[Any]] | None = getattr(self, f"rows_{verb}", None)
         if method is None:
             raise PolicyError(f"{self.model._meta.label} has no rows for the verb {verb!r}")
-        return method(user)
+        rows = method(user)
+        for row_filter in _row_filters:
+            rows = row_filter(self, user, rows)
+        return rows
 
     def can(self, user: UserLike, verb: str, obj: Model | None = None) -> bool:
         method: Callable[[UserLike, Model | None], bool] | None = getattr(self, f"allow_{verb}", None)
@@ -90,6 +93,16 @@ class BasePolicy:
 
 
 _registry: dict[type[Model], Policy] = {}
+# Filters every policy's rows pass through, whatever the verb (an app registers one in its ready(): the
+# sealing of juvenile records hides a sealed case from every scoped selector this way).
+RowFilter = Callable[[Any, UserLike, QuerySet[Any]], QuerySet[Any]]
+_row_filters: list[RowFilter] = []
+
+
+def add_row_filter(row_filter: RowFilter) -> None:
+    """Pass the rows of every policy (``rows_<verb>``) through ``row_filter(policy, user, rows)`` (once)."""
+    if row_filter not in _row_filters:
+        _row_filters.append(row_filter)
 
 
 def _resolve(model: ModelRef) -> type[Model]:

@@ -41,6 +41,7 @@ from accounts import roles, scoping
 from bureau import policies
 from bureau.models import YEAR_MAX, YEAR_MIN, BudgetCategory, BudgetLine, Expenditure
 from coordination.models import Need, Referral, ReferralEvent, RiskLevel, SentenceType, Supervisee, SupervisionLevel
+from coordination.sealing import unsealed
 from services.models import Membership, Organisation, ServiceCategory, Township
 from supervision import rulebook
 from supervision.education.models import Attendance, Session
@@ -138,8 +139,9 @@ def _in_place(rows: QuerySet, scope: Scope, office_field: str) -> QuerySet:
 
 
 def supervisees_in(scope: Scope) -> QuerySet[Supervisee]:
-    """Every supervisee of the place (the figures' base; who may read the rows is asked separately)."""
-    return _in_place(Supervisee.objects.all(), scope, "judicial_office_id")
+    """Every supervisee of the place (the figures' base; who may read the rows is asked separately), sealed
+    juvenile records left out: a sealed case is counted in no figure and listed in no row (CPL Art. 286)."""
+    return _in_place(unsealed(Supervisee.objects.all()), scope, "judicial_office_id")
 
 
 def _volunteers_in(scope: Scope) -> QuerySet[Volunteer]:

@@ -13,3 +13,7 @@ class CoordinationConfig(AppConfig):
         )
 
         policies.register()
+        from accounts import scoping
+        from coordination.sealing import hide_sealed
+
+        scoping.add_row_filter(hide_sealed)

@@ -176,6 +176,21 @@ class Supervisee(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Sealing of a juvenile record (Criminal Procedure Law Art. 286; CCL Art. 54), set only by
+    # ``supervision.sealing.actions.seal`` when the case closes. A sealed record is left out of every scoped
+    # selector (``coordination.sealing``) except for a user holding a live opening (``SealedRecordOpening``).
+    sealed_at = models.DateTimeField(_("sealed"), null=True, blank=True, editable=False, db_index=True)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sealed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("Empty: sealed by the system when the case closed."),
+    )
+    seal_ground = models.CharField(_("ground for sealing"), max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("supervisee")
@@ -544,6 +559,8 @@ ACCESS_PURPOSES = {
     "id check: no match": pgettext_lazy("access log purpose", "ID check: no match"),
     "id check: visible": pgettext_lazy("access log purpose", "ID check: registered in a record the user sees"),
     "id check: elsewhere": pgettext_lazy("access log purpose", "ID check: registered in another office"),
+    # A bureau administrator opened a sealed juvenile record for a judicial organ (CPL Art. 286).
+    "sealed opening": pgettext_lazy("access log purpose", "opening a sealed record"),
 }
 PROBE_ELSEWHERE = "id check: elsewhere"
 ACCESS_OBJECT_TYPES = {
@@ -558,6 +575,7 @@ ACCESS_OBJECT_TYPES = {
     "resident id": pgettext_lazy("access log record", "resident ID number (keyed hash)"),
     "api token": pgettext_lazy("access log record", "API token"),
     "access log": pgettext_lazy("access log record", "access log page"),
+    "sealed_opening": pgettext_lazy("access log record", "opening of a sealed record"),
     # Written by the supervision app's selectors.
     "obligation": pgettext_lazy("access log record", "obligation (deadline)"),
     "correction_plan": pgettext_lazy("access log record", "correction plan"),
@@ -650,3 +668,47 @@ class AccessLog(models.Model):
 
     def get_object_type_display(self) -> str:
         return str(ACCESS_OBJECT_TYPES.get(self.object_type, self.object_type))
+
+
+class SealedRecordOpening(models.Model):
+    """A bureau administrator's opening of a sealed record for a judicial organ's case-handling request
+    (Criminal Procedure Law Art. 286: sealed records are given only to judicial organs for handling a case or
+    to units querying under state rules). Grants the opener read access to that one record until
+    ``expires_at``; every read in that time is in the access log. Append-only."""
+
+    supervisee = models.ForeignKey(
+        Supervisee, verbose_name=_("supervisee"), on_delete=models.PROTECT, related_name="sealed_openings"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opener (bureau administrator)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organ = models.CharField(_("requesting judicial organ"), max_length=200)
+    reference = models.CharField(_("reference number of the request"), max_length=100)
+    purpose = models.TextField(_("legal purpose"))
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("access ends"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opening of a sealed record")
+        verbose_name_plural = _("openings of sealed records")
+        ordering = ["-opened_at", "-pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("opened_at")), name="sealed_opening_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opened_at:%Y-%m-%d %H:%M} {self.organ} {self.reference}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("openings of sealed records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("openings of sealed records are append-only")

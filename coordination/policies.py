@@ -21,6 +21,7 @@ from coordination.models import (
     Need,
     Referral,
     ReferralEvent,
+    SealedRecordOpening,
     Supervisee,
 )
 from services.models import Membership, Organisation
@@ -148,7 +149,9 @@ class SuperviseePolicy(scoping.BasePolicy):
     def rows_view(self, user: Any) -> QuerySet[Supervisee]:
         """The bureau sees all; officers and social workers of a judicial office see that office's
         supervisees; an agency's social worker sees the supervisees whose team they are on (as an
-        active social worker), except minors (Art. 54: only their office and the bureau)."""
+        active social worker), except minors (Art. 54: only their office and the bureau). A sealed juvenile
+        record (CPL Art. 286) is left out for everyone, here and in every policy's rows, except for the bureau
+        administrator holding a live opening of it (``coordination.sealing``)."""
         if is_bureau_admin(user):
             return Supervisee.objects.all()
         office_ids = _case_office_ids(user)
@@ -376,10 +379,26 @@ class ReferralEventPolicy(scoping.BasePolicy):
 
 class AccessLogPolicy(scoping.BasePolicy):
     model = AccessLog
+    # The bureau reports on the reads of sealed records too (CPL Art. 286 openings).
+    shows_sealed = True
 
     def rows_view(self, user: Any) -> QuerySet[AccessLog]:
         """The bureau browses the access log; nobody else sees it."""
         return AccessLog.objects.all() if is_bureau_admin(user) else AccessLog.objects.none()
+
+
+class SealedRecordOpeningPolicy(scoping.BasePolicy):
+    model = SealedRecordOpening
+    shows_sealed = True
+
+    def rows_view(self, user: Any) -> QuerySet[SealedRecordOpening]:
+        """The bureau sees every opening of a sealed record (the monthly report); nobody else sees any."""
+        return SealedRecordOpening.objects.all() if is_bureau_admin(user) else SealedRecordOpening.objects.none()
+
+    def allow_open(self, user: Any, obj: Any = None) -> bool:
+        """Open a sealed record for a judicial organ's case-handling request (CPL Art. 286): a bureau
+        administrator only."""
+        return is_bureau_admin(user)
 
 
 def register() -> None:
@@ -391,6 +410,7 @@ def register() -> None:
     scoping.register(Referral, ReferralPolicy())
     scoping.register(ReferralEvent, ReferralEventPolicy())
     scoping.register(AccessLog, AccessLogPolicy())
+    scoping.register(SealedRecordOpening, SealedRecordOpeningPolicy())
 
 
 def supervisees() -> SuperviseePolicy:

@@ -70,6 +70,8 @@ def open_needs(office_id: int | None = None) -> QuerySet[Need]:
         supervisee__status__in=LIVE_STATUSES,
         # Until the lifecycle closes the record, a past end date already means nobody to match.
         supervisee__correction_end__gte=timezone.localdate(),
+        # A sealed juvenile record is in no matching run (CPL Art. 286).
+        supervisee__sealed_at__isnull=True,
     )
     return qs if office_id is None else qs.filter(supervisee__judicial_office_id=office_id)
 
@@ -314,9 +316,9 @@ def _active_team(role: str | None = None, **extra) -> QuerySet[CorrectionTeamMem
 def mentees_waiting(office_id: int | None = None) -> QuerySet[Supervisee]:
     """Supervisees in intake or under correction with no active volunteer on their team (city or one office)."""
     has_volunteer = _active_team(CorrectionTeamMember.Role.VOLUNTEER, supervisee=OuterRef("pk"))
-    qs = Supervisee.objects.filter(status__in=LIVE_SUPERVISEE, correction_end__gte=timezone.localdate()).exclude(
-        Exists(has_volunteer)
-    )
+    qs = Supervisee.objects.filter(
+        status__in=LIVE_SUPERVISEE, correction_end__gte=timezone.localdate(), sealed_at__isnull=True
+    ).exclude(Exists(has_volunteer))
     return qs if office_id is None else qs.filter(judicial_office_id=office_id)
 
 

@@ -19,6 +19,7 @@ from accounts import scoping
 from config.errors import ActionError
 from coordination import naming
 from coordination.models import LIVE_STATUSES, CorrectionTeamMember, Supervisee
+from coordination.sealing import unsealed
 from notifications.actions import notify, notify_many
 from notifications.models import Notification
 from supervision import classification, rulebook, signals
@@ -39,6 +40,7 @@ from supervision.models import (
     StatusChange,
     new_token,
 )
+from supervision.sealing import actions as sealing
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -479,7 +481,10 @@ def _escalate(
     """
     now = now or timezone.now()
     delays = delays or escalation_delays()
-    rows = list(Obligation.objects.select_related("supervisee").filter(pk__in=obligation_ids, done_at__isnull=True))
+    # A sealed juvenile record raises no alert (CPL Art. 286); sealing closes its obligations anyway.
+    rows = list(
+        unsealed(Obligation.objects.select_related("supervisee").filter(pk__in=obligation_ids, done_at__isnull=True))
+    )
     targets = {row.pk: level_reached(row, now, delays) for row in rows}
     by_pk = {row.pk: row for row in rows}
     policy = scoping.policy_for(Obligation)
@@ -677,6 +682,13 @@ def record_sentence(*, supervisee: Supervisee, actor: User, **fields) -> Sentenc
     _not_future(effective, "effective_date")
     if fields.get("judgment_date") and fields["judgment_date"] > effective:
         raise LifecycleError({"judgment_date": _("The judgment cannot be dated after it took effect.")}, code="invalid")
+    offence_date = fields.get("offence_date")
+    if offence_date is not None and offence_date > (fields.get("judgment_date") or effective):
+        raise LifecycleError({"offence_date": _("The offence cannot be dated after the judgment.")}, code="invalid")
+    if offence_date is not None and offence_date < supervisee.date_of_birth:
+        raise LifecycleError(
+            {"offence_date": _("The offence cannot be dated before the person's birth.")}, code="invalid"
+        )
     if fields.get("deprived_political_rights") and not fields.get("deprivation_months"):
         raise LifecycleError(
             {"deprivation_months": _("Enter the term of the deprivation of political rights.")}, code="required"
@@ -966,6 +978,7 @@ def release(
     change = _set_status(supervisee, to=Status.RELEASED, action="release", actor=actor, on=released_on)
     _close_out(supervisee, actor, reason=str(_("Community correction ended: the person was released.")), on=released_on)
     release_certificate(change=change)
+    sealing.seal_on_closing(supervisee=supervisee, sentence=current_sentence(supervisee))
     return change
 
 
@@ -990,6 +1003,7 @@ def terminate(*, supervisee: Supervisee, actor: User, ground: str, on: dt.date, 
         on=on,
     )
     termination_notice(change=change)
+    sealing.seal_on_closing(supervisee=supervisee, sentence=current_sentence(supervisee))
     return change
 
 

@@ -176,6 +176,8 @@ class SentenceOutput(serializers.ModelSerializer):
             "effective_date",
             "sentence_type",
             "term_months",
+            "offence_date",
+            "principal_term_months",
             "start",
             "end",
             "deprived_political_rights",

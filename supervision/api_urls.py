@@ -13,9 +13,13 @@ from supervision.movement import api as movement_api
 from supervision.portal import api as portal_api
 from supervision.reporting import api as reporting_api
 from supervision.sanctions import api as sanctions_api
+from supervision.sealing import api as sealing_api
 
 router = SimpleRouter()
 router.register("supervision/rules", api.RuleViewSet, basename="supervision-rule")
+# Sealed juvenile records (issue 17 item 5).
+router.register("supervision/sealed-records", sealing_api.SealedRecordViewSet, basename="supervision-sealed")
+router.register("supervision/sealed-openings", sealing_api.SealedOpeningViewSet, basename="supervision-sealed-opening")
 router.register("supervision/plans", api.PlanViewSet, basename="supervision-plan")
 router.register("supervision/classification-reviews", api.ReviewViewSet, basename="supervision-review")
 router.register("supervision/obligations", api.ObligationViewSet, basename="supervision-obligation")

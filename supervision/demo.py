@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo_support import DEMO_PASSWORD, DemoContext
@@ -189,6 +190,81 @@ def load(ctx: DemoContext) -> None:
         f"Supervision: {plans} correction plans written, {reviews} classification reviews awaiting the office head."
     )
     _phone_page_login(ctx)
+    _sealed_juvenile(ctx)
+
+
+def _sealed_juvenile(ctx: DemoContext) -> None:
+    """One synthetic juvenile case released and sealed (CPL Art. 286): 16 at the offence, a suspended
+    sentence of one year and six months. It shows in no list; the bureau finds it under 封存档案 by its case
+    number. Idempotent: skipped when a sealed record exists."""
+    from coordination import actions as casework
+    from coordination import identity
+    from coordination.demo import DEMO_OFFICE, REGION
+    from services.models import Organisation
+
+    if Supervisee.objects.filter(sealed_at__isnull=False).exists():
+        ctx.say("Supervision: the sealed demo case is already there.")
+        return
+    office = Organisation.objects.filter(name=DEMO_OFFICE).first()
+    bureau = User.objects.filter(username="bureau").first()
+    officer = User.objects.filter(username="officer").first()
+    if office is None or bureau is None or officer is None:
+        return
+    today = timezone.localdate()
+    born = today - dt.timedelta(days=19 * 365 + 120)
+    number = identity.synthetic_resident_id(region=REGION, born=born, sequence=499, sex="male")
+    if Supervisee.objects.filter(resident_id_hash=identity.lookup_hash(number)).exists():
+        return
+    given = ctx.faker.first_name_male()
+    effective = today - dt.timedelta(days=400)
+    person = casework.create_supervisee(
+        actor=bureau,
+        resident_id=number,
+        team=[
+            {"role": CorrectionTeamMember.Role.OFFICER, "name": officer.get_full_name(), "sex": "male", "user": officer}
+        ],
+        name=ctx.faker.last_name() + given,
+        given_name=given,
+        sex="male",
+        date_of_birth=born,
+        household_type="urban",
+        township=office.township,
+        judicial_office=office,
+        sentence_type="probation",
+        offence_category="theft",
+        correction_start=effective,
+        correction_end=today - dt.timedelta(days=5),
+        risk_level="low",
+        status=S.INTAKE,
+    )
+    actions.record_sentence(
+        supervisee=person,
+        actor=officer,
+        organ_kind=DecidingOrganKind.COURT,
+        organ_name="新密市人民法院",
+        case_number=f"（{effective.year}）豫0183刑初{ctx.rng.randint(10, 999)}号",
+        judgment_date=effective - dt.timedelta(days=12),
+        effective_date=effective,
+        sentence_type="probation",
+        term_months=12,
+        offence_date=born + dt.timedelta(days=16 * 365 + 200),
+        principal_term_months=18,
+        start=effective,
+        end=today - dt.timedelta(days=5),
+    )
+    Supervisee.objects.filter(pk=person.pk).update(status=S.UNDER_CORRECTION)
+    person.refresh_from_db()
+    actions.release(
+        supervisee=person,
+        actor=officer,
+        released_on=today - dt.timedelta(days=5),
+        place="青屏街道司法所",
+        attendees="司法所工作人员、监护人",
+        items=ITEMS,
+        guardian_present=True,
+    )
+    person.refresh_from_db()
+    ctx.say(f"Supervision: one juvenile case released and sealed (case {person.case_number}).")
 
 
 DEMO_PERSON_PHONE = "13612340001"  # a demo number (never a real person's): the phone page's demo sign-in

@@ -50,6 +50,19 @@ class SentenceForm(forms.Form):
     effective_date = forms.DateField(label=_("Date the decision took effect"), widget=DATE)
     sentence_type = forms.ChoiceField(label=_("Sentence type"), choices=[("", "—"), *SentenceType.choices])
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=600, required=False)
+    offence_date = forms.DateField(
+        label=_("Date of the offence"),
+        widget=DATE,
+        required=False,
+        help_text=_("From the judgment. Decides whether a juvenile record is sealed when the case closes."),
+    )
+    principal_term_months = forms.IntegerField(
+        label=_("Principal penalty term (months)"),
+        min_value=1,
+        max_value=600,
+        required=False,
+        help_text=_("The term of the principal penalty in the judgment (for a suspended sentence: the prison term)."),
+    )
     start = forms.DateField(label=_("Correction starts"), widget=DATE)
     end = forms.DateField(label=_("Correction ends"), widget=DATE)
     deprived_political_rights = forms.BooleanField(label=_("Deprived of political rights"), required=False)

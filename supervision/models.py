@@ -42,6 +42,7 @@ class Rule(models.Model):
         WORKING_DAYS = "working_days", _("working days")
         MONTHS = "months", _("months")
         HOURS = "hours", pgettext_lazy("unit", "hours")
+        YEARS = "years", pgettext_lazy("unit", "years")
         COUNT = "count", pgettext_lazy("unit", "times")
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -274,6 +275,16 @@ class Sentence(models.Model):
     effective_date = models.DateField(_("date the decision took effect"))
     sentence_type = models.CharField(_("sentence type"), max_length=32, choices=SentenceType.choices)
     term_months = models.PositiveIntegerField(_("term (months)"), null=True, blank=True)
+    # Sealing (Criminal Procedure Law Art. 286) asks the age at the offence, not at the start of correction,
+    # and the principal penalty the court imposed (for a suspended sentence: the suspended prison term, not
+    # the probation period in ``term_months``).
+    offence_date = models.DateField(_("date of the offence"), null=True, blank=True)
+    principal_term_months = models.PositiveIntegerField(
+        _("principal penalty term (months)"),
+        null=True,
+        blank=True,
+        help_text=_("The term of the principal penalty in the judgment (for a suspended sentence: the prison term)."),
+    )
     start = models.DateField(_("correction starts"))
     end = models.DateField(_("correction ends"))
     deprived_political_rights = models.BooleanField(_("deprived of political rights"), default=False)

@@ -30,6 +30,10 @@ INVESTIGATION_EXPEDITED = "investigation_expedited"
 # The bureau's joint meetings and inspections (issue 18; bureau/).
 ACTION_ITEM_REMIND = "action_item_remind_days"
 FINDING_CORRECTION = "finding_correction_days"
+# Sealing juvenile records (issue 17 item 5; Criminal Procedure Law Art. 286).
+SEALING_AGE = "sealing_age"
+SEALING_MAX_SENTENCE = "sealing_max_sentence"
+SEALED_ACCESS_HOURS = "sealed_access_hours"
 
 
 class UnknownRule(LookupError):
@@ -95,6 +99,8 @@ def add(amount: int, unit: str, start: dt.date | dt.datetime) -> dt.date | dt.da
         return day + dt.timedelta(days=amount)
     if unit == Rule.Unit.MONTHS:
         return day + relativedelta(months=amount)
+    if unit == Rule.Unit.YEARS:
+        return day + relativedelta(years=amount)
     if unit == Rule.Unit.WORKING_DAYS:
         return add_working_days(day, amount)
     raise ValueError(f"unknown unit {unit!r}")

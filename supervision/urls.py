@@ -10,6 +10,7 @@ from supervision.movement import urls as movement_urls
 from supervision.portal import views as portal_views
 from supervision.reporting.urls import urlpatterns as reporting_urls
 from supervision.sanctions import urls as sanctions_urls
+from supervision.sealing.urls import urlpatterns as sealing_urls
 
 app_name = "supervision"
 
@@ -44,4 +45,5 @@ urlpatterns = [
     *counselling_urls,
     *casework_urls,
     *assessment_urls.urlpatterns,
+    *sealing_urls,
 ]

@@ -23,6 +23,7 @@ from tests.supervision.interchange_matrix import INTERCHANGE_MATRIX
 from tests.supervision.movement_matrix import MOVEMENT_MATRIX, ROLES
 from tests.supervision.portal_matrix import PORTAL_MATRIX
 from tests.supervision.sanctions_matrix import SANCTIONS_MATRIX
+from tests.supervision.sealing_matrix import SEALING_MATRIX
 
 PAGE_LOGIN = 302
 API_ANON = 403
@@ -229,6 +230,7 @@ MATRIX.update(EDUCATION_MATRIX)
 MATRIX.update(COUNSELLING_MATRIX)
 MATRIX.update(CASEWORK_MATRIX)
 MATRIX.update(ASSESSMENT_MATRIX)
+MATRIX.update(SEALING_MATRIX)
 
 
 # Reporting, check-ins, visits and lost contact (issue 15, items 1-3): rows made fresh by the builders.

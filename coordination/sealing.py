@@ -1,0 +1,82 @@
+"""Sealed juvenile records at the one door: what every scoped selector leaves out.
+
+A sealed case (``Supervisee.sealed_at`` set; Criminal Procedure Law Art. 286, CCL Art. 54) is left out of the
+rows of every policy, for every verb and every user, bureau included (``hide_sealed``, registered with
+``accounts.scoping.add_row_filter`` in ``CoordinationConfig.ready``). A row belongs to a case when its model
+reaches ``Supervisee`` through its foreign keys (``supervisee``, ``need__supervisee``, ``plan__supervisee``,
+...: found once per model). The only way back in is a live ``SealedRecordOpening``: the bureau administrator
+who opened the record for a judicial organ's request sees that one record until the opening ends.
+
+Code that reads without a user (figures, matching runs, reminders, escalations, exports by task) asks
+``unsealed`` itself.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+
+from coordination.models import SealedRecordOpening, Supervisee
+
+# How many foreign keys away a row may be from its case (ReferralEvent → Referral → Need → Supervisee).
+MAX_HOPS = 3
+
+
+@cache
+def supervisee_path(model: type[Model]) -> str | None:
+    """The lookup from ``model`` to its supervisee ("" for Supervisee itself), or None for rows of no case."""
+    if model._meta.concrete_model is Supervisee:
+        return ""
+    frontier: list[tuple[type[Model], str]] = [(model, "")]
+    for _hop in range(MAX_HOPS):
+        following: list[tuple[type[Model], str]] = []
+        for current, prefix in frontier:
+            for field in current._meta.concrete_fields:
+                related = getattr(field, "related_model", None)
+                if related is None or not field.is_relation:
+                    continue
+                path = f"{prefix}{field.name}"
+                if related._meta.concrete_model is Supervisee:
+                    return path
+                following.append((related, f"{path}__"))
+        frontier = following
+    return None
+
+
+def open_supervisee_ids(user: Any) -> QuerySet[SealedRecordOpening]:
+    """The sealed records the user holds a live opening of (a subquery of supervisee ids)."""
+    if not getattr(user, "is_authenticated", False):
+        return SealedRecordOpening.objects.none().values("supervisee_id")
+    now = timezone.now()
+    return SealedRecordOpening.objects.filter(opened_by=user, opened_at__lte=now, expires_at__gt=now).values(
+        "supervisee_id"
+    )
+
+
+def unsealed(rows: QuerySet[Any], user: Any = None, *, path: str | None = None) -> QuerySet[Any]:
+    """``rows`` without those of sealed cases, except the records ``user`` holds a live opening of."""
+    if path is None:
+        path = supervisee_path(rows.model)
+        if path is None:
+            return rows
+    prefix = f"{path}__" if path else ""
+    condition = Q(**{f"{prefix}sealed_at__isnull": True})
+    if getattr(user, "is_authenticated", False):
+        condition |= Q(**{f"{path or 'pk'}__in": open_supervisee_ids(user)})
+    return rows.filter(condition)
+
+
+def hide_sealed(policy: Any, user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The row filter of every policy: sealed cases out (a policy with ``shows_sealed`` keeps them: the
+    access log and the openings themselves, which the bureau must be able to report on)."""
+    if getattr(policy, "shows_sealed", False):
+        return rows
+    return unsealed(rows, user)
+
+
+def is_sealed(supervisee: Supervisee) -> bool:
+    """Whether the record is sealed."""
+    return supervisee.sealed_at is not None

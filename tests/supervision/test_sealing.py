@@ -1,0 +1,402 @@
+"""Sealing juvenile records (issue 17 item 5; Criminal Procedure Law Art. 286, CCL Art. 54).
+
+Who is sealed on closing (age at the offence, not at the start of correction; the principal penalty), what a
+sealed case is hidden from (every list, search, export, statistic and matching run: walked), and how a bureau
+administrator opens one for a judicial organ (purpose recorded, time-limited, logged, reported monthly)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from rest_framework.test import APIClient
+
+from accounts import scoping
+from accounts.roles import Role
+from config.errors import ActionError
+from coordination.models import AccessLog, SealedRecordOpening, Supervisee
+from matching import actions as matching_actions
+from matching.models import MentorProposal, Proposal
+from supervision import actions
+from supervision.models import Obligation, Rule
+from supervision.sealing import actions as sealing
+from tests.coordination.factories import make_supervisee
+from tests.factories import user_with_role
+
+S = Supervisee.Status
+TODAY = timezone.localdate
+ANNOUNCEMENT = {"place": "某司法所宣告室", "attendees": "司法所工作人员、家属", "items": "解除矫正宣告"}
+REQUEST = {"organ": "某市人民检察院", "reference": "某检未查〔2026〕3号", "purpose": "审查起诉需要查询"}
+
+
+def _closing_case(world, *, offence_age: int = 17, offence_shift_days: int = 0, principal: int | None = 24, **extra):
+    """A person of 19 whose correction (begun at 18) ends today; the offence at ``offence_age``."""
+    officer = world.users["officer"]
+    born = TODAY() - relativedelta(years=19, days=40)
+    s = make_supervisee(office=world.city.office, actor=world.users["bureau"], status=S.INTAKE, date_of_birth=born)
+    effective = TODAY() - dt.timedelta(days=300)
+    offence = born + relativedelta(years=offence_age) + dt.timedelta(days=offence_shift_days)
+    fields = {
+        "organ_kind": "court",
+        "organ_name": "某市某区人民法院",
+        "case_number": "（2025）某0102刑初9号",
+        "judgment_date": effective - dt.timedelta(days=10),
+        "effective_date": effective,
+        "sentence_type": "probation",
+        "term_months": 10,
+        "offence_date": offence,
+        "principal_term_months": principal,
+        "start": effective,
+        "end": TODAY(),
+    }
+    fields.update(extra)
+    actions.record_sentence(supervisee=s, actor=officer, **fields)
+    Supervisee.objects.filter(pk=s.pk).update(status=S.UNDER_CORRECTION)
+    s.refresh_from_db()
+    return s
+
+
+def _release(world, s):
+    actions.release(supervisee=s, actor=world.users["officer"], released_on=TODAY(), **ANNOUNCEMENT)
+    s.refresh_from_db()
+    return s
+
+
+@pytest.mark.django_db
+def test_the_thresholds_are_rule_book_rows_with_their_law(world):
+    rows = {r.code: r for r in Rule.objects.filter(code__in=["sealing_age", "sealing_max_sentence"])}
+    assert (rows["sealing_age"].value, rows["sealing_age"].unit) == (18, "years")
+    assert (rows["sealing_max_sentence"].value, rows["sealing_max_sentence"].unit) == (5, "years")
+    for row in rows.values():
+        assert "刑事诉讼法》第二百八十六条" in row.law_zh
+        assert "社区矫正法》第五十四条" in row.law_zh
+    assert Rule.objects.get(code="sealed_access_hours").unit == "hours"
+
+
+@pytest.mark.django_db
+def test_release_seals_a_minor_at_the_offence_though_adult_when_correction_began(world):
+    s = _closing_case(world)
+    assert s.is_minor is False  # 18 at the start: the old test would not protect this person
+    Obligation.objects.create(supervisee=s, kind="report", rule_code="intake_report", due_at=timezone.now())
+    _release(world, s)
+    assert s.status == S.RELEASED
+    assert s.sealed_at is not None and s.sealed_by is None
+    assert "286" in s.seal_ground
+    assert not Obligation.objects.filter(supervisee=s, done_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("case", "sealed"),
+    [
+        ({"offence_age": 17, "principal": 60}, True),  # five years exactly: sealed
+        ({"offence_age": 17, "principal": 61}, False),  # longer than five years
+        ({"offence_age": 18}, False),  # on the 18th birthday: no longer under 18
+        ({"offence_age": 18, "offence_shift_days": -1}, True),  # the day before
+        ({"offence_age": 17, "offence_date": None}, False),  # the offence date is not recorded
+        ({"offence_age": 17, "principal": None}, False),  # a suspended sentence without its prison term
+        ({"offence_age": 17, "principal": None, "sentence_type": "surveillance", "term_months": 12}, True),
+    ],
+)
+def test_who_is_sealed_on_closing(world, case, sealed):
+    s = _closing_case(world, **case)
+    _release(world, s)
+    assert (s.sealed_at is not None) is sealed
+
+
+@pytest.mark.django_db
+def test_termination_seals_too(world):
+    s = _closing_case(world)
+    actions.terminate(supervisee=s, actor=world.users["officer"], ground="death", on=TODAY())
+    s.refresh_from_db()
+    assert s.sealed_at is not None
+
+
+@pytest.mark.django_db
+def test_the_offence_date_is_checked_on_the_page_and_the_api_alike(world):
+    s = make_supervisee(office=world.city.office, actor=world.users["bureau"], status=S.INTAKE)
+    effective = TODAY() - dt.timedelta(days=3)
+    body = {
+        "organ_kind": "court",
+        "organ_name": "某市某区人民法院",
+        "judgment_date": (effective - dt.timedelta(days=5)).isoformat(),
+        "effective_date": effective.isoformat(),
+        "sentence_type": "probation",
+        "offence_date": (effective - dt.timedelta(days=1)).isoformat(),  # after the judgment
+        "start": effective.isoformat(),
+        "end": (effective + dt.timedelta(days=365)).isoformat(),
+    }
+    message = gettext("The offence cannot be dated after the judgment.")
+    page = Client()
+    page.force_login(world.users["officer"])
+    response = page.post(reverse("supervision:lifecycle-step", args=[s.uuid, "sentence"]), body)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(world.users["officer"])
+    response = api.post(f"/api/v1/supervision/supervisees/{s.uuid}/sentence/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert message in response.content.decode()
+    body["offence_date"] = (effective - dt.timedelta(days=400)).isoformat()
+    body["principal_term_months"] = 24
+    response = api.post(f"/api/v1/supervision/supervisees/{s.uuid}/sentence/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert s.sentences.get().principal_term_months == 24
+
+
+# --- the walk: every list, search, export, statistic and matching entry point ------------------------------
+
+
+def _api_list_routes() -> list[str]:
+    """Every API route under /api/v1/ with no path parameter (the lists and the parameterless reads)."""
+    found = []
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern) and route.startswith("api/v1/") and "<" not in route:
+                found.append("/" + route.replace("^", "").replace("$", "").replace("\\.", "."))
+
+    walk(get_resolver().url_patterns)
+    return sorted({route for route in found if "(?P" not in route and "format" not in route})
+
+
+def _pages(w, person) -> dict[str, str]:
+    need = person.needs.first()
+    rows = reverse("bureau:dashboard-rows")
+    return {
+        "caseload": reverse("coordination:caseload"),
+        "caseload search": reverse("coordination:caseload") + f"?q={person.name}",
+        "caseload export": reverse("coordination:caseload-export"),
+        "case record": reverse("coordination:supervisee", args=[person.uuid]),
+        "provider inbox": reverse("coordination:inbox"),
+        "overdue referrals": reverse("coordination:overdue"),
+        "mentees": reverse("coordination:mentees"),
+        "today": reverse("supervision:today"),
+        "calendar feed": reverse("supervision:feed", args=[actions.feed_for(user=w.users["officer"]).token]),
+        "lost contact": reverse("supervision:episodes"),
+        "matching": reverse("matching:index"),
+        "matching need": reverse("matching:need", args=[need.pk]),
+        "figure rows: in correction": rows + "?key=now.serving",
+        "figure rows: needs open": rows + "?key=now.needs_open",
+        "figure rows search": rows + f"?key=now.serving&q={person.name}",
+        "records register": reverse("records:register"),
+        "interchange export": reverse("supervision:interchange-export", args=[person.uuid]),
+    }
+
+
+# Where each role sees the person before the seal (so that the walk can fail): the rest must not show them
+# after it either.
+SEEN_BEFORE = {
+    "bureau": {
+        "caseload",
+        "caseload search",
+        "caseload export",
+        "case record",
+        "matching need",
+        "figure rows: in correction",
+        "figure rows: needs open",
+        "figure rows search",
+        "interchange export",
+        "/api/v1/supervisees/",
+        "/api/v1/referrals/",
+        "/api/v1/supervision/obligations/",
+    },
+    "officer": {"caseload", "caseload search", "caseload export", "case record", "/api/v1/supervisees/"},
+    "provider": {"provider inbox", "/api/v1/referrals/"},
+    "volunteer": {"mentees"},
+}
+
+
+# The audit trail keeps the reads of a sealed record for the bureau (the openings report counts them): it is
+# the one list that names the record after the seal, by id only.
+# The sealed-records list itself names them by case number, for the bureau administrator who opens one.
+AUDIT_TRAIL = {"/api/v1/access-log/", "/api/v1/supervision/sealed-records/"}
+
+
+def _shows(response, person, *, search: bool = False) -> bool:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", "replace")
+    # A search page repeats the name searched for: there only the record's own ids count.
+    needles = (str(person.uuid), person.case_number) if search else (person.name, person.given_name)
+    return any(needle in text for needle in (*needles, str(person.uuid), person.case_number))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(SEEN_BEFORE))
+def test_a_sealed_case_is_in_no_list_search_export_statistic_or_matching_run(world, role):
+    person = world.supervisee
+    Supervisee.objects.filter(pk=person.pk).update(name="封存测试甲", given_name="测试甲")
+    person.refresh_from_db()
+    actions.sync_obligations(supervisee=person)
+    user = world.users[role]
+    page, api = Client(), APIClient()
+    page.force_login(user)
+    api.force_authenticate(user)
+    routes = [route for route in _api_list_routes() if route not in AUDIT_TRAIL]
+    targets = {**_pages(world, person), **{route: route for route in routes}}
+
+    def walk() -> dict[str, bool]:
+        seen = {}
+        for label, url in targets.items():
+            client = api if label.startswith("/api/") else page
+            response = client.get(url)
+            seen[label] = response.status_code == 200 and _shows(response, person, search="search" in label)
+        return seen
+
+    before = walk()
+    assert {label for label, shown in before.items() if shown} >= SEEN_BEFORE[role]
+    Supervisee.objects.filter(pk=person.pk).update(sealed_at=timezone.now(), seal_ground="测试")
+    after = walk()
+    assert [label for label, shown in after.items() if shown] == []
+
+
+@pytest.mark.django_db
+def test_a_sealed_case_is_in_no_matching_run(world):
+    person = world.supervisee
+    run = matching_actions.start_run(actor=None, queue=False)
+    matching_actions.execute_run(run_id=run.pk)
+    before = (
+        Proposal.objects.filter(need__supervisee=person).count()
+        + MentorProposal.objects.filter(supervisee=person).count()
+    )
+    mentor_run = matching_actions.start_run(actor=None, queue=False, kind="mentors")
+    matching_actions.execute_run(run_id=mentor_run.pk)
+    Supervisee.objects.filter(pk=person.pk).update(sealed_at=timezone.now())
+    Proposal.objects.all().delete()
+    MentorProposal.objects.all().delete()
+    for kind in ("referrals", "mentors"):
+        run = matching_actions.start_run(actor=None, queue=False, kind=kind)
+        matching_actions.execute_run(run_id=run.pk)
+    assert before >= 0
+    assert not Proposal.objects.filter(need__supervisee=person).exists()
+    assert not MentorProposal.objects.filter(supervisee=person).exists()
+
+
+@pytest.mark.django_db
+def test_a_sealed_persons_obligations_raise_no_alert(world):
+    person = world.supervisee
+    overdue = Obligation.objects.create(
+        supervisee=person, kind="report", rule_code="intake_report", due_at=timezone.now() - dt.timedelta(days=30)
+    )
+    Supervisee.objects.filter(pk=person.pk).update(sealed_at=timezone.now())
+    assert actions.escalate_obligations(obligation_ids=[overdue.pk]) == 0
+    overdue.refresh_from_db()
+    assert overdue.escalation_level == 0
+
+
+# --- opening a sealed record -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sealed(world):
+    s = _release(world, _closing_case(world))
+    assert s.sealed_at is not None
+    return s
+
+
+@pytest.mark.django_db
+def test_only_a_bureau_administrator_opens_a_sealed_record(world, sealed):
+    for role in ("officer", "social_worker", "provider"):
+        page, api = Client(), APIClient()
+        page.force_login(world.users[role])
+        api.force_authenticate(world.users[role])
+        assert (
+            page.post(
+                reverse("supervision:sealed-open", args=[sealed.uuid]), {**REQUEST, "confirmed": "yes"}
+            ).status_code
+            == 403
+        )
+        assert api.post(f"/api/v1/supervision/sealed-records/{sealed.uuid}/open/", REQUEST).status_code == 403
+        assert page.get(reverse("coordination:supervisee", args=[sealed.uuid])).status_code in (403, 404)
+    with pytest.raises(PermissionDenied):
+        sealing.open_sealed(supervisee=sealed, actor=world.users["officer"], **REQUEST)
+    assert not SealedRecordOpening.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("missing", ["organ", "reference", "purpose"])
+def test_an_opening_needs_the_organ_its_reference_and_the_purpose(world, sealed, missing):
+    bureau = world.users["bureau"]
+    body = {**REQUEST, missing: "  "}
+    with pytest.raises(ActionError) as refused:
+        sealing.open_sealed(supervisee=sealed, actor=bureau, **body)
+    message = refused.value.message_dict[missing][0]
+    page = Client()
+    page.force_login(bureau)
+    response = page.post(reverse("supervision:sealed-open", args=[sealed.uuid]), {**body, "confirmed": "yes"})
+    assert response.status_code == 400 and message in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(bureau)
+    response = api.post(f"/api/v1/supervision/sealed-records/{sealed.uuid}/open/", body, format="json")
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not SealedRecordOpening.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_opening_is_time_limited_logged_and_reported(world, sealed):
+    bureau = world.users["bureau"]
+    page = Client()
+    page.force_login(bureau)
+    record = reverse("coordination:supervisee", args=[sealed.uuid])
+    assert page.get(record).status_code == 404
+    # Found by its case number (never by name), opened after a confirmation.
+    listing = page.get(reverse("supervision:sealed-records"), {"q": sealed.case_number})
+    assert sealed.case_number in listing.content.decode() and sealed.name not in listing.content.decode()
+    url = reverse("supervision:sealed-open", args=[sealed.uuid])
+    assert page.post(url, REQUEST).status_code == 200  # the confirmation page
+    assert not SealedRecordOpening.objects.exists()
+    response = page.post(url, {**REQUEST, "confirmed": "yes"})
+    assert response.status_code == 302 and response.url == record
+    opening = SealedRecordOpening.objects.get()
+    assert (opening.organ, opening.reference, opening.purpose) == (
+        REQUEST["organ"],
+        REQUEST["reference"],
+        REQUEST["purpose"],
+    )
+    hours = Rule.objects.get(code="sealed_access_hours").value
+    assert opening.expires_at - opening.opened_at == dt.timedelta(hours=hours)
+    assert AccessLog.objects.filter(supervisee=sealed, object_type="sealed_opening", user=bureau).exists()
+    # Open to this administrator: the record reads, and each read is logged.
+    assert page.get(record).status_code == 200
+    assert page.get(record).status_code == 200
+    assert AccessLog.objects.filter(supervisee=sealed, object_type="supervisee", user=bureau).count() == 2
+    # Not to another bureau administrator, and not to anyone once the window closes.
+    other = Client()
+    other.force_login(user_with_role(Role.BUREAU_ADMIN, world.city.bureau, username="bureau2"))
+    assert other.get(record).status_code == 404
+    # The monthly report lists the opening with its reads (page and API).
+    report = page.get(reverse("supervision:sealed-openings"), {"month": TODAY().strftime("%Y-%m")})
+    text = report.content.decode()
+    assert REQUEST["reference"] in text and REQUEST["organ"] in text and sealed.case_number in text
+    api = APIClient()
+    api.force_authenticate(bureau)
+    rows = api.get("/api/v1/supervision/sealed-openings/", {"month": TODAY().strftime("%Y-%m")}).json()
+    rows = rows.get("results", rows)
+    assert [(row["reference"], row["reads"]) for row in rows] == [(REQUEST["reference"], 2)]
+    with pytest.raises(Exception):  # noqa: B017  (append-only: any change is refused)
+        SealedRecordOpening.objects.filter(pk=opening.pk).update(expires_at=timezone.now())
+    later = opening.expires_at + dt.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert not scoping.scope(bureau, Supervisee).filter(pk=sealed.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_month_is_a_400_on_the_report_page_and_api(world):
+    page, api = Client(), APIClient()
+    page.force_login(world.users["bureau"])
+    api.force_authenticate(world.users["bureau"])
+    message = gettext("Write the month as YYYY-MM, for example 2026-03.")
+    response = page.get(reverse("supervision:sealed-openings"), {"month": "2026-13"})
+    assert response.status_code == 400 and message in response.content.decode()
+    response = api.get("/api/v1/supervision/sealed-openings/", {"month": "March"})
+    assert response.status_code == 400 and message in response.content.decode()
