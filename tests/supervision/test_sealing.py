@@ -190,6 +190,9 @@ def _pages(w, person) -> dict[str, str]:
         "figure rows: needs open": rows + "?key=now.needs_open",
         "figure rows search": rows + f"?key=now.serving&q={person.name}",
         "records register": reverse("records:register"),
+        "case archives": reverse("archive:list"),
+        "case archives search": reverse("archive:list") + f"?q={person.name}",
+        "retention report": reverse("archive:retention"),
         "interchange export": reverse("supervision:interchange-export", args=[person.uuid]),
     }
 
