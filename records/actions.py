@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid as uuidlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -57,15 +58,18 @@ def _next_sequence(*, office: Any, kind: str, year: int) -> int:
     return counter.last
 
 
+def _may_issue(actor: Any, *, kind: str, office: Any, source: Any) -> None:
+    if not scoping.policy_for(IssuedDocument).can(actor, "issue", Issuing(kind=kind, office=office, source=source)):
+        raise PermissionDenied(_("Only the officers of the office and the bureau issue its documents."))
+
+
 @transaction.atomic
 def issue(
     *, kind: str, office: Any, supervisee: Any, source: Any, data: dict, actor: Any, request=None
 ) -> IssuedDocument:
     """Issue a document of ``kind`` for ``office`` from a decision's ``data``: the template in force, the
     next number, the PDF rendered once and stored privately with its SHA-256."""
-    policy = scoping.policy_for(IssuedDocument)
-    if not policy.can(actor, "issue", Issuing(kind=kind, office=office, source=source)):
-        raise PermissionDenied(_("Only the officers of the office and the bureau issue its documents."))
+    _may_issue(actor, kind=kind, office=office, source=source)
     template = template_in_force(kind)
     now = timezone.now()
     year = timezone.localtime(now).year
@@ -139,6 +143,45 @@ def issued_or_issue(
         return issue(
             kind=kind, office=office, supervisee=supervisee, source=source, data=data, actor=actor, request=request
         )
+
+
+# How each kind is issued again from its decision after a void: registered by the apps whose decisions
+# issue documents (records imports none of them). An issuer takes the source, the actor and the request.
+_ISSUERS: dict[str, Callable[[Any, Any, Any], IssuedDocument]] = {}
+
+
+def register_issuer(kind: str, issuer: Callable[[Any, Any, Any], IssuedDocument]) -> None:
+    _ISSUERS[kind] = issuer
+
+
+def may_reissue(document: IssuedDocument) -> bool:
+    """A void document that nothing replaces yet, of a kind issued from a decision that still exists."""
+    return (
+        document.voided_at is not None
+        and document.replaced_by_id is None
+        and document.kind in _ISSUERS
+        and document.source_id is not None
+    )
+
+
+@transaction.atomic
+def reissue(*, document: IssuedDocument, actor: Any, request=None) -> IssuedDocument:
+    """Issue the corrected document of a void one from the same decision (a new number, the template in force,
+    the decision's data as it is now), and record on the void one what replaced it."""
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if document.voided_at is None:
+        raise ActionError(_("Only a void document is issued again; void it first, with the reason."), code="conflict")
+    if document.replaced_by_id is not None:
+        raise ActionError(_("A corrected document has already been issued in place of this one."), code="conflict")
+    issuer = _ISSUERS.get(document.kind)
+    source = document.source if document.source_id is not None else None
+    if issuer is None or source is None:
+        raise ActionError(_("This kind of document is issued again from its own page."), code="conflict")
+    _may_issue(actor, kind=document.kind, office=document.office, source=source)
+    replacement = issuer(source, actor, request)
+    document.replaced_by = replacement
+    document.save()
+    return replacement
 
 
 @transaction.atomic

@@ -109,3 +109,11 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = _valid(DocumentScanInput, request.data)
         document = actions.upload_scan(document=self._writable("scan"), actor=request.user, file=data["file"])
         return Response(IssuedDocumentOutput(document).data)
+
+    @extend_schema(
+        summary="Issue the corrected document of a void one, from the same decision (a new number)", request=None
+    )
+    @action(detail=True, methods=["post"])
+    def reissue(self, request: Request, uuid: str) -> Response:
+        replacement = actions.reissue(document=self._writable("reissue"), actor=request.user, request=request)
+        return Response(IssuedDocumentOutput(replacement).data, status=201)

@@ -97,6 +97,11 @@ class IssuedDocumentPolicy(scoping.BasePolicy):
         """Void a document not yet voided: those who keep its office's documents of its kind."""
         return obj is not None and obj.voided_at is None and keeps(user, obj.kind, obj.office)
 
+    def allow_reissue(self, user: Any, obj: Any = None) -> bool:
+        """Issue the corrected document of a void one from the same decision: those who keep its office's
+        documents of its kind (the action refuses a valid or already replaced document, with the reason)."""
+        return obj is not None and keeps(user, obj.kind, obj.office)
+
     def allow_scan(self, user: Any, obj: Any = None) -> bool:
         """Upload the signed and stamped scan once, of a valid document: those who keep it."""
         return obj is not None and obj.voided_at is None and not obj.scan and keeps(user, obj.kind, obj.office)

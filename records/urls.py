@@ -14,5 +14,6 @@ urlpatterns = [
     path("casework/records/<uuid:uuid>/scan", views.document_scan, name="scan-file"),
     path("casework/records/<uuid:uuid>/void/", views.void, name="void"),
     path("casework/records/<uuid:uuid>/scan/", views.scan, name="scan"),
+    path("casework/records/<uuid:uuid>/reissue/", views.reissue, name="reissue"),
     path("verify/<uuid:uuid>/", views.verify, name="verify"),
 ]

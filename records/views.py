@@ -244,6 +244,7 @@ def _detail_page(request, document, void_form, scan_form, status=200) -> HttpRes
             "scan_form": scan_form,
             "can_void": policy.can(request.user, "void", document),
             "can_scan": policy.can(request.user, "scan", document),
+            "can_reissue": actions.may_reissue(document) and policy.can(request.user, "reissue", document),
         },
         status=status,
     )
@@ -283,6 +284,22 @@ def void(request: HttpRequest, uuid) -> HttpResponse:
             messages.success(request, _("The document is void. Its number and PDF are kept in the register."))
             return redirect("records:detail", uuid=document.uuid)
     return _detail_page(request, document, form, ScanForm(), status=400)
+
+
+@require_POST
+@login_required
+def reissue(request: HttpRequest, uuid) -> HttpResponse:
+    """Issue the corrected document of a void one, from the same decision."""
+    document = _document(request, uuid)
+    if not scoping.policy_for(IssuedDocument).can(request.user, "reissue", document):
+        raise PermissionDenied
+    try:
+        replacement = actions.reissue(document=document, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("records:detail", uuid=document.uuid)
+    messages.success(request, _("The corrected document is issued with a new number."))
+    return redirect("records:detail", uuid=replacement.uuid)
 
 
 @require_POST

@@ -10,3 +10,7 @@ class SupervisionConfig(AppConfig):
         from supervision import policies
 
         policies.register()
+
+        from supervision import reissue
+
+        reissue.register()

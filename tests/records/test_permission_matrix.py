@@ -39,10 +39,17 @@ DOCUMENT_POST = expect(403, 302, bureau=302, officer=302, other_officer=404, coo
 PUBLIC = expect(200, 200)
 API_LIST = expect(403, 403, bureau=200, officer=200, other_officer=200, coordinator=200)
 API_DOCUMENT = expect(403, 403, bureau=200, officer=200, other_officer=404, coordinator=404)
+# Issuing again is allowed to those who void; the matrix's document has no decision to issue from, so the
+# action then refuses it (409), after the permission check.
+API_REISSUE = expect(403, 403, bureau=409, officer=409, other_officer=404, coordinator=404)
 
 
 def _document(w):
     return issue(w, actor=w.users["bureau"])
+
+
+def _void(w):
+    return actions.void(document=_document(w), actor=w.users["bureau"], reason="填错")
 
 
 def _scanned(w):
@@ -68,6 +75,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"file": SimpleUploadedFile("scan.pdf", PDF)},
         DOCUMENT_POST,
     ),
+    ("records:reissue", "post"): (lambda w: {"uuid": _void(w).uuid}, lambda w: {}, DOCUMENT_POST),
     ("records:verify", "get"): (lambda w: {"uuid": _document(w).uuid}, None, PUBLIC),
     ("records-document-list", "get"): (lambda w: {}, None, API_LIST),
     ("records-document-detail", "get"): (lambda w: {"uuid": _document(w).uuid}, None, API_DOCUMENT),
@@ -76,6 +84,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"reason": "填错"},
         API_DOCUMENT,
     ),
+    ("records-document-reissue", "post"): (lambda w: {"uuid": _void(w).uuid}, lambda w: {}, API_REISSUE),
     ("records-document-scan", "post"): (
         lambda w: {"uuid": _document(w).uuid},
         lambda w: {"file": SimpleUploadedFile("scan.pdf", PDF)},
