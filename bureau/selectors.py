@@ -552,13 +552,17 @@ def contract_measures(contract: Contract) -> dict[str, Any]:
     org, start, end = contract.organisation, contract.starts_on, contract.ends_on
     casework = casework_counts(org, start, end)
     since, until = start_of_day(start), end_of_day(end)
+    # Sealed juvenile cases (CPL Art. 286) are counted in no figure.
     completed = Referral.objects.filter(
-        offering__organisation=org, state=Referral.State.COMPLETED, closed_at__range=(since, until)
+        offering__organisation=org,
+        state=Referral.State.COMPLETED,
+        closed_at__range=(since, until),
+        need__supervisee__sealed_at__isnull=True,
     )
     helped = set(
-        Intervention.objects.filter(plan__agency=org, held_on__range=(start, end)).values_list(
-            "plan__supervisee_id", flat=True
-        )
+        Intervention.objects.filter(
+            plan__agency=org, held_on__range=(start, end), plan__supervisee__sealed_at__isnull=True
+        ).values_list("plan__supervisee_id", flat=True)
     ) | set(completed.values_list("need__supervisee_id", flat=True))
     sessions = list(
         Session.objects.filter(

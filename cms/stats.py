@@ -79,7 +79,8 @@ class DatabaseStatsProvider:
             .values("status")
             .annotate(total=Sum("hours"))
             .values("total"),
-            Referral.objects.filter(state=Referral.State.COMPLETED)
+            # Sealed juvenile cases (CPL Art. 286) are counted in no figure.
+            Referral.objects.filter(state=Referral.State.COMPLETED, need__supervisee__sealed_at__isnull=True)
             .order_by()
             .values("state")
             .annotate(n=Count("pk"))

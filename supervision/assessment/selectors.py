@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from accounts import scoping
 from coordination.access import logged
 from coordination.models import Supervisee
+from coordination.sealing import unsealed
 from supervision.assessment.models import Assessment, Rubric
 
 OWN_SHOWN = 12  # months of reviewed assessments on the person's phone page (a view choice)
@@ -80,7 +81,9 @@ def history(user: Any, supervisee: Supervisee) -> list[Assessment]:
 
 def to_review(user: Any) -> QuerySet[Assessment]:
     """The submitted assessments awaiting this office head's review (logged)."""
-    rows = scoping.policy_for(Assessment).rows_review(user).select_related("supervisee__township", "grade")
+    rows = unsealed(scoping.policy_for(Assessment).rows_review(user), user).select_related(
+        "supervisee__township", "grade"
+    )
     return _logged(rows.order_by("month", "pk"), user)
 
 

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from accounts import scoping
 from accounts.roles import Role, effective, is_bureau_admin, memberships
 from coordination.models import CorrectionTeamMember, Referral, Supervisee
+from coordination.sealing import unsealed
 from services.models import Organisation
 from supervision.counselling.models import CounsellingNote, CounsellingSession, PsychAssessment
 from supervision.policies import is_case_staff
@@ -52,13 +53,14 @@ def counselled(user: Any) -> QuerySet[Supervisee]:
         "need__supervisee_id"
     )
     on_team = CorrectionTeamMember.objects.filter(user=user, is_active=True).values("supervisee_id")
-    return Supervisee.objects.filter(Q(pk__in=referred) | Q(pk__in=on_team))
+    # Sealed cases (CPL Art. 286) are out, like every other scoped read (coordination.sealing).
+    return unsealed(Supervisee.objects.filter(Q(pk__in=referred) | Q(pk__in=on_team)), user)
 
 
 def organisation_for(user: Any, supervisee: Supervisee) -> int | None:
     """The counselling organisation a session or assessment of this person is recorded under, or None."""
     orgs = counselling_org_ids(user)
-    if not orgs or not isinstance(supervisee, Supervisee):
+    if not orgs or not isinstance(supervisee, Supervisee) or supervisee.sealed_at is not None:
         return None
     referred = (
         Referral.objects.filter(

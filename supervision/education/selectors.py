@@ -14,6 +14,7 @@ from accounts import scoping
 from coordination import naming
 from coordination.access import logged
 from coordination.models import Supervisee
+from coordination.sealing import unsealed
 from supervision import rulebook
 from supervision.education.actions import ATTENDING_STATUSES
 from supervision.education.models import Attendance, Session
@@ -48,10 +49,14 @@ def sheet(user: Any, session: Session) -> list[dict[str, Any]]:
         people = scoping.scope(user, Supervisee)
     else:
         # A volunteer facilitator reaches the people through the session they lead, never the case records.
-        people = Supervisee.objects.all() if scoping.scope(user, Session).filter(pk=session.pk).exists() else None
+        people = (
+            unsealed(Supervisee.objects.all(), user)
+            if scoping.scope(user, Session).filter(pk=session.pk).exists()
+            else None
+        )
     if people is None:
         return []
-    recorded = {a.supervisee_id: a for a in session.attendances.all()}
+    recorded = {a.supervisee_id: a for a in unsealed(session.attendances.all(), user)}
     # People recorded earlier who no longer attend (released, moved) keep their row on the sheet.
     people = people.filter(
         Q(judicial_office_id=session.office_id, status__in=ATTENDING_STATUSES, is_minor=session.minors_only)

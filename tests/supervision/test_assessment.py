@@ -479,3 +479,15 @@ def test_the_case_page_shows_the_assessments_chart_and_the_months_hours(world, c
     assert AccessLog.objects.filter(user=officer, object_type="assessment", object_id=str(assessment.pk)).exists()
     client.force_login(world.users["other_officer"])
     assert client.get(f"/en/casework/supervisees/{person.uuid}/").status_code == 404
+
+
+def test_a_sealed_persons_submitted_assessment_leaves_the_heads_review_list(world, head):
+    """CPL Art. 286: the review queue reads the same scoped rows as every other list."""
+    from coordination.models import Supervisee
+    from supervision.assessment import selectors
+
+    assessment = prefill(world)
+    actions.submit(actor=world.users["officer"], assessment=complete(world, assessment))
+    assert assessment.pk in {row.pk for row in selectors.to_review(head)}
+    Supervisee.objects.filter(pk=assessment.supervisee_id).update(sealed_at=timezone.now())
+    assert assessment.pk not in {row.pk for row in selectors.to_review(head)}

@@ -370,3 +370,17 @@ def test_bad_assessments_are_400_with_field_messages(w, body):
         reverse("supervision:counselling", kwargs={"uuid": w.supervisee.uuid}), {"do": "assessment", **body}
     )
     assert page.status_code == 400
+
+
+def test_a_sealed_case_leaves_the_counsellors_list_and_takes_no_new_session(w):
+    """CPL Art. 286: once sealed, the counsellor's organisation no longer lists, opens or records the person."""
+    url = reverse("supervision:counselling-cases")
+    assert w.supervisee.name in _client(w.users["counsellor"]).get(url).content.decode()
+    Supervisee.objects.filter(pk=w.supervisee.pk).update(sealed_at=timezone.now())
+    w.supervisee.refresh_from_db()
+    assert w.supervisee.name not in _client(w.users["counsellor"]).get(url).content.decode()
+    assert not selectors.counselled(w.users["counsellor"]).filter(pk=w.supervisee.pk).exists()
+    with pytest.raises((PermissionDenied, ValidationError)):
+        actions.record_session(
+            supervisee=w.supervisee, actor=w.users["counsellor"], held_on=TODAY, minutes=30, summary="s", note="n"
+        )
