@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -93,6 +94,10 @@ def seal_on_closing(*, supervisee: Supervisee, sentence: Sentence | None) -> boo
     )
     supervisee.sealed_at, supervisee.sealed_by, supervisee.seal_ground = now, None, found.reason[:300]
     Obligation.objects.filter(supervisee=supervisee, done_at__isnull=True).update(done_at=now)
+    if supervisee.account_id is not None:
+        # The person's own sign-in for the phone page ends with the case: no sealed record stays reachable
+        # through it, and the accounts list no longer shows an active supervisee's account.
+        get_user_model().objects.filter(pk=supervisee.account_id).update(is_active=False)
     return True
 
 

@@ -88,7 +88,7 @@ def test_release_seals_a_minor_at_the_offence_though_adult_when_correction_began
     _release(world, s)
     assert s.status == S.RELEASED
     assert s.sealed_at is not None and s.sealed_by is None
-    assert "286" in s.seal_ground
+    assert "第二百八十六条" in s.seal_ground or "Art. 286" in s.seal_ground  # the ground is written translated
     assert not Obligation.objects.filter(supervisee=s, done_at__isnull=True).exists()
 
 
@@ -403,3 +403,22 @@ def test_a_bad_month_is_a_400_on_the_report_page_and_api(world):
     assert response.status_code == 400 and message in response.content.decode()
     response = api.get("/api/v1/supervision/sealed-openings/", {"month": "March"})
     assert response.status_code == 400 and message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_opening_reads_but_never_writes_and_the_own_sign_in_ends_with_the_seal(world):
+    s = _closing_case(world)
+    from tests.factories import UserFactory
+
+    account = UserFactory(username="own-sealed")
+    Supervisee.objects.filter(pk=s.pk).update(account=account)
+    s = _release(world, s)
+    assert s.sealed_at is not None
+    account.refresh_from_db()
+    assert not account.is_active
+    bureau = world.users["bureau"]
+    sealing.open_sealed(supervisee=s, actor=bureau, **REQUEST)
+    policy = scoping.policy_for(Supervisee)
+    assert policy.can(bureau, "view", s) and policy.can(bureau, "see_resident_id", s)
+    for verb in ("manage", "manage_team", "override_consent"):
+        assert not policy.can(bureau, verb, s), verb
