@@ -49,7 +49,8 @@ def _within(day, period) -> bool:
 
 
 def _people(scope) -> dict[int, Supervisee]:
-    everyone = {s.pk: s for s in Supervisee.objects.all()}
+    # Sealed juvenile cases (CPL Art. 286) are counted in no figure (docs/records.md).
+    everyone = {s.pk: s for s in Supervisee.objects.filter(sealed_at__isnull=True)}
     if scope.kind == "office":
         return {pk: s for pk, s in everyone.items() if s.judicial_office_id == scope.id}
     if scope.kind == "township":
