@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from coordination.models import Referral
 from notifications.models import Notification
+from tests.routes import route_names
 
 ROLES = ["anonymous", "bureau", "officer", "social_worker", "provider", "other_officer", "volunteer", "editor"]
 CASE = {"bureau", "officer", "social_worker"}
@@ -218,24 +218,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
 
 
 def _route_names() -> set[str]:
-    """Every named route of the whole URL resolver whose view lives in the coordination app."""
-    names: set[str] = set()
-
-    def module_of(callback) -> str:
-        view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-        return (view_class or callback).__module__
-
-    def walk(patterns, namespace=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                walk(pattern.url_patterns, inner)
-            elif isinstance(pattern, URLPattern) and module_of(pattern.callback).startswith("coordination."):
-                assert pattern.name, f"unnamed coordination route {pattern.pattern}"
-                names.add(namespace + pattern.name)
-
-    walk(get_resolver().url_patterns)
-    return names
+    return route_names("coordination")
 
 
 def test_the_matrix_covers_every_route():

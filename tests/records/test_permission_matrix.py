@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from records import actions
 from tests.records.helpers import issue
+from tests.routes import route_names
 
 ROLES = [
     "anonymous",
@@ -94,22 +95,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
 
 
 def _route_names() -> set[str]:
-    names: set[str] = set()
-
-    def module_of(callback) -> str:
-        view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-        return (view_class or callback).__module__
-
-    def walk(patterns, namespace=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                walk(pattern.url_patterns, ns)
-            elif isinstance(pattern, URLPattern) and module_of(pattern.callback).startswith("records."):
-                names.add(f"{namespace}{pattern.name}")
-
-    walk(get_resolver().url_patterns)
-    return names
+    return route_names("records")
 
 
 def test_the_matrix_covers_every_route():

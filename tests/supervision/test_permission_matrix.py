@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from coordination.models import Supervisee
@@ -14,6 +14,7 @@ from supervision import actions
 from supervision.models import Announcement, ClassificationReview, Holiday, Investigation, Obligation, StatusChange
 from tests.coordination.factories import make_supervisee
 from tests.factories import UserFactory
+from tests.routes import route_names
 from tests.supervision.assessment_matrix import ASSESSMENT_MATRIX
 from tests.supervision.casework_matrix import CASEWORK_MATRIX
 from tests.supervision.counselling_matrix import COUNSELLING_MATRIX
@@ -379,22 +380,7 @@ def _proposal(world) -> ClassificationReview:
 
 
 def _route_names() -> set[str]:
-    names: set[str] = set()
-
-    def module_of(callback) -> str:
-        view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-        return (view_class or callback).__module__
-
-    def walk(patterns, namespace=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                walk(pattern.url_patterns, ns)
-            elif isinstance(pattern, URLPattern) and module_of(pattern.callback).startswith("supervision."):
-                names.add(f"{namespace}{pattern.name}")
-
-    walk(get_resolver().url_patterns)
-    return names
+    return route_names("supervision")
 
 
 def test_the_matrix_covers_every_route():
