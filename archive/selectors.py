@@ -99,11 +99,17 @@ def _day(value: dt.date | dt.datetime) -> dt.date:
 # assessments, referrals for help). Each source: (volume, model, how to read its rows, how to make entries).
 Source = tuple[str, type, Callable[[QuerySet, Any], QuerySet], Callable[[Any, Any], Entry]]
 
+
+def _of_person(rows: QuerySet, person: Any) -> QuerySet:
+    """The rows of a model that names the person directly."""
+    return rows.filter(supervisee=person)
+
+
 SOURCES: list[Source] = [
     (
         VolumeKind.EXECUTION,
         IssuedDocument,
-        lambda rows, person: rows.filter(supervisee=person),
+        _of_person,
         lambda row, person: Entry(
             _day(row.issued_at),
             _("Issued document"),
@@ -114,7 +120,7 @@ SOURCES: list[Source] = [
     (
         VolumeKind.EXECUTION,
         StatusChange,
-        lambda rows, person: rows.filter(supervisee=person),
+        _of_person,
         lambda row, person: Entry(
             row.occurred_on,
             _("Status decision"),
@@ -125,7 +131,7 @@ SOURCES: list[Source] = [
     (
         VolumeKind.EXECUTION,
         Announcement,
-        lambda rows, person: rows.filter(supervisee=person),
+        _of_person,
         lambda row, person: Entry(
             row.held_on,
             _("Announcement"),
@@ -136,7 +142,7 @@ SOURCES: list[Source] = [
     (
         VolumeKind.EXECUTION,
         SanctionProposal,
-        lambda rows, person: rows.filter(supervisee=person),
+        _of_person,
         lambda row, person: Entry(
             _day(row.decided_at or row.proposed_at),
             _("Reward or sanction"),
@@ -147,7 +153,7 @@ SOURCES: list[Source] = [
     (
         VolumeKind.EXECUTION,
         MovementRequest,
-        lambda rows, person: rows.filter(supervisee=person),
+        _of_person,
         lambda row, person: Entry(
             _day(row.decided_at or row.applied_at),
             _("Movement request"),
@@ -158,7 +164,7 @@ SOURCES: list[Source] = [
     (
         VolumeKind.WORK,
         CaseNote,
-        lambda rows, person: rows.filter(supervisee=person),
+        _of_person,
         lambda row, person: Entry(
             _day(row.created_at),
             _("Case note"),
@@ -169,7 +175,7 @@ SOURCES: list[Source] = [
     (
         VolumeKind.WORK,
         CheckIn,
-        lambda rows, person: rows.filter(supervisee=person),
+        _of_person,
         lambda row, person: Entry(
             _day(row.occurred_at),
             _("Check-in"),
@@ -180,7 +186,7 @@ SOURCES: list[Source] = [
     (
         VolumeKind.WORK,
         Assessment,
-        lambda rows, person: rows.filter(supervisee=person),
+        _of_person,
         lambda row, person: Entry(
             row.month,
             _("Monthly assessment"),
