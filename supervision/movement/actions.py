@@ -730,15 +730,12 @@ def travel_certificate(*, request: MovementRequest, http_request: Any = None) ->
     request = _lock(request)
     if request.kind != MovementRequest.Kind.TRAVEL or not request.decided_by_id or request.state == State.REFUSED:
         raise ActionError(_("Only an approved travel has a travel certificate."), code="not_found")
-    existing = records.issued_for(kind=DocumentKind.TRAVEL_CERTIFICATE, source=request)
-    if existing is not None:
-        return existing
-    return records.issue(
+    return records.issued_or_issue(
         kind=DocumentKind.TRAVEL_CERTIFICATE,
         office=request.supervisee.judicial_office,
         supervisee=request.supervisee,
         source=request,
-        data=documents.travel_certificate_data(request),
+        data=lambda: documents.travel_certificate_data(request),
         actor=request.decided_by,
         request=http_request,
     )
