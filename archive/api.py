@@ -134,10 +134,17 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def dispose(self, request: Request, uuid: str) -> Response:
         if not scoping.policy_for(ArchiveVolume).can(request.user, "dispose"):
             raise PermissionDenied
-        archive = self.get_object()
+        archive = self.get_queryset().filter(uuid=uuid).first()
+        # A sealed record's volume is disposed of from the retention report, its contents still unread.
+        if archive is None and not selectors.sealed_volume_exists(request.user, uuid=uuid):
+            raise NotFound
         serializer = DisposeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        volume = archive.volumes.filter(kind=serializer.validated_data["volume"]).first()
+        kind = serializer.validated_data["volume"]
+        if archive is not None:
+            volume = archive.volumes.filter(kind=kind).first()
+        else:
+            volume = selectors.sealed_volume(request.user, uuid=uuid, kind=kind)
         if volume is None:
             raise NotFound
         record = actions.dispose(volume=volume, actor=request.user, reason=serializer.validated_data["reason"])
@@ -148,11 +155,20 @@ class RetentionRowOutput(serializers.ModelSerializer):
     office = serializers.CharField(source="archive.office.name")
     archive = serializers.UUIDField(source="archive.uuid")
     case_number = serializers.CharField(source="archive.case_number")
-    name = serializers.CharField(source="archive.supervisee.name")
+    name = serializers.SerializerMethodField()
 
     class Meta:
         model = ArchiveVolume
-        fields = ["office", "archive", "case_number", "name", "kind", "due_on", "disposed_at"]
+        fields = ["office", "archive", "case_number", "name", "kind", "due_on", "disposed_at", "sealed"]
+
+    sealed = serializers.SerializerMethodField()
+
+    def get_name(self, obj: ArchiveVolume) -> str:
+        """The person's name; empty for a sealed record (CPL Art. 286), which is listed by case number only."""
+        return "" if obj.archive.supervisee.sealed_at else obj.archive.supervisee.name
+
+    def get_sealed(self, obj: ArchiveVolume) -> bool:
+        return obj.archive.supervisee.sealed_at is not None
 
 
 class RetentionView(APIView):

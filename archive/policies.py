@@ -67,6 +67,12 @@ class ArchiveVolumePolicy(scoping.BasePolicy):
             return False
         return obj is None or obj.disposed_at is None
 
+    def allow_retain_sealed(self, user: Any, obj: Any = None) -> bool:
+        """Keep the retention of sealed records too (CPL Art. 286 seals a record; it does not keep it past its
+        retention): a bureau administrator sees their volumes in the retention report, by case number only,
+        and disposes of them when due."""
+        return _active(user) and is_bureau_admin(user)
+
 
 class DisposalRecordPolicy(scoping.BasePolicy):
     model = DisposalRecord

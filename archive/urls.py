@@ -11,4 +11,5 @@ urlpatterns = [
     path("casework/archive/<uuid:uuid>/", views.archive_detail, name="detail"),
     path("casework/archive/<uuid:uuid>/contents.pdf", views.archive_pdf, name="pdf"),
     path("casework/archive/<uuid:uuid>/<slug:kind>/dispose/", views.dispose, name="dispose"),
+    path("casework/archive/sealed/<uuid:uuid>/<slug:kind>/dispose/", views.dispose_sealed, name="dispose-sealed"),
 ]

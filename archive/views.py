@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -172,6 +173,33 @@ def dispose(request: HttpRequest, uuid: Any, kind: str) -> HttpResponse:
     return _detail_page(request, archive, {kind: form}, status=400)
 
 
+@login_required
+def dispose_sealed(request: HttpRequest, uuid: Any, kind: str) -> HttpResponse:
+    """Dispose of a due volume of a sealed record (a bureau administrator, from the retention report): the
+    record stays unreadable, so the page shows only its case number, volume and retention date."""
+    volume = selectors.sealed_volume(request.user, uuid=uuid, kind=kind)
+    if volume is None:
+        raise Http404
+    form = DisposeForm(request.POST or None, prefix=kind)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.dispose(volume=volume, actor=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(request, _("The volume is disposed of. The disposal record stays in the archive."))
+                return redirect(reverse("archive:retention") + f"?year={volume.due_on.year}")
+        status = 400
+    return render(
+        request,
+        "archive/dispose_sealed.html",
+        {"volume": volume, "form": form, "due": volume.due_on <= timezone.localdate()},
+        status=status,
+    )
+
+
 def _report_year(request: HttpRequest) -> int:
     return query_int(request.GET.get("year", ""), low=1, high=9999) or timezone.localdate().year
 
@@ -217,7 +245,7 @@ def retention_xlsx(request: HttpRequest) -> HttpResponse:
         [
             row.archive.office.name,
             row.archive.case_number,
-            row.archive.supervisee.name,
+            _("sealed record") if row.archive.supervisee.sealed_at else row.archive.supervisee.name,
             row.get_kind_display(),
             row.due_on.isoformat(),
             _("Disposed of") if row.disposed_at else _("Kept"),

@@ -109,10 +109,10 @@ class AccessLogFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # A sealed record is found by its case number only, never by the name (CPL Art. 286).
+        by_name = Q(supervisee__name__icontains=value) | Q(supervisee__given_name__icontains=value)
         return queryset.filter(
-            Q(supervisee__name__icontains=value)
-            | Q(supervisee__given_name__icontains=value)
-            | Q(supervisee__case_number__icontains=value)
+            (by_name & Q(supervisee__sealed_at__isnull=True)) | Q(supervisee__case_number__icontains=value)
         )
 
     def filter_user(self, queryset, name, value):

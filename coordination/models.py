@@ -559,10 +559,12 @@ ACCESS_PURPOSES = {
     "id check: no match": pgettext_lazy("access log purpose", "ID check: no match"),
     "id check: visible": pgettext_lazy("access log purpose", "ID check: registered in a record the user sees"),
     "id check: elsewhere": pgettext_lazy("access log purpose", "ID check: registered in another office"),
+    "id check: sealed": pgettext_lazy("access log purpose", "ID check: matched a sealed record"),
     # A bureau administrator opened a sealed juvenile record for a judicial organ (CPL Art. 286).
     "sealed opening": pgettext_lazy("access log purpose", "opening a sealed record"),
 }
 PROBE_ELSEWHERE = "id check: elsewhere"
+PROBE_SEALED = "id check: sealed"
 ACCESS_OBJECT_TYPES = {
     "supervisee": pgettext_lazy("access log record", "supervisee"),
     "referral": pgettext_lazy("access log record", "referral"),

@@ -181,6 +181,11 @@ class SuperviseePolicy(scoping.BasePolicy):
         supervisee's office and the bureau."""
         return obj is not None and (is_bureau_admin(user) or obj.judicial_office_id in _case_office_ids(user))
 
+    def allow_change(self, user: Any, obj: Supervisee | None) -> bool:
+        """Change the record itself (the edit page): as ``edit``, never on a sealed record (an opening lets a
+        bureau administrator read it, not rewrite it; CPL Art. 286)."""
+        return obj is not None and obj.sealed_at is None and self.allow_edit(user, obj)
+
     def allow_manage_team(self, user: Any, obj: Supervisee | None) -> bool:
         """Put someone on (or take them off) the correction team, by any path (team page, API, mentor
         proposals): staff of the supervisee's office and the bureau; never an agency's social worker, never on

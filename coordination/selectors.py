@@ -281,10 +281,11 @@ def access_log(user: User) -> QuerySet[AccessLog]:
 
 
 def id_probes_elsewhere(user: User) -> QuerySet[AccessLog]:
-    """ID-number checks whose number was registered in a record the checker may not see (the bureau's report)."""
-    from coordination.models import PROBE_ELSEWHERE
+    """ID-number checks whose number was registered in a record the checker may not see, sealed ones included
+    (the bureau's report)."""
+    from coordination.models import PROBE_ELSEWHERE, PROBE_SEALED
 
-    return access_log(user).filter(action=AccessLog.Action.PROBE, purpose=PROBE_ELSEWHERE)
+    return access_log(user).filter(action=AccessLog.Action.PROBE, purpose__in=[PROBE_ELSEWHERE, PROBE_SEALED])
 
 
 def token_uses(user: User) -> QuerySet[AccessLog]:

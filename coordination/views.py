@@ -179,6 +179,8 @@ def supervisee_detail(request: HttpRequest, uuid) -> HttpResponse:
             "note_form": NoteForm(),
             "consent_form": ConsentForm(),
             "can_edit": scoping.can(request.user, "edit", supervisee),
+            "can_change": scoping.can(request.user, "change", supervisee),
+            "can_manage_team": scoping.can(request.user, "manage_team", supervisee),
             "can_match": scoping.can(request.user, "use", "matching.MatchRun"),
             "team_form": TeamMemberForm(candidates=policies.supervisees().team_candidates(request.user, supervisee)),
             "close_form": CloseNeedForm(),
@@ -236,8 +238,8 @@ def supervisee_create(request: HttpRequest) -> HttpResponse:
 @requires(policies.can_see_case_list)
 def supervisee_edit(request: HttpRequest, uuid) -> HttpResponse:
     supervisee = _supervisee_or_404(request.user, uuid, "edit")
-    if not scoping.can(request.user, "edit", supervisee):
-        raise PermissionDenied
+    if not scoping.can(request.user, "change", supervisee):
+        raise PermissionDenied(_("A sealed record can be read during an opening, never changed."))
     offices = policies.intake_offices(request.user)
     initial = {name: getattr(supervisee, name) for name in SUPERVISEE_FIELDS if name != "id_change_note"}
     initial["township"] = supervisee.township_id

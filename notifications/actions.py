@@ -65,11 +65,13 @@ def notify(
     body: str = "",
     link: str = "",
     about: Model | None = None,
+    person: Model | None = None,
     sms: bool = False,
 ) -> list[int]:
     """Write outbox rows: for a user, the inbox, e-mail if they have an address and SMS if asked and a phone
     (minus what their preferences turn off; e-mail and SMS wait out quiet hours); for a bare address, e-mail
-    and/or SMS. Delivery is queued after the commit. Returns the row ids."""
+    and/or SMS. ``person``: the supervisee the message is about, if any (their sealing withdraws it). Delivery
+    is queued after the commit. Returns the row ids."""
     return notify_many(
         [
             {
@@ -79,6 +81,7 @@ def notify(
                 "body": body,
                 "link": link,
                 "about": about,
+                "person": person,
                 "sms": sms,
             }
         ]
@@ -102,6 +105,8 @@ def notify_many(messages: list[dict]) -> list[int]:
         }
         if message.get("about") is not None:
             common["topic"] = topic_for(message["about"])
+        if message.get("person") is not None:
+            common["person"] = topic_for(message["person"])
         sms = message.get("sms", False)
         seen: set[object] = set()
         for r in message["recipients"]:
@@ -217,6 +222,18 @@ def requeue(*, notification_ids: Iterable[int]) -> list[int]:
     if ids:
         transaction.on_commit(lambda: _queue_delivery(ids), robust=True)
     return ids
+
+
+def forget_person(*, person: Model) -> dict[str, int]:
+    """Withdraw every message about a person whose record is sealed (CPL Art. 286; CCL Art. 54): their inbox
+    rows go from every inbox, what is not delivered yet is never delivered, and of an e-mail or SMS already
+    sent only the delivery record stays (when, to whom, by which channel), without its text or link. Runs in
+    the caller's transaction (the sealing)."""
+    rows = Notification.objects.about_person(person)
+    undelivered = rows.filter(Q(channel=Channel.INBOX) | ~Q(status=Status.SENT))
+    deleted = undelivered.delete()[0]
+    redacted = rows.update(subject="", body="", url="", topic="")
+    return {"withdrawn": deleted, "redacted": redacted}
 
 
 # --- The inbox and preferences ----------------------------------------------------

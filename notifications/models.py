@@ -4,6 +4,7 @@
   in the same transaction as the event, delivered later by Celery with retry and backoff. A row
   is addressed to a user or, for people without an account (an applicant), to a bare address.
   Its ``key`` is the idempotency key of the send; the e-mail's ``Message-ID`` is derived from it.
+  A row about a supervisee names them in ``person``, so that sealing their record withdraws it.
 - ``Preference``: per user, the channels turned off per kind and the quiet hours during which
   e-mail and SMS wait.
 """
@@ -21,6 +22,10 @@ class NotificationQuerySet(models.QuerySet):
     def about(self, obj: models.Model) -> NotificationQuerySet:
         """The rows written about ``obj`` (a referral, a shift…)."""
         return self.filter(topic=topic_for(obj))
+
+    def about_person(self, person: models.Model) -> NotificationQuerySet:
+        """The rows written about a person (a supervisee), whatever their topic."""
+        return self.filter(person=topic_for(person))
 
 
 def topic_for(obj: models.Model) -> str:
@@ -51,6 +56,7 @@ class Notification(models.Model):
         SUPERVISION_STATUS = "supervision_status", _("supervision status changed")
         ACCOUNT = "account", _("your account (invitations)")
         OWN_RECORD = "own_record", _("your own correction record (decisions on your requests)")
+        SEALED_RECORD = "sealed_record", _("sealed records (an intake or import matched one)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -75,6 +81,9 @@ class Notification(models.Model):
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     topic = models.CharField(_("about"), max_length=80, blank=True, db_index=True)
+    # The supervisee the message is about ("coordination.supervisee:<pk>", as text like the topic): when the
+    # record is sealed (CPL Art. 286) every row about them is withdrawn (``actions.forget_person``).
+    person = models.CharField(_("about (person)"), max_length=80, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)

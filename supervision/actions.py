@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import scoping
 from config.errors import ActionError
-from coordination import naming
+from coordination import identity, naming
 from coordination.models import LIVE_STATUSES, CorrectionTeamMember, Supervisee
 from coordination.sealing import unsealed
 from notifications.actions import notify, notify_many
@@ -457,6 +457,7 @@ def _message(*, obligation: Obligation, level: int, recipients: list) -> dict:
         "body": body,
         "link": _link(obligation),
         "about": obligation,
+        "person": obligation.supervisee,
         "sms": level >= Obligation.Level.OFFICE,
     }
 
@@ -612,6 +613,7 @@ def _notify_status(change: StatusChange, actor: User) -> list[int]:
         subject=subject,
         link=reverse("supervision:lifecycle", args=[supervisee.uuid]),
         about=supervisee,
+        person=supervisee,
     )
 
 
@@ -1188,18 +1190,31 @@ def record_investigation(
     subject_name: str,
     received_on: dt.date,
     expedited: bool = False,
+    subject_resident_id: str = "",
 ) -> Investigation:
     """Record an investigation request; the opinion is due the rule book's working days after receipt
-    (the expedited period for a fast-track case)."""
+    (the expedited period for a fast-track case). The person's resident ID number, if given, is kept as its
+    keyed hash only and links the request to their record (now, or when they are registered)."""
     if not scoping.policy_for(Investigation).can(actor, "record", judicial_office):
         raise PermissionDenied("only officers of the office and the bureau record investigations")
     _not_future(received_on, "received_on")
+    digest = ""
+    if subject_resident_id.strip():
+        try:
+            digest = identity.lookup_hash(identity.validate_resident_id(subject_resident_id))
+        except ValidationError as exc:
+            raise LifecycleError({"subject_resident_id": exc.messages}, code="invalid") from None
     code = rulebook.INVESTIGATION_EXPEDITED if expedited else rulebook.INVESTIGATION
     investigation = Investigation.objects.create(
         judicial_office=judicial_office,
         organ_kind=organ_kind,
         organ_name=organ_name.strip(),
         subject_name=subject_name.strip(),
+        subject_id_hash=digest,
+        # A sealed record is never linked to a new request (that would hide a new case with the old one).
+        supervisee=Supervisee.objects.filter(resident_id_hash=digest, sealed_at__isnull=True).first()
+        if digest
+        else None,
         received_on=received_on,
         expedited=expedited,
         rule_code=code,

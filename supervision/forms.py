@@ -153,6 +153,15 @@ class InvestigationForm(forms.Form):
     organ_kind = forms.ChoiceField(label=_("Requesting organ kind"), choices=[("", "—"), *DecidingOrganKind.choices])
     organ_name = forms.CharField(label=_("Requesting organ"), max_length=200)
     subject_name = forms.CharField(label=_("Person investigated"), max_length=100)
+    subject_resident_id = forms.CharField(
+        label=_("Their resident ID number"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "From the request. Only a keyed hash is kept: it links the request to the person's record once they "
+            "are registered, so that a sealed juvenile record hides it too."
+        ),
+    )
     received_on = forms.DateField(label=_("Request received"), widget=DATE)
     expedited = forms.BooleanField(label=_("Expedited (fast-track) case"), required=False)
 

@@ -474,6 +474,21 @@ class Investigation(models.Model):
     organ_kind = models.CharField(_("requesting organ kind"), max_length=30, choices=DecidingOrganKind.choices)
     organ_name = models.CharField(_("requesting organ"), max_length=200)
     subject_name = models.CharField(_("person investigated"), max_length=100)
+    # The keyed hash of the person's resident ID number (``coordination.identity.lookup_hash``), never the
+    # number: it ties the request to the record once the person is registered, so that sealing the record
+    # (CPL Art. 286) hides the request too.
+    subject_id_hash = models.CharField(
+        _("resident ID number (keyed hash)"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    supervisee = models.ForeignKey(
+        Supervisee,
+        verbose_name=_("record of the person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     received_on = models.DateField(_("request received"))
     expedited = models.BooleanField(_("expedited (fast-track) case"), default=False)
     rule_code = models.SlugField(_("rule code"), max_length=60)

@@ -43,7 +43,10 @@ def _notify(
     url = reverse("coordination:referral", kwargs={"uuid": referral.uuid}) if referral else ""
     if referral is not None:
         recipients = list(scoping.policy_for(Referral).audience(policies.ReferralNotice(referral, tuple(recipients))))
-    return notify(recipients=recipients, kind=kind, subject=subject, body=body, link=url, about=referral, sms=sms)
+    person = referral.need.supervisee if referral is not None else None
+    return notify(
+        recipients=recipients, kind=kind, subject=subject, body=body, link=url, about=referral, person=person, sms=sms
+    )
 
 
 def _members(organisation_id: int, *wanted: str) -> list[User]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from accounts.statemachine import SYSTEM, StateMachine, Transition
-from coordination import conf, policies, selectors
+from coordination import conf, naming, policies, selectors
 from coordination.actions._base import (
     NoPlaceLeft,
     ReferralError,
@@ -283,10 +283,15 @@ def create_referral(
 
 
 def notify_provider_deactivated(*, organisation_name: str, referrals: list[Referral], reason: str) -> list[int]:
-    """Tell each case staff member once which of their referrals a provider's deactivation closed or moved."""
+    """Tell each case staff member once which of their referrals a provider's deactivation closed or moved.
+
+    One message lists several people, so it names none of them: each referral is its case-number tail, the
+    need and the service (a name in it could not be withdrawn when one of those records is sealed)."""
     by_user: dict[int, tuple[User, list[str]]] = {}
     for referral in referrals:
-        label = _referral_label(referral, CASE)
+        label = " · ".join(
+            (naming.case_tail(referral.need.supervisee), referral.need.category.name, referral.offering.name)
+        )
         for user in _case_staff(referral):
             by_user.setdefault(user.pk, (user, []))[1].append(label)
     subject = str(_("Provider deactivated: %(org)s")) % {"org": organisation_name}

@@ -7,22 +7,28 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles, scoping
+from accounts.selectors import bureau_admins
 from config.errors import ActionError
 from config.observability import request_path_var
-from coordination import identity, policies
+from coordination import identity, naming, policies
 from coordination.actions._base import Role
 from coordination.actions.access_log import log_access
 from coordination.models import (
+    PROBE_SEALED,
     AccessLog,
     CaseNote,
     CorrectionTeamMember,
     Sex,
     Supervisee,
 )
+from notifications.actions import notify
+from notifications.models import Notification
+from services.models import Membership
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -65,9 +71,13 @@ def probe_resident_id(*, actor: User, digest: str, exclude_pk: int | None = None
         outcome = "id check: no match"
     elif scoping.scope(actor, Supervisee).filter(pk=other.pk).exists():
         outcome = "id check: visible"
+    elif other.sealed_at is not None:
+        outcome = PROBE_SEALED
     else:
         outcome = "id check: elsewhere"
     with transaction.atomic():
+        if outcome == PROBE_SEALED:
+            _alert_bureau_of_sealed_match(actor, other)
         log_access(
             user=actor,
             action=AccessLog.Action.PROBE,
@@ -90,9 +100,39 @@ def _refuse_duplicate(actor: User, digest: str, *, exclude_pk: int | None = None
         return
     if scoping.scope(actor, Supervisee).filter(pk=other.pk).exists():
         message = _("This person is already registered in %(office)s.") % {"office": other.judicial_office.display_name}
+    elif other.sealed_at is not None:
+        # A sealed juvenile record (CPL Art. 286) is given to nobody, not even its existence: the refusal says
+        # only that the bureau must act, and the bureau is told which record (``probe_resident_id``).
+        message = SEALED_MATCH_MESSAGE
     else:
         message = _("A supervisee with this resident ID number is already registered.")
     raise ValidationError({"resident_id": ValidationError(message, code="duplicate")})
+
+
+SEALED_MATCH_MESSAGE = _(
+    "This resident ID number cannot be registered here without the bureau. The bureau has been told and will "
+    "contact your office."
+)
+
+
+def _alert_bureau_of_sealed_match(actor: User, sealed: Supervisee) -> None:
+    """Tell the bureau administrators that an intake or import matched a sealed record: which record (its case
+    number, which they may look up among the sealed records) and which office asked. Opening it still needs a
+    judicial organ's request (``supervision.sealing``)."""
+    memberships = Membership.objects.filter(user=actor, is_active=True).select_related("organisation")
+    offices = ", ".join(sorted({m.organisation.display_name for m in memberships})) or "—"
+    notify(
+        recipients=bureau_admins(),
+        kind=Notification.Kind.SEALED_RECORD,
+        subject=_("A registration matched a sealed record (%(case)s)") % {"case": naming.case_tail(sealed)},
+        body=_(
+            "%(who)s (%(offices)s) tried to register a resident ID number that belongs to a sealed juvenile "
+            "record. The office was told only that the bureau will contact it. Open the record only on a "
+            "judicial organ's case-handling request."
+        )
+        % {"who": actor.get_full_name() or actor.get_username(), "offices": offices},
+        link=reverse("supervision:sealed-records") + f"?q={sealed.case_number}",
+    )
 
 
 def _is_minor(born: dt.date, start: dt.date) -> bool:
@@ -181,6 +221,8 @@ def _update_supervisee(
     supervisee = Supervisee.objects.select_for_update().get(pk=supervisee.pk)
     if not scoping.can(actor, "edit", supervisee):
         raise PermissionDenied("not your case")
+    if not scoping.can(actor, "change", supervisee):
+        raise PermissionDenied(_("A sealed record can be read during an opening, never changed."))
     office = fields.get("judicial_office", supervisee.judicial_office)
     if not policies.intake_offices(actor).filter(pk=office.pk).exists():
         raise PermissionDenied("not your office")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from coordination import identity
 from coordination.access import logged
+from coordination.actions import probe_resident_id
 from coordination.models import Supervisee
 from services.models import Organisation
 from supervision.interchange import package
@@ -70,6 +72,15 @@ def import_case(*, data: Any, actor: Any, judicial_office: Organisation) -> Supe
         source_deployment=data["source_deployment"], source_case_id=data["source_case_id"]
     ).exists():
         raise _already(data)
+    # The ID-number check of intake, as its own committed step: logged, throttled, and for a sealed record a
+    # refusal that names nothing while the bureau is told (the write below checks again, for a race).
+    try:
+        probe_resident_id(
+            actor=actor, digest=identity.lookup_hash(identity.normalise_resident_id(data["person"]["resident_id"]))
+        )
+    except ValidationError as refused:
+        messages = refused.message_dict.get("resident_id", refused.messages)
+        raise PackageRefused([{"path": "/person/resident_id", "message": str(m)} for m in messages]) from None
     try:
         with transaction.atomic():
             supervisee = package.write(data, actor=actor, judicial_office=judicial_office)

@@ -84,6 +84,9 @@ SECTIONS: tuple[Section, ...] = (
             "end",
             "deprived_political_rights",
             "deprivation_months",
+            # The sealing test on closing (CPL Art. 286) needs both in the receiving county too.
+            "offence_date",
+            "principal_term_months",
             "notice_received_on",
             "notice_late",
             "derived",

@@ -425,7 +425,8 @@ def write(data: dict[str, Any], *, actor: Any, judicial_office: Organisation) ->
             [
                 {
                     "path": "/person/resident_id",
-                    "message": _("A supervisee with this resident ID number is already registered here."),
+                    # Reached only in a race with an intake (``import_case`` checks first): names nothing.
+                    "message": _("A supervisee with this resident ID number is already registered."),
                 }
             ]
         )

@@ -387,6 +387,7 @@ def _tell_the_person(request: MovementRequest) -> None:
             subject=subject,
             body=request.decision_note,
             link=reverse("portal:overview"),
+            person=request.supervisee,
             sms=True,
         )
     )

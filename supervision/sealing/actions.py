@@ -23,8 +23,9 @@ from accounts import scoping
 from config.errors import ActionError
 from coordination.actions import log_access
 from coordination.models import AccessLog, SealedRecordOpening, SentenceType, Supervisee
+from notifications.actions import forget_person
 from supervision import rulebook
-from supervision.models import Obligation, Rule, Sentence
+from supervision.models import Investigation, Obligation, Rule, Sentence
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -82,23 +83,38 @@ def verdict(supervisee: Supervisee, sentence: Sentence | None) -> Verdict:
 
 
 def seal_on_closing(*, supervisee: Supervisee, sentence: Sentence | None) -> bool:
-    """Seal the case if it qualifies; called by release and termination inside their transaction. The system
-    seals (``sealed_by`` empty); the person's open obligations close, since nobody may see or be reminded of
-    them any more."""
+    """Seal the case if it qualifies; called by release and termination inside their transaction."""
     found = verdict(supervisee, sentence)
     if not found.seals or supervisee.sealed_at is not None:
         return False
+    seal(supervisee=supervisee, ground=found.reason)
+    return True
+
+
+def seal(*, supervisee: Supervisee, ground: str) -> None:
+    """Seal a record (the system seals: ``sealed_by`` empty). The person's open obligations close, since
+    nobody may see or be reminded of them any more; their own sign-in ends; the investigation requests about
+    them (found by the ID number) leave every list with the record; and the messages about them are withdrawn
+    from every inbox."""
     now = timezone.now()
     Supervisee.objects.filter(pk=supervisee.pk).update(
-        sealed_at=now, sealed_by=None, seal_ground=found.reason[:300], updated_at=now
+        sealed_at=now, sealed_by=None, seal_ground=ground[:300], updated_at=now
     )
-    supervisee.sealed_at, supervisee.sealed_by, supervisee.seal_ground = now, None, found.reason[:300]
+    supervisee.sealed_at, supervisee.sealed_by, supervisee.seal_ground = now, None, ground[:300]
     Obligation.objects.filter(supervisee=supervisee, done_at__isnull=True).update(done_at=now)
     if supervisee.account_id is not None:
         # The person's own sign-in for the phone page ends with the case: no sealed record stays reachable
         # through it, and the accounts list no longer shows an active supervisee's account.
         get_user_model().objects.filter(pk=supervisee.account_id).update(is_active=False)
-    return True
+    # The investigation requests about the person (by their ID number) belong to the sealed case from now on:
+    # linked, they leave every list with it.
+    if supervisee.resident_id_hash:
+        Investigation.objects.filter(subject_id_hash=supervisee.resident_id_hash, supervisee__isnull=True).update(
+            supervisee=supervisee
+        )
+    # Every message about the person leaves every inbox, including the closing's own notices (status change,
+    # referrals withdrawn), and nothing about them is delivered any more.
+    forget_person(person=supervisee)
 
 
 def sealed_records(user: User):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import CaseArchive
+from coordination.models import Supervisee
 from tests.archive.helpers import release
 from tests.routes import route_names
 
@@ -28,6 +29,8 @@ def expect(default: int, anonymous: int, **per_role: int) -> dict[str, int]:
 LIST = expect(403, 302, bureau=200, officer=200, other_officer=200)
 ARCHIVE = expect(403, 302, bureau=200, officer=200, other_officer=404)
 DISPOSE = expect(403, 302, bureau=302, other_officer=404)
+# A sealed record's volume: the bureau disposes of it from the retention report; for anyone else it is not there.
+DISPOSE_SEALED = expect(404, 302, bureau=302)
 REPORT = expect(403, 302, bureau=200)
 API_LIST = expect(403, 403, bureau=200, officer=200, other_officer=200)
 API_ARCHIVE = expect(403, 403, bureau=200, officer=200, other_officer=404)
@@ -43,6 +46,17 @@ def _archive(w) -> CaseArchive:
     return existing
 
 
+def _sealed_archive(w) -> CaseArchive:
+    """The other office's person, released, archived and sealed, with its retention ended."""
+    person = w.other_supervisee
+    existing = CaseArchive.objects.filter(supervisee=person).first()
+    if existing is None:
+        existing = CaseArchive.objects.get(supervisee=release(w, supervisee=person, actor=w.users["bureau"]))
+        Supervisee.objects.filter(pk=person.pk).update(sealed_at=timezone.now())
+    existing.volumes.update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    return existing
+
+
 MATRIX: dict[tuple[str, str], tuple] = {
     ("archive:list", "get"): (lambda w: {}, None, LIST),
     ("archive:retention", "get"): (lambda w: {}, None, REPORT),
@@ -53,6 +67,11 @@ MATRIX: dict[tuple[str, str], tuple] = {
         lambda w: {"uuid": _archive(w).uuid, "kind": "work"},
         lambda w: {"work-reason": "保管期满", "work-confirm": "on"},
         DISPOSE,
+    ),
+    ("archive:dispose-sealed", "post"): (
+        lambda w: {"uuid": _sealed_archive(w).uuid, "kind": "work"},
+        lambda w: {"work-reason": "保管期满", "work-confirm": "on"},
+        DISPOSE_SEALED,
     ),
     ("archive-case-list", "get"): (lambda w: {}, None, API_LIST),
     ("archive-case-detail", "get"): (lambda w: {"uuid": _archive(w).uuid}, None, API_ARCHIVE),
