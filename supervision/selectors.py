@@ -176,16 +176,25 @@ def todo(
     pages = pages or {}
     filters = bucket_filters(now)
     # Not logged here: the page logs each person it shows once (below), not each obligation row.
-    base = _open(scoping.scope(user, Obligation), office)
-    if office is None and not is_bureau_admin(user):
-        # An office's few hundred people as a list: the planner then reads their open obligations by
-        # index instead of scanning every open obligation against the scope's OR (bench/obligations.py).
-        # People who left correction stay on it while their archive clock runs.
+    if office is None and is_bureau_admin(user):
+        base = _open(scoping.scope(user, Obligation), office)
+    else:
+        # One office's few hundred people (the chosen office, or an officer's own) as a list: the planner then
+        # reads their open obligations by index instead of scanning every open obligation against the scope's
+        # OR (bench/obligations.py). ``rows_view`` of the obligation policy is the rows of these people and the
+        # office-owned rows below, so the rows are the same. People who left correction stay on it while their
+        # archive clock runs.
         # An EXISTS, not a join: a join returns each person once per open archive row (ten times the people).
+        policy = cast(ObligationPolicy, scoping.policy_for(Obligation))
         archive_open = Obligation.objects.filter(
             supervisee_id=OuterRef("pk"), kind=Obligation.Kind.ARCHIVE, done_at__isnull=True
         )
-        visible = scoping.scope(user, Supervisee).filter(Q(status__in=ACTIVE) | Exists(archive_open))
+        visible = policy.supervisees(user)
+        office_owned = policy.office_owned(user)
+        if office is not None:
+            visible = visible.filter(judicial_office=office)
+            office_owned &= Q(judicial_office_id=office.pk)
+        visible = visible.filter(Q(status__in=ACTIVE) | Exists(archive_open))
         people = dict(visible.order_by().values_list("pk", "status"))
         live = {pk for pk, status in people.items() if status in LIVE_STATUSES}
         # The per-person aggregate below returns no record, only owners and due times: it reads the rows of
@@ -195,7 +204,7 @@ def todo(
         base = Obligation.objects.filter(done_at__isnull=True).filter(
             _any_of("supervisee_id", live)
             | (_any_of("supervisee_id", people.keys() - live) & Q(kind=Obligation.Kind.ARCHIVE))
-            | cast(ObligationPolicy, scoping.policy_for(Obligation)).office_owned(user)
+            | office_owned
         )
     bounds = _bounds(now)
     shown = base.filter(Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]))
