@@ -302,14 +302,17 @@ def office_counts(user: Any, *, now: dt.datetime | None = None) -> list[dict[str
     """Per judicial office the user may see: open obligations overdue, due today and in the coming week."""
     now = now or timezone.now()
     filters = bucket_filters(now)
+    # Each count is of rows due by the end of the coming week: only those are read (by the open rows' due-time
+    # index, ``obligation_open_due_owner``), not every open row of the city (bench/obligations.py).
     counts = {
         row["office"]: row
         for row in open_obligations(user)
+        .filter(due_at__lte=_bounds(now)["week_end"])
         .values(office=Coalesce("supervisee__judicial_office", "judicial_office"))
         .annotate(
-            overdue=Count("pk", filter=filters["overdue"]),
-            today=Count("pk", filter=filters["today"]),
-            week=Count("pk", filter=filters["week"]),
+            overdue=Count("due_at", filter=filters["overdue"]),
+            today=Count("due_at", filter=filters["today"]),
+            week=Count("due_at", filter=filters["week"]),
         )
     }
     result = []
