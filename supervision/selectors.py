@@ -52,7 +52,19 @@ TODO_PAGE = 20  # people per list on 今日待办 (a view choice, not a legal cl
 # What a row of 今日待办 reads of an obligation (supervision/todo.py and the template).
 TODO_COLUMNS = ("supervisee", "judicial_office", "kind", "due_at", "escalation_level", "source_id")
 # ... and of its person: the name with its disambiguator (coordination.naming), the status and the case links.
-TODO_PERSON = ("uuid", "name", "status", "date_of_birth", "case_number", "judicial_office", "township")
+# Of the office and the township only their names (both languages: ``display_name``, ``__str__``): the rest of
+# each person's two related rows (addresses, coordinates, timestamps) was converted for nothing.
+TODO_PERSON = (
+    "uuid",
+    "name",
+    "status",
+    "date_of_birth",
+    "case_number",
+    "judicial_office__name",
+    "judicial_office__name_en",
+    "township__name",
+    "township__name_en",
+)
 
 
 def obligations(user: Any) -> QuerySet[Obligation]:
