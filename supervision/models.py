@@ -228,6 +228,14 @@ class Obligation(models.Model):
         indexes = [
             models.Index(fields=["done_at", "due_at"], name="obligation_open_due"),
             models.Index(fields=["supervisee", "done_at"], name="obligation_supervisee_open"),
+            # The bureau's per-office counts on 今日待办 (``selectors.office_counts``): the open rows due by a
+            # time, read from the index alone (bench/obligations.py).
+            models.Index(
+                fields=["due_at"],
+                include=["supervisee", "judicial_office", "kind"],
+                condition=Q(done_at__isnull=True),
+                name="obligation_open_due_owner",
+            ),
         ]
 
     def __str__(self) -> str:

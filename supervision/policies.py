@@ -112,9 +112,21 @@ class ObligationPolicy(scoping.BasePolicy):
             Q(supervisee__in=scoping.scope(user, Supervisee).values("pk")) | self.office_owned(user)
         )
 
+    def supervisees(self, user: Any) -> QuerySet[Supervisee]:
+        """The supervisees whose obligations the user sees in ``rows_view``: those the supervisee policy gives
+        case staff, none for anyone else (selectors read their rows by index from this list)."""
+        if not is_case_staff(user):
+            return Supervisee.objects.none()
+        return scoping.scope(user, Supervisee)
+
     def office_owned(self, user: Any) -> Q:
-        """The rows an office owes before there is a supervisee, of the offices the user works in as an officer
-        or social worker (for an office-staff user; the bureau sees every row through ``rows_view``)."""
+        """The rows an office owes before there is a supervisee that the user sees in ``rows_view``: every such
+        row for the bureau, those of the offices the user works in as an officer or social worker, none for
+        anyone else."""
+        if not is_case_staff(user):
+            return Q(pk__in=[])
+        if is_bureau_admin(user):
+            return Q(supervisee__isnull=True)
         return Q(
             supervisee__isnull=True,
             judicial_office_id__in=organisation_ids(user, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER),

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any, cast
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -51,7 +52,19 @@ TODO_PAGE = 20  # people per list on 今日待办 (a view choice, not a legal cl
 # What a row of 今日待办 reads of an obligation (supervision/todo.py and the template).
 TODO_COLUMNS = ("supervisee", "judicial_office", "kind", "due_at", "escalation_level", "source_id")
 # ... and of its person: the name with its disambiguator (coordination.naming), the status and the case links.
-TODO_PERSON = ("uuid", "name", "status", "date_of_birth", "case_number", "judicial_office", "township")
+# Of the office and the township only their names (both languages: ``display_name``, ``__str__``): the rest of
+# each person's two related rows (addresses, coordinates, timestamps) was converted for nothing.
+TODO_PERSON = (
+    "uuid",
+    "name",
+    "status",
+    "date_of_birth",
+    "case_number",
+    "judicial_office__name",
+    "judicial_office__name_en",
+    "township__name",
+    "township__name_en",
+)
 
 
 def obligations(user: Any) -> QuerySet[Obligation]:
@@ -176,16 +189,25 @@ def todo(
     pages = pages or {}
     filters = bucket_filters(now)
     # Not logged here: the page logs each person it shows once (below), not each obligation row.
-    base = _open(scoping.scope(user, Obligation), office)
-    if office is None and not is_bureau_admin(user):
-        # An office's few hundred people as a list: the planner then reads their open obligations by
-        # index instead of scanning every open obligation against the scope's OR (bench/obligations.py).
-        # People who left correction stay on it while their archive clock runs.
+    if office is None and is_bureau_admin(user):
+        base = _open(scoping.scope(user, Obligation), office)
+    else:
+        # One office's few hundred people (the chosen office, or an officer's own) as a list: the planner then
+        # reads their open obligations by index instead of scanning every open obligation against the scope's
+        # OR (bench/obligations.py). ``rows_view`` of the obligation policy is the rows of these people and the
+        # office-owned rows below, so the rows are the same. People who left correction stay on it while their
+        # archive clock runs.
         # An EXISTS, not a join: a join returns each person once per open archive row (ten times the people).
+        policy = cast(ObligationPolicy, scoping.policy_for(Obligation))
         archive_open = Obligation.objects.filter(
             supervisee_id=OuterRef("pk"), kind=Obligation.Kind.ARCHIVE, done_at__isnull=True
         )
-        visible = scoping.scope(user, Supervisee).filter(Q(status__in=ACTIVE) | Exists(archive_open))
+        visible = policy.supervisees(user)
+        office_owned = policy.office_owned(user)
+        if office is not None:
+            visible = visible.filter(judicial_office=office)
+            office_owned &= Q(judicial_office_id=office.pk)
+        visible = visible.filter(Q(status__in=ACTIVE) | Exists(archive_open))
         people = dict(visible.order_by().values_list("pk", "status"))
         live = {pk for pk, status in people.items() if status in LIVE_STATUSES}
         # The per-person aggregate below returns no record, only owners and due times: it reads the rows of
@@ -195,7 +217,7 @@ def todo(
         base = Obligation.objects.filter(done_at__isnull=True).filter(
             _any_of("supervisee_id", live)
             | (_any_of("supervisee_id", people.keys() - live) & Q(kind=Obligation.Kind.ARCHIVE))
-            | cast(ObligationPolicy, scoping.policy_for(Obligation)).office_owned(user)
+            | office_owned
         )
     bounds = _bounds(now)
     shown = base.filter(Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]))
@@ -205,12 +227,12 @@ def todo(
         .values("owner")
         .annotate(**{name: Min("due_at", filter=filters[name]) for name in BUCKETS})
     )
-    firsts = list(firsts.order_by())
+    in_order = _owners_by_first(firsts)
     pages_of: dict[str, list[int]] = {}
     totals: dict[str, int] = {}
     chosen: dict[str, int] = {}
     for name in BUCKETS:
-        people = [pk for _first, pk in sorted((row[name], row["owner"]) for row in firsts if row[name])]
+        people = in_order[name]
         last = max(1, -(-len(people) // per_page))
         chosen[name] = min(max(pages.get(name, 1), 1), last)
         pages_of[name] = people[(chosen[name] - 1) * per_page : chosen[name] * per_page]
@@ -272,6 +294,29 @@ def todo(
     }
 
 
+def _owners_by_first(firsts: QuerySet[Any]) -> dict[str, list[int]]:
+    """The owners on each list of 今日待办, soonest first (ties by owner), from the per-owner aggregate of
+    ``todo``. On PostgreSQL sorted in the database and returned as one array of owners per list: converting an
+    office's five hundred owners' due times to Python cost more than sorting them (bench/obligations.py)."""
+    firsts = firsts.order_by()
+    if connection.vendor == "postgresql":
+        sql, params = firsts.query.get_compiler(using=firsts.db).as_sql()
+        owner = connection.ops.quote_name("owner")
+        columns = ", ".join(
+            f"array_agg({owner} ORDER BY {first}, {owner}) FILTER (WHERE {first} IS NOT NULL)"
+            for first in map(connection.ops.quote_name, BUCKETS)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM ({sql}) AS firsts", params)  # noqa: S608 - our own names
+            found = cursor.fetchone()
+        return {name: list(found[k] or ()) for k, name in enumerate(BUCKETS)}
+    rows = list(firsts)
+    return {
+        name: [pk for _first, pk in sorted((row[name], row["owner"]) for row in rows if row[name] is not None)]
+        for name in BUCKETS
+    }
+
+
 def _owner(row: Obligation, requests: dict[int, Investigation]) -> Any:
     """Whom a 今日待办 entry is about: the supervisee, or the investigation request an office owes."""
     if row.supervisee_id is not None:
@@ -293,14 +338,17 @@ def office_counts(user: Any, *, now: dt.datetime | None = None) -> list[dict[str
     """Per judicial office the user may see: open obligations overdue, due today and in the coming week."""
     now = now or timezone.now()
     filters = bucket_filters(now)
+    # Each count is of rows due by the end of the coming week: only those are read (by the open rows' due-time
+    # index, ``obligation_open_due_owner``), not every open row of the city (bench/obligations.py).
     counts = {
         row["office"]: row
         for row in open_obligations(user)
+        .filter(due_at__lte=_bounds(now)["week_end"])
         .values(office=Coalesce("supervisee__judicial_office", "judicial_office"))
         .annotate(
-            overdue=Count("pk", filter=filters["overdue"]),
-            today=Count("pk", filter=filters["today"]),
-            week=Count("pk", filter=filters["week"]),
+            overdue=Count("due_at", filter=filters["overdue"]),
+            today=Count("due_at", filter=filters["today"]),
+            week=Count("due_at", filter=filters["week"]),
         )
     }
     result = []

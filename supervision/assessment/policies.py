@@ -70,6 +70,8 @@ class AssessmentPolicy(scoping.BasePolicy):
     def rows_review(self, user: Any) -> QuerySet[Assessment]:
         """The submitted assessments awaiting this head's review."""
         offices = organisation_ids(user, Role.OFFICE_HEAD) if has_role(user, Role.OFFICE_HEAD) else []
+        if not offices:
+            return Assessment.objects.none()
         return Assessment.objects.filter(
             state=Assessment.State.SUBMITTED, supervisee__judicial_office_id__in=offices
         ).exclude(submitted_by=user.pk)

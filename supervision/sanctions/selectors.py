@@ -42,6 +42,10 @@ def grounds_for(user: Any, supervisee: Any) -> QuerySet[SanctionGround]:
 def awaiting_decision(user: Any) -> QuerySet[SanctionProposal]:
     """The proposals awaiting the user's decision (never their own), oldest first."""
     decidable = scoping.policy_for(SanctionProposal).queryset(user, "decide")
+    if decidable.query.is_empty():
+        # Not an approver: nothing to decide, so the scoped read is not built and compiled for nothing (a few
+        # milliseconds of every officer's 今日待办, bench/obligations.py).
+        return SanctionProposal.objects.none()
     return proposals(user).filter(pk__in=decidable.values("pk")).order_by("proposed_at", "pk")
 
 
