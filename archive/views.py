@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import scoping, spreadsheet
@@ -240,7 +240,14 @@ def retention_xlsx(request: HttpRequest) -> HttpResponse:
     """The retention report as an XLSX workbook (text stays text)."""
     _may_report(request)
     year = _report_year(request)
-    header = [_("Office"), _("Case number"), _("Person under correction"), _("Volume"), _("Retention ends"), _("State")]
+    header = [
+        pgettext("judicial office", "Office"),
+        _("Case number"),
+        _("Person under correction"),
+        _("Volume"),
+        _("Retention ends"),
+        _("State"),
+    ]
     rows = [
         [
             row.archive.office.name,

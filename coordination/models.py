@@ -609,6 +609,9 @@ ACCESS_OBJECT_TYPES = {
     "assessment": pgettext_lazy("access log record", "monthly assessment"),
     # The document register (records).
     "issued_document": pgettext_lazy("access log record", "issued document"),
+    # The case archive (its table of contents, retention report) and the bureau's figures drawn from records.
+    "case_archive": pgettext_lazy("access log record", "case archive"),
+    "bureau report": pgettext_lazy("access log record", "bureau report"),
 }
 
 

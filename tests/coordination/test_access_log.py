@@ -169,7 +169,8 @@ def test_every_record_type_the_apps_log_can_be_filtered_by_its_name():
 
     root = Path(__file__).resolve().parents[2]
     written = set()
-    for app in ("coordination", "matching", "supervision", "volunteers", "accounts"):
+    apps = ("coordination", "matching", "supervision", "volunteers", "accounts", "archive", "records", "bureau")
+    for app in (*apps, "operations", "services", "cms", "notifications"):
         for path in (root / app).rglob("*.py"):
             written |= set(re.findall(r'object_type="([a-z _]+)"', path.read_text(encoding="utf-8")))
     assert written and written <= set(ACCESS_OBJECT_TYPES), sorted(written - set(ACCESS_OBJECT_TYPES))
