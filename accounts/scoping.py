@@ -74,6 +74,8 @@ class BasePolicy:
         return rows
 
     def can(self, user: UserLike, verb: str, obj: Model | None = None) -> bool:
+        if isinstance(obj, Model) and any(veto(self, user, verb, obj) for veto in _vetoes):
+            return False
         method: Callable[[UserLike, Model | None], bool] | None = getattr(self, f"allow_{verb}", None)
         if method is not None:
             return bool(method(user, obj))
@@ -97,6 +99,18 @@ _registry: dict[type[Model], Policy] = {}
 # sealing of juvenile records hides a sealed case from every scoped selector this way).
 RowFilter = Callable[[Any, UserLike, QuerySet[Any]], QuerySet[Any]]
 _row_filters: list[RowFilter] = []
+
+
+# Vetoes every policy's answer about a row passes through first (``veto(policy, user, verb, obj)`` True refuses,
+# whatever ``allow_<verb>`` says): a sealed juvenile record is never written, even by the one who opened it.
+Veto = Callable[[Any, UserLike, str, Model], bool]
+_vetoes: list[Veto] = []
+
+
+def add_veto(veto: Veto) -> None:
+    """Refuse ``can(user, verb, obj)`` for every policy whenever ``veto(policy, user, verb, obj)`` is True (once)."""
+    if veto not in _vetoes:
+        _vetoes.append(veto)
 
 
 def add_row_filter(row_filter: RowFilter) -> None:

@@ -69,7 +69,11 @@ def _dispose_execution(supervisee: Supervisee) -> tuple[dict[str, int], list[str
     for document in documents:
         files += _files(document.pdf, document.scan)
     # A disposal is the one write allowed past an issued document's immutability (its save() refuses it).
-    counts["issued_documents"] = documents.update(snapshot={}, pdf="", scan="", supervisee=None)
+    cleared: dict[str, Any] = {"snapshot": {}, "pdf": "", "scan": ""}
+    if supervisee.sealed_at is None:
+        cleared["supervisee"] = None
+    # A sealed record's documents stay tied to it, so that they stay hidden with it (register, verification).
+    counts["issued_documents"] = documents.update(**cleared)
     counts["status_changes"] = StatusChange.objects.filter(supervisee=supervisee).update(note="")
     announcements = Announcement.objects.filter(supervisee=supervisee)
     for announcement in announcements:

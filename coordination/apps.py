@@ -14,6 +14,7 @@ class CoordinationConfig(AppConfig):
 
         policies.register()
         from accounts import scoping
-        from coordination.sealing import hide_sealed
+        from coordination.sealing import hide_sealed, refuse_sealed_writes
 
         scoping.add_row_filter(hide_sealed)
+        scoping.add_veto(refuse_sealed_writes)

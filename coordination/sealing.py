@@ -80,3 +80,33 @@ def hide_sealed(policy: Any, user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
 def is_sealed(supervisee: Supervisee) -> bool:
     """Whether the record is sealed."""
     return supervisee.sealed_at is not None
+
+
+# What may still be done to a sealed record, by the bureau administrator holding an opening (reading it) or
+# by the bureau keeping its retention: everything else (every write, export, issue, void, reissue, scan …) is
+# refused on a sealed record for everyone (``refuse_sealed_writes``, registered with ``accounts.scoping``).
+SEALED_READ_VERBS = frozenset({"view", "list", "edit", "see_resident_id", "report", "open", "retain_sealed", "dispose"})
+
+
+def _sealed_at(obj: Model, path: str) -> Any:
+    """The ``sealed_at`` of the row's case: from the relations already loaded, else one query."""
+    current: Any = obj
+    for part in path.split("__") if path else []:
+        field = current._meta.get_field(part)
+        if not field.is_cached(current):
+            return type(obj)._default_manager.filter(pk=obj.pk).values_list(f"{path}__sealed_at", flat=True).first()
+        current = getattr(current, part)
+        if current is None:
+            return None
+    return current.sealed_at
+
+
+def refuse_sealed_writes(policy: Any, user: Any, verb: str, obj: Model) -> bool:
+    """The veto of every policy: no verb but reading is allowed on a row of a sealed case (CPL Art. 286; an
+    opening lets its bureau administrator read, never change; the bureau still disposes of it when due)."""
+    if verb in SEALED_READ_VERBS or obj.pk is None:
+        return False
+    path = supervisee_path(type(obj))
+    if path is None:
+        return False
+    return _sealed_at(obj, path) is not None

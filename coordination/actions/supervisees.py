@@ -100,19 +100,14 @@ def _refuse_duplicate(actor: User, digest: str, *, exclude_pk: int | None = None
         return
     if scoping.scope(actor, Supervisee).filter(pk=other.pk).exists():
         message = _("This person is already registered in %(office)s.") % {"office": other.judicial_office.display_name}
-    elif other.sealed_at is not None:
-        # A sealed juvenile record (CPL Art. 286) is given to nobody, not even its existence: the refusal says
-        # only that the bureau must act, and the bureau is told which record (``probe_resident_id``).
-        message = SEALED_MATCH_MESSAGE
     else:
-        message = _("A supervisee with this resident ID number is already registered.")
+        # A sealed juvenile record (CPL Art. 286) gets the very refusal of a record in another office, so the
+        # check cannot tell that a record is sealed; the bureau is told which one (``probe_resident_id``).
+        message = DUPLICATE_ELSEWHERE_MESSAGE
     raise ValidationError({"resident_id": ValidationError(message, code="duplicate")})
 
 
-SEALED_MATCH_MESSAGE = _(
-    "This resident ID number cannot be registered here without the bureau. The bureau has been told and will "
-    "contact your office."
-)
+DUPLICATE_ELSEWHERE_MESSAGE = _("A supervisee with this resident ID number is already registered.")
 
 
 def _alert_bureau_of_sealed_match(actor: User, sealed: Supervisee) -> None:
@@ -127,8 +122,8 @@ def _alert_bureau_of_sealed_match(actor: User, sealed: Supervisee) -> None:
         subject=_("A registration matched a sealed record (%(case)s)") % {"case": naming.case_tail(sealed)},
         body=_(
             "%(who)s (%(offices)s) tried to register a resident ID number that belongs to a sealed juvenile "
-            "record. The office was told only that the bureau will contact it. Open the record only on a "
-            "judicial organ's case-handling request."
+            "record. The office was told only that the number is registered, as for a record of another office. "
+            "Open the record only on a judicial organ's case-handling request."
         )
         % {"who": actor.get_full_name() or actor.get_username(), "offices": offices},
         link=reverse("supervision:sealed-records") + f"?q={sealed.case_number}",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts import scoping
 from coordination.access import logged
 from coordination.models import Supervisee
+from coordination.sealing import unsealed
 from supervision.casework.models import CaseGoal, CasePlan, CasePlanEvent, Intervention, ProgressReview
 
 SORTS = {
@@ -107,11 +108,11 @@ def supervisee_for_plan(user: Any, uuid: Any) -> Supervisee:
 def casework_counts(agency: Any, start: dt.date, end: dt.date) -> dict[str, int]:
     """The organisation's case-work figures for a contract report, ``start`` to ``end`` inclusive: people
     served (with at least one intervention), interventions, their minutes, progress reviews. Counts only:
-    nothing about a person is read, so nothing is logged."""
-    done = Intervention.objects.filter(plan__agency=agency, held_on__range=(start, end)).aggregate(
+    nothing about a person is read, so nothing is logged. A sealed case counts in no figure (CPL Art. 286)."""
+    done = unsealed(Intervention.objects.filter(plan__agency=agency, held_on__range=(start, end))).aggregate(
         cases=Count("plan__supervisee", distinct=True), interventions=Count("pk"), minutes=Sum("minutes")
     )
-    reviews_done = ProgressReview.objects.filter(plan__agency=agency, reviewed_on__range=(start, end)).count()
+    reviews_done = unsealed(ProgressReview.objects.filter(plan__agency=agency, reviewed_on__range=(start, end))).count()
     return {
         "cases_served": done["cases"],
         "interventions": done["interventions"],

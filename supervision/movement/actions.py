@@ -24,6 +24,7 @@ from accounts import scoping
 from accounts.statemachine import SYSTEM, StateMachine, Transition
 from config.errors import ActionError
 from coordination.models import LIVE_STATUSES, Supervisee
+from coordination.sealing import unsealed
 from notifications.actions import notify
 from notifications.models import Notification
 from supervision import rulebook
@@ -438,7 +439,8 @@ def mark_overdue_returns(*, today: dt.date | None = None) -> int:
     today = today or _today()
     count = 0
     ids = list(
-        MovementRequest.objects.filter(kind=Kind.TRAVEL, state=State.APPROVED, end__lt=today).values_list(
+        # A sealed record is never written again, not even by a nightly task (CPL Art. 286).
+        unsealed(MovementRequest.objects.filter(kind=Kind.TRAVEL, state=State.APPROVED, end__lt=today)).values_list(
             "pk", flat=True
         )
     )

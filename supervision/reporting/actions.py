@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 from config.errors import ActionError
 from coordination.models import Supervisee
+from coordination.sealing import unsealed
 from supervision import rulebook
 from supervision.actions import current_plan, end_of_day, record_ground
 from supervision.models import CorrectionPlan, Obligation, SanctionGround
@@ -832,7 +833,8 @@ def record_episode_grounds(*, now: dt.datetime | None = None) -> int:
     """Record the grounds open episodes have crossed by today (beyond 10 days, beyond one month)."""
     today = timezone.localdate(now or timezone.now())
     count = 0
-    for episode in LostContactEpisode.objects.filter(closed_at__isnull=True).select_related("supervisee"):
+    # A sealed record is never written again, not even by a nightly task (CPL Art. 286).
+    for episode in unsealed(LostContactEpisode.objects.filter(closed_at__isnull=True)).select_related("supervisee"):
         with transaction.atomic():
             count += len(_grounds(episode, today, closing=False))
     return count

@@ -97,21 +97,24 @@ def seal(*, supervisee: Supervisee, ground: str) -> None:
     them (found by the ID number) leave every list with the record; and the messages about them are withdrawn
     from every inbox."""
     now = timezone.now()
-    Supervisee.objects.filter(pk=supervisee.pk).update(
-        sealed_at=now, sealed_by=None, seal_ground=ground[:300], updated_at=now
-    )
     supervisee.sealed_at, supervisee.sealed_by, supervisee.seal_ground = now, None, ground[:300]
+    # A save (not an update): its signal drops the bureau's cached figures, which count the person no more.
+    supervisee.save(update_fields=["sealed_at", "sealed_by", "seal_ground", "updated_at"])
     Obligation.objects.filter(supervisee=supervisee, done_at__isnull=True).update(done_at=now)
     if supervisee.account_id is not None:
-        # The person's own sign-in for the phone page ends with the case: no sealed record stays reachable
-        # through it, and the accounts list no longer shows an active supervisee's account.
-        get_user_model().objects.filter(pk=supervisee.account_id).update(is_active=False)
+        # The person's own sign-in for the phone page ends with the case, and the account stops naming them
+        # (the people pages, the access log's "who" of their own reads, the admin): no name, no phone, a
+        # neutral login name.
+        get_user_model().objects.filter(pk=supervisee.account_id).update(
+            is_active=False, full_name="", phone="", email="", username=f"sealed-{supervisee.account_id}"
+        )
     # The investigation requests about the person (by their ID number) belong to the sealed case from now on:
     # linked, they leave every list with it.
+    # Only the answered ones: a request still waiting is a new case's, to be answered by the office.
     if supervisee.resident_id_hash:
-        Investigation.objects.filter(subject_id_hash=supervisee.resident_id_hash, supervisee__isnull=True).update(
-            supervisee=supervisee
-        )
+        Investigation.objects.filter(
+            subject_id_hash=supervisee.resident_id_hash, supervisee__isnull=True, opinion_sent_on__isnull=False
+        ).update(supervisee=supervisee)
     # Every message about the person leaves every inbox, including the closing's own notices (status change,
     # referrals withdrawn), and nothing about them is delivered any more.
     forget_person(person=supervisee)

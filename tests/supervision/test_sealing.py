@@ -463,6 +463,8 @@ def test_an_opening_reads_but_never_writes_and_the_own_sign_in_ends_with_the_sea
     assert s.sealed_at is not None
     account.refresh_from_db()
     assert not account.is_active
+    # The account no longer names the person (people pages, the access log's "who", the admin).
+    assert (account.full_name, account.phone, account.username) == ("", "", f"sealed-{account.pk}")
     bureau = world.users["bureau"]
     sealing.open_sealed(supervisee=s, actor=bureau, **REQUEST)
     policy = scoping.policy_for(Supervisee)

@@ -17,9 +17,10 @@ from rest_framework.test import APIClient
 from archive.models import ArchiveVolume, CaseArchive, DisposalRecord
 from coordination import actions as coordination_actions
 from coordination import identity
-from coordination.actions.supervisees import SEALED_MATCH_MESSAGE
+from coordination.actions.supervisees import DUPLICATE_ELSEWHERE_MESSAGE
 from coordination.models import PROBE_SEALED, AccessLog, Supervisee
 from notifications.models import Notification, topic_for
+from records.models import IssuedDocument
 from supervision import actions
 from supervision.interchange import actions as interchange
 from supervision.interchange.package import PackageRefused
@@ -164,7 +165,7 @@ def sealed_minor(world):
 
 
 @pytest.mark.django_db
-def test_an_intake_matching_a_sealed_record_names_nothing_and_the_bureau_is_told(world, sealed_minor):
+def test_an_intake_matching_a_sealed_record_is_refused_as_any_other_offices_and_the_bureau_is_told(world, sealed_minor):
     officer = world.users["other_officer"]
     fields = _fields(world, world.city.other_office, sealed_minor.date_of_birth, sealed_minor.sex)
     with pytest.raises(ValidationError) as refused:
@@ -172,9 +173,17 @@ def test_an_intake_matching_a_sealed_record_names_nothing_and_the_bureau_is_told
             actor=officer, resident_id=identity.decrypt(sealed_minor.resident_id_encrypted), **fields
         )
     message = refused.value.message_dict["resident_id"][0]
-    assert message == str(SEALED_MATCH_MESSAGE)
-    assert "already registered" not in message and world.city.office.display_name not in message
-    probe = AccessLog.objects.get(action=AccessLog.Action.PROBE, user=officer)
+    # The very refusal of a record of another office: the check cannot tell that a record is sealed.
+    target = world.supervisee
+    with pytest.raises(ValidationError) as elsewhere:
+        coordination_actions.create_supervisee(
+            actor=officer,
+            resident_id=identity.decrypt(target.resident_id_encrypted),
+            **_fields(world, world.city.other_office, target.date_of_birth, target.sex),
+        )
+    assert message == elsewhere.value.message_dict["resident_id"][0]
+    assert world.city.office.display_name not in message
+    probe = AccessLog.objects.filter(action=AccessLog.Action.PROBE, user=officer).order_by("pk").first()
     assert (probe.purpose, probe.supervisee) == (PROBE_SEALED, sealed_minor)
     alert = Notification.objects.get(
         kind=Notification.Kind.SEALED_RECORD, recipient=world.users["bureau"], channel=Notification.Channel.INBOX
@@ -185,7 +194,7 @@ def test_an_intake_matching_a_sealed_record_names_nothing_and_the_bureau_is_told
 
 
 @pytest.mark.django_db
-def test_a_package_import_matching_a_sealed_record_names_nothing_and_the_bureau_is_told(world):
+def test_a_package_import_matching_a_sealed_record_is_refused_as_any_other_and_the_bureau_is_told(world):
     minor = _closing_case(world)
     package = interchange.export_case(supervisee=minor, actor=world.users["officer"])
     _release(world, minor)
@@ -195,7 +204,8 @@ def test_a_package_import_matching_a_sealed_record_names_nothing_and_the_bureau_
             actor=world.users["other_officer"],
             judicial_office=world.city.other_office,
         )
-    assert refused.value.errors == [{"path": "/person/resident_id", "message": str(SEALED_MATCH_MESSAGE)}]
+    assert [error["path"] for error in refused.value.errors] == ["/person/resident_id"]
+    assert refused.value.errors[0]["message"] == str(DUPLICATE_ELSEWHERE_MESSAGE)
     assert Notification.objects.filter(kind=Notification.Kind.SEALED_RECORD, recipient=world.users["bureau"]).exists()
 
 
@@ -278,3 +288,56 @@ def test_a_sealed_volume_is_in_the_retention_report_by_case_number_and_is_dispos
 def test_the_notification_person_is_the_supervisee_topic(world):
     row = Notification.objects.about_person(world.supervisee).first()
     assert row is not None and row.person == topic_for(world.supervisee)
+
+
+@pytest.mark.django_db
+def test_an_opening_writes_nothing_exports_nothing_and_issues_nothing(world, sealed_minor):
+    bureau = world.users["bureau"]
+    sealing.open_sealed(supervisee=sealed_minor, actor=bureau, **REQUEST)
+    page, api = Client(), APIClient()
+    page.force_login(bureau)
+    api.force_authenticate(bureau)
+    assert page.get(reverse("coordination:supervisee", args=[sealed_minor.uuid])).status_code == 200
+    for step in ("notice", "notified", "sentence"):
+        response = page.post(reverse("supervision:lifecycle-step", args=[sealed_minor.uuid, step]), {})
+        assert response.status_code == 403, step
+    assert page.get(reverse("supervision:interchange-export", args=[sealed_minor.uuid])).status_code in (403, 404)
+    certificate = IssuedDocument.objects.get(supervisee=sealed_minor, kind="release_certificate")
+    response = page.post(reverse("records:void", args=[certificate.uuid]), {"reason": "错误", "confirmed": "yes"})
+    assert response.status_code in (403, 404)
+    certificate.refresh_from_db()
+    assert certificate.voided_at is None
+    sealed_minor.refresh_from_db()
+    assert sealed_minor.status == Supervisee.Status.RELEASED
+
+
+@pytest.mark.django_db
+def test_a_request_still_waiting_at_the_seal_stays_with_the_office(world):
+    officer = world.users["officer"]
+    minor = _closing_case(world)
+    number = identity.decrypt(minor.resident_id_encrypted)
+    common = {"actor": officer, "judicial_office": world.city.office, "organ_kind": "court", "organ_name": "某法院"}
+    waiting = actions.record_investigation(
+        **common, subject_name="等待中", subject_resident_id=number, received_on=timezone.localdate()
+    )
+    Investigation.objects.filter(pk=waiting.pk).update(supervisee=None)  # recorded before the registration
+    _release(world, minor)
+    waiting.refresh_from_db()
+    assert waiting.supervisee_id is None
+    page = Client()
+    page.force_login(officer)
+    assert "等待中" in page.get(reverse("supervision:investigations")).content.decode()
+
+
+@pytest.mark.django_db
+def test_disposing_of_a_sealed_execution_volume_keeps_its_documents_hidden(world, sealed_minor):
+    archive = CaseArchive.objects.get(supervisee=sealed_minor)
+    archive.volumes.update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    number = IssuedDocument.objects.get(supervisee=sealed_minor, kind="release_certificate").number
+    volume = archive.volumes.get(kind="execution")
+    from archive import actions as archive_actions
+
+    archive_actions.dispose(volume=volume, actor=world.users["bureau"], reason="保管期满")
+    page = Client()
+    page.force_login(world.users["officer"])
+    assert number not in page.get(reverse("records:register")).content.decode()
