@@ -150,6 +150,19 @@ def archive_pdf(request: HttpRequest, uuid: Any) -> HttpResponse:
     return response
 
 
+def _disposed(request: HttpRequest, volume: ArchiveVolume, form: DisposeForm) -> bool:
+    """Dispose of the volume from a bound form; False with the form's errors (the action's refusals included)."""
+    if not form.is_valid():
+        return False
+    try:
+        actions.dispose(volume=volume, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        form_errors(form, exc)
+        return False
+    messages.success(request, _("The volume is disposed of. The disposal record stays in the archive."))
+    return True
+
+
 @require_POST
 @login_required
 def dispose(request: HttpRequest, uuid: Any, kind: str) -> HttpResponse:
@@ -161,14 +174,8 @@ def dispose(request: HttpRequest, uuid: Any, kind: str) -> HttpResponse:
     if not scoping.policy_for(ArchiveVolume).can(request.user, "dispose"):
         raise PermissionDenied
     form = DisposeForm(request.POST, prefix=kind)
-    if form.is_valid():
-        try:
-            actions.dispose(volume=volume, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The volume is disposed of. The disposal record stays in the archive."))
-            return redirect("archive:detail", uuid=archive.uuid)
+    if _disposed(request, volume, form):
+        return redirect("archive:detail", uuid=archive.uuid)
     archive = _archive(request, uuid)
     return _detail_page(request, archive, {kind: form}, status=400)
 
@@ -183,14 +190,8 @@ def dispose_sealed(request: HttpRequest, uuid: Any, kind: str) -> HttpResponse:
     form = DisposeForm(request.POST or None, prefix=kind)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.dispose(volume=volume, actor=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                form_errors(form, exc)
-            else:
-                messages.success(request, _("The volume is disposed of. The disposal record stays in the archive."))
-                return redirect(reverse("archive:retention") + f"?year={volume.due_on.year}")
+        if _disposed(request, volume, form):
+            return redirect(reverse("archive:retention") + f"?year={volume.due_on.year}")
         status = 400
     return render(
         request,

@@ -96,17 +96,28 @@ def test_a_provider_deactivation_notice_names_no_one(world):
 
 # --- investigation requests --------------------------------------------------------------------------------
 
+COURT = {"judicial_office": None, "organ_kind": "court", "organ_name": "某法院"}
+
+
+def _request(world, *, name: str, person=None) -> Investigation:
+    """An investigation request the officer records today, with the person's resident ID number if given."""
+    number = identity.decrypt(person.resident_id_encrypted) if person is not None else ""
+    return actions.record_investigation(
+        **{**COURT, "judicial_office": world.city.office},
+        actor=world.users["officer"],
+        subject_name=name,
+        subject_resident_id=number,
+        received_on=timezone.localdate(),
+    )
+
 
 @pytest.mark.django_db
 def test_an_investigation_request_leaves_the_lists_with_the_sealed_record_it_is_about(world):
     officer = world.users["officer"]
     minor = _closing_case(world)
     number = identity.decrypt(minor.resident_id_encrypted)
-    common = {"actor": officer, "judicial_office": world.city.office, "organ_kind": "court", "organ_name": "某法院"}
-    about = actions.record_investigation(
-        **common, subject_name=minor.name, subject_resident_id=number, received_on=timezone.localdate()
-    )
-    unrelated = actions.record_investigation(**common, subject_name="无关人员", received_on=timezone.localdate())
+    about = _request(world, name=minor.name, person=minor)
+    unrelated = _request(world, name="无关人员")
     assert about.supervisee_id == minor.pk and about.subject_id_hash == minor.resident_id_hash
     assert number not in json.dumps(list(Investigation.objects.values()), default=str)  # only the keyed hash
     page = Client()
@@ -123,9 +134,7 @@ def test_an_investigation_request_leaves_the_lists_with_the_sealed_record_it_is_
     names = [row["subject_name"] for row in rows.get("results", rows)]
     assert minor.name not in names and unrelated.subject_name in names
     # A new request about the same person (a new case) is not hidden with the old one.
-    again = actions.record_investigation(
-        **common, subject_name=minor.name, subject_resident_id=number, received_on=timezone.localdate()
-    )
+    again = _request(world, name=minor.name, person=minor)
     assert again.supervisee_id is None
     assert minor.name in page.get(reverse("supervision:investigations")).content.decode()
 
@@ -315,11 +324,7 @@ def test_an_opening_writes_nothing_exports_nothing_and_issues_nothing(world, sea
 def test_a_request_still_waiting_at_the_seal_stays_with_the_office(world):
     officer = world.users["officer"]
     minor = _closing_case(world)
-    number = identity.decrypt(minor.resident_id_encrypted)
-    common = {"actor": officer, "judicial_office": world.city.office, "organ_kind": "court", "organ_name": "某法院"}
-    waiting = actions.record_investigation(
-        **common, subject_name="等待中", subject_resident_id=number, received_on=timezone.localdate()
-    )
+    waiting = _request(world, name="等待中", person=minor)
     Investigation.objects.filter(pk=waiting.pk).update(supervisee=None)  # recorded before the registration
     _release(world, minor)
     waiting.refresh_from_db()
