@@ -321,3 +321,16 @@ def test_self_view_shows_requests_orders_and_monitoring_without_staff_data(world
     assert view["prohibition_orders"][0]["text"].startswith("禁止进入")
     assert view["monitoring"] == [{"start": today(), "end": actions.monitoring_end(today(), 2)}]
     assert "DEV-001" not in repr(view)
+
+
+def test_a_sealed_persons_late_return_is_never_recorded(world, heads):
+    """The nightly task writes nothing to a sealed record (CPL Art. 286), though the trip was approved before."""
+    from coordination.models import Supervisee
+
+    request = travel(world, world.users["officer"], 2, offset=0)
+    actions.decide(request=request, actor=heads["office"], approve=True)
+    Supervisee.objects.filter(pk=request.supervisee_id).update(sealed_at=timezone.now())
+    assert actions.mark_overdue_returns(today=request.end + dt.timedelta(days=1)) == 0
+    request.refresh_from_db()
+    assert request.state == "approved"
+    assert not SanctionGround.objects.exists()
