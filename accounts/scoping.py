@@ -70,7 +70,7 @@ class BasePolicy:
             raise PolicyError(f"{self.model._meta.label} has no rows for the verb {verb!r}")
         rows = method(user)
         for row_filter in _row_filters:
-            rows = row_filter(self, user, rows)
+            rows = row_filter(self, user, rows, verb)
         return rows
 
     def can(self, user: UserLike, verb: str, obj: Model | None = None) -> bool:
@@ -97,7 +97,7 @@ class BasePolicy:
 _registry: dict[type[Model], Policy] = {}
 # Filters every policy's rows pass through, whatever the verb (an app registers one in its ready(): the
 # sealing of juvenile records hides a sealed case from every scoped selector this way).
-RowFilter = Callable[[Any, UserLike, QuerySet[Any]], QuerySet[Any]]
+RowFilter = Callable[[Any, UserLike, QuerySet[Any], str], QuerySet[Any]]
 _row_filters: list[RowFilter] = []
 
 
@@ -114,7 +114,7 @@ def add_veto(veto: Veto) -> None:
 
 
 def add_row_filter(row_filter: RowFilter) -> None:
-    """Pass the rows of every policy (``rows_<verb>``) through ``row_filter(policy, user, rows)`` (once)."""
+    """Pass the rows of every policy (``rows_<verb>``) through ``row_filter(policy, user, rows, verb)`` (once)."""
     if row_filter not in _row_filters:
         _row_filters.append(row_filter)
 

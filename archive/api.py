@@ -134,17 +134,13 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def dispose(self, request: Request, uuid: str) -> Response:
         if not scoping.policy_for(ArchiveVolume).can(request.user, "dispose"):
             raise PermissionDenied
-        archive = self.get_queryset().filter(uuid=uuid).first()
-        # A sealed record's volume is disposed of from the retention report, its contents still unread.
-        if archive is None and not selectors.sealed_volume_exists(request.user, uuid=uuid):
+        # The volumes whose retention the user keeps: a sealed record's too, its contents still unread.
+        retained = scoping.scope(request.user, ArchiveVolume, "retain").filter(archive__uuid=uuid)
+        if not retained.exists():
             raise NotFound
         serializer = DisposeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        kind = serializer.validated_data["volume"]
-        if archive is not None:
-            volume = archive.volumes.filter(kind=kind).first()
-        else:
-            volume = selectors.sealed_volume(request.user, uuid=uuid, kind=kind)
+        volume = retained.filter(kind=serializer.validated_data["volume"]).first()
         if volume is None:
             raise NotFound
         record = actions.dispose(volume=volume, actor=request.user, reason=serializer.validated_data["reason"])

@@ -55,6 +55,8 @@ class CaseArchivePolicy(scoping.BasePolicy):
 
 class ArchiveVolumePolicy(scoping.BasePolicy):
     model = ArchiveVolume
+    # The retention of a sealed record is still kept (``rows_retain``); every other verb hides it.
+    shows_sealed = frozenset({"retain"})
 
     def rows_view(self, user: Any) -> QuerySet[Any]:
         """The volumes of the archives the user sees."""
@@ -67,11 +69,13 @@ class ArchiveVolumePolicy(scoping.BasePolicy):
             return False
         return obj is None or obj.disposed_at is None
 
-    def allow_retain_sealed(self, user: Any, obj: Any = None) -> bool:
-        """Keep the retention of sealed records too (CPL Art. 286 seals a record; it does not keep it past its
-        retention): a bureau administrator sees their volumes in the retention report, by case number only,
-        and disposes of them when due."""
-        return _active(user) and is_bureau_admin(user)
+    def rows_retain(self, user: Any) -> QuerySet[Any]:
+        """The volumes whose retention the user keeps (the yearly report, disposal): a bureau administrator
+        every volume, those of sealed records included (CPL Art. 286 seals a record; it does not keep it past
+        its retention), which are shown by case number only; nobody else any."""
+        if not (_active(user) and is_bureau_admin(user)):
+            return ArchiveVolume.objects.none()
+        return ArchiveVolume.objects.all()
 
 
 class DisposalRecordPolicy(scoping.BasePolicy):

@@ -224,35 +224,20 @@ def contents(user: Any, archive: CaseArchive) -> dict[str, list[Entry]]:
     return toc
 
 
-def retained_volumes(user: Any) -> QuerySet[ArchiveVolume]:
-    """The volumes whose retention the user keeps: those they see, and for a bureau administrator the volumes
-    of sealed records as well (shown by case number only; the policy's ``retain_sealed``)."""
-    rows = scoping.scope(user, ArchiveVolume)
-    if scoping.policy_for(ArchiveVolume).can(user, "retain_sealed"):
-        sealed = Q(archive__supervisee__sealed_at__isnull=False)
-        rows = ArchiveVolume.objects.filter(Q(pk__in=rows.values("pk")) | sealed)
-    return rows
-
-
 def sealed_volume(user: Any, *, uuid: Any, kind: str) -> ArchiveVolume | None:
-    """One volume of a sealed record, for its disposal by a bureau administrator (None for anyone else)."""
+    """One volume of a sealed record whose retention the user keeps, for its disposal (None for anyone else)."""
     return (
-        retained_volumes(user)
+        scoping.scope(user, ArchiveVolume, "retain")
         .filter(archive__uuid=uuid, kind=kind, archive__supervisee__sealed_at__isnull=False)
         .select_related("archive__office", "archive__supervisee")
         .first()
     )
 
 
-def sealed_volume_exists(user: Any, *, uuid: Any) -> bool:
-    """Whether the user keeps the retention of a sealed record with this archive (a bureau administrator)."""
-    return retained_volumes(user).filter(archive__uuid=uuid, archive__supervisee__sealed_at__isnull=False).exists()
-
-
 def retention(user: Any, *, year: int) -> QuerySet[ArchiveVolume]:
     """The volumes whose retention ends in a year, per office (the bureau's yearly report); each read logged."""
     rows = (
-        retained_volumes(user)
+        scoping.scope(user, ArchiveVolume, "retain")
         .filter(due_on__year=year)
         .select_related("archive__office", "archive__supervisee", "disposal")
         .order_by("archive__office__name", "due_on", "archive__case_number", "kind")

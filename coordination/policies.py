@@ -178,9 +178,9 @@ class SuperviseePolicy(scoping.BasePolicy):
         return is_bureau_admin(user) or case_offices(user).exists()
 
     def allow_manage(self, user: Any, obj: Supervisee | None) -> bool:
-        """Record needs, notes and consent, and send referrals: anyone who sees the record, never on a sealed
-        record (an opening lets a bureau administrator read it, not add to it; CPL Art. 286)."""
-        return obj is not None and obj.sealed_at is None and self.rows_view(user).filter(pk=obj.pk).exists()
+        """Record needs, notes and consent, and send referrals: anyone who sees the record. (Never on a sealed
+        record, for any verb but reading: ``coordination.sealing.refuse_sealed_writes``, every policy's veto.)"""
+        return obj is not None and self.rows_view(user).filter(pk=obj.pk).exists()
 
     def allow_edit(self, user: Any, obj: Supervisee | None) -> bool:
         """Edit the record and manage the team (and see minors and the full record): staff of the
@@ -188,20 +188,18 @@ class SuperviseePolicy(scoping.BasePolicy):
         return obj is not None and (is_bureau_admin(user) or obj.judicial_office_id in _case_office_ids(user))
 
     def allow_change(self, user: Any, obj: Supervisee | None) -> bool:
-        """Change the record itself (the edit page): as ``edit``, never on a sealed record (an opening lets a
-        bureau administrator read it, not rewrite it; CPL Art. 286)."""
-        return obj is not None and obj.sealed_at is None and self.allow_edit(user, obj)
+        """Change the record itself (the edit page): as ``edit``, which also governs reading the full record
+        and so stays open during an opening of a sealed record, while ``change``, a write, is vetoed on it."""
+        return self.allow_edit(user, obj)
 
     def allow_manage_team(self, user: Any, obj: Supervisee | None) -> bool:
         """Put someone on (or take them off) the correction team, by any path (team page, API, mentor
-        proposals): staff of the supervisee's office and the bureau; never an agency's social worker, never on
-        a sealed record."""
-        return obj is not None and obj.sealed_at is None and self.allow_edit(user, obj)
+        proposals): staff of the supervisee's office and the bureau; never an agency's social worker."""
+        return self.allow_edit(user, obj)
 
     def allow_override_consent(self, user: Any, obj: Supervisee | None) -> bool:
-        """Send a referral without consent, with a logged reason: officers of the office and the bureau; never
-        on a sealed record."""
-        return obj is not None and obj.sealed_at is None and self.allow_see_resident_id(user, obj)
+        """Send a referral without consent, with a logged reason: officers of the office and the bureau."""
+        return self.allow_see_resident_id(user, obj)
 
     def allow_see_resident_id(self, user: Any, obj: Supervisee | None) -> bool:
         """The full resident ID number: officers of the office and the bureau (documents need it)."""

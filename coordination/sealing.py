@@ -69,10 +69,12 @@ def unsealed(rows: QuerySet[Any], user: Any = None, *, path: str | None = None) 
     return rows.filter(condition)
 
 
-def hide_sealed(policy: Any, user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
-    """The row filter of every policy: sealed cases out (a policy with ``shows_sealed`` keeps them: the
-    access log and the openings themselves, which the bureau must be able to report on)."""
-    if getattr(policy, "shows_sealed", False):
+def hide_sealed(policy: Any, user: Any, rows: QuerySet[Any], verb: str) -> QuerySet[Any]:
+    """The row filter of every policy: sealed cases out. A policy's ``shows_sealed`` keeps them: ``True`` for
+    every verb (the access log and the openings themselves, which the bureau must be able to report on), or
+    the verbs that keep them (the archive's ``retain``: the bureau keeps a sealed record's retention)."""
+    shown = getattr(policy, "shows_sealed", False)
+    if shown is True or (shown and verb in shown):
         return rows
     return unsealed(rows, user)
 
@@ -85,7 +87,7 @@ def is_sealed(supervisee: Supervisee) -> bool:
 # What may still be done to a sealed record, by the bureau administrator holding an opening (reading it) or
 # by the bureau keeping its retention: everything else (every write, export, issue, void, reissue, scan …) is
 # refused on a sealed record for everyone (``refuse_sealed_writes``, registered with ``accounts.scoping``).
-SEALED_READ_VERBS = frozenset({"view", "list", "edit", "see_resident_id", "report", "open", "retain_sealed", "dispose"})
+SEALED_READ_VERBS = frozenset({"view", "list", "edit", "see_resident_id", "report", "open", "dispose"})
 
 
 def _sealed_at(obj: Model, path: str) -> Any:
