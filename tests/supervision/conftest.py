@@ -48,3 +48,13 @@ def login(person, officer, sms, django_capture_on_commit_callbacks):
         user = portal_actions.grant_login(supervisee=person, actor=officer, phone=PORTAL_PHONE)
     person.refresh_from_db()
     return user
+
+
+@pytest.fixture
+def sealed(world):
+    """A person whose correction (begun at 18) ends today for an offence at 17: released, so sealed."""
+    from tests.supervision.test_sealing import _closing_case, _release
+
+    s = _release(world, _closing_case(world))
+    assert s.sealed_at is not None
+    return s

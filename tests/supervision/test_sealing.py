@@ -347,13 +347,6 @@ def test_a_sealed_persons_obligations_raise_no_alert(world):
 # --- opening a sealed record -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def sealed(world):
-    s = _release(world, _closing_case(world))
-    assert s.sealed_at is not None
-    return s
-
-
 @pytest.mark.django_db
 def test_only_a_bureau_administrator_opens_a_sealed_record(world, sealed):
     for role in ("officer", "social_worker", "provider"):

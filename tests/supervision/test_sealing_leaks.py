@@ -166,20 +166,13 @@ def test_a_bad_resident_id_on_an_investigation_is_a_field_error_on_the_page_and_
 # --- the ID-number check -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def sealed_minor(world):
-    s = _release(world, _closing_case(world))
-    assert s.sealed_at is not None
-    return s
-
-
 @pytest.mark.django_db
-def test_an_intake_matching_a_sealed_record_is_refused_as_any_other_offices_and_the_bureau_is_told(world, sealed_minor):
+def test_an_intake_matching_a_sealed_record_is_refused_as_any_other_offices_and_the_bureau_is_told(world, sealed):
     officer = world.users["other_officer"]
-    fields = _fields(world, world.city.other_office, sealed_minor.date_of_birth, sealed_minor.sex)
+    fields = _fields(world, world.city.other_office, sealed.date_of_birth, sealed.sex)
     with pytest.raises(ValidationError) as refused:
         coordination_actions.create_supervisee(
-            actor=officer, resident_id=identity.decrypt(sealed_minor.resident_id_encrypted), **fields
+            actor=officer, resident_id=identity.decrypt(sealed.resident_id_encrypted), **fields
         )
     message = refused.value.message_dict["resident_id"][0]
     # The very refusal of a record of another office: the check cannot tell that a record is sealed.
@@ -193,11 +186,11 @@ def test_an_intake_matching_a_sealed_record_is_refused_as_any_other_offices_and_
     assert message == elsewhere.value.message_dict["resident_id"][0]
     assert world.city.office.display_name not in message
     probe = AccessLog.objects.filter(action=AccessLog.Action.PROBE, user=officer).order_by("pk").first()
-    assert (probe.purpose, probe.supervisee) == (PROBE_SEALED, sealed_minor)
+    assert (probe.purpose, probe.supervisee) == (PROBE_SEALED, sealed)
     alert = Notification.objects.get(
         kind=Notification.Kind.SEALED_RECORD, recipient=world.users["bureau"], channel=Notification.Channel.INBOX
     )
-    assert sealed_minor.case_number[-4:] in alert.subject and sealed_minor.name not in alert.subject + alert.body
+    assert sealed.case_number[-4:] in alert.subject and sealed.name not in alert.subject + alert.body
     assert not Notification.objects.filter(kind=Notification.Kind.SEALED_RECORD, recipient=officer).exists()
     assert not Supervisee.objects.filter(name=fields["name"]).exists()
 
@@ -222,50 +215,50 @@ def test_a_package_import_matching_a_sealed_record_is_refused_as_any_other_and_t
 
 
 @pytest.mark.django_db
-def test_the_access_log_page_shows_a_sealed_record_by_case_number_and_never_finds_it_by_name(world, sealed_minor):
+def test_the_access_log_page_shows_a_sealed_record_by_case_number_and_never_finds_it_by_name(world, sealed):
     AccessLog.objects.create(
-        user=world.users["officer"], action=AccessLog.Action.READ, object_type="supervisee", supervisee=sealed_minor
+        user=world.users["officer"], action=AccessLog.Action.READ, object_type="supervisee", supervisee=sealed
     )
     page = Client()
     page.force_login(world.users["bureau"])
     url = reverse("coordination:access-log")
     text = page.get(url).content.decode()
-    assert sealed_minor.name not in text and sealed_minor.case_number in text
-    assert 'data-testid="access-row"' not in page.get(url, {"person": sealed_minor.name}).content.decode()
-    assert 'data-testid="sealed-person"' in page.get(url, {"person": sealed_minor.case_number}).content.decode()
+    assert sealed.name not in text and sealed.case_number in text
+    assert 'data-testid="access-row"' not in page.get(url, {"person": sealed.name}).content.decode()
+    assert 'data-testid="sealed-person"' in page.get(url, {"person": sealed.case_number}).content.decode()
 
 
 @pytest.mark.django_db
-def test_an_opening_does_not_open_the_edit_page(world, sealed_minor):
+def test_an_opening_does_not_open_the_edit_page(world, sealed):
     bureau = world.users["bureau"]
-    sealing.open_sealed(supervisee=sealed_minor, actor=bureau, **REQUEST)
+    sealing.open_sealed(supervisee=sealed, actor=bureau, **REQUEST)
     page = Client()
     page.force_login(bureau)
-    record = page.get(reverse("coordination:supervisee", args=[sealed_minor.uuid])).content.decode()
+    record = page.get(reverse("coordination:supervisee", args=[sealed.uuid])).content.decode()
     assert 'data-testid="sealed-banner"' in record
-    assert reverse("coordination:supervisee-edit", args=[sealed_minor.uuid]) not in record
-    edit = reverse("coordination:supervisee-edit", args=[sealed_minor.uuid])
+    assert reverse("coordination:supervisee-edit", args=[sealed.uuid]) not in record
+    edit = reverse("coordination:supervisee-edit", args=[sealed.uuid])
     assert page.get(edit).status_code == 403
     assert page.post(edit, {"name": "改名"}).status_code == 403
     with pytest.raises(PermissionDenied):
-        coordination_actions.update_supervisee(supervisee=sealed_minor, actor=bureau, name="改名")
-    sealed_minor.refresh_from_db()
-    assert sealed_minor.name != "改名"
+        coordination_actions.update_supervisee(supervisee=sealed, actor=bureau, name="改名")
+    sealed.refresh_from_db()
+    assert sealed.name != "改名"
 
 
 # --- retention ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_a_sealed_volume_is_in_the_retention_report_by_case_number_and_is_disposed_of_when_due(world, sealed_minor):
-    archive = CaseArchive.objects.get(supervisee=sealed_minor)
+def test_a_sealed_volume_is_in_the_retention_report_by_case_number_and_is_disposed_of_when_due(world, sealed):
+    archive = CaseArchive.objects.get(supervisee=sealed)
     year = timezone.localdate().year
     archive.volumes.update(due_on=timezone.localdate() - dt.timedelta(days=1))
     bureau, officer = world.users["bureau"], world.users["officer"]
     page = Client()
     page.force_login(bureau)
     report = page.get(reverse("archive:retention"), {"year": year}).content.decode()
-    assert archive.case_number in report and sealed_minor.name not in report and 'data-testid="sealed-row"' in report
+    assert archive.case_number in report and sealed.name not in report and 'data-testid="sealed-row"' in report
     xlsx = page.get(reverse("archive:retention-xlsx"), {"year": year})
     assert xlsx.status_code == 200
     api = APIClient()
@@ -277,7 +270,7 @@ def test_a_sealed_volume_is_in_the_retention_report_by_case_number_and_is_dispos
     assert page.get(reverse("archive:detail", args=[archive.uuid])).status_code == 404
     url = reverse("archive:dispose-sealed", args=[archive.uuid, "work"])
     form = page.get(url).content.decode()
-    assert archive.case_number in form and sealed_minor.name not in form
+    assert archive.case_number in form and sealed.name not in form
     assert page.post(url, {"work-reason": "", "work-confirm": "on"}).status_code == 400
     response = page.post(url, {"work-reason": "保管期满", "work-confirm": "on"})
     assert response.status_code == 302
@@ -300,24 +293,24 @@ def test_the_notification_person_is_the_supervisee_topic(world):
 
 
 @pytest.mark.django_db
-def test_an_opening_writes_nothing_exports_nothing_and_issues_nothing(world, sealed_minor):
+def test_an_opening_writes_nothing_exports_nothing_and_issues_nothing(world, sealed):
     bureau = world.users["bureau"]
-    sealing.open_sealed(supervisee=sealed_minor, actor=bureau, **REQUEST)
+    sealing.open_sealed(supervisee=sealed, actor=bureau, **REQUEST)
     page, api = Client(), APIClient()
     page.force_login(bureau)
     api.force_authenticate(bureau)
-    assert page.get(reverse("coordination:supervisee", args=[sealed_minor.uuid])).status_code == 200
+    assert page.get(reverse("coordination:supervisee", args=[sealed.uuid])).status_code == 200
     for step in ("notice", "notified", "sentence"):
-        response = page.post(reverse("supervision:lifecycle-step", args=[sealed_minor.uuid, step]), {})
+        response = page.post(reverse("supervision:lifecycle-step", args=[sealed.uuid, step]), {})
         assert response.status_code == 403, step
-    assert page.get(reverse("supervision:interchange-export", args=[sealed_minor.uuid])).status_code in (403, 404)
-    certificate = IssuedDocument.objects.get(supervisee=sealed_minor, kind="release_certificate")
+    assert page.get(reverse("supervision:interchange-export", args=[sealed.uuid])).status_code in (403, 404)
+    certificate = IssuedDocument.objects.get(supervisee=sealed, kind="release_certificate")
     response = page.post(reverse("records:void", args=[certificate.uuid]), {"reason": "错误", "confirmed": "yes"})
     assert response.status_code in (403, 404)
     certificate.refresh_from_db()
     assert certificate.voided_at is None
-    sealed_minor.refresh_from_db()
-    assert sealed_minor.status == Supervisee.Status.RELEASED
+    sealed.refresh_from_db()
+    assert sealed.status == Supervisee.Status.RELEASED
 
 
 @pytest.mark.django_db
@@ -335,10 +328,10 @@ def test_a_request_still_waiting_at_the_seal_stays_with_the_office(world):
 
 
 @pytest.mark.django_db
-def test_disposing_of_a_sealed_execution_volume_keeps_its_documents_hidden(world, sealed_minor):
-    archive = CaseArchive.objects.get(supervisee=sealed_minor)
+def test_disposing_of_a_sealed_execution_volume_keeps_its_documents_hidden(world, sealed):
+    archive = CaseArchive.objects.get(supervisee=sealed)
     archive.volumes.update(due_on=timezone.localdate() - dt.timedelta(days=1))
-    number = IssuedDocument.objects.get(supervisee=sealed_minor, kind="release_certificate").number
+    number = IssuedDocument.objects.get(supervisee=sealed, kind="release_certificate").number
     volume = archive.volumes.get(kind="execution")
     from archive import actions as archive_actions
 
