@@ -946,9 +946,10 @@ def release(
     is_public: bool = False,
     guardian_present: bool = False,
     signed_scan=None,
+    notices: Notices | None = None,
 ) -> StatusChange:
     """Release at the end of the term (解除矫正) with the release announcement: under correction → released.
-    Not before the end date."""
+    Not before the end date. ``notices`` are the closing notices sent with it (see ``_closing_notices``)."""
     _may_change(actor, supervisee)
     supervisee = _lock(supervisee)
     _require_status(supervisee, (Status.UNDER_CORRECTION,), _("release"))
@@ -965,6 +966,8 @@ def release(
             },
             code="precondition",
         )
+    sentence = current_sentence(supervisee)
+    notice_rows = _closing_notices(supervisee, sentence, closed_on=released_on, notices=notices or {})
     _announcement(
         supervisee,
         actor,
@@ -980,13 +983,23 @@ def release(
     change = _set_status(supervisee, to=Status.RELEASED, action="release", actor=actor, on=released_on)
     _close_out(supervisee, actor, reason=str(_("Community correction ended: the person was released.")), on=released_on)
     release_certificate(change=change)
-    sealing.seal_on_closing(supervisee=supervisee, sentence=current_sentence(supervisee))
+    _record_notices(supervisee, actor, notice_rows)
+    sealing.seal_on_closing(supervisee=supervisee, sentence=sentence)
     return change
 
 
 @transaction.atomic
-def terminate(*, supervisee: Supervisee, actor: User, ground: str, on: dt.date, note: str = "") -> StatusChange:
-    """Termination (终止矫正) on its grounds (revocation, 收监, death, other): → terminated. Other grounds need a note."""
+def terminate(
+    *,
+    supervisee: Supervisee,
+    actor: User,
+    ground: str,
+    on: dt.date,
+    note: str = "",
+    notices: Notices | None = None,
+) -> StatusChange:
+    """Termination (终止矫正) on its grounds (revocation, 收监, death, other): → terminated. Other grounds need a note.
+    ``notices`` are the closing notices sent with it (see ``_closing_notices``)."""
     _may_change(actor, supervisee)
     supervisee = _lock(supervisee)
     _require_status(supervisee, TERMINABLE, _("terminate"))
@@ -995,6 +1008,8 @@ def terminate(*, supervisee: Supervisee, actor: User, ground: str, on: dt.date, 
         raise LifecycleError({"ground": _("Choose the grounds.")}, code="required")
     if ground == StatusChange.Ground.OTHER and not note.strip():
         raise LifecycleError({"note": _("Say what the grounds are.")}, code="required")
+    sentence = current_sentence(supervisee)
+    notice_rows = _closing_notices(supervisee, sentence, closed_on=on, notices=notices or {})
     change = _set_status(
         supervisee, to=Status.TERMINATED, action="terminate", actor=actor, on=on, ground=ground, note=note.strip()
     )
@@ -1005,8 +1020,66 @@ def terminate(*, supervisee: Supervisee, actor: User, ground: str, on: dt.date, 
         on=on,
     )
     termination_notice(change=change)
-    sealing.seal_on_closing(supervisee=supervisee, sentence=current_sentence(supervisee))
+    _record_notices(supervisee, actor, notice_rows)
+    sealing.seal_on_closing(supervisee=supervisee, sentence=sentence)
     return change
+
+
+# --- Notices of the closing (CCL Art. 44) -----------------------------------------------------------------
+
+# Each organ's notice as the release and termination forms give it: the day it was sent and how.
+Notices = dict[str, tuple[dt.date | None, str]]
+
+
+def _notice_day_error(sent_on: dt.date, closed_on: dt.date | None) -> str | None:
+    """What is wrong with the day a closing notice was sent, if anything."""
+    if sent_on > timezone.localdate():
+        return _("The date cannot be in the future.")
+    if closed_on is not None and sent_on < closed_on:
+        return _("A notice is sent on or after the day the correction ended (%(date)s).") % {
+            "date": closed_on.isoformat()
+        }
+    return None
+
+
+def _closing_notices(
+    supervisee: Supervisee, sentence: Sentence | None, *, closed_on: dt.date, notices: Notices
+) -> list[tuple[str, dt.date, str]]:
+    """The closing notices to record with a release or termination, checked before anything is written.
+
+    A notice is recorded when its day is given (with its method); one left empty is recorded later by the
+    "notice" step. A record that is sealed on closing takes no later entry (the sealing veto refuses every
+    write), so there all of them are required now."""
+    seals = sealing.verdict(supervisee, sentence).seals
+    errors: dict[str, str] = {}
+    rows: list[tuple[str, dt.date, str]] = []
+    for recipient in ReleaseNotice.Recipient.values:
+        on_field, method_field = ReleaseNotice.closing_fields(recipient)
+        sent_on, method = notices.get(recipient, (None, ""))
+        if sent_on is None and not method:
+            if seals:
+                errors[on_field] = _(
+                    "This juvenile record is sealed when the case closes and takes no entry afterwards: "
+                    "record this notice now."
+                )
+            continue
+        problem = _("Say when this notice was sent.") if sent_on is None else _notice_day_error(sent_on, closed_on)
+        if problem:
+            errors[on_field] = problem
+        if method not in ReleaseNotice.Method.values:
+            errors[method_field] = _("Choose how this notice was sent.")
+        if sent_on is not None:
+            rows.append((recipient, sent_on, method))
+    if errors:
+        raise LifecycleError(errors, code="invalid")
+    return rows
+
+
+def _record_notices(supervisee: Supervisee, actor: User, rows: list[tuple[str, dt.date, str]]) -> None:
+    ReleaseNotice.objects.bulk_create(
+        ReleaseNotice(supervisee=supervisee, recipient=recipient, sent_on=sent_on, method=method, recorded_by=actor)
+        for recipient, sent_on, method in rows
+    )
 
 
 # --- Documents issued through the document service (records; docs/records.md) ---------------------------
@@ -1127,10 +1200,26 @@ def record_release_notice(
     supervisee = _lock(supervisee)
     if supervisee.status not in (Status.RELEASED, Status.TERMINATED):
         raise LifecycleError(_("Notices are sent after release or termination."), code="transition")
-    _not_future(sent_on, "sent_on")
+    closing = (
+        StatusChange.objects.filter(supervisee=supervisee, action__in=("release", "terminate"))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    problem = _notice_day_error(sent_on, closing.occurred_on if closing else None)
+    if problem:
+        raise LifecycleError({"sent_on": problem}, code="invalid")
     return ReleaseNotice.objects.create(
         supervisee=supervisee, recipient=recipient, sent_on=sent_on, method=method, recorded_by=actor
     )
+
+
+def _notices_of(data: dict) -> Notices:
+    """The closing notices out of a release or termination form's fields (taken out of ``data``)."""
+    notices: Notices = {}
+    for recipient in ReleaseNotice.Recipient.values:
+        on_field, method_field = ReleaseNotice.closing_fields(recipient)
+        notices[recipient] = (data.pop(on_field, None), data.pop(method_field, "") or "")
+    return notices
 
 
 def run_step(step: str, supervisee: Supervisee, actor: User, data: dict):
@@ -1155,6 +1244,8 @@ def run_step(step: str, supervisee: Supervisee, actor: User, data: dict):
         return suspend(supervisee=supervisee, actor=actor, **data)
     if step == "resume":
         return resume(supervisee=supervisee, actor=actor, **data)
+    if step in ("release", "terminate"):
+        data["notices"] = _notices_of(data)
     if step == "release":
         data["released_on"] = data.pop("held_on")
         return release(supervisee=supervisee, actor=actor, **data)

@@ -25,7 +25,14 @@ from accounts.roles import Role
 from coordination.models import CorrectionTeamMember, Supervisee
 from services.models import Membership
 from supervision import actions, classification
-from supervision.models import Announcement, DecidingOrganKind, LegalDocument, Sentence, StatusChange
+from supervision.models import (
+    Announcement,
+    DecidingOrganKind,
+    LegalDocument,
+    ReleaseNotice,
+    Sentence,
+    StatusChange,
+)
 from supervision.portal import actions as portal_actions
 
 S = Supervisee.Status
@@ -262,6 +269,8 @@ def _sealed_juvenile(ctx: DemoContext) -> None:
         attendees="司法所工作人员、监护人",
         items=ITEMS,
         guardian_present=True,
+        # Sealed on closing, the record takes no later entry: the notices go with the release.
+        notices={recipient: (today - dt.timedelta(days=5), "post") for recipient in ReleaseNotice.Recipient.values},
     )
     person.refresh_from_db()
     ctx.say(f"Supervision: one juvenile case released and sealed (case {person.case_number}).")

@@ -102,7 +102,39 @@ class AnnouncementForm(forms.Form):
     signed_scan = AttachmentField(label=_("Signed scan"), required=False)
 
 
-class ReleaseForm(AnnouncementForm):
+class ClosingNoticesForm(forms.Form):
+    """The notices of the closing (CCL Art. 44: the deciding organ, with the procuratorate and public security
+    informed), one date and method per organ, recorded with the release or termination itself. A date left
+    empty is a notice recorded later by its own step, except for a record that is sealed on closing, which
+    takes no later entry (the action says so)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in ReleaseNotice.Recipient.choices:
+            on, method = ReleaseNotice.closing_fields(value)
+            self.fields[on] = forms.DateField(
+                label=_("Notice to the %(organ)s sent on") % {"organ": label}, widget=DATE, required=False
+            )
+            self.fields[method] = forms.ChoiceField(
+                label=_("Sent how"), choices=[("", "—"), *ReleaseNotice.Method.choices], required=False
+            )
+
+    def other_fields(self):
+        """The form's fields but the notices (the page shows the notices as a group of their own)."""
+        notice_names = {
+            name for value in ReleaseNotice.Recipient.values for name in ReleaseNotice.closing_fields(value)
+        }
+        return [field for field in self if field.name not in notice_names]
+
+    def notice_rows(self):
+        """Each organ's notice: its day and method fields, side by side on the page."""
+        return [
+            (label, *(self[name] for name in ReleaseNotice.closing_fields(value)))
+            for value, label in ReleaseNotice.Recipient.choices
+        ]
+
+
+class ReleaseForm(ClosingNoticesForm, AnnouncementForm):
     """The release announcement; its date is the release date. Release asks for confirmation first and a
     file cannot travel through the confirmation page, so the signed scan is attached afterwards ("scan")."""
 
@@ -122,8 +154,10 @@ class DatedNoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class TerminateForm(DatedNoteForm):
+class TerminateForm(ClosingNoticesForm, DatedNoteForm):
     ground = forms.ChoiceField(label=_("Grounds"), choices=[("", "—"), *StatusChange.Ground.choices])
+
+    field_order = ["on", "ground", "note"]
 
 
 class NoticeForm(forms.Form):

@@ -462,6 +462,12 @@ class ReleaseNotice(models.Model):
     def __str__(self) -> str:
         return f"{self.get_recipient_display()} · {self.sent_on}"
 
+    @staticmethod
+    def closing_fields(recipient: str) -> tuple[str, str]:
+        """The names of the day and method fields of the notice to ``recipient`` in the release and
+        termination forms (and their API), where the actions report its errors."""
+        return f"notice_{recipient}_on", f"notice_{recipient}_method"
+
 
 class Investigation(models.Model):
     """A pre-sentence investigation request (调查评估) a judicial office received: its working-day clock

@@ -39,6 +39,7 @@ from supervision.models import (
     Rule,
     StatusChange,
 )
+from supervision.sealing import actions as sealing
 
 
 def requires(predicate: Callable) -> Callable:
@@ -327,10 +328,19 @@ def lifecycle_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect(back)
     status = 400 if request.method == "POST" else 200
+    # A record sealed on closing takes no later entry: the closing form says so before it is sent.
+    verdict = sealing.verdict(supervisee, actions.current_sentence(supervisee)) if step in CONFIRM else None
     return render(
         request,
         "supervision/lifecycle_step.html",
-        {"s": supervisee, "form": form, "title": STEP_TITLES[step], "back": back, "step": step},
+        {
+            "s": supervisee,
+            "form": form,
+            "title": STEP_TITLES[step],
+            "back": back,
+            "step": step,
+            "seals": verdict if verdict and verdict.seals else None,
+        },
         status=status,
     )
 

@@ -275,6 +275,60 @@ def test_release_notices_recorded_after_release(world):
 
 
 @pytest.mark.django_db
+def test_notices_go_with_the_release_or_later_each_checked(world):
+    """The release form records the notices sent with it (CCL Art. 44); one not sent yet is recorded later. A
+    notice needs its day and its method, and is not dated before the correction ended nor in the future; a bad
+    one refuses the whole release, so nothing is half-written."""
+    s, officer = world.supervisee, world.users["officer"]
+    _end_today(s)
+    yesterday, tomorrow = TODAY() - dt.timedelta(days=1), TODAY() + dt.timedelta(days=1)
+    bad = {
+        "deciding_organ": (yesterday, "post"),  # before the release
+        "procuratorate": (TODAY(), ""),  # no method
+        "public_security": (tomorrow, "hand"),  # in the future
+    }
+    with pytest.raises(ActionError) as refused:
+        actions.release(supervisee=s, actor=officer, released_on=TODAY(), notices=bad, **_announcement())
+    assert set(refused.value.message_dict) == {
+        "notice_deciding_organ_on",
+        "notice_procuratorate_method",
+        "notice_public_security_on",
+    }
+    s.refresh_from_db()
+    assert s.status == S.UNDER_CORRECTION and not ReleaseNotice.objects.filter(supervisee=s).exists()
+    with pytest.raises(ActionError) as refused:
+        actions.release(
+            supervisee=s,
+            actor=officer,
+            released_on=TODAY(),
+            notices={"procuratorate": (None, "post")},
+            **_announcement(),
+        )
+    assert set(refused.value.message_dict) == {"notice_procuratorate_on"}
+
+    actions.release(
+        supervisee=s,
+        actor=officer,
+        released_on=TODAY(),
+        notices={"deciding_organ": (TODAY(), "system"), "procuratorate": (None, "")},
+        **_announcement(),
+    )
+    assert list(ReleaseNotice.objects.filter(supervisee=s).values_list("recipient", "method")) == [
+        ("deciding_organ", "system")
+    ]
+    # The others later, by their own step: not dated before the release either.
+    with pytest.raises(ActionError) as refused:
+        actions.record_release_notice(
+            supervisee=s, actor=officer, recipient="procuratorate", sent_on=yesterday, method="post"
+        )
+    assert set(refused.value.message_dict) == {"sent_on"}
+    actions.record_release_notice(
+        supervisee=s, actor=officer, recipient="procuratorate", sent_on=TODAY(), method="post"
+    )
+    assert ReleaseNotice.objects.filter(supervisee=s).count() == 2
+
+
+@pytest.mark.django_db
 def test_terminate_needs_grounds_and_closes_out(world):
     s, officer = world.supervisee, world.users["officer"]
     with pytest.raises(ActionError):

@@ -16,7 +16,7 @@ from django.db.models import Value
 from django.db.models.functions import Replace
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
@@ -29,7 +29,7 @@ from matching import actions as matching_actions
 from matching.models import MentorProposal, Proposal
 from notifications.models import Notification
 from supervision import actions
-from supervision.models import Obligation, Rule
+from supervision.models import Obligation, ReleaseNotice, Rule
 from supervision.sealing import actions as sealing
 from tests.coordination.factories import make_supervisee
 from tests.factories import user_with_role
@@ -67,8 +67,13 @@ def _closing_case(world, *, offence_age: int = 17, offence_shift_days: int = 0, 
     return s
 
 
+def _notices(on=None) -> dict:
+    """The three closing notices, sent today by post (a record sealed on closing needs them with the closing)."""
+    return {recipient: (on or TODAY(), "post") for recipient in ReleaseNotice.Recipient.values}
+
+
 def _release(world, s):
-    actions.release(supervisee=s, actor=world.users["officer"], released_on=TODAY(), **ANNOUNCEMENT)
+    actions.release(supervisee=s, actor=world.users["officer"], released_on=TODAY(), notices=_notices(), **ANNOUNCEMENT)
     s.refresh_from_db()
     return s
 
@@ -118,9 +123,82 @@ def test_who_is_sealed_on_closing(world, case, sealed):
 @pytest.mark.django_db
 def test_termination_seals_too(world):
     s = _closing_case(world)
-    actions.terminate(supervisee=s, actor=world.users["officer"], ground="death", on=TODAY())
+    actions.terminate(supervisee=s, actor=world.users["officer"], ground="death", on=TODAY(), notices=_notices())
     s.refresh_from_db()
     assert s.sealed_at is not None
+    assert ReleaseNotice.objects.filter(supervisee=s).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["release", "terminate"])
+def test_a_case_sealed_on_closing_records_its_notices_with_the_closing(world, step):
+    """Sealed on closing, the record takes no later entry (the sealing veto refuses the "notice" step), so the
+    notices to the deciding organ, procuratorate and public security (CCL Art. 44) go with the closing: without
+    them nothing is written; with them they are on the sealed record."""
+    s = _closing_case(world)
+    officer = world.users["officer"]
+
+    def close(notices):
+        if step == "release":
+            return actions.release(supervisee=s, actor=officer, released_on=TODAY(), notices=notices, **ANNOUNCEMENT)
+        return actions.terminate(supervisee=s, actor=officer, ground="death", on=TODAY(), notices=notices)
+
+    partial = _notices()
+    del partial["public_security"]
+    with pytest.raises(ActionError) as refused:
+        close(partial)
+    assert set(refused.value.message_dict) == {"notice_public_security_on"}
+    assert "sealed" in refused.value.message_dict["notice_public_security_on"][0]
+    s.refresh_from_db()
+    assert (s.status, s.sealed_at) == (S.UNDER_CORRECTION, None)  # nothing written: not closed, not sealed
+    assert not ReleaseNotice.objects.filter(supervisee=s).exists()
+
+    close(_notices())
+    s.refresh_from_db()
+    assert s.sealed_at is not None
+    assert sorted(ReleaseNotice.objects.filter(supervisee=s).values_list("recipient", "method")) == [
+        ("deciding_organ", "post"),
+        ("procuratorate", "post"),
+        ("public_security", "post"),
+    ]
+    # And indeed nothing can be added afterwards.
+    with pytest.raises(PermissionDenied):
+        actions.record_release_notice(
+            supervisee=s, actor=officer, recipient="procuratorate", sent_on=TODAY(), method="post"
+        )
+
+
+@pytest.mark.django_db
+def test_the_release_page_and_api_ask_for_the_notices_of_a_case_sealed_on_closing(world):
+    s = _closing_case(world)
+    officer = world.users["officer"]
+    url = reverse("supervision:lifecycle-step", kwargs={"uuid": s.uuid, "step": "release"})
+    client = Client()
+    client.force_login(officer)
+    with translation.override("en"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "This record is sealed when the case closes." in page.content.decode()
+    body = {"held_on": TODAY().isoformat(), **ANNOUNCEMENT, "confirmed": "yes"}
+    refused = client.post(url, body)
+    assert refused.status_code == 400
+    message = refused.context["form"].errors["notice_deciding_organ_on"][0]
+    api = APIClient()
+    api.force_authenticate(officer)
+    api_url = f"/api/v1/supervision/supervisees/{s.uuid}/release/"
+    answer = api.post(api_url, {"held_on": TODAY().isoformat(), **ANNOUNCEMENT}, format="json")
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["notice_deciding_organ_on"] == [message]  # the same rule, the same words
+    s.refresh_from_db()
+    assert s.status == S.UNDER_CORRECTION
+    notices = {}
+    for recipient in ReleaseNotice.Recipient.values:
+        notices[f"notice_{recipient}_on"] = TODAY().isoformat()
+        notices[f"notice_{recipient}_method"] = "system"
+    assert client.post(url, {**body, **notices}).status_code == 302
+    s.refresh_from_db()
+    assert s.sealed_at is not None
+    assert ReleaseNotice.objects.filter(supervisee=s, method="system").count() == 3
 
 
 @pytest.mark.django_db
