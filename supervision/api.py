@@ -267,6 +267,10 @@ class LifecycleViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="Run a lifecycle step: sentence, notified (the decision notice arrived), document, register, "
         "announce, suspend, resume, release, terminate, notice",
+        description="The fields are those of the page's form for the step. ``release`` and ``terminate`` also "
+        "take the closing notices sent with them: ``notice_<recipient>_on`` (a date) and "
+        "``notice_<recipient>_method`` for each recipient (deciding_organ, procuratorate, public_security); a "
+        "case sealed on closing needs all three, since the sealed record takes no later ``notice`` step.",
         request=None,
         responses=LifecycleOutput,
     )
