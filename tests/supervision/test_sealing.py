@@ -145,7 +145,7 @@ def test_a_case_sealed_on_closing_records_its_notices_with_the_closing(world, st
 
     partial = _notices()
     del partial["public_security"]
-    with pytest.raises(ActionError) as refused:
+    with translation.override("en"), pytest.raises(ActionError) as refused:
         close(partial)
     assert set(refused.value.message_dict) == {"notice_public_security_on"}
     assert "sealed" in refused.value.message_dict["notice_public_security_on"][0]
@@ -176,9 +176,11 @@ def test_the_release_page_and_api_ask_for_the_notices_of_a_case_sealed_on_closin
     client = Client()
     client.force_login(officer)
     with translation.override("en"):
-        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        english = reverse("supervision:lifecycle-step", kwargs={"uuid": s.uuid, "step": "release"})
+    page = client.get(english)
     assert page.status_code == 200
     assert "This record is sealed when the case closes." in page.content.decode()
+    assert "本案结案时将封存档案。" in client.get(url).content.decode()
     body = {"held_on": TODAY().isoformat(), **ANNOUNCEMENT, "confirmed": "yes"}
     refused = client.post(url, body)
     assert refused.status_code == 400
