@@ -13,7 +13,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -77,12 +77,6 @@ PAGES: dict[str, str] = {
 }
 
 
-def _builder(url_name: str) -> Callable[[Any], str]:
-    pattern = reverse(url_name, kwargs={"uuid": _PLACEHOLDER})
-    marker = str(_PLACEHOLDER)
-    return lambda value: pattern.replace(marker, str(value))
-
-
 def _uuid_parts(url_name: str) -> tuple[str, str]:
     """The escaped text before and after the supervisee's uuid in a page's address (a uuid needs no escaping)."""
     pattern = reverse(url_name, kwargs={"uuid": _PLACEHOLDER})
@@ -119,7 +113,7 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, Rows]]]) -> None:
     ``html`` (their lines), and each supervisee ``header_html`` (the name linking to the case, what tells
     namesakes apart, the office and the status)."""
     pages = {page: _uuid_parts(name) for page, name in PAGES.items()}
-    case = _builder("coordination:supervisee")
+    case_prefix, case_suffix = _uuid_parts("coordination:supervisee")
     done_url = _pk_builder("supervision:obligation-done", escaped=True)
     sources = {kind: _pk_builder(name) for kind, (name, _reference) in SOURCE_PAGES.items()}
     source_links = {kind: _pk_builder(name, escaped=True) for kind, (name, _reference) in SOURCE_PAGES.items()}
@@ -149,6 +143,8 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, Rows]]]) -> None:
         )
 
     statuses: dict[str, str] = {}
+    offices: dict[int, str] = {}
+    zone = timezone.get_current_timezone()  # once, not per row (``localtime`` looks it up each call)
     for name, groups in buckets.items():
         overdue = name == "overdue"
         for owner, rows in groups:
@@ -160,18 +156,17 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, Rows]]]) -> None:
                         row.action_url = sources[row.kind](row.source_id)
                         row.action_label = OFFICE_ACTIONS[row.kind]
                 continue
-            if owner.status not in statuses:
-                statuses[owner.status] = escape(owner.get_status_display())
-            if not hasattr(owner, "header_html"):  # a person on several lists is one object: built once
-                owner.header_html = format_html(
-                    '<a href="{}"><strong>{}</strong></a>{} <span class="muted">{} · {}</span>',
-                    case(owner.uuid),
-                    owner.name,
-                    who(owner),
-                    owner.judicial_office.name,
-                    mark_safe(statuses[owner.status]),  # noqa: S308 - escaped above
-                )
             uuid = str(owner.uuid)
+            if not hasattr(owner, "header_html"):  # a person on several lists is one object: built once
+                if owner.status not in statuses:
+                    statuses[owner.status] = escape(owner.get_status_display())
+                if owner.judicial_office_id not in offices:
+                    offices[owner.judicial_office_id] = escape(owner.judicial_office.name)
+                owner.header_html = mark_safe(  # noqa: S308 - every part escaped (``who`` is HTML already)
+                    f'<a href="{case_prefix}{uuid}{case_suffix}"><strong>{escape(owner.name)}</strong></a>'
+                    f'{who(owner)} <span class="muted">{offices[owner.judicial_office_id]} · {statuses[owner.status]}'
+                    "</span>"
+                )
             for row in rows:
                 kind = row.kind
                 if kind not in per_kind:
@@ -181,9 +176,11 @@ def annotate(buckets: dict[str, Iterable[tuple[Any, Rows]]]) -> None:
                     url = source_links[kind](row.source_id)  # the source row itself (an assessment)
                 else:
                     url = f"{prefix}{uuid}{suffix}"
-                local = timezone.localtime(row.due_at)
+                local = row.due_at.astimezone(zone)
+                stamp = local.isoformat()
+                day = stamp[:10] if local.year >= 1000 else f"{local:%Y-%m-%d}"  # strftime pads no year
                 row.html = mark_safe(  # noqa: S308 - every part escaped above; dates and a number
-                    f'{words}<time datetime="{local.isoformat()}">{local:%Y-%m-%d}</time>'
+                    f'{words}<time datetime="{stamp}">{day}</time>'
                     f"{badges.get(row.escalation_level, '')}"
                     f"{chase if overdue and kind == Kind.DECISION_NOTICE else ''}"
                     f' <a class="button button--small" href="{url}{button}'
