@@ -846,6 +846,21 @@ def announce(
     return announcement
 
 
+def _announcement_errors(
+    supervisee: Supervisee, *, place: str, attendees: str, items: str, is_public: bool, guardian_present: bool
+) -> dict[str, str]:
+    """What is missing or not allowed in an announcement (intake or release), by field."""
+    errors = {}
+    for name, value in (("place", place), ("attendees", attendees), ("items", items)):
+        if not (value or "").strip():
+            errors[name] = _("This field is required.")
+    if supervisee.is_minor and is_public:
+        errors["is_public"] = _("A minor's announcement is not held in public.")
+    if supervisee.is_minor and not guardian_present:
+        errors["guardian_present"] = _("A minor's guardian must be present.")
+    return errors
+
+
 def _announcement(
     supervisee: Supervisee,
     actor: User,
@@ -860,14 +875,14 @@ def _announcement(
     signed_scan,
 ) -> Announcement:
     _not_future(held_on, "held_on")
-    errors = {}
-    for name, value in (("place", place), ("attendees", attendees), ("items", items)):
-        if not (value or "").strip():
-            errors[name] = _("This field is required.")
-    if supervisee.is_minor and is_public:
-        errors["is_public"] = _("A minor's announcement is not held in public.")
-    if supervisee.is_minor and not guardian_present:
-        errors["guardian_present"] = _("A minor's guardian must be present.")
+    errors = _announcement_errors(
+        supervisee,
+        place=place,
+        attendees=attendees,
+        items=items,
+        is_public=is_public,
+        guardian_present=guardian_present,
+    )
     if errors:
         raise LifecycleError(errors, code="invalid")
     announcement = Announcement(
@@ -949,25 +964,24 @@ def release(
     notices: Notices | None = None,
 ) -> StatusChange:
     """Release at the end of the term (解除矫正) with the release announcement: under correction → released.
-    Not before the end date. ``notices`` are the closing notices sent with it (see ``_closing_notices``)."""
+    Not before the end date. ``notices`` are the closing notices sent with it (see ``_closing_notice_errors``)."""
     _may_change(actor, supervisee)
     supervisee = _lock(supervisee)
     _require_status(supervisee, (Status.UNDER_CORRECTION,), _("release"))
-    if released_on > timezone.localdate():
-        raise LifecycleError(
-            {"released_on": _("A release is recorded on or after the day it happens, not before.")},
-            code="precondition",
-        )
-    if released_on < supervisee.correction_end:
-        raise LifecycleError(
-            {
-                "released_on": _("The term ends on %(date)s; release is not possible before.")
-                % {"date": supervisee.correction_end.isoformat()}
-            },
-            code="precondition",
-        )
+    notices = notices or {}
+    errors = release_problems(
+        supervisee,
+        released_on=released_on,
+        place=place,
+        attendees=attendees,
+        items=items,
+        is_public=is_public,
+        guardian_present=guardian_present,
+        notices=notices,
+    )
+    if errors:
+        raise LifecycleError(errors, code="invalid")
     sentence = current_sentence(supervisee)
-    notice_rows = _closing_notices(supervisee, sentence, closed_on=released_on, notices=notices or {})
     _announcement(
         supervisee,
         actor,
@@ -983,7 +997,7 @@ def release(
     change = _set_status(supervisee, to=Status.RELEASED, action="release", actor=actor, on=released_on)
     _close_out(supervisee, actor, reason=str(_("Community correction ended: the person was released.")), on=released_on)
     release_certificate(change=change)
-    _record_notices(supervisee, actor, notice_rows)
+    _record_notices(supervisee, actor, notices)
     sealing.seal_on_closing(supervisee=supervisee, sentence=sentence)
     return change
 
@@ -999,17 +1013,15 @@ def terminate(
     notices: Notices | None = None,
 ) -> StatusChange:
     """Termination (终止矫正) on its grounds (revocation, 收监, death, other): → terminated. Other grounds need a note.
-    ``notices`` are the closing notices sent with it (see ``_closing_notices``)."""
+    ``notices`` are the closing notices sent with it (see ``_closing_notice_errors``)."""
     _may_change(actor, supervisee)
     supervisee = _lock(supervisee)
     _require_status(supervisee, TERMINABLE, _("terminate"))
-    _not_future(on, "on")
-    if ground not in StatusChange.Ground.values:
-        raise LifecycleError({"ground": _("Choose the grounds.")}, code="required")
-    if ground == StatusChange.Ground.OTHER and not note.strip():
-        raise LifecycleError({"note": _("Say what the grounds are.")}, code="required")
+    notices = notices or {}
+    errors = termination_problems(supervisee, ground=ground, on=on, note=note, notices=notices)
+    if errors:
+        raise LifecycleError(errors, code="invalid")
     sentence = current_sentence(supervisee)
-    notice_rows = _closing_notices(supervisee, sentence, closed_on=on, notices=notices or {})
     change = _set_status(
         supervisee, to=Status.TERMINATED, action="terminate", actor=actor, on=on, ground=ground, note=note.strip()
     )
@@ -1020,66 +1032,146 @@ def terminate(
         on=on,
     )
     termination_notice(change=change)
-    _record_notices(supervisee, actor, notice_rows)
+    _record_notices(supervisee, actor, notices)
     sealing.seal_on_closing(supervisee=supervisee, sentence=sentence)
     return change
 
 
-# --- Notices of the closing (CCL Art. 44) -----------------------------------------------------------------
+# --- What a closing needs, all checked at once, and its notices ---------------------------------------------
 
 # Each organ's notice as the release and termination forms give it: the day it was sent and how.
 Notices = dict[str, tuple[dt.date | None, str]]
 
 
-def _notice_day_error(sent_on: dt.date, closed_on: dt.date | None) -> str | None:
-    """What is wrong with the day a closing notice was sent, if anything."""
-    if sent_on > timezone.localdate():
-        return _("The date cannot be in the future.")
-    if closed_on is not None and sent_on < closed_on:
-        return _("A notice is sent on or after the day the correction ended (%(date)s).") % {
+def release_problems(
+    supervisee: Supervisee,
+    *,
+    released_on: dt.date | None,
+    place: str,
+    attendees: str,
+    items: str,
+    is_public: bool = False,
+    guardian_present: bool = False,
+    notices: Notices | None = None,
+) -> dict[str, str]:
+    """Everything wrong with a release as given, by form field, all at once: the page asks before its
+    confirmation (so nobody confirms a release that is then refused), and ``release`` before it writes.
+    A date the form could not read (None) is left to the form's own message."""
+    errors: dict[str, str] = {}
+    if released_on is None:
+        pass
+    elif released_on > timezone.localdate():
+        errors["held_on"] = _("A release is recorded on or after the day it happens, not before.")
+    elif released_on < supervisee.correction_end:
+        errors["held_on"] = _("The term ends on %(date)s; release is not possible before.") % {
+            "date": supervisee.correction_end.isoformat()
+        }
+    errors.update(
+        _announcement_errors(
+            supervisee,
+            place=place,
+            attendees=attendees,
+            items=items,
+            is_public=is_public,
+            guardian_present=guardian_present,
+        )
+    )
+    errors.update(_closing_notice_errors(supervisee, closed_on=released_on, notices=notices or {}))
+    return errors
+
+
+def termination_problems(
+    supervisee: Supervisee, *, ground: str, on: dt.date | None, note: str = "", notices: Notices | None = None
+) -> dict[str, str]:
+    """Everything wrong with a termination as given, by form field, all at once (as ``release_problems``)."""
+    errors: dict[str, str] = {}
+    if on is not None and on > timezone.localdate():
+        errors["on"] = _("The date cannot be in the future.")
+    if ground not in StatusChange.Ground.values:
+        errors["ground"] = _("Choose the grounds.")
+    elif ground == StatusChange.Ground.OTHER and not note.strip():
+        errors["note"] = _("Say what the grounds are.")
+    errors.update(_closing_notice_errors(supervisee, closed_on=on, notices=notices or {}))
+    return errors
+
+
+def closing_problems(step: str, supervisee: Supervisee, data: dict) -> dict[str, str]:
+    """``release_problems`` or ``termination_problems`` of a step's parsed form data (left unchanged; a field
+    the form could not read is missing from it)."""
+    data = dict(data)
+    notices = _notices_of(data)
+    if step == "release":
+        return release_problems(
+            supervisee,
+            released_on=data.get("held_on"),
+            place=data.get("place", ""),
+            attendees=data.get("attendees", ""),
+            items=data.get("items", ""),
+            is_public=data.get("is_public", False),
+            guardian_present=data.get("guardian_present", False),
+            notices=notices,
+        )
+    return termination_problems(
+        supervisee, ground=data.get("ground", ""), on=data.get("on"), note=data.get("note", ""), notices=notices
+    )
+
+
+def _notice_errors(
+    *, sent_on: dt.date | None, method: str, closed_on: dt.date | None, fields: tuple[str, str]
+) -> dict[str, str]:
+    """What is wrong with one notice of the closing (in the closing's form or recorded later), by field: it
+    needs its day, not in the future nor before the day the correction ended, and how it was sent."""
+    day_field, method_field = fields
+    errors = {}
+    if sent_on is None:
+        errors[day_field] = _("Say when this notice was sent.")
+    elif sent_on > timezone.localdate():
+        errors[day_field] = _("The date cannot be in the future.")
+    elif closed_on is not None and sent_on < closed_on:
+        errors[day_field] = _("A notice is sent on or after the day the correction ended (%(date)s).") % {
             "date": closed_on.isoformat()
         }
-    return None
+    if method not in ReleaseNotice.Method.values:
+        errors[method_field] = _("Choose how this notice was sent.")
+    return errors
 
 
-def _closing_notices(
-    supervisee: Supervisee, sentence: Sentence | None, *, closed_on: dt.date, notices: Notices
-) -> list[tuple[str, dt.date, str]]:
-    """The closing notices to record with a release or termination, checked before anything is written.
-
-    A notice is recorded when its day is given (with its method); one left empty is recorded later by the
-    "notice" step. A record that is sealed on closing takes no later entry (the sealing veto refuses every
-    write), so there all of them are required now."""
-    seals = sealing.verdict(supervisee, sentence).seals
+def _closing_notice_errors(supervisee: Supervisee, *, closed_on: dt.date | None, notices: Notices) -> dict[str, str]:
+    """The notices sent with a release or termination. One given (a day or a method) is checked and recorded
+    with the closing; one left empty is recorded later by the "notice" step. A record that is sealed on
+    closing takes no later entry (the sealing veto refuses every write), so there all of them are needed now."""
+    seals = sealing.verdict(supervisee, current_sentence(supervisee)).seals
     errors: dict[str, str] = {}
-    rows: list[tuple[str, dt.date, str]] = []
     for recipient in ReleaseNotice.Recipient.values:
-        on_field, method_field = ReleaseNotice.closing_fields(recipient)
+        fields = ReleaseNotice.closing_fields(recipient)
         sent_on, method = notices.get(recipient, (None, ""))
         if sent_on is None and not method:
             if seals:
-                errors[on_field] = _(
+                errors[fields[0]] = _(
                     "This juvenile record is sealed when the case closes and takes no entry afterwards: "
                     "record this notice now."
                 )
             continue
-        problem = _("Say when this notice was sent.") if sent_on is None else _notice_day_error(sent_on, closed_on)
-        if problem:
-            errors[on_field] = problem
-        if method not in ReleaseNotice.Method.values:
-            errors[method_field] = _("Choose how this notice was sent.")
-        if sent_on is not None:
-            rows.append((recipient, sent_on, method))
-    if errors:
-        raise LifecycleError(errors, code="invalid")
-    return rows
+        errors.update(_notice_errors(sent_on=sent_on, method=method, closed_on=closed_on, fields=fields))
+    return errors
 
 
-def _record_notices(supervisee: Supervisee, actor: User, rows: list[tuple[str, dt.date, str]]) -> None:
+def _record_notices(supervisee: Supervisee, actor: User, notices: Notices) -> None:
+    """Record the notices given with a closing (``_closing_notice_errors`` has checked them)."""
     ReleaseNotice.objects.bulk_create(
         ReleaseNotice(supervisee=supervisee, recipient=recipient, sent_on=sent_on, method=method, recorded_by=actor)
-        for recipient, sent_on, method in rows
+        for recipient, (sent_on, method) in notices.items()
+        if sent_on is not None
     )
+
+
+def _notices_of(data: dict) -> Notices:
+    """The closing notices out of a release or termination form's fields (taken out of ``data``)."""
+    notices: Notices = {}
+    for recipient in ReleaseNotice.Recipient.values:
+        on_field, method_field = ReleaseNotice.closing_fields(recipient)
+        notices[recipient] = (data.pop(on_field, None), data.pop(method_field, "") or "")
+    return notices
 
 
 # --- Documents issued through the document service (records; docs/records.md) ---------------------------
@@ -1205,21 +1297,26 @@ def record_release_notice(
         .order_by("-created_at", "-pk")
         .first()
     )
-    problem = _notice_day_error(sent_on, closing.occurred_on if closing else None)
-    if problem:
-        raise LifecycleError({"sent_on": problem}, code="invalid")
+    errors = _notice_errors(
+        sent_on=sent_on,
+        method=method,
+        closed_on=closing.occurred_on if closing else None,
+        fields=("sent_on", "method"),
+    )
+    if recipient not in ReleaseNotice.Recipient.values:
+        errors["recipient"] = _("Choose who the notice was sent to.")
+    elif (
+        closing
+        and ReleaseNotice.objects.filter(
+            supervisee=supervisee, recipient=recipient, sent_on__gte=closing.occurred_on
+        ).exists()
+    ):
+        errors["recipient"] = _("The notice to this organ is already recorded.")
+    if errors:
+        raise LifecycleError(errors, code="invalid")
     return ReleaseNotice.objects.create(
         supervisee=supervisee, recipient=recipient, sent_on=sent_on, method=method, recorded_by=actor
     )
-
-
-def _notices_of(data: dict) -> Notices:
-    """The closing notices out of a release or termination form's fields (taken out of ``data``)."""
-    notices: Notices = {}
-    for recipient in ReleaseNotice.Recipient.values:
-        on_field, method_field = ReleaseNotice.closing_fields(recipient)
-        notices[recipient] = (data.pop(on_field, None), data.pop(method_field, "") or "")
-    return notices
 
 
 def run_step(step: str, supervisee: Supervisee, actor: User, data: dict):

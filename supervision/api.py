@@ -33,6 +33,7 @@ from supervision.models import (
     Sentence,
     StatusChange,
 )
+from supervision.sealing import actions as sealing
 
 
 class IsCaseStaff(permissions.IsAuthenticated):
@@ -231,17 +232,29 @@ class LifecycleOutput(serializers.Serializer):
     announcements = AnnouncementOutput(many=True)
     notices = ReleaseNoticeOutput(many=True)
     obligations = ObligationOutput(many=True)
+    sealed_on_closing = serializers.BooleanField(
+        help_text="Whether a release or termination now would seal the record (a juvenile record): then the "
+        "closing needs all three notices, as the sealed record takes no later entry. False when you may not "
+        "close the case."
+    )
+    sealed_on_closing_reason = serializers.CharField(help_text="Why, in the reader's language; empty if not.")
 
 
 def _lifecycle_values(user, supervisee) -> dict:
     record = selectors.lifecycle(user, supervisee)
     can_change = scoping.policy_for(StatusChange).can(user, "change", supervisee)
+    steps = list(selectors.next_steps(supervisee)) if can_change else []
+    closes = {"release", "terminate"} & set(steps)
+    verdict = sealing.verdict(supervisee, actions.current_sentence(supervisee)) if closes else None
+    seals = bool(verdict and verdict.seals)
     return LifecycleOutput(
         {
             "supervisee": supervisee.uuid,
             "status": supervisee.status,
-            "next_steps": list(selectors.next_steps(supervisee)) if can_change else [],
+            "next_steps": steps,
             **record,
+            "sealed_on_closing": seals,
+            "sealed_on_closing_reason": verdict.reason if seals else "",
         }
     ).data
 

@@ -103,20 +103,19 @@ class AnnouncementForm(forms.Form):
 
 
 class ClosingNoticesForm(forms.Form):
-    """The notices of the closing (CCL Art. 44: the deciding organ, with the procuratorate and public security
-    informed), one date and method per organ, recorded with the release or termination itself. A date left
-    empty is a notice recorded later by its own step, except for a record that is sealed on closing, which
-    takes no later entry (the action says so)."""
+    """The notices of the closing to the deciding organ, the procuratorate and public security (for a release,
+    CCL Art. 44), one date and method per organ, recorded with the release or termination itself. A notice
+    left empty is recorded later by its own step, except on a record that is sealed on closing, which takes
+    no later entry (the action says so)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for value, label in ReleaseNotice.Recipient.choices:
+        for value, _label in ReleaseNotice.Recipient.choices:
             on, method = ReleaseNotice.closing_fields(value)
-            self.fields[on] = forms.DateField(
-                label=_("Notice to the %(organ)s sent on") % {"organ": label}, widget=DATE, required=False
-            )
+            # The page groups each organ's two fields under the organ's name (a fieldset and its legend).
+            self.fields[on] = forms.DateField(label=_("Sent on"), widget=DATE, required=False)
             self.fields[method] = forms.ChoiceField(
-                label=_("Sent how"), choices=[("", "—"), *ReleaseNotice.Method.choices], required=False
+                label=_("Method"), choices=[("", "—"), *ReleaseNotice.Method.choices], required=False
             )
 
     def other_fields(self):

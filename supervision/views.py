@@ -307,6 +307,14 @@ def lifecycle_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
         raise PermissionDenied
     form = forms.STEP_FORMS[step](request.POST or None, request.FILES or None)
     back = reverse("supervision:lifecycle", args=[supervisee.uuid])
+    closing = isinstance(form, forms.ClosingNoticesForm)
+    if request.method == "POST" and closing:
+        # Everything wrong with the closing is said at once, before anyone is asked to confirm it (the form's
+        # own message stays on a field it could not read).
+        form.is_valid()
+        for field, message in actions.closing_problems(step, supervisee, form.cleaned_data).items():
+            if field not in form.errors:
+                form.add_error(field if field in form.fields else None, message)
     if request.method == "POST" and form.is_valid():
         if step in CONFIRM:
             asked = confirm_first(
@@ -329,7 +337,7 @@ def lifecycle_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
             return redirect(back)
     status = 400 if request.method == "POST" else 200
     # A record sealed on closing takes no later entry: the closing form says so before it is sent.
-    verdict = sealing.verdict(supervisee, actions.current_sentence(supervisee)) if step in CONFIRM else None
+    verdict = sealing.verdict(supervisee, actions.current_sentence(supervisee)) if closing else None
     return render(
         request,
         "supervision/lifecycle_step.html",

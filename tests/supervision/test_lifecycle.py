@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext
+from rest_framework.test import APIClient
 
 from config.errors import ActionError
 from coordination.models import CorrectionTeamMember, Need, Referral, ReferralEvent, Supervisee
@@ -209,7 +210,7 @@ def test_release_not_before_the_end_date(world):
     s, officer = world.supervisee, world.users["officer"]
     with pytest.raises(ActionError) as exc:
         actions.release(supervisee=s, actor=officer, released_on=TODAY(), **_announcement())
-    assert "released_on" in exc.value.message_dict
+    assert "held_on" in exc.value.message_dict
     s.refresh_from_db()
     assert s.status == S.UNDER_CORRECTION
 
@@ -220,7 +221,7 @@ def test_release_not_dated_in_the_future(world):
     _end_today(s)
     with pytest.raises(ActionError) as exc:
         actions.release(supervisee=s, actor=officer, released_on=TODAY() + dt.timedelta(days=1), **_announcement())
-    assert "released_on" in exc.value.message_dict
+    assert "held_on" in exc.value.message_dict
     s.refresh_from_db()
     assert s.status == S.UNDER_CORRECTION
 
@@ -322,10 +323,27 @@ def test_notices_go_with_the_release_or_later_each_checked(world):
             supervisee=s, actor=officer, recipient="procuratorate", sent_on=yesterday, method="post"
         )
     assert set(refused.value.message_dict) == {"sent_on"}
+    with pytest.raises(ActionError) as refused:
+        actions.record_release_notice(
+            supervisee=s, actor=officer, recipient="procuratorate", sent_on=TODAY(), method=""
+        )
+    assert set(refused.value.message_dict) == {"method"}
     actions.record_release_notice(
         supervisee=s, actor=officer, recipient="procuratorate", sent_on=TODAY(), method="post"
     )
     assert ReleaseNotice.objects.filter(supervisee=s).count() == 2
+    # An organ already told of this closing is not recorded twice.
+    with pytest.raises(ActionError) as refused:
+        actions.record_release_notice(
+            supervisee=s, actor=officer, recipient="deciding_organ", sent_on=TODAY(), method="post"
+        )
+    assert set(refused.value.message_dict) == {"recipient"}
+    assert ReleaseNotice.objects.filter(supervisee=s).count() == 2
+    # The lifecycle record of an ordinary case: closing it would not seal it.
+    api = APIClient()
+    api.force_authenticate(officer)
+    record = api.get(f"/api/v1/supervision/supervisees/{s.uuid}/").json()
+    assert (record["sealed_on_closing"], record["sealed_on_closing_reason"]) == (False, "")
 
 
 @pytest.mark.django_db

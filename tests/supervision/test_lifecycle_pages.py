@@ -91,7 +91,7 @@ def test_the_api_runs_the_same_steps_with_the_same_refusals(world):
     early = officer.post(
         base + "release/", {"held_on": TODAY.isoformat(), **ANNOUNCEMENT}, content_type="application/json"
     )
-    assert early.status_code == 400 and "released_on" in early.json()["errors"]
+    assert early.status_code == 400 and "held_on" in early.json()["errors"]
     wrong = officer.post(base + "resume/", {"on": TODAY.isoformat()}, content_type="application/json")
     assert wrong.status_code == 409 and wrong.json()["code"] == "transition"
     Supervisee.objects.filter(pk=s.pk).update(correction_end=TODAY)

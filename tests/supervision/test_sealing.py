@@ -182,11 +182,23 @@ def test_the_release_page_and_api_ask_for_the_notices_of_a_case_sealed_on_closin
     assert "This record is sealed when the case closes." in page.content.decode()
     assert "本案结案时将封存档案。" in client.get(url).content.decode()
     body = {"held_on": TODAY().isoformat(), **ANNOUNCEMENT, "confirmed": "yes"}
+    # Not confirmed yet: the page says what is wrong before it asks for the confirmation, all of it at once.
+    unconfirmed = {key: value for key, value in body.items() if key != "confirmed"}
+    refused = client.post(url, {**unconfirmed, "place": ""})
+    assert refused.status_code == 400
+    assert set(refused.context["form"].errors) == {
+        "place",
+        "notice_deciding_organ_on",
+        "notice_procuratorate_on",
+        "notice_public_security_on",
+    }
     refused = client.post(url, body)
     assert refused.status_code == 400
     message = refused.context["form"].errors["notice_deciding_organ_on"][0]
     api = APIClient()
     api.force_authenticate(officer)
+    record = api.get(f"/api/v1/supervision/supervisees/{s.uuid}/").json()
+    assert record["sealed_on_closing"] is True and "第二百八十六条" in record["sealed_on_closing_reason"]
     api_url = f"/api/v1/supervision/supervisees/{s.uuid}/release/"
     answer = api.post(api_url, {"held_on": TODAY().isoformat(), **ANNOUNCEMENT}, format="json")
     assert answer.status_code == 400
