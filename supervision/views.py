@@ -333,6 +333,12 @@ def lifecycle_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
+            if closing and Supervisee.objects.filter(pk=supervisee.pk, sealed_at__isnull=False).exists():
+                # Sealed on closing: the record has left every list, this page included.
+                messages.success(
+                    request, _("Saved. The juvenile record is sealed now and no longer appears on the platform.")
+                )
+                return redirect("supervision:today")
             messages.success(request, _("Saved."))
             return redirect(back)
     status = 400 if request.method == "POST" else 200
