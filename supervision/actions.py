@@ -1292,11 +1292,7 @@ def record_release_notice(
     supervisee = _lock(supervisee)
     if supervisee.status not in (Status.RELEASED, Status.TERMINATED):
         raise LifecycleError(_("Notices are sent after release or termination."), code="transition")
-    closing = (
-        StatusChange.objects.filter(supervisee=supervisee, action__in=("release", "terminate"))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    closing = StatusChange.closing_of(supervisee)
     errors = _notice_errors(
         sent_on=sent_on,
         method=method,
@@ -1305,12 +1301,7 @@ def record_release_notice(
     )
     if recipient not in ReleaseNotice.Recipient.values:
         errors["recipient"] = _("Choose who the notice was sent to.")
-    elif (
-        closing
-        and ReleaseNotice.objects.filter(
-            supervisee=supervisee, recipient=recipient, sent_on__gte=closing.occurred_on
-        ).exists()
-    ):
+    elif recipient in ReleaseNotice.told_of(supervisee, closing):
         errors["recipient"] = _("The notice to this organ is already recorded.")
     if errors:
         raise LifecycleError(errors, code="invalid")

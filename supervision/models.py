@@ -394,6 +394,15 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
 
+    @classmethod
+    def closing_of(cls, supervisee: Supervisee) -> StatusChange | None:
+        """The release or termination that closed the person's latest case, if any."""
+        return (
+            cls.objects.filter(supervisee=supervisee, action__in=("release", "terminate"))
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+
 
 class Announcement(models.Model):
     """An intake announcement (入矫宣告) or a release announcement (解矫宣告): date, place, who attended,
@@ -461,6 +470,14 @@ class ReleaseNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_recipient_display()} · {self.sent_on}"
+
+    @classmethod
+    def told_of(cls, supervisee: Supervisee, closing: StatusChange | None) -> set[str]:
+        """The organs already told of ``closing`` (notices sent on or after its day)."""
+        rows = cls.objects.filter(supervisee=supervisee)
+        if closing is not None:
+            rows = rows.filter(sent_on__gte=closing.occurred_on)
+        return set(rows.values_list("recipient", flat=True))
 
     @staticmethod
     def closing_fields(recipient: str) -> tuple[str, str]:

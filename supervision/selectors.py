@@ -487,6 +487,11 @@ def next_steps(supervisee: Supervisee) -> tuple[str, ...]:
     steps = NEXT_STEPS.get(supervisee.status, ())
     if supervisee.status == Supervisee.Status.INTAKE and not supervisee.sentences.exists():
         steps = tuple(step for step in steps if step != "document")
+    if "notice" in steps:
+        # The closing's notices: offered until every organ has been told of this closing.
+        told = ReleaseNotice.told_of(supervisee, StatusChange.closing_of(supervisee))
+        if told >= set(ReleaseNotice.Recipient.values):
+            steps = tuple(step for step in steps if step != "notice")
     # The deciding organ's notice: recorded once for the current sentence, whatever the status.
     current = supervisee.sentences.order_by("-effective_date", "-pk").only("notice_received_on").first()
     if current is not None and current.notice_received_on is None:

@@ -344,6 +344,12 @@ def test_notices_go_with_the_release_or_later_each_checked(world):
     api.force_authenticate(officer)
     record = api.get(f"/api/v1/supervision/supervisees/{s.uuid}/").json()
     assert (record["sealed_on_closing"], record["sealed_on_closing_reason"]) == (False, "")
+    # The "notice" step is offered until every organ has been told.
+    assert "notice" in record["next_steps"]
+    actions.record_release_notice(
+        supervisee=s, actor=officer, recipient="public_security", sent_on=TODAY(), method="hand"
+    )
+    assert "notice" not in api.get(f"/api/v1/supervision/supervisees/{s.uuid}/").json()["next_steps"]
 
 
 @pytest.mark.django_db
