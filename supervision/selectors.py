@@ -18,9 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     prefetch_related_objects,
-    signals,
 )
-from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.utils import timezone
@@ -51,9 +49,8 @@ WEEK = 7  # "this week" on 今日待办: the seven days after today (a view choi
 BUCKETS = ("overdue", "today", "week", "upcoming")
 ACTIVE = LIVE_STATUSES
 TODO_PAGE = 20  # people per list on 今日待办 (a view choice, not a legal clock)
-# What a row of 今日待办 reads of an obligation (supervision/todo.py and the template), by attribute name in the
-# order of the model's fields (``from_db`` takes them in that order).
-TODO_COLUMNS = ("id", "supervisee_id", "judicial_office_id", "kind", "due_at", "escalation_level", "source_id")
+# What a row of 今日待办 reads of an obligation (supervision/todo.py and the template).
+TODO_COLUMNS = ("supervisee", "judicial_office", "kind", "due_at", "escalation_level", "source_id")
 # ... and of its person: the name with its disambiguator (coordination.naming), the status and the case links.
 # Of the office and the township only their names (both languages: ``display_name``, ``__str__``): the rest of
 # each person's two related rows (addresses, coordinates, timestamps) was converted for nothing.
@@ -253,7 +250,7 @@ def todo(
             Q(remind_from__lte=now) | Q(due_at__lte=bounds["week_end"]),
             _any_of("supervisee_id", {pk for pk in wanted if pk > 0}) | _any_of("pk", {-pk for pk in wanted if pk < 0}),
         )
-        page_rows = _todo_rows(page_rows.order_by("due_at", "pk"))
+        page_rows = list(page_rows.select_related(None).only(*TODO_COLUMNS).order_by("due_at", "pk"))
         # The people of a page once each (a person has several rows), not joined per row, read as one array
         # of ids (a prefetch's IN list cost more to build than to run) and logged once each as a read of that
         # person: one access-log row per person shown, not one per obligation (the rows are what the page
@@ -270,10 +267,9 @@ def todo(
         persons = {p.pk: p for p in people_shown.filter(_any_of("pk", shown)).order_by()} if shown else {}
         office_rows = [row for row in page_rows if row.supervisee_id is None]
         page_rows = [row for row in page_rows if row.supervisee_id is None or row.supervisee_id in persons]
-        cache_person = Obligation.supervisee.field.set_cached_value  # what select_related does: no checks per row
         for row in page_rows:
             if row.supervisee_id is not None:
-                cache_person(row, persons[row.supervisee_id])
+                row.supervisee = persons[row.supervisee_id]
         if office_rows:
             prefetch_related_objects(office_rows, "judicial_office")
             if getattr(user, "is_authenticated", False):
@@ -296,26 +292,6 @@ def todo(
         )
         for name in BUCKETS
     }
-
-
-def _todo_rows(rows: QuerySet[Obligation]) -> list[Obligation]:
-    """The rows of a page of 今日待办 as obligations holding only ``TODO_COLUMNS`` (the rest deferred, as with
-    ``only``), read as tuples and given to instances without ``Model.__init__``: building a few hundred
-    instances through it cost about as much as the query (bench/obligations.py). The same instances
-    ``from_db`` returns (no ``pre_init``/``post_init`` receiver for obligations; with one, ``from_db``)."""
-    db = rows.db
-    values = rows.values_list(*TODO_COLUMNS)
-    if signals.pre_init.has_listeners(Obligation) or signals.post_init.has_listeners(Obligation):
-        return [Obligation.from_db(db, TODO_COLUMNS, row) for row in values]
-    found = []
-    new = Obligation.__new__
-    for row in values:
-        obligation = new(Obligation)
-        obligation.__dict__.update(zip(TODO_COLUMNS, row, strict=True))
-        state = obligation._state = ModelState()
-        state.adding, state.db = False, db
-        found.append(obligation)
-    return found
 
 
 def _owners_by_first(firsts: QuerySet[Any]) -> dict[str, list[int]]:

@@ -226,43 +226,6 @@ def test_todo_lists_are_paged_by_person(world, client):
 
 
 @pytest.mark.django_db
-def test_todo_rows_built_without_model_init_are_the_instances_only_gives(world):
-    """今日待办 gives its rows their columns without ``Model.__init__`` (selectors._todo_rows): the same values,
-    the same deferred fields (loaded on access), equal to the rows ``only`` returns; ``from_db`` when a
-    receiver listens to the model's initialisation."""
-    from django.db.models import signals
-
-    for person in _people(world, 2):
-        actions.sync_obligations(supervisee=person)
-    rows = Obligation.objects.order_by("due_at", "pk")
-    expected = list(rows.only(*selectors.TODO_COLUMNS))
-    assert expected
-
-    def same(found) -> None:
-        assert found == expected
-        for mine, theirs in zip(found, expected, strict=True):
-            assert type(mine) is Obligation
-            assert {k: v for k, v in vars(mine).items() if k != "_state"} == {
-                k: v for k, v in vars(theirs).items() if k != "_state"
-            }
-            assert mine.get_deferred_fields() == theirs.get_deferred_fields()
-            assert (mine._state.adding, mine._state.db) == (theirs._state.adding, theirs._state.db)
-
-    same(selectors._todo_rows(rows))
-    first = selectors._todo_rows(rows)[0]
-    assert first.rule_code == Obligation.objects.get(pk=first.pk).rule_code  # a deferred column, loaded
-
-    def listener(**kwargs):
-        pass
-
-    signals.post_init.connect(listener, sender=Obligation)
-    try:
-        same(selectors._todo_rows(rows))
-    finally:
-        signals.post_init.disconnect(listener, sender=Obligation)
-
-
-@pytest.mark.django_db
 def test_todo_logs_each_person_shown_once_per_view_whatever_their_rows(world, client):
     """The access log says who read whom: one row per person 今日待办 shows, not one per deadline of theirs."""
     from coordination.models import AccessLog
