@@ -829,17 +829,19 @@ def announce(
     _may_change(actor, supervisee)
     supervisee = _lock(supervisee)
     _require_status(supervisee, (Status.REGISTERED,), _("announce"))
+    _not_future(held_on, "held_on")
+    fields = {
+        "place": place,
+        "attendees": attendees,
+        "items": items,
+        "is_public": is_public,
+        "guardian_present": guardian_present,
+    }
+    errors = _announcement_errors(supervisee, **fields)
+    if errors:
+        raise LifecycleError(errors, code="invalid")
     announcement = _announcement(
-        supervisee,
-        actor,
-        kind=Announcement.Kind.INTAKE,
-        held_on=held_on,
-        place=place,
-        attendees=attendees,
-        items=items,
-        is_public=is_public,
-        guardian_present=guardian_present,
-        signed_scan=signed_scan,
+        supervisee, actor, kind=Announcement.Kind.INTAKE, held_on=held_on, signed_scan=signed_scan, **fields
     )
     _set_status(supervisee, to=Status.UNDER_CORRECTION, action="announce", actor=actor, on=held_on)
     announcement_document(announcement=announcement)
@@ -874,17 +876,7 @@ def _announcement(
     guardian_present: bool,
     signed_scan,
 ) -> Announcement:
-    _not_future(held_on, "held_on")
-    errors = _announcement_errors(
-        supervisee,
-        place=place,
-        attendees=attendees,
-        items=items,
-        is_public=is_public,
-        guardian_present=guardian_present,
-    )
-    if errors:
-        raise LifecycleError(errors, code="invalid")
+    """Write an announcement the caller has checked (``_announcement_errors``)."""
     announcement = Announcement(
         supervisee=supervisee,
         kind=kind,
@@ -969,30 +961,19 @@ def release(
     supervisee = _lock(supervisee)
     _require_status(supervisee, (Status.UNDER_CORRECTION,), _("release"))
     notices = notices or {}
-    errors = release_problems(
-        supervisee,
-        released_on=released_on,
-        place=place,
-        attendees=attendees,
-        items=items,
-        is_public=is_public,
-        guardian_present=guardian_present,
-        notices=notices,
-    )
+    fields = {
+        "place": place,
+        "attendees": attendees,
+        "items": items,
+        "is_public": is_public,
+        "guardian_present": guardian_present,
+    }
+    errors = release_problems(supervisee, released_on=released_on, notices=notices, **fields)
     if errors:
         raise LifecycleError(errors, code="invalid")
     sentence = current_sentence(supervisee)
     _announcement(
-        supervisee,
-        actor,
-        kind=Announcement.Kind.RELEASE,
-        held_on=released_on,
-        place=place,
-        attendees=attendees,
-        items=items,
-        is_public=is_public,
-        guardian_present=guardian_present,
-        signed_scan=signed_scan,
+        supervisee, actor, kind=Announcement.Kind.RELEASE, held_on=released_on, signed_scan=signed_scan, **fields
     )
     change = _set_status(supervisee, to=Status.RELEASED, action="release", actor=actor, on=released_on)
     _close_out(supervisee, actor, reason=str(_("Community correction ended: the person was released.")), on=released_on)
@@ -1046,10 +1027,10 @@ Notices = dict[str, tuple[dt.date | None, str]]
 def release_problems(
     supervisee: Supervisee,
     *,
-    released_on: dt.date | None,
-    place: str,
-    attendees: str,
-    items: str,
+    released_on: dt.date | None = None,
+    place: str = "",
+    attendees: str = "",
+    items: str = "",
     is_public: bool = False,
     guardian_present: bool = False,
     notices: Notices | None = None,
@@ -1081,7 +1062,12 @@ def release_problems(
 
 
 def termination_problems(
-    supervisee: Supervisee, *, ground: str, on: dt.date | None, note: str = "", notices: Notices | None = None
+    supervisee: Supervisee,
+    *,
+    ground: str = "",
+    on: dt.date | None = None,
+    note: str = "",
+    notices: Notices | None = None,
 ) -> dict[str, str]:
     """Everything wrong with a termination as given, by form field, all at once (as ``release_problems``)."""
     errors: dict[str, str] = {}
@@ -1096,24 +1082,15 @@ def termination_problems(
 
 
 def closing_problems(step: str, supervisee: Supervisee, data: dict) -> dict[str, str]:
-    """``release_problems`` or ``termination_problems`` of a step's parsed form data (left unchanged; a field
-    the form could not read is missing from it)."""
-    data = dict(data)
-    notices = _notices_of(data)
-    if step == "release":
-        return release_problems(
-            supervisee,
-            released_on=data.get("held_on"),
-            place=data.get("place", ""),
-            attendees=data.get("attendees", ""),
-            items=data.get("items", ""),
-            is_public=data.get("is_public", False),
-            guardian_present=data.get("guardian_present", False),
-            notices=notices,
-        )
-    return termination_problems(
-        supervisee, ground=data.get("ground", ""), on=data.get("on"), note=data.get("note", ""), notices=notices
-    )
+    """``release_problems`` or ``termination_problems`` of a step's parsed form data (a field the form could
+    not read is missing from it)."""
+    check = release_problems if step == "release" else termination_problems
+    return check(supervisee, **_step_arguments(step, data))
+
+
+def verdict_on_closing(supervisee: Supervisee) -> sealing.Verdict:
+    """Whether closing the case now seals the record, and why (the sealing test on the current sentence)."""
+    return sealing.verdict(supervisee, current_sentence(supervisee))
 
 
 def _notice_errors(
@@ -1140,7 +1117,7 @@ def _closing_notice_errors(supervisee: Supervisee, *, closed_on: dt.date | None,
     """The notices sent with a release or termination. One given (a day or a method) is checked and recorded
     with the closing; one left empty is recorded later by the "notice" step. A record that is sealed on
     closing takes no later entry (the sealing veto refuses every write), so there all of them are needed now."""
-    seals = sealing.verdict(supervisee, current_sentence(supervisee)).seals
+    seals = verdict_on_closing(supervisee).seals
     errors: dict[str, str] = {}
     for recipient in ReleaseNotice.Recipient.values:
         fields = ReleaseNotice.closing_fields(recipient)
@@ -1165,13 +1142,19 @@ def _record_notices(supervisee: Supervisee, actor: User, notices: Notices) -> No
     )
 
 
-def _notices_of(data: dict) -> Notices:
-    """The closing notices out of a release or termination form's fields (taken out of ``data``)."""
-    notices: Notices = {}
-    for recipient in ReleaseNotice.Recipient.values:
-        on_field, method_field = ReleaseNotice.closing_fields(recipient)
-        notices[recipient] = (data.pop(on_field, None), data.pop(method_field, "") or "")
-    return notices
+def _step_arguments(step: str, data: dict) -> dict:
+    """A step's parsed form data as its action's arguments (a copy): a closing's notices gathered per organ,
+    and the release announcement's date as the release date."""
+    data = dict(data)
+    if step in ("release", "terminate"):
+        notices: Notices = {}
+        for recipient in ReleaseNotice.Recipient.values:
+            on_field, method_field = ReleaseNotice.closing_fields(recipient)
+            notices[recipient] = (data.pop(on_field, None), data.pop(method_field, "") or "")
+        data["notices"] = notices
+    if step == "release":
+        data["released_on"] = data.pop("held_on", None)
+    return data
 
 
 # --- Documents issued through the document service (records; docs/records.md) ---------------------------
@@ -1332,13 +1315,10 @@ def run_step(step: str, supervisee: Supervisee, actor: User, data: dict):
         return suspend(supervisee=supervisee, actor=actor, **data)
     if step == "resume":
         return resume(supervisee=supervisee, actor=actor, **data)
-    if step in ("release", "terminate"):
-        data["notices"] = _notices_of(data)
     if step == "release":
-        data["released_on"] = data.pop("held_on")
-        return release(supervisee=supervisee, actor=actor, **data)
+        return release(supervisee=supervisee, actor=actor, **_step_arguments(step, data))
     if step == "terminate":
-        return terminate(supervisee=supervisee, actor=actor, **data)
+        return terminate(supervisee=supervisee, actor=actor, **_step_arguments(step, data))
     if step == "scan":
         return attach_scan(supervisee=supervisee, actor=actor, **data)
     return record_release_notice(supervisee=supervisee, actor=actor, **data)

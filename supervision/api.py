@@ -33,7 +33,6 @@ from supervision.models import (
     Sentence,
     StatusChange,
 )
-from supervision.sealing import actions as sealing
 
 
 class IsCaseStaff(permissions.IsAuthenticated):
@@ -245,7 +244,7 @@ def _lifecycle_values(user, supervisee) -> dict:
     can_change = scoping.policy_for(StatusChange).can(user, "change", supervisee)
     steps = list(selectors.next_steps(supervisee)) if can_change else []
     closes = {"release", "terminate"} & set(steps)
-    verdict = sealing.verdict(supervisee, actions.current_sentence(supervisee)) if closes else None
+    verdict = actions.verdict_on_closing(supervisee) if closes else None
     seals = bool(verdict and verdict.seals)
     return LifecycleOutput(
         {

@@ -39,7 +39,6 @@ from supervision.models import (
     Rule,
     StatusChange,
 )
-from supervision.sealing import actions as sealing
 
 
 def requires(predicate: Callable) -> Callable:
@@ -333,8 +332,8 @@ def lifecycle_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            if closing and Supervisee.objects.filter(pk=supervisee.pk, sealed_at__isnull=False).exists():
-                # Sealed on closing: the record has left every list, this page included.
+            if closing and not scoping.scope(request.user, Supervisee).filter(pk=supervisee.pk).exists():
+                # Sealed on closing: the record has left the user's view, this page included.
                 messages.success(
                     request, _("Saved. The juvenile record is sealed now and no longer appears on the platform.")
                 )
@@ -343,7 +342,7 @@ def lifecycle_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
             return redirect(back)
     status = 400 if request.method == "POST" else 200
     # A record sealed on closing takes no later entry: the closing form says so before it is sent.
-    verdict = sealing.verdict(supervisee, actions.current_sentence(supervisee)) if closing else None
+    verdict = actions.verdict_on_closing(supervisee) if closing else None
     return render(
         request,
         "supervision/lifecycle_step.html",
